@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+namespace kolosal {
+
+/// The engine used everywhere a seed is given; the same seed gives the same stream on every run.
+using Rng = std::mt19937_64;
+
+/// SplitMix64: derives independent, well-mixed seeds for sub-tasks (a tree, a fold) from one
+/// base seed, so results do not depend on which thread runs which sub-task.
+constexpr uint64_t MixSeed(uint64_t seed, uint64_t stream) {
+  uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+/// A uniform double in [0, 1) computed from the engine's bits alone (std's distributions may
+/// differ across standard libraries; this does not).
+inline double UniformUnit(Rng& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+/// A uniform integer in [0, n) by Lemire's multiply-shift (n > 0).
+inline uint64_t UniformIndex(Rng& rng, uint64_t n) {
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(rng()) * n) >> 64);
+}
+
+}  // namespace kolosal

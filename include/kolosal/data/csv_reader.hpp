@@ -1,0 +1,45 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kolosal/core/task.hpp"
+#include "kolosal/data/dataset.hpp"
+
+namespace kolosal::data {
+
+struct CsvOptions {
+  char delimiter = ',';
+  char quote = '"';
+  bool has_header = true;
+  /// Fields equal to one of these (after trimming spaces) are missing; empty fields always are.
+  std::vector<std::string> missing_values = {"NA", "NaN", "nan", "N/A", "?", "null", "NULL"};
+  /// Column name -> forced type. Other columns are detected: numeric when every non-missing
+  /// field parses as a number, categorical otherwise.
+  std::map<std::string, ColumnType, std::less<>> column_types;
+  /// The target column; empty means the dataset has no labels.
+  std::string target;
+  /// Forces the task; empty means infer it (see MakeLabels).
+  std::optional<Task> task;
+  /// Columns to leave out.
+  std::vector<std::string> drop_columns;
+  /// Stop after this many data rows (0 = all).
+  int64_t max_rows = 0;
+};
+
+/// Reads a CSV file (RFC 4180: quoted fields with embedded delimiters, quotes and newlines;
+/// CRLF or LF line ends; a UTF-8 BOM is skipped). Throws Error(kIo) when the file cannot be read
+/// and Error(kInvalidArgument) with the line number for malformed content.
+Dataset ReadCsv(const std::string& path, const CsvOptions& options);
+/// The same, from text in memory.
+Dataset ParseCsv(std::string_view text, const CsvOptions& options);
+
+/// Parses the JSON form of CsvOptions used by the C ABI and CLI:
+/// {"delimiter":",","has_header":true,"missing_values":[...],"column_types":{"x":"categorical"},
+///  "target":"y","task":"classification","drop_columns":[...],"max_rows":0}.
+CsvOptions ParseCsvOptions(std::string_view json_text);
+
+}  // namespace kolosal::data

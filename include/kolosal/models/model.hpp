@@ -1,0 +1,71 @@
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "kolosal/core/fit_control.hpp"
+#include "kolosal/core/task.hpp"
+#include "kolosal/data/feature_matrix.hpp"
+#include "kolosal/data/matrix_view.hpp"
+#include "kolosal/io/msgpack_io.hpp"
+
+namespace kolosal::models {
+
+/// What an estimator learns from. `y` holds class indices (as floats) for classification and
+/// targets for regression. `sample_weight` is empty or has one weight per row.
+struct TrainData {
+  data::MatrixView x;
+  std::span<const float> y;
+  std::span<const float> sample_weight;
+  std::span<const data::FeatureInfo> features;  // one per column of x
+  Task task = Task::kRegression;
+  int n_classes = 0;  // classification only
+};
+
+enum class ImportanceType { kGain, kSplit };
+
+/// A fitted model. Predict() is const, never throws for well-shaped input, and is safe to call
+/// from many threads at once.
+class Model {
+ public:
+  Model() = default;
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+  virtual ~Model() = default;
+
+  /// The registry name of the estimator that made this model.
+  virtual std::string_view TypeName() const = 0;
+  virtual Task task() const = 0;
+  /// Number of classes (classification) or 0 (regression).
+  virtual int n_classes() const = 0;
+  virtual int64_t n_features() const = 0;
+  /// Writes `x.rows * n_outputs()` values: class probabilities (row-major) for classification,
+  /// predicted values for regression. `x.cols` equals n_features().
+  virtual void Predict(data::MatrixView x, std::span<float> out) const = 0;
+  /// Writes the fitted state as one msgpack value (loaded by the registry entry's `load`).
+  virtual void Save(io::Packer& packer) const = 0;
+  /// One value per feature; empty when the model has no notion of importance.
+  virtual std::vector<double> FeatureImportance(ImportanceType type) const {
+    (void)type;
+    return {};
+  }
+
+  int n_outputs() const { return task() == Task::kClassification ? n_classes() : 1; }
+};
+
+/// A configured, unfitted learner. Fit() is const so one estimator can fit many folds at once.
+class Estimator {
+ public:
+  Estimator() = default;
+  Estimator(const Estimator&) = delete;
+  Estimator& operator=(const Estimator&) = delete;
+  virtual ~Estimator() = default;
+
+  /// Throws Error(kInvalidArgument) for data the estimator cannot learn from (e.g. NaN where
+  /// none is allowed, a task it does not support) and Error(kCancelled) when cancelled.
+  virtual std::unique_ptr<Model> Fit(const TrainData& data, const FitControl& control) const = 0;
+};
+
+}  // namespace kolosal::models

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kolosal/data/dataset.hpp"
+#include "kolosal/models/model.hpp"
+#include "kolosal/prep/pipeline.hpp"
+
+namespace kolosal::models {
+
+/// The fitted transformers plus the model, with metadata: what one model file holds.
+/// Prediction methods are const and safe to call from many threads at once.
+class TrainedPipeline {
+ public:
+  TrainedPipeline(prep::Pipeline pipeline, std::unique_ptr<Model> model,
+                  std::vector<std::string> classes, std::string target_name,
+                  nlohmann::json metadata);
+  TrainedPipeline(TrainedPipeline&&) noexcept = default;
+  TrainedPipeline& operator=(TrainedPipeline&&) noexcept = default;
+  ~TrainedPipeline();
+
+  Task task() const { return model_->task(); }
+  int n_classes() const { return model_->n_classes(); }
+  int n_outputs() const { return model_->n_outputs(); }
+  const std::vector<std::string>& classes() const { return classes_; }
+  const std::string& target_name() const { return target_name_; }
+  const prep::Pipeline& pipeline() const { return pipeline_; }
+  const Model& model() const { return *model_; }
+  int64_t n_input_features() const {
+    return static_cast<int64_t>(pipeline_.input_schema().columns.size());
+  }
+
+  /// Raw output for every row: probabilities (n_rows x n_classes) or values (n_rows).
+  /// Columns are matched by name.
+  std::vector<float> PredictRaw(const data::Dataset& dataset) const;
+  /// The same for nameless dense input, whose columns are taken in training order.
+  std::vector<float> PredictRawByPosition(const data::Dataset& dataset) const;
+  /// Turns raw output into one prediction per row: the class index for classification
+  /// (as a float), the value for regression.
+  std::vector<float> RawToPredictions(std::span<const float> raw) const;
+
+  /// Metadata: feature names and types, task, classes, metrics, params, library version.
+  const nlohmann::json& metadata() const { return metadata_; }
+  nlohmann::json& mutable_metadata() { return metadata_; }
+
+  std::vector<uint8_t> SaveToBuffer() const;
+  void SaveToFile(const std::string& path) const;
+  /// Throws Error(kCorruptModel) for truncated, corrupted or foreign data; never runs code.
+  static TrainedPipeline LoadFromBuffer(std::span<const uint8_t> bytes);
+  /// Throws Error(kIo) when the file cannot be read, Error(kCorruptModel) as above.
+  static TrainedPipeline LoadFromFile(const std::string& path);
+
+ private:
+  prep::Pipeline pipeline_;
+  std::unique_ptr<Model> model_;
+  std::vector<std::string> classes_;
+  std::string target_name_;
+  nlohmann::json metadata_;
+};
+
+}  // namespace kolosal::models

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "kolosal/data/dataset.hpp"
+#include "kolosal/data/feature_matrix.hpp"
+#include "kolosal/data/schema.hpp"
+#include "kolosal/io/msgpack_io.hpp"
+#include "kolosal/prep/transformer.hpp"
+
+namespace kolosal::prep {
+
+/// Which preprocessing steps a pipeline runs, in this order: align to schema, outlier clipping,
+/// imputation, scaling, categorical encoding, then conversion to a dense matrix.
+struct PreprocessingConfig {
+  std::string numeric_imputer = "median";           // none | mean | median | most_frequent | constant
+  double numeric_fill_value = 0.0;                  // for "constant"
+  std::string categorical_imputer = "most_frequent";  // none | most_frequent | constant
+  std::string categorical_fill_value = "missing";   // for "constant"
+  std::string scaler = "standard";                  // none | standard | minmax | robust
+  std::string encoder = "onehot";                   // onehot | ordinal | native
+  int max_onehot_categories = 100;  // above this, a column is ordinal-encoded instead
+  std::string outliers = "none";    // none | iqr | zscore
+  double outlier_threshold = 0.0;   // 0 = the default (1.5 for iqr, 3 for zscore)
+
+  /// Parses {"numeric_imputer": ..., ...}; unknown keys are errors with a suggestion.
+  static PreprocessingConfig FromJson(const nlohmann::json& config);
+  nlohmann::json ToJson() const;
+};
+
+/// The fitted chain of transformers plus the schema of its input. Saved inside the model file.
+class Pipeline {
+ public:
+  Pipeline() = default;
+  explicit Pipeline(PreprocessingConfig config);
+  Pipeline(Pipeline&&) noexcept = default;
+  Pipeline& operator=(Pipeline&&) noexcept = default;
+  ~Pipeline();
+
+  /// Fits every step on the feature columns of `dataset` and returns the transformed matrix.
+  data::FeatureMatrix FitTransform(const data::Dataset& dataset);
+  /// Aligns `dataset` to the training schema (by column name) and transforms it. Thread-safe.
+  data::FeatureMatrix Transform(const data::Dataset& dataset) const;
+  /// For nameless dense input: takes columns by position (see Schema::AlignByPosition).
+  data::FeatureMatrix TransformByPosition(const data::Dataset& dataset) const;
+
+  const data::Schema& input_schema() const { return schema_; }
+  const std::vector<data::FeatureInfo>& output_features() const { return output_features_; }
+  const PreprocessingConfig& config() const { return config_; }
+
+  void Save(io::Packer& packer) const;
+  static Pipeline Load(const msgpack::object& state);
+
+ private:
+  data::FeatureMatrix ApplySteps(data::Dataset aligned) const;
+
+  PreprocessingConfig config_;
+  data::Schema schema_;
+  std::vector<std::unique_ptr<Transformer>> steps_;
+  std::vector<data::FeatureInfo> output_features_;
+};
+
+/// Converts the (fully numeric or natively categorical) columns of a dataset into a dense
+/// row-major matrix. Categorical columns become their codes as floats (missing -> NaN).
+data::FeatureMatrix ToFeatureMatrix(const data::Dataset& dataset);
+
+}  // namespace kolosal::prep
