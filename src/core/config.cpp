@@ -63,9 +63,9 @@ int64_t ConfigReader::GetInt(std::string_view key, int64_t default_value, int64_
                              int64_t max_value) {
   const nlohmann::json* value = Find(key);
   if (value == nullptr) return default_value;
-  const bool integral = value->is_number_integer() ||
-                        (value->is_number_float() && std::floor(value->get<double>()) ==
-                                                         value->get<double>());
+  const bool integral =
+      value->is_number_integer() ||
+      (value->is_number_float() && std::floor(value->get<double>()) == value->get<double>());
   if (!integral) {
     ThrowInvalidArgument(context_ + ": '" + std::string(key) + "' must be an integer, got " +
                          value->dump());

@@ -13,8 +13,8 @@ void FitControl::CheckCancelled() const {
 void FitControl::ReportProgress(double fraction, std::string_view stage) const {
   CheckCancelled();
   if (progress && !progress(fraction, stage)) {
-    throw Error(StatusCode::kCancelled, "cancelled by the progress callback during " +
-                                            std::string(stage));
+    throw Error(StatusCode::kCancelled,
+                "cancelled by the progress callback during " + std::string(stage));
   }
 }
 

@@ -69,7 +69,8 @@ std::span<const uint8_t> UnframePayload(std::span<const uint8_t> file_bytes) {
   }
   const uint32_t version = GetLe<uint32_t>(file_bytes, 8);
   if (version == 0 || version > kModelFormatVersion) {
-    ThrowCorrupt("format version " + std::to_string(version) + " is not supported (this build reads up to " +
+    ThrowCorrupt("format version " + std::to_string(version) +
+                 " is not supported (this build reads up to " +
                  std::to_string(kModelFormatVersion) + ")");
   }
   const uint64_t payload_size = GetLe<uint64_t>(file_bytes, 16);
@@ -129,7 +130,8 @@ void WriteFileAtomically(const std::string& path, std::span<const uint8_t> bytes
     if (!out) {
       throw Error(StatusCode::kIo, "cannot write '" + path + "': " + std::strerror(errno));
     }
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     out.flush();
     if (!out) {
       std::remove(temp_path.c_str());

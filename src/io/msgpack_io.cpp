@@ -13,7 +13,8 @@ void ThrowCorrupt(std::string_view what) {
 }
 
 const msgpack::object* FindField(const msgpack::object& map, std::string_view key) {
-  if (map.type != msgpack::type::MAP) ThrowCorrupt("expected a map around '" + std::string(key) + "'");
+  if (map.type != msgpack::type::MAP)
+    ThrowCorrupt("expected a map around '" + std::string(key) + "'");
   for (uint32_t idx = 0; idx < map.via.map.size; ++idx) {
     const msgpack::object_kv& entry = map.via.map.ptr[idx];
     if (entry.key.type == msgpack::type::STR &&
@@ -36,7 +37,8 @@ template <typename T>
 void PackRaw(Packer& packer, std::span<const T> values) {
   const size_t n_bytes = values.size_bytes();
   packer.pack_bin(static_cast<uint32_t>(n_bytes));
-  packer.pack_bin_body(reinterpret_cast<const char*>(values.data()), static_cast<uint32_t>(n_bytes));
+  packer.pack_bin_body(reinterpret_cast<const char*>(values.data()),
+                       static_cast<uint32_t>(n_bytes));
 }
 
 template <typename T>

@@ -25,9 +25,9 @@ inline std::string DataPath(const std::string& file_name) {
 }  // namespace kolosal::testing
 
 /// Sets `var` to the dataset's path, or skips the test with a clear message when it is absent.
-#define KOLOSAL_REQUIRE_DATASET(var, file_name)                                              \
-  const std::string var = ::kolosal::testing::DataPath(file_name);                           \
-  if (var.empty()) {                                                                         \
+#define KOLOSAL_REQUIRE_DATASET(var, file_name)                                                    \
+  const std::string var = ::kolosal::testing::DataPath(file_name);                                 \
+  if (var.empty()) {                                                                               \
     GTEST_SKIP() << "dataset " << (file_name) << " not found in " << ::kolosal::testing::DataDir() \
-                 << " (set KOLOSAL_DATA_DIR)";                                               \
+                 << " (set KOLOSAL_DATA_DIR)";                                                     \
   }

@@ -40,7 +40,8 @@ class FitControl {
 
   /// Throws Error(kCancelled) if the token is set.
   void CheckCancelled() const;
-  /// Calls the progress callback; throws Error(kCancelled) when it asks to stop or the token is set.
+  /// Calls the progress callback; throws Error(kCancelled) when it asks to stop or the token is
+  /// set.
   void ReportProgress(double fraction, std::string_view stage) const;
   void Log(LogLevel level, std::string_view message) const;
   bool IsCancelled() const { return cancellation && cancellation->IsCancelled(); }

@@ -36,8 +36,8 @@ class Dataset {
 
   /// Builds a dataset from a dense buffer of float32 or float64 numbers (NaN = missing).
   /// `feature_names` may be empty (names become f0, f1, ...). Copies the data.
-  static Dataset FromDense(const void* data, DType dtype, int64_t rows, int64_t cols,
-                           Layout layout, std::vector<std::string> feature_names = {});
+  static Dataset FromDense(const void* data, DType dtype, int64_t rows, int64_t cols, Layout layout,
+                           std::vector<std::string> feature_names = {});
 
   int64_t n_rows() const { return n_rows_; }
   int64_t n_features() const { return static_cast<int64_t>(columns_.size()); }

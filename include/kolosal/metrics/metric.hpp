@@ -17,8 +17,7 @@ struct Metric {
   std::string description;
   Task task = Task::kClassification;
   bool greater_is_better = true;
-  std::function<double(std::span<const float> y_true, std::span<const float> output,
-                       int n_classes)>
+  std::function<double(std::span<const float> y_true, std::span<const float> output, int n_classes)>
       compute;
 };
 

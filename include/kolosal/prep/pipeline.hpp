@@ -16,12 +16,12 @@ namespace kolosal::prep {
 /// Which preprocessing steps a pipeline runs, in this order: align to schema, outlier clipping,
 /// imputation, scaling, categorical encoding, then conversion to a dense matrix.
 struct PreprocessingConfig {
-  std::string numeric_imputer = "median";           // none | mean | median | most_frequent | constant
-  double numeric_fill_value = 0.0;                  // for "constant"
+  std::string numeric_imputer = "median";  // none | mean | median | most_frequent | constant
+  double numeric_fill_value = 0.0;         // for "constant"
   std::string categorical_imputer = "most_frequent";  // none | most_frequent | constant
-  std::string categorical_fill_value = "missing";   // for "constant"
-  std::string scaler = "standard";                  // none | standard | minmax | robust
-  std::string encoder = "onehot";                   // onehot | ordinal | native
+  std::string categorical_fill_value = "missing";     // for "constant"
+  std::string scaler = "standard";                    // none | standard | minmax | robust
+  std::string encoder = "onehot";                     // onehot | ordinal | native
   int max_onehot_categories = 100;  // above this, a column is ordinal-encoded instead
   std::string outliers = "none";    // none | iqr | zscore
   double outlier_threshold = 0.0;   // 0 = the default (1.5 for iqr, 3 for zscore)
