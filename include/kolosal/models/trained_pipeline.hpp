@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kolosal/data/dataset.hpp"
@@ -42,6 +43,13 @@ class TrainedPipeline {
   /// Turns raw output into one prediction per row: the class index for classification
   /// (as a float), the value for regression.
   std::vector<float> RawToPredictions(std::span<const float> raw) const;
+
+  /// Maps the labels of another dataset onto this model's classes by name (class indices as
+  /// floats); regression values pass through. Throws Error(kInvalidArgument) for a task
+  /// mismatch or a class the model has never seen.
+  std::vector<float> EncodeLabels(const data::Labels& labels) const;
+  /// Every applicable metric of this model on a labelled dataset, as (name, value) pairs.
+  std::vector<std::pair<std::string, double>> Evaluate(const data::Dataset& dataset) const;
 
   /// Metadata: feature names and types, task, classes, metrics, params, library version.
   const nlohmann::json& metadata() const { return metadata_; }

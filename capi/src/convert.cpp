@@ -1,0 +1,36 @@
+#include "detail/convert.hpp"
+
+#include "kolosal/core/error.hpp"
+
+namespace kolosal::capi {
+
+data::DType ToDType(kolosal_dtype dtype, const char* what) {
+  if (dtype == KOLOSAL_FLOAT32) return data::DType::kFloat32;
+  if (dtype == KOLOSAL_FLOAT64) return data::DType::kFloat64;
+  ThrowInvalidArgument(std::string("unknown dtype ") + std::to_string(static_cast<int>(dtype)) +
+                       " for " + what + "; use KOLOSAL_FLOAT32 or KOLOSAL_FLOAT64");
+}
+
+data::Layout ToLayout(kolosal_layout layout) {
+  if (layout == KOLOSAL_ROW_MAJOR) return data::Layout::kRowMajor;
+  if (layout == KOLOSAL_COL_MAJOR) return data::Layout::kColumnMajor;
+  ThrowInvalidArgument("unknown layout " + std::to_string(static_cast<int>(layout)) +
+                       "; use KOLOSAL_ROW_MAJOR or KOLOSAL_COL_MAJOR");
+}
+
+void CheckShape(const void* data, int64_t rows, int64_t cols) {
+  if (rows < 0 || cols < 0) {
+    ThrowInvalidArgument("negative shape (" + std::to_string(rows) + " x " + std::to_string(cols) +
+                         ")");
+  }
+  if (data == nullptr && rows > 0 && cols > 0) ThrowInvalidArgument("data is NULL");
+}
+
+void CheckCapacity(int64_t capacity, int64_t needed, const char* what) {
+  if (capacity < needed) {
+    ThrowInvalidArgument(std::string(what) + " holds " + std::to_string(capacity) + " values, " +
+                         std::to_string(needed) + " are needed");
+  }
+}
+
+}  // namespace kolosal::capi

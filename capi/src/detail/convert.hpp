@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kolosal/data/dataset.hpp"
+#include "kolosal_c.h"
+
+namespace kolosal::capi {
+
+/// Validates the enum values a caller passed (C callers can pass any integer).
+data::DType ToDType(kolosal_dtype dtype, const char* what);
+data::Layout ToLayout(kolosal_layout layout);
+/// Validates a (data, rows, cols) triple.
+void CheckShape(const void* data, int64_t rows, int64_t cols);
+/// Throws when a caller buffer of `capacity` elements cannot hold `needed`.
+void CheckCapacity(int64_t capacity, int64_t needed, const char* what);
+
+}  // namespace kolosal::capi
