@@ -51,6 +51,7 @@ FittedParts FitParts(const data::Dataset& dataset, const TrainSpec& spec,
   if (dataset.n_rows() == 0) ThrowInvalidArgument("the training dataset has no rows");
   if (dataset.n_features() == 0) ThrowInvalidArgument("the training dataset has no features");
   const models::ModelEntry& entry = FindEntryFor(spec, labels.task);
+  control.ReportProgress(0.0, "preprocessing");
   std::unique_ptr<models::Estimator> estimator = entry.create(spec.params, labels.task);
   FittedParts parts{
       prep::Pipeline(spec.preprocessing.value_or(models::DefaultPreprocessing(entry.traits))),

@@ -1,0 +1,49 @@
+/* C quick start: the C ABI from plain C11. Usage: quickstart_c <data-dir> */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kolosal_c.h"
+
+#define CHECK(call)                                                         \
+  do {                                                                      \
+    if ((call) != KOLOSAL_OK) {                                             \
+      fprintf(stderr, "%s failed: %s\n", #call, kolosal_last_error());      \
+      return 1;                                                             \
+    }                                                                       \
+  } while (0)
+
+int main(int argc, char** argv) {
+  char path[1024];
+  kolosal_dataset* data = NULL;
+  kolosal_dataset* train = NULL;
+  kolosal_dataset* test = NULL;
+  kolosal_train_engine* engine = NULL;
+  kolosal_model* model = NULL;
+  char* metrics = NULL;
+  FILE* probe;
+
+  snprintf(path, sizeof path, "%s/spam.csv", argc > 1 ? argv[1] : "../shared/data");
+  probe = fopen(path, "r");
+  if (probe == NULL) {
+    printf("skipped: %s not found\n", path);
+    return 0;
+  }
+  fclose(probe);
+
+  CHECK(kolosal_dataset_from_csv(path, "{\"target\": \"type\"}", &data));
+  CHECK(kolosal_dataset_train_test_split(data, 0.25, 42, &train, &test));
+  CHECK(kolosal_train_engine_create("{\"model\": \"logistic_regression\", \"n_jobs\": 2}",
+                                    &engine));
+  CHECK(kolosal_train_engine_fit(engine, train, &model));
+  CHECK(kolosal_model_save(model, "/tmp/spam-c.kolosal"));
+  CHECK(kolosal_model_evaluate(model, test, &metrics));
+  printf("holdout metrics: %s\n", metrics);
+
+  kolosal_string_free(metrics);
+  kolosal_model_free(model);
+  kolosal_train_engine_free(engine);
+  kolosal_dataset_free(train);
+  kolosal_dataset_free(test);
+  kolosal_dataset_free(data);
+  return 0;
+}

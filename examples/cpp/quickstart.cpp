@@ -1,0 +1,43 @@
+// C++ quick start: read a CSV, train, cross-validate, save, load and predict.
+// Usage: quickstart_cpp <data-dir>   (uses <data-dir>/spam.csv)
+#include <cstdio>
+#include <filesystem>
+
+#include "kolosal/data/csv_reader.hpp"
+#include "kolosal/data/split.hpp"
+#include "kolosal/train/trainer.hpp"
+
+int main(int argc, char** argv) {
+  const std::filesystem::path csv_path =
+      std::filesystem::path(argc > 1 ? argv[1] : "../shared/data") / "spam.csv";
+  if (!std::filesystem::exists(csv_path)) {
+    std::printf("skipped: %s not found\n", csv_path.c_str());
+    return 0;
+  }
+  try {
+    kolosal::data::CsvOptions csv;
+    csv.target = "type";
+    const kolosal::data::Dataset dataset = kolosal::data::ReadCsv(csv_path, csv);
+    const auto split = kolosal::data::TrainTestSplit(dataset.n_rows(), 0.25, 42, &dataset.labels());
+
+    kolosal::train::TrainSpec spec;
+    spec.model = "logistic_regression";
+    spec.params = {{"C", 1.0}};
+    kolosal::FitControl control;
+    control.n_jobs = 2;
+
+    const auto cv = kolosal::train::CrossValidate(dataset.Take(split.train), spec, 5, "", control);
+    std::printf("5-fold %s: %.4f +/- %.4f\n", cv.metric.c_str(), cv.mean, cv.std_dev);
+
+    const auto pipeline = kolosal::train::FitPipeline(dataset.Take(split.train), spec, control);
+    pipeline.SaveToFile("/tmp/spam.kolosal");
+    const auto loaded = kolosal::models::TrainedPipeline::LoadFromFile("/tmp/spam.kolosal");
+    for (const auto& [metric, value] : loaded.Evaluate(dataset.Take(split.test))) {
+      std::printf("holdout %s: %.4f\n", metric.c_str(), value);
+    }
+  } catch (const kolosal::Error& error) {
+    std::fprintf(stderr, "error: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}

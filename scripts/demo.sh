@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh Debian 12 machine, builds the library and CLI, and runs the demo.
+set -euo pipefail
+root_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root_dir"
+
+scripts/bootstrap.sh
+cmake --preset release -DKOLOSAL_BUILD_TESTS=OFF >/dev/null
+cmake --build --preset release -j"$(nproc)" --target kolosal kolosal_cli
+build/bin/kolosal info
+build/bin/kolosal demo "$@"

@@ -1,0 +1,215 @@
+/* Bad input through the C ABI: every case gets a clear status code and message, no crash,
+ * and output parameters stay untouched. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capi_test_util.h"
+
+static float features[200 * 2];
+static float labels[200];
+
+static kolosal_dataset* make_dataset(void) {
+  kolosal_dataset* dataset = NULL;
+  int row;
+  for (row = 0; row < 200; ++row) {
+    features[2 * row] = (float)(row % 17) - 8.0f;
+    features[2 * row + 1] = (float)(row % 5);
+    labels[row] = (float)(row % 2);
+  }
+  EXPECT_OK(kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, 200, 2, KOLOSAL_ROW_MAJOR,
+                                       labels, KOLOSAL_FLOAT32, NULL, &dataset));
+  return dataset;
+}
+
+static kolosal_model* make_model(kolosal_dataset* dataset) {
+  kolosal_train_engine* engine = NULL;
+  kolosal_model* model = NULL;
+  EXPECT_OK(kolosal_train_engine_create("{\"model\":\"logistic_regression\"}", &engine));
+  EXPECT_OK(kolosal_train_engine_fit(engine, dataset, &model));
+  kolosal_train_engine_free(engine);
+  return model;
+}
+
+static void test_null_arguments(kolosal_model* model) {
+  kolosal_dataset* dataset = (kolosal_dataset*)0x1;
+  float out[4];
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_dataset_from_csv(NULL, NULL, &dataset));
+  EXPECT_ERROR_CONTAINS("path is NULL");
+  EXPECT_TRUE(dataset == (kolosal_dataset*)0x1);
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_dataset_from_csv("x.csv", NULL, NULL));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict(NULL, features, KOLOSAL_FLOAT32, 1, 2, KOLOSAL_ROW_MAJOR,
+                                      out, 4));
+  EXPECT_ERROR_CONTAINS("model is NULL");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict(model, NULL, KOLOSAL_FLOAT32, 1, 2, KOLOSAL_ROW_MAJOR, out,
+                                      4));
+  EXPECT_ERROR_CONTAINS("data is NULL");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_build_info(NULL));
+  kolosal_dataset_free(NULL);
+  kolosal_model_free(NULL);
+  kolosal_train_engine_free(NULL);
+  kolosal_string_free(NULL);
+}
+
+static void test_wrong_shapes_and_dtypes(kolosal_model* model) {
+  float out[8] = {-7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f};
+  kolosal_dataset* dataset = NULL;
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 2, 3, KOLOSAL_ROW_MAJOR,
+                                      out, 8));
+  EXPECT_ERROR_CONTAINS("3 columns, the model expects 2");
+  EXPECT_TRUE(out[0] == -7.0f);
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict(model, features, KOLOSAL_FLOAT32, -1, 2, KOLOSAL_ROW_MAJOR,
+                                      out, 8));
+  EXPECT_ERROR_CONTAINS("negative shape");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict(model, features, (kolosal_dtype)7, 2, 2, KOLOSAL_ROW_MAJOR,
+                                      out, 8));
+  EXPECT_ERROR_CONTAINS("unknown dtype 7");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 2, 2, (kolosal_layout)5,
+                                      out, 8));
+  EXPECT_ERROR_CONTAINS("unknown layout 5");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 4, 2, KOLOSAL_ROW_MAJOR,
+                                      out, 3));
+  EXPECT_ERROR_CONTAINS("the output buffer holds 3 values, 4 are needed");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict_proba(model, features, KOLOSAL_FLOAT32, 4, 2,
+                                            KOLOSAL_ROW_MAJOR, out, 7));
+  EXPECT_TRUE(out[0] == -7.0f);
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, 2, 2, KOLOSAL_ROW_MAJOR,
+                                           labels, (kolosal_dtype)3, NULL, &dataset));
+  EXPECT_ERROR_CONTAINS("labels");
+  EXPECT_TRUE(dataset == NULL);
+}
+
+static void test_nan_labels(void) {
+  float nan_labels[2] = {0.0f, 0.0f};
+  kolosal_dataset* dataset = NULL;
+  nan_labels[1] = nan_labels[0] / nan_labels[0];
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, 2, 2, KOLOSAL_ROW_MAJOR,
+                                           nan_labels, KOLOSAL_FLOAT32, NULL, &dataset));
+  EXPECT_ERROR_CONTAINS("label at row 1 is not finite");
+}
+
+static void test_unknown_config_keys(void) {
+  kolosal_train_engine* engine = NULL;
+  kolosal_dataset* dataset = NULL;
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_train_engine_create("{\"modle\":\"ridge\"}", &engine));
+  EXPECT_ERROR_CONTAINS("did you mean 'model'");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_train_engine_create("{\"model\":\"logistic_regresion\"}", &engine));
+  EXPECT_ERROR_CONTAINS("did you mean 'logistic_regression'");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_train_engine_create(
+                    "{\"model\":\"logistic_regression\",\"params\":{\"max_iterr\":5}}", &engine));
+  EXPECT_ERROR_CONTAINS("max_iter");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_train_engine_create("{not json", &engine));
+  EXPECT_ERROR_CONTAINS("invalid JSON");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_train_engine_create("{\"n_jobs\":0}", &engine));
+  EXPECT_ERROR_CONTAINS("n_jobs");
+  EXPECT_TRUE(engine == NULL);
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, 2, 2, KOLOSAL_ROW_MAJOR,
+                                           NULL, KOLOSAL_FLOAT32, "{\"feature_nmes\":[]}",
+                                           &dataset));
+  EXPECT_ERROR_CONTAINS("did you mean 'feature_names'");
+}
+
+static void test_missing_and_corrupt_files(kolosal_model* model) {
+  kolosal_model* loaded = (kolosal_model*)0x1;
+  kolosal_dataset* dataset = NULL;
+  int64_t size = 0;
+  unsigned char* bytes;
+  const char* path;
+  EXPECT_STATUS(KOLOSAL_IO, kolosal_model_load("/nonexistent/dir/model.kolosal", &loaded));
+  EXPECT_ERROR_CONTAINS("/nonexistent/dir/model.kolosal");
+  EXPECT_STATUS(KOLOSAL_IO, kolosal_dataset_from_csv("/nonexistent/data.csv", NULL, &dataset));
+  EXPECT_ERROR_CONTAINS("/nonexistent/data.csv");
+
+  path = capi_write_temp_file(".kolosal", "this is not a model", 19);
+  EXPECT_STATUS(KOLOSAL_CORRUPT_MODEL, kolosal_model_load(path, &loaded));
+  EXPECT_ERROR_CONTAINS("not a Kolosal model");
+  remove(path);
+
+  EXPECT_OK(kolosal_model_save_buffer(model, NULL, 0, &size));
+  bytes = (unsigned char*)malloc((size_t)size);
+  EXPECT_OK(kolosal_model_save_buffer(model, bytes, size, &size));
+  EXPECT_STATUS(KOLOSAL_CORRUPT_MODEL, kolosal_model_load_buffer(bytes, size / 2, &loaded));
+  EXPECT_ERROR_CONTAINS("truncated");
+  EXPECT_STATUS(KOLOSAL_CORRUPT_MODEL, kolosal_model_load_buffer(bytes, 12, &loaded));
+  bytes[size - 5] ^= 0x5a;
+  path = capi_write_temp_file(".kolosal", (const char*)bytes, (long)size);
+  EXPECT_STATUS(KOLOSAL_CORRUPT_MODEL, kolosal_model_load(path, &loaded));
+  EXPECT_ERROR_CONTAINS("checksum");
+  remove(path);
+  /* A huge announced payload size must not allocate or crash. */
+  bytes[size - 5] ^= 0x5a;
+  memset(bytes + 16, 0xff, 8);
+  EXPECT_STATUS(KOLOSAL_CORRUPT_MODEL, kolosal_model_load_buffer(bytes, size, &loaded));
+  EXPECT_TRUE(loaded == (kolosal_model*)0x1);
+  free(bytes);
+}
+
+static int cancel_immediately(double fraction, const char* stage, void* user_data) {
+  (void)fraction;
+  (void)stage;
+  (void)user_data;
+  return 1;
+}
+
+static void test_cancellation(kolosal_dataset* dataset) {
+  kolosal_train_engine* engine = NULL;
+  kolosal_model* model = NULL;
+  EXPECT_OK(kolosal_train_engine_create("{\"model\":\"logistic_regression\"}", &engine));
+  EXPECT_OK(kolosal_train_engine_set_progress(engine, cancel_immediately, NULL));
+  EXPECT_STATUS(KOLOSAL_CANCELLED, kolosal_train_engine_fit(engine, dataset, &model));
+  EXPECT_ERROR_CONTAINS("cancel");
+  EXPECT_TRUE(model == NULL);
+  EXPECT_OK(kolosal_train_engine_set_progress(engine, NULL, NULL));
+  EXPECT_OK(kolosal_train_engine_fit(engine, dataset, &model));
+  EXPECT_TRUE(model != NULL);
+  kolosal_model_free(model);
+  kolosal_train_engine_free(engine);
+}
+
+static void* other_thread_error(void* arg) {
+  kolosal_model* loaded = NULL;
+  (void)arg;
+  kolosal_model_load("/nonexistent/other-thread", &loaded);
+  return NULL;
+}
+
+static void test_thread_local_errors(void) {
+  pthread_t thread;
+  kolosal_model* loaded = NULL;
+  kolosal_model_load("/nonexistent/this-thread", &loaded);
+  pthread_create(&thread, NULL, other_thread_error, NULL);
+  pthread_join(thread, NULL);
+  EXPECT_ERROR_CONTAINS("this-thread");
+  EXPECT_TRUE(kolosal_last_status() == KOLOSAL_IO);
+}
+
+int main(void) {
+  kolosal_dataset* dataset = make_dataset();
+  kolosal_model* model = make_model(dataset);
+  test_null_arguments(model);
+  test_wrong_shapes_and_dtypes(model);
+  test_nan_labels();
+  test_unknown_config_keys();
+  test_missing_and_corrupt_files(model);
+  test_cancellation(dataset);
+  test_thread_local_errors();
+  kolosal_model_free(model);
+  kolosal_dataset_free(dataset);
+  return capi_test_finish("test_capi_errors");
+}

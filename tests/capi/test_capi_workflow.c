@@ -1,0 +1,208 @@
+/* Drives the whole C ABI from C11: datasets, fit, cross-validation, predict, save and load. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capi_test_util.h"
+
+static int progress_calls = 0;
+
+static int count_progress(double fraction, const char* stage, void* user_data) {
+  (void)stage;
+  (void)user_data;
+  if (fraction >= 0.0 && fraction <= 1.0) ++progress_calls;
+  return 0;
+}
+
+/* Two features; the class is 1 exactly when x0 + x1 > 0. */
+static void make_separable(float* features, float* labels, int rows) {
+  int row;
+  unsigned state = 12345u;
+  for (row = 0; row < rows; ++row) {
+    float x0, x1;
+    state = state * 1103515245u + 12345u;
+    x0 = (float)((state >> 8) % 2000) / 1000.0f - 1.0f;
+    state = state * 1103515245u + 12345u;
+    x1 = (float)((state >> 8) % 2000) / 1000.0f - 1.0f;
+    features[2 * row] = x0;
+    features[2 * row + 1] = x1;
+    labels[row] = (x0 + x1 > 0.0f) ? 1.0f : 0.0f;
+  }
+}
+
+static void test_version(void) {
+  char* info = NULL;
+  EXPECT_TRUE(strcmp(kolosal_version(), "0.1.0") == 0);
+  EXPECT_OK(kolosal_build_info(&info));
+  EXPECT_TRUE(info != NULL && strstr(info, "\"cpu_features\"") != NULL);
+  kolosal_string_free(info);
+  EXPECT_TRUE(strcmp(kolosal_status_name(KOLOSAL_CORRUPT_MODEL), "CORRUPT_MODEL") == 0);
+}
+
+static void test_dense_workflow(void) {
+  enum { kRows = 400 };
+  static float features[kRows * 2];
+  static float labels[kRows];
+  static float predictions[kRows];
+  static float probabilities[kRows * 2];
+  kolosal_dataset* dataset = NULL;
+  kolosal_train_engine* engine = NULL;
+  kolosal_model* model = NULL;
+  kolosal_model* reloaded = NULL;
+  int64_t n_rows = 0, n_features = 0, n_classes = 0, size = 0;
+  char* json = NULL;
+  unsigned char* buffer;
+  int row, correct = 0, same = 1;
+
+  make_separable(features, labels, kRows);
+  EXPECT_OK(kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, kRows, 2, KOLOSAL_ROW_MAJOR,
+                                       labels, KOLOSAL_FLOAT32,
+                                       "{\"feature_names\":[\"a\",\"b\"],\"task\":"
+                                       "\"classification\"}",
+                                       &dataset));
+  EXPECT_OK(kolosal_dataset_n_rows(dataset, &n_rows));
+  EXPECT_TRUE(n_rows == kRows);
+  EXPECT_OK(kolosal_train_engine_create(
+      "{\"model\":\"logistic_regression\",\"params\":{\"C\":10},\"cv_folds\":3}", &engine));
+  EXPECT_OK(kolosal_train_engine_set_progress(engine, count_progress, NULL));
+  EXPECT_OK(kolosal_train_engine_cross_validate(engine, dataset, &json));
+  EXPECT_TRUE(json != NULL && strstr(json, "\"fold_scores\"") != NULL);
+  kolosal_string_free(json);
+  EXPECT_TRUE(progress_calls > 0);
+
+  EXPECT_OK(kolosal_train_engine_fit(engine, dataset, &model));
+  EXPECT_OK(kolosal_model_n_features(model, &n_features));
+  EXPECT_OK(kolosal_model_n_classes(model, &n_classes));
+  EXPECT_TRUE(n_features == 2 && n_classes == 2);
+  EXPECT_OK(kolosal_model_predict(model, features, KOLOSAL_FLOAT32, kRows, 2, KOLOSAL_ROW_MAJOR,
+                                  predictions, kRows));
+  for (row = 0; row < kRows; ++row) correct += predictions[row] == labels[row];
+  EXPECT_TRUE(correct >= kRows * 95 / 100);
+  EXPECT_OK(kolosal_model_predict_proba(model, features, KOLOSAL_FLOAT32, kRows, 2,
+                                        KOLOSAL_ROW_MAJOR, probabilities, kRows * 2));
+  EXPECT_TRUE(fabsf(probabilities[0] + probabilities[1] - 1.0f) < 1e-5f);
+
+  /* Round trip through a byte buffer, with a size query first. */
+  EXPECT_OK(kolosal_model_save_buffer(model, NULL, 0, &size));
+  EXPECT_TRUE(size > 32);
+  buffer = (unsigned char*)malloc((size_t)size);
+  EXPECT_OK(kolosal_model_save_buffer(model, buffer, size, &size));
+  EXPECT_OK(kolosal_model_load_buffer(buffer, size, &reloaded));
+  free(buffer);
+  {
+    static float again[kRows];
+    EXPECT_OK(kolosal_model_predict(reloaded, features, KOLOSAL_FLOAT32, kRows, 2,
+                                    KOLOSAL_ROW_MAJOR, again, kRows));
+    for (row = 0; row < kRows; ++row) same &= again[row] == predictions[row];
+    EXPECT_TRUE(same);
+  }
+  EXPECT_OK(kolosal_model_metadata(reloaded, &json));
+  EXPECT_TRUE(json != NULL && strstr(json, "\"logistic_regression\"") != NULL);
+  kolosal_string_free(json);
+
+  kolosal_model_free(reloaded);
+  kolosal_model_free(model);
+  kolosal_train_engine_free(engine);
+  kolosal_dataset_free(dataset);
+}
+
+static void test_csv_workflow(void) {
+  static const char kCsv[] =
+      "size,color,price\r\n"
+      "1.0,\"red\",10\r\n2.0,\"blue\",20\r\n3.0,\"red\",31\r\n4.0,\"green\",39\r\n"
+      "5.0,\"blue\",52\r\n6.0,,60\r\n7.0,\"red\",71\r\n8.0,\"green\",79\r\n"
+      "NA,\"blue\",90\r\n10.0,\"red\",101\r\n11.0,\"blue\",110\r\n12.0,\"green\",119\r\n";
+  const char* path = capi_write_temp_file(".csv", kCsv, (long)strlen(kCsv));
+  kolosal_dataset* dataset = NULL;
+  kolosal_dataset* train = NULL;
+  kolosal_dataset* test = NULL;
+  kolosal_train_engine* engine = NULL;
+  kolosal_model* model = NULL;
+  kolosal_model* loaded = NULL;
+  float predictions[12];
+  char* json = NULL;
+  char model_path[300];
+  int64_t n_cols = 0;
+
+  EXPECT_OK(kolosal_dataset_from_csv(path, "{\"target\":\"price\"}", &dataset));
+  EXPECT_OK(kolosal_dataset_n_cols(dataset, &n_cols));
+  EXPECT_TRUE(n_cols == 2);
+  EXPECT_OK(kolosal_dataset_describe(dataset, &json));
+  EXPECT_TRUE(json != NULL && strstr(json, "\"regression\"") != NULL);
+  kolosal_string_free(json);
+  EXPECT_OK(kolosal_dataset_train_test_split(dataset, 0.25, 7, &train, &test));
+  EXPECT_OK(kolosal_train_engine_create("{\"model\":\"ridge\",\"params\":{\"alpha\":0.01}}",
+                                        &engine));
+  EXPECT_OK(kolosal_train_engine_fit(engine, dataset, &model));
+  EXPECT_OK(kolosal_model_predict_dataset(model, dataset, predictions, 12));
+  EXPECT_TRUE(fabsf(predictions[0] - 10.0f) < 3.0f && fabsf(predictions[11] - 119.0f) < 3.0f);
+  EXPECT_OK(kolosal_model_evaluate(model, test, &json));
+  EXPECT_TRUE(json != NULL && strstr(json, "\"r2\"") != NULL);
+  kolosal_string_free(json);
+
+  snprintf(model_path, sizeof model_path, "%s.kolosal", path);
+  EXPECT_OK(kolosal_model_save(model, model_path));
+  EXPECT_OK(kolosal_model_load(model_path, &loaded));
+  {
+    float again[12];
+    int row, same = 1;
+    EXPECT_OK(kolosal_model_predict_dataset(loaded, dataset, again, 12));
+    for (row = 0; row < 12; ++row) same &= again[row] == predictions[row];
+    EXPECT_TRUE(same);
+  }
+  EXPECT_STATUS(KOLOSAL_FAILED_PRECONDITION,
+                kolosal_model_predict_proba_dataset(loaded, dataset, predictions, 12));
+  remove(model_path);
+  remove(path);
+  kolosal_model_free(loaded);
+  kolosal_model_free(model);
+  kolosal_train_engine_free(engine);
+  kolosal_dataset_free(train);
+  kolosal_dataset_free(test);
+  kolosal_dataset_free(dataset);
+}
+
+static void test_spam(const char* data_dir) {
+  const char* path = capi_dataset_path(data_dir, "spam.csv");
+  kolosal_dataset* dataset = NULL;
+  kolosal_dataset* train = NULL;
+  kolosal_dataset* test = NULL;
+  kolosal_train_engine* engine = NULL;
+  kolosal_model* model = NULL;
+  char* json = NULL;
+  char class_name_ok = 0;
+  char* class_name = NULL;
+  if (path == NULL) {
+    printf("spam.csv not found in %s: skipping the real-data check\n", data_dir);
+    return;
+  }
+  EXPECT_OK(kolosal_dataset_from_csv(path, "{\"target\":\"type\"}", &dataset));
+  EXPECT_OK(kolosal_dataset_train_test_split(dataset, 0.25, 42, &train, &test));
+  EXPECT_OK(kolosal_train_engine_create("{\"model\":\"logistic_regression\"}", &engine));
+  EXPECT_OK(kolosal_train_engine_fit(engine, train, &model));
+  EXPECT_OK(kolosal_model_evaluate(model, test, &json));
+  if (json != NULL) {
+    const char* accuracy = strstr(json, "\"accuracy\":");
+    EXPECT_TRUE(accuracy != NULL && atof(accuracy + 11) >= 0.90);
+    printf("spam holdout metrics: %s\n", json);
+  }
+  kolosal_string_free(json);
+  EXPECT_OK(kolosal_model_class_name(model, 1, &class_name));
+  class_name_ok = class_name != NULL && strcmp(class_name, "spam") == 0;
+  EXPECT_TRUE(class_name_ok);
+  kolosal_string_free(class_name);
+  kolosal_model_free(model);
+  kolosal_train_engine_free(engine);
+  kolosal_dataset_free(train);
+  kolosal_dataset_free(test);
+  kolosal_dataset_free(dataset);
+}
+
+int main(int argc, char** argv) {
+  test_version();
+  test_dense_workflow();
+  test_csv_workflow();
+  test_spam(argc > 1 ? argv[1] : NULL);
+  return capi_test_finish("test_capi_workflow");
+}

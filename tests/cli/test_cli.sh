@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# End-to-end checks of the kolosal command: help, errors, train/evaluate/predict on real data.
+set -uo pipefail
+cli=$1
+data_dir=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# --help on every command, and a clear non-zero exit for a bad command line.
+for command in train predict evaluate info demo; do
+  "$cli" "$command" --help >/dev/null 2>&1 || fail "$command --help"
+done
+"$cli" train --data x.csv >/dev/null 2>&1 && fail "train without --target should fail"
+
+# A corrupt model: non-zero exit and exactly one line on stderr.
+printf 'KOLOSAL\x1agarbage' >"$work/corrupt.kolosal"
+printf 'a,b\n1,2\n' >"$work/tiny.csv"
+if "$cli" predict --model "$work/corrupt.kolosal" --data "$work/tiny.csv" >"$work/out" 2>"$work/err"; then
+  fail "predict with a corrupt model should fail"
+fi
+[ "$(wc -l <"$work/err")" -eq 1 ] || fail "corrupt model: expected one line, got: $(cat "$work/err")"
+grep -q "corrupt model" "$work/err" || fail "corrupt model message: $(cat "$work/err")"
+"$cli" predict --model "$work/missing.kolosal" --data "$work/tiny.csv" 2>"$work/err" >/dev/null \
+  && fail "missing model should fail"
+grep -q "missing.kolosal" "$work/err" || fail "missing model message: $(cat "$work/err")"
+
+if [ ! -f "$data_dir/spam.csv" ]; then
+  echo "datasets not found in $data_dir: skipping the real-data checks"
+  [ $failures -eq 0 ] && exit 77 || exit 1
+fi
+
+# The issue's acceptance check: spam with logistic regression, accuracy >= 0.92.
+"$cli" train --data "$data_dir/spam.csv" --target type --model logistic_regression \
+  --out "$work/spam.kolosal" >"$work/train.log" || fail "train spam: $(cat "$work/train.log")"
+"$cli" evaluate --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --target type \
+  >"$work/eval.log" || fail "evaluate spam"
+accuracy=$(awk -F': ' '$1 == "accuracy" {print $2}' "$work/eval.log")
+awk -v a="$accuracy" 'BEGIN {exit !(a >= 0.92)}' || fail "spam accuracy $accuracy < 0.92"
+echo "spam accuracy: $accuracy"
+
+"$cli" predict --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --out "$work/p.csv" \
+  2>/dev/null || fail "predict spam"
+[ "$(wc -l <"$work/p.csv")" -eq 4602 ] || fail "predict spam: expected 4601 rows + header"
+"$cli" predict --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --proba \
+  | head -1 | grep -q '"nonspam","spam"' || fail "predict --proba header"
+
+# Missing values and categoricals need no manual preprocessing.
+"$cli" train --data "$data_dir/credit_data.csv" --target Status --model logistic_regression \
+  --out "$work/credit.kolosal" >/dev/null || fail "train credit_data"
+"$cli" evaluate --model "$work/credit.kolosal" --data "$data_dir/credit_data.csv" \
+  --target Status >/dev/null || fail "evaluate credit_data"
+"$cli" train --data "$data_dir/ames.csv" --target Sale_Price --model ridge \
+  --out "$work/ames.kolosal" >/dev/null || fail "train ames"
+r2=$("$cli" evaluate --model "$work/ames.kolosal" --data "$data_dir/ames.csv" \
+  --target Sale_Price | awk -F': ' '$1 == "r2" {print $2}')
+awk -v r="$r2" 'BEGIN {exit !(r >= 0.8)}' || fail "ames r2 $r2 < 0.8"
+
+[ $failures -eq 0 ] && echo "cli: all checks passed"
+exit $((failures > 0))
