@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
 packages=(
   build-essential cmake pkg-config ccache git clang-format
-  libeigen3-dev libsleef-dev libtbb-dev libmsgpack-cxx-dev nlohmann-json3-dev zlib1g-dev
+  libeigen3-dev libsleef-dev libtbb-dev libmsgpack-cxx-dev nlohmann-json3-dev zlib1g-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev postgresql libpq-dev
   swig default-jdk-headless junit5 golang-go ruby-dev ruby-minitest mono-devel

@@ -1,0 +1,85 @@
+#include <gtest/gtest.h>
+
+#include "kolosal/core/config.hpp"
+#include "kolosal/core/error.hpp"
+#include "kolosal/core/names.hpp"
+
+namespace kolosal {
+namespace {
+
+StatusCode CodeOf(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& error) {
+    return error.code();
+  }
+  return StatusCode::kOk;
+}
+
+std::string MessageOf(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(ConfigReader, ReadsTypedValuesWithDefaults) {
+  const nlohmann::json config = {{"alpha", 0.5}, {"n_jobs", 4}, {"fit", true}, {"name", "x"}};
+  ConfigReader reader(config, "params");
+  EXPECT_DOUBLE_EQ(reader.GetDouble("alpha", 1.0, 0.0, 10.0), 0.5);
+  EXPECT_EQ(reader.GetInt("n_jobs", 1, 1, 64), 4);
+  EXPECT_TRUE(reader.GetBool("fit", false));
+  EXPECT_EQ(reader.GetString("name", ""), "x");
+  EXPECT_EQ(reader.GetInt("absent", 7, 0, 10), 7);
+  EXPECT_NO_THROW(reader.Finish());
+}
+
+TEST(ConfigReader, UnknownKeySuggestsTheNearest) {
+  const nlohmann::json config = {{"max_iterr", 5}};
+  ConfigReader reader(config, "params");
+  reader.GetInt("max_iter", 100, 1, 1000);
+  reader.GetDouble("tol", 1e-4, 0, 1);
+  const std::string message = MessageOf([&] { reader.Finish(); });
+  EXPECT_NE(message.find("unknown key 'max_iterr'"), std::string::npos) << message;
+  EXPECT_NE(message.find("did you mean 'max_iter'"), std::string::npos) << message;
+  EXPECT_NE(message.find("tol"), std::string::npos) << message;
+}
+
+TEST(ConfigReader, RejectsWrongTypesAndRanges) {
+  const nlohmann::json config = {{"a", "text"}, {"b", 2.5}, {"c", -1}, {"d", 1}, {"e", "z"}};
+  ConfigReader reader(config, "cfg");
+  EXPECT_EQ(CodeOf([&] { reader.GetDouble("a", 0, 0, 1); }), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf([&] { reader.GetInt("b", 0, 0, 10); }), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf([&] { reader.GetInt("c", 0, 0, 10); }), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf([&] { reader.GetBool("d", false); }), StatusCode::kInvalidArgument);
+  EXPECT_NE(MessageOf([&] {
+              reader.GetChoice("e", "x", {"x", "y"});
+            }).find("Valid: x, y"),
+            std::string::npos);
+}
+
+TEST(ConfigReader, AcceptsIntegralFloats) {
+  const nlohmann::json config = {{"n", 3.0}};
+  ConfigReader reader(config, "cfg");
+  EXPECT_EQ(reader.GetInt("n", 0, 0, 10), 3);
+}
+
+TEST(ParseJsonConfig, EmptyTextIsAnEmptyObject) {
+  EXPECT_TRUE(ParseJsonConfig("  ", "cfg").is_object());
+  EXPECT_EQ(CodeOf([] { ParseJsonConfig("{oops", "cfg"); }), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf([] { ConfigReader reader(nlohmann::json::array(), "cfg"); }),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(Names, EditDistanceAndSuggestions) {
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("Ridge", "ridge"), 0u);
+  const std::vector<std::string> names = {"ridge", "lasso", "logistic_regression"};
+  EXPECT_EQ(NearestName("logistic_regresion", names), "logistic_regression");
+  EXPECT_EQ(NearestName("completely_different", names), "");
+}
+
+}  // namespace
+}  // namespace kolosal
