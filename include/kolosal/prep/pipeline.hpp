@@ -35,14 +35,18 @@ struct PreprocessingConfig {
 class Pipeline {
  public:
   Pipeline() = default;
+  /// Throws Error(kInvalidArgument) for an unknown option name or a bad value in `config`.
   explicit Pipeline(PreprocessingConfig config);
   Pipeline(Pipeline&&) noexcept = default;
   Pipeline& operator=(Pipeline&&) noexcept = default;
   ~Pipeline();
 
   /// Fits every step on the feature columns of `dataset` and returns the transformed matrix.
+  /// Throws Error(kInvalidArgument) for a dataset without rows or columns, or with two columns
+  /// of the same name; on failure the pipeline keeps its previous state.
   data::FeatureMatrix FitTransform(const data::Dataset& dataset);
   /// Aligns `dataset` to the training schema (by column name) and transforms it. Thread-safe.
+  /// Throws Error(kFailedPrecondition) before a fit, Error(kInvalidArgument) for a missing column.
   data::FeatureMatrix Transform(const data::Dataset& dataset) const;
   /// For nameless dense input: takes columns by position (see Schema::AlignByPosition).
   data::FeatureMatrix TransformByPosition(const data::Dataset& dataset) const;
@@ -51,10 +55,14 @@ class Pipeline {
   const std::vector<data::FeatureInfo>& output_features() const { return output_features_; }
   const PreprocessingConfig& config() const { return config_; }
 
+  /// Writes {"config", "schema", "steps": [{"type", "state"}, ...]}. Throws
+  /// Error(kFailedPrecondition) before a fit.
   void Save(io::Packer& packer) const;
+  /// Throws Error(kCorruptModel) for any malformed state.
   static Pipeline Load(const msgpack::object& state);
 
  private:
+  void CheckFitted() const;
   data::FeatureMatrix ApplySteps(data::Dataset aligned) const;
 
   PreprocessingConfig config_;
