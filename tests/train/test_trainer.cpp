@@ -1,0 +1,131 @@
+#include <gtest/gtest.h>
+
+#include "common/test_data.hpp"
+#include "kolosal/core/error.hpp"
+#include "kolosal/data/csv_reader.hpp"
+#include "kolosal/data/split.hpp"
+#include "kolosal/data/synthetic.hpp"
+#include "kolosal/train/trainer.hpp"
+
+namespace kolosal::train {
+namespace {
+
+FitControl Control(int n_jobs = 1) {
+  FitControl control;
+  control.n_jobs = n_jobs;
+  control.random_state = 3;
+  return control;
+}
+
+TEST(FitPipeline, RecordsMetadataAndPredicts) {
+  const data::Dataset dataset = data::MakeClassification(600, 4, 2, 3, 3.0, 11);
+  const auto pipeline = FitPipeline(dataset, TrainSpec{}, Control());
+  const nlohmann::json& metadata = pipeline.metadata();
+  EXPECT_EQ(metadata.at("model_type"), "logistic_regression");
+  EXPECT_EQ(metadata.at("task"), "classification");
+  EXPECT_EQ(metadata.at("features").size(), 6u);
+  EXPECT_GT(metadata.at("training_metrics").at("accuracy").get<double>(), 0.9);
+  const std::vector<float> raw = pipeline.PredictRaw(dataset);
+  ASSERT_EQ(raw.size(), 600u * 3u);
+  EXPECT_NEAR(raw[0] + raw[1] + raw[2], 1.0f, 1e-5f);
+}
+
+TEST(FitPipeline, RejectsUnknownModelsAndUnlabelledData) {
+  const data::Dataset dataset = data::MakeRegression(50, 3, 0.1, 1);
+  try {
+    FitPipeline(dataset, TrainSpec{"rigde", {}, {}}, Control());
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(std::string(error.what()).find("did you mean 'ridge'"), std::string::npos);
+  }
+  data::Dataset unlabelled = dataset;
+  unlabelled.clear_labels();
+  EXPECT_THROW(FitPipeline(unlabelled, TrainSpec{"ridge", {}, {}}, Control()), Error);
+  EXPECT_THROW(FitPipeline(dataset, TrainSpec{"logistic_regression", {}, {}}, Control()), Error);
+}
+
+TEST(FitPipeline, SaveLoadRoundTripIsBitExact) {
+  const data::Dataset dataset = data::MakeRegression(300, 5, 1.0, 2);
+  const auto pipeline = FitPipeline(dataset, TrainSpec{"ridge", {{"alpha", 0.1}}, {}}, Control());
+  const std::vector<uint8_t> bytes = pipeline.SaveToBuffer();
+  EXPECT_EQ(bytes, pipeline.SaveToBuffer());
+  const auto loaded = models::TrainedPipeline::LoadFromBuffer(bytes);
+  EXPECT_EQ(loaded.PredictRaw(dataset), pipeline.PredictRaw(dataset));
+  EXPECT_EQ(loaded.metadata(), pipeline.metadata());
+  EXPECT_EQ(loaded.SaveToBuffer(), bytes);
+}
+
+TEST(FitPipeline, CancelledByProgressCallback) {
+  const data::Dataset dataset = data::MakeClassification(200, 3, 0, 2, 2.0, 5);
+  FitControl control = Control();
+  control.progress = [](double, std::string_view) { return false; };
+  try {
+    FitPipeline(dataset, TrainSpec{}, control);
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), StatusCode::kCancelled);
+  }
+}
+
+TEST(CrossValidate, ScoresEveryFoldDeterministically) {
+  const data::Dataset dataset = data::MakeClassification(400, 4, 2, 2, 2.0, 8);
+  const auto first = CrossValidate(dataset, TrainSpec{}, 4, "", Control(1));
+  const auto second = CrossValidate(dataset, TrainSpec{}, 4, "", Control(2));
+  EXPECT_EQ(first.metric, "accuracy");
+  ASSERT_EQ(first.fold_scores.size(), 4u);
+  EXPECT_EQ(first.fold_scores, second.fold_scores);
+  EXPECT_GT(first.mean, 0.8);
+  EXPECT_THROW(CrossValidate(dataset, TrainSpec{}, 4, "r2", Control()), Error);
+  EXPECT_THROW(CrossValidate(dataset, TrainSpec{}, 4, "acuracy", Control()), Error);
+}
+
+TEST(Evaluate, MapsClassesByName) {
+  const data::Dataset dataset = data::MakeClassification(300, 3, 0, 3, 3.0, 4);
+  const auto pipeline = FitPipeline(dataset, TrainSpec{}, Control());
+  // Keep only rows of classes c1 and c2, and rename the dictionary order: still scored right.
+  std::vector<int64_t> rows;
+  for (int64_t row = 0; row < dataset.n_rows(); ++row) {
+    if (dataset.labels().values[static_cast<size_t>(row)] != 0.0f) rows.push_back(row);
+  }
+  data::Dataset subset = dataset.Take(rows);
+  data::Labels relabelled = subset.labels();
+  relabelled.classes = {"c2", "c1"};
+  for (float& value : relabelled.values) value = value == 1.0f ? 1.0f : 0.0f;
+  subset.set_labels(relabelled);
+  for (const auto& [name, value] : pipeline.Evaluate(subset)) {
+    if (name == "accuracy") EXPECT_GT(value, 0.9);
+  }
+  relabelled.classes = {"c2", "unknown"};
+  subset.set_labels(relabelled);
+  EXPECT_THROW(pipeline.Evaluate(subset), Error);
+}
+
+TEST(FitPipeline, SpamReachesTheIssueAccuracy) {
+  KOLOSAL_REQUIRE_DATASET(path, "spam.csv");
+  data::CsvOptions csv;
+  csv.target = "type";
+  const data::Dataset dataset = data::ReadCsv(path, csv);
+  const auto split = data::TrainTestSplit(dataset.n_rows(), 0.25, 42, &dataset.labels());
+  const auto pipeline = FitPipeline(dataset.Take(split.train), TrainSpec{}, Control(2));
+  for (const auto& [name, value] : pipeline.Evaluate(dataset.Take(split.test))) {
+    if (name == "accuracy") EXPECT_GE(value, 0.92);
+  }
+}
+
+TEST(FitPipeline, MissingValuesAndCategoricalsNeedNoManualWork) {
+  KOLOSAL_REQUIRE_DATASET(credit, "credit_data.csv");
+  KOLOSAL_REQUIRE_DATASET(ames, "ames.csv");
+  data::CsvOptions csv;
+  csv.target = "Status";
+  const auto credit_model =
+      FitPipeline(data::ReadCsv(credit, csv), TrainSpec{"logistic_regression", {}, {}}, Control());
+  EXPECT_GT(credit_model.metadata().at("training_metrics").at("accuracy").get<double>(), 0.75);
+  csv.target = "Sale_Price";
+  const auto ames_model =
+      FitPipeline(data::ReadCsv(ames, csv), TrainSpec{"ridge", {}, {}}, Control());
+  EXPECT_GT(ames_model.metadata().at("training_metrics").at("r2").get<double>(), 0.8);
+}
+
+}  // namespace
+}  // namespace kolosal::train
