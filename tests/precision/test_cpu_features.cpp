@@ -21,9 +21,9 @@ TEST(CpuFeatures, AgreesWithTheCompilerBuiltins) {
 
 TEST(CpuFeatures, ImpliedFeaturesAreConsistent) {
   const CpuFeatures& features = CpuFeatures::Detect();
-  if (features.avx2) EXPECT_TRUE(features.avx);
-  if (features.avx512f) EXPECT_TRUE(features.avx2);
-  if (features.avx512_bf16 || features.avx512_fp16) EXPECT_TRUE(features.avx512f);
+  EXPECT_TRUE(!features.avx2 || features.avx);
+  EXPECT_TRUE(!features.avx512f || features.avx2);
+  EXPECT_TRUE(!(features.avx512_bf16 || features.avx512_fp16) || features.avx512f);
   const std::vector<std::string> names = features.Names();
   EXPECT_EQ(Has(names, "avx2"), features.avx2);
   EXPECT_EQ(Has(names, "f16c"), features.f16c);

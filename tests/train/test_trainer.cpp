@@ -94,7 +94,9 @@ TEST(Evaluate, MapsClassesByName) {
   for (float& value : relabelled.values) value = value == 1.0f ? 1.0f : 0.0f;
   subset.set_labels(relabelled);
   for (const auto& [name, value] : pipeline.Evaluate(subset)) {
-    if (name == "accuracy") EXPECT_GT(value, 0.9);
+    if (name == "accuracy") {
+      EXPECT_GT(value, 0.9);
+    }
   }
   relabelled.classes = {"c2", "unknown"};
   subset.set_labels(relabelled);
@@ -109,7 +111,9 @@ TEST(FitPipeline, SpamReachesTheIssueAccuracy) {
   const auto split = data::TrainTestSplit(dataset.n_rows(), 0.25, 42, &dataset.labels());
   const auto pipeline = FitPipeline(dataset.Take(split.train), TrainSpec{}, Control(2));
   for (const auto& [name, value] : pipeline.Evaluate(dataset.Take(split.test))) {
-    if (name == "accuracy") EXPECT_GE(value, 0.92);
+    if (name == "accuracy") {
+      EXPECT_GE(value, 0.92);
+    }
   }
 }
 
