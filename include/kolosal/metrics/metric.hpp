@@ -1,9 +1,11 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kolosal/core/task.hpp"
@@ -19,6 +21,9 @@ struct Metric {
   bool greater_is_better = true;
   std::function<double(std::span<const float> y_true, std::span<const float> output, int n_classes)>
       compute;
+  /// Classification only: the class counts the metric is defined for (f1 needs exactly 2).
+  int min_classes = 1;
+  int max_classes = std::numeric_limits<int>::max();
 };
 
 /// The named metrics: accuracy, balanced_accuracy, precision_macro, recall_macro, f1_macro,
@@ -26,13 +31,17 @@ struct Metric {
 /// mse, rmse, mae, r2, mape.
 class MetricRegistry {
  public:
+  /// Throws Error(kInvalidArgument) for an empty or duplicate name or a missing compute.
   void Register(Metric metric);
   /// Throws Error(kInvalidArgument) listing the valid names and the nearest one.
   const Metric& Find(std::string_view name) const;
+  /// All names, in registration order.
   std::vector<std::string> Names() const;
-  /// Names of the metrics for `task` that make sense with `n_classes` classes.
+  /// Names of the metrics for `task` that make sense with `n_classes` classes (ignored for
+  /// regression), in registration order.
   std::vector<std::string> NamesFor(Task task, int n_classes) const;
 
+  /// The registry of the builtin metrics, built on first use; safe to read from any thread.
   static const MetricRegistry& Builtin();
 
  private:
@@ -45,6 +54,8 @@ void RegisterBuiltinMetrics(MetricRegistry& registry);
 std::string_view DefaultMetric(Task task);
 
 /// Computes every applicable builtin metric, as a name -> value list (for reports and metadata).
+/// Invalid inputs throw Error(kInvalidArgument); a metric that is undefined for valid data (such
+/// as roc_auc when a class is absent from y_true) is left out of the list.
 std::vector<std::pair<std::string, double>> ComputeAll(Task task, std::span<const float> y_true,
                                                        std::span<const float> output,
                                                        int n_classes);
