@@ -1,0 +1,325 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "data/expect_error.hpp"
+#include "kolosal/core/error.hpp"
+#include "kolosal/data/csv_reader.hpp"
+
+namespace kolosal::data {
+namespace {
+
+using ::kolosal::testing::ExpectError;
+
+Dataset Parse(std::string_view text, const CsvOptions& options = {}) {
+  return ParseCsv(text, options);
+}
+
+CsvOptions WithTarget(std::string target) {
+  CsvOptions options;
+  options.target = std::move(target);
+  return options;
+}
+
+TEST(CsvReader, DetectsNumericAndCategoricalColumns) {
+  const Dataset data = Parse("a,b,c\n1,x,2.5\n-3,y,1e3\n4,x,+7\n");
+  ASSERT_EQ(data.n_rows(), 3);
+  ASSERT_EQ(data.n_features(), 3);
+  EXPECT_EQ(data.feature_names(), (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_TRUE(data.column(0).is_numeric());
+  EXPECT_EQ(data.column(0).values, (std::vector<float>{1.0f, -3.0f, 4.0f}));
+  ASSERT_TRUE(data.column(1).is_categorical());
+  EXPECT_EQ(data.column(1).categories, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(data.column(1).codes, (std::vector<int32_t>{0, 1, 0}));
+  EXPECT_EQ(data.column(2).values, (std::vector<float>{2.5f, 1000.0f, 7.0f}));
+  EXPECT_FALSE(data.has_labels());
+}
+
+TEST(CsvReader, CategoriesKeepFirstSeenOrder) {
+  const Dataset data = Parse("color\nred\nblue\nred\ngreen\nblue\n");
+  EXPECT_EQ(data.column(0).categories, (std::vector<std::string>{"red", "blue", "green"}));
+  EXPECT_EQ(data.column(0).codes, (std::vector<int32_t>{0, 1, 0, 2, 1}));
+}
+
+TEST(CsvReader, QuotedFieldsHoldDelimitersQuotesAndNewlines) {
+  const Dataset data = Parse(
+      "name,note\n"
+      "\"Smith, John\",\"said \"\"hi\"\"\"\n"
+      "\"two\nlines\",\"\"\n"
+      "plain,\"x\"\n");
+  ASSERT_EQ(data.n_rows(), 3);
+  const Column& name = data.column(0);
+  EXPECT_EQ(name.categories, (std::vector<std::string>{"Smith, John", "two\nlines", "plain"}));
+  const Column& note = data.column(1);
+  EXPECT_EQ(note.categories, (std::vector<std::string>{"said \"hi\"", "x"}));
+  EXPECT_EQ(note.codes, (std::vector<int32_t>{0, kMissingCode, 1}));
+}
+
+TEST(CsvReader, QuotedNumbersAreNumbers) {
+  const Dataset data = Parse("x,y\n\"1\",\"2.5\"\n\"3\",\"-4\"\n");
+  ASSERT_TRUE(data.column(0).is_numeric());
+  EXPECT_EQ(data.column(1).values, (std::vector<float>{2.5f, -4.0f}));
+}
+
+TEST(CsvReader, HandlesCrlfBomAndMissingFinalNewline) {
+  const Dataset data = Parse("\xEF\xBB\xBFid,v\r\n1,a\r\n2,\"b\r\nc\"\r\n3,d");
+  ASSERT_EQ(data.n_rows(), 3);
+  EXPECT_EQ(data.column(0).name, "id");
+  EXPECT_EQ(data.column(0).values, (std::vector<float>{1.0f, 2.0f, 3.0f}));
+  EXPECT_EQ(data.column(1).categories, (std::vector<std::string>{"a", "b\r\nc", "d"}));
+}
+
+TEST(CsvReader, SkipsBlankLinesAndTrimsUnquotedFields) {
+  const Dataset data = Parse("a, b\n\n 1 , x \n\n\n2,\" y \"\n\n");
+  ASSERT_EQ(data.n_rows(), 2);
+  EXPECT_EQ(data.column(1).name, "b");
+  EXPECT_EQ(data.column(0).values, (std::vector<float>{1.0f, 2.0f}));
+  EXPECT_EQ(data.column(1).categories, (std::vector<std::string>{"x", " y "}));
+}
+
+TEST(CsvReader, EmptyFieldsAndMissingTokensAreMissing) {
+  const Dataset data = Parse("a,b,c\n1,,NA\nNaN,x,?\n,null,3\n2, NA ,\"\"\n");
+  const Column& a = data.column(0);
+  EXPECT_FLOAT_EQ(a.values[0], 1.0f);
+  EXPECT_TRUE(std::isnan(a.values[1]));
+  EXPECT_TRUE(std::isnan(a.values[2]));
+  EXPECT_EQ(a.CountMissing(), 2);
+  const Column& b = data.column(1);
+  ASSERT_TRUE(b.is_categorical());
+  EXPECT_EQ(b.categories, (std::vector<std::string>{"x"}));
+  EXPECT_EQ(b.codes, (std::vector<int32_t>{kMissingCode, 0, kMissingCode, kMissingCode}));
+  const Column& c = data.column(2);
+  ASSERT_TRUE(c.is_numeric());
+  EXPECT_EQ(c.CountMissing(), 3);
+  EXPECT_FLOAT_EQ(c.values[2], 3.0f);
+}
+
+TEST(CsvReader, MissingValuesAreConfigurable) {
+  CsvOptions options;
+  options.missing_values = {"-999"};
+  const Dataset data = Parse("a,b\n-999,NA\n5,NA\n", options);
+  EXPECT_TRUE(std::isnan(data.column(0).values[0]));
+  EXPECT_FLOAT_EQ(data.column(0).values[1], 5.0f);
+  ASSERT_TRUE(data.column(1).is_categorical()) << "NA is text once it is not a missing token";
+  EXPECT_EQ(data.column(1).categories, (std::vector<std::string>{"NA"}));
+}
+
+TEST(CsvReader, AllMissingColumnIsNumeric) {
+  const Dataset data = Parse("a,b\n,1\nNA,2\n");
+  ASSERT_TRUE(data.column(0).is_numeric());
+  EXPECT_EQ(data.column(0).CountMissing(), 2);
+}
+
+TEST(CsvReader, ColumnTypesOverrideDetection) {
+  CsvOptions options;
+  options.column_types = {{"zip", ColumnType::kCategorical}, {"age", ColumnType::kNumeric}};
+  const Dataset data = Parse("zip,age\n01234,30\n98765,\n01234,41.5\n", options);
+  ASSERT_TRUE(data.column(0).is_categorical());
+  EXPECT_EQ(data.column(0).categories, (std::vector<std::string>{"01234", "98765"}));
+  EXPECT_EQ(data.column(0).codes, (std::vector<int32_t>{0, 1, 0}));
+  ASSERT_TRUE(data.column(1).is_numeric());
+  EXPECT_TRUE(std::isnan(data.column(1).values[1]));
+}
+
+TEST(CsvReader, ForcedNumericColumnWithTextNamesColumnAndLine) {
+  CsvOptions options;
+  options.column_types = {{"age", ColumnType::kNumeric}};
+  // The quoted newline in row 1 makes row 3 start on line 5.
+  ExpectError([&] { Parse("id,age\n\"a\nb\",30\n2,31\n3,abc\n", options); },
+              StatusCode::kInvalidArgument, "column 'age', line 5: 'abc' is not a number");
+}
+
+TEST(CsvReader, TargetBecomesLabelsAndLeavesTheFeatures) {
+  const Dataset data = Parse("x,label,z\n1,cat,2\n2,dog,3\n3,cat,4\n", WithTarget("label"));
+  ASSERT_TRUE(data.has_labels());
+  EXPECT_EQ(data.feature_names(), (std::vector<std::string>{"x", "z"}));
+  const Labels& labels = data.labels();
+  EXPECT_EQ(labels.name, "label");
+  EXPECT_EQ(labels.task, Task::kClassification);
+  EXPECT_EQ(labels.classes, (std::vector<std::string>{"cat", "dog"}));
+  EXPECT_EQ(labels.values, (std::vector<float>{0.0f, 1.0f, 0.0f}));
+}
+
+TEST(CsvReader, TaskOptionForcesTheTask) {
+  CsvOptions options = WithTarget("y");
+  options.task = Task::kRegression;
+  const Dataset data = Parse("x,y\n1,0\n2,1\n3,1\n", options);
+  EXPECT_EQ(data.labels().task, Task::kRegression);
+  EXPECT_EQ(data.labels().values, (std::vector<float>{0.0f, 1.0f, 1.0f}));
+}
+
+TEST(CsvReader, UnknownTargetSuggestsTheNearestName) {
+  ExpectError([] { Parse("price,carat\n1,2\n", WithTarget("prise")); },
+              StatusCode::kInvalidArgument, "target column 'prise'", "did you mean 'price'");
+}
+
+TEST(CsvReader, MissingTargetValueIsAnError) {
+  ExpectError([] { Parse("x,y\n1,a\n2,\n", WithTarget("y")); }, StatusCode::kInvalidArgument,
+              "target column 'y'", "row 2");
+}
+
+TEST(CsvReader, DropColumnsRemovesThem) {
+  CsvOptions options;
+  options.drop_columns = {"id", "junk"};
+  const Dataset data = Parse("id,a,junk,b\n1,2,\"x,y\",3\n", options);
+  EXPECT_EQ(data.feature_names(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(data.column(1).values, (std::vector<float>{3.0f}));
+}
+
+TEST(CsvReader, UnknownNamesInOptionsAreErrors) {
+  CsvOptions drop;
+  drop.drop_columns = {"idd"};
+  ExpectError([&] { Parse("id,a\n1,2\n", drop); }, StatusCode::kInvalidArgument, "'idd'",
+              "did you mean 'id'");
+  CsvOptions types;
+  types.column_types = {{"b", ColumnType::kNumeric}};
+  ExpectError([&] { Parse("id,a\n1,2\n", types); }, StatusCode::kInvalidArgument, "'b'");
+  CsvOptions both = WithTarget("a");
+  both.drop_columns = {"a"};
+  ExpectError([&] { Parse("id,a\n1,2\n", both); }, StatusCode::kInvalidArgument, "drop_columns");
+}
+
+TEST(CsvReader, MaxRowsStopsEarly) {
+  CsvOptions options;
+  options.max_rows = 2;
+  // The malformed fourth row is never reached.
+  const Dataset data = Parse("a\n1\n2\n3\n\"oops\n", options);
+  EXPECT_EQ(data.n_rows(), 2);
+  EXPECT_EQ(data.column(0).values, (std::vector<float>{1.0f, 2.0f}));
+}
+
+TEST(CsvReader, WithoutHeaderColumnsAreNamedByPosition) {
+  CsvOptions options;
+  options.has_header = false;
+  options.target = "f1";
+  const Dataset data = Parse("1,a\n2,b\n", options);
+  EXPECT_EQ(data.n_rows(), 2);
+  EXPECT_EQ(data.feature_names(), (std::vector<std::string>{"f0"}));
+  EXPECT_EQ(data.labels().classes, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(CsvReader, OtherDelimiter) {
+  CsvOptions options;
+  options.delimiter = ';';
+  const Dataset data = Parse("a;b\n1,5;x\n", options);
+  EXPECT_EQ(data.column(0).categories, (std::vector<std::string>{"1,5"}));
+}
+
+TEST(CsvReader, WrongFieldCountNamesTheLine) {
+  ExpectError([] { Parse("a,b\n1,2\n3\n"); }, StatusCode::kInvalidArgument, "line 3",
+              "expected 2 fields, found 1");
+  ExpectError([] { Parse("a,b\n1,2,3\n"); }, StatusCode::kInvalidArgument, "line 2", "found 3");
+}
+
+TEST(CsvReader, UnterminatedQuoteNamesTheLine) {
+  ExpectError([] { Parse("a,b\n1,2\n3,\"open\n4,5\n"); }, StatusCode::kInvalidArgument, "line 3",
+              "unterminated");
+}
+
+TEST(CsvReader, TextAfterClosingQuoteIsAnError) {
+  ExpectError([] { Parse("a,b\n\"x\"y,2\n"); }, StatusCode::kInvalidArgument, "line 2",
+              "after a closing quote");
+}
+
+TEST(CsvReader, EmptyTextIsAnError) {
+  ExpectError([] { Parse(""); }, StatusCode::kInvalidArgument, "empty");
+  ExpectError([] { Parse("\n\r\n\n"); }, StatusCode::kInvalidArgument, "empty");
+  ExpectError([] { Parse("\xEF\xBB\xBF"); }, StatusCode::kInvalidArgument, "empty");
+}
+
+TEST(CsvReader, HeaderOnlyGivesNoRows) {
+  const Dataset data = Parse("a,b\n");
+  EXPECT_EQ(data.n_rows(), 0);
+  EXPECT_EQ(data.n_features(), 2);
+}
+
+TEST(CsvReader, DuplicateColumnNameIsAnError) {
+  ExpectError([] { Parse("a,b,a\n1,2,3\n"); }, StatusCode::kInvalidArgument, "'a'", "twice");
+}
+
+TEST(CsvReader, BadOptionsAreErrors) {
+  CsvOptions same;
+  same.delimiter = '"';
+  ExpectError([&] { Parse("a\n1\n", same); }, StatusCode::kInvalidArgument, "delimiter");
+  CsvOptions negative;
+  negative.max_rows = -1;
+  ExpectError([&] { Parse("a\n1\n", negative); }, StatusCode::kInvalidArgument, "max_rows");
+}
+
+TEST(CsvReader, ReadCsvMissingFileIsAnIoErrorNamingThePath) {
+  ExpectError([] { ReadCsv("/nonexistent/dir/data.csv", {}); }, StatusCode::kIo,
+              "/nonexistent/dir/data.csv");
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  ExpectError([&] { ReadCsv(dir, {}); }, StatusCode::kIo, dir);
+}
+
+TEST(CsvReader, ReadCsvReadsAFileAndPrefixesErrorsWithThePath) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / "kolosal_test_csv_reader.csv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "a,b\n1,x\n2,y\n";
+  }
+  const Dataset data = ReadCsv(path.string(), WithTarget("b"));
+  EXPECT_EQ(data.n_rows(), 2);
+  EXPECT_EQ(data.labels().classes, (std::vector<std::string>{"x", "y"}));
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "a,b\n1\n";
+  }
+  ExpectError([&] { ReadCsv(path.string(), {}); }, StatusCode::kInvalidArgument,
+              path.string() + ": line 2");
+  std::filesystem::remove(path);
+}
+
+TEST(CsvOptionsJson, ParsesEveryKey) {
+  const CsvOptions options = ParseCsvOptions(R"({
+    "delimiter": "\t", "quote": "'", "has_header": false, "missing_values": ["-", "n/a"],
+    "column_types": {"x": "categorical", "y": "numeric"}, "target": "y",
+    "task": "regression", "drop_columns": ["id"], "max_rows": 100})");
+  EXPECT_EQ(options.delimiter, '\t');
+  EXPECT_EQ(options.quote, '\'');
+  EXPECT_FALSE(options.has_header);
+  EXPECT_EQ(options.missing_values, (std::vector<std::string>{"-", "n/a"}));
+  ASSERT_EQ(options.column_types.size(), 2u);
+  EXPECT_EQ(options.column_types.at("x"), ColumnType::kCategorical);
+  EXPECT_EQ(options.column_types.at("y"), ColumnType::kNumeric);
+  EXPECT_EQ(options.target, "y");
+  EXPECT_EQ(options.task, Task::kRegression);
+  EXPECT_EQ(options.drop_columns, (std::vector<std::string>{"id"}));
+  EXPECT_EQ(options.max_rows, 100);
+}
+
+TEST(CsvOptionsJson, EmptyTextGivesDefaults) {
+  const CsvOptions options = ParseCsvOptions("");
+  const CsvOptions defaults;
+  EXPECT_EQ(options.delimiter, ',');
+  EXPECT_TRUE(options.has_header);
+  EXPECT_EQ(options.missing_values, defaults.missing_values);
+  EXPECT_FALSE(options.task.has_value());
+  EXPECT_FALSE(ParseCsvOptions(R"({"task": ""})").task.has_value());
+  EXPECT_EQ(ParseCsvOptions(R"({"task": "classification"})").task, Task::kClassification);
+}
+
+TEST(CsvOptionsJson, InvalidValuesAreErrors) {
+  const auto parse = [](std::string json) { return [json] { ParseCsvOptions(json); }; };
+  ExpectError(parse(R"({"targt": "y"})"), StatusCode::kInvalidArgument, "'targt'",
+              "did you mean 'target'");
+  ExpectError(parse(R"({"delimiter": ";;"})"), StatusCode::kInvalidArgument, "delimiter");
+  ExpectError(parse(R"({"task": "clasification"})"), StatusCode::kInvalidArgument,
+              "did you mean 'classification'");
+  ExpectError(parse(R"({"column_types": {"x": "text"}})"), StatusCode::kInvalidArgument,
+              "column_types['x']", "'text'");
+  ExpectError(parse(R"({"column_types": ["x"]})"), StatusCode::kInvalidArgument, "column_types");
+  ExpectError(parse(R"({"missing_values": "NA"})"), StatusCode::kInvalidArgument, "missing_values");
+  ExpectError(parse(R"({"drop_columns": [1]})"), StatusCode::kInvalidArgument, "drop_columns");
+  ExpectError(parse(R"({"max_rows": -5})"), StatusCode::kInvalidArgument, "max_rows");
+  ExpectError(parse(R"({"has_header": "yes"})"), StatusCode::kInvalidArgument, "has_header");
+  ExpectError(parse("{not json"), StatusCode::kInvalidArgument, "csv options");
+}
+
+}  // namespace
+}  // namespace kolosal::data
