@@ -172,7 +172,7 @@ std::vector<std::string> ColumnNames(const std::vector<std::string_view>& first_
   std::sort(sorted.begin(), sorted.end());
   const auto duplicate = std::adjacent_find(sorted.begin(), sorted.end());
   if (duplicate != sorted.end()) {
-    ThrowInvalidArgument(LinePrefix(1) + "the column name '" + *duplicate + "' appears twice");
+    ThrowInvalidArgument("the header names column '" + *duplicate + "' twice");
   }
   return names;
 }
@@ -241,8 +241,8 @@ RawTable StartTable(CsvTokenizer& tokenizer, std::vector<std::string_view>& row,
   return table;
 }
 
-RawTable Tokenize(std::string_view text, const CsvOptions& options) {
-  CsvTokenizer tokenizer(text, options);
+// The table's views point into the text and into `tokenizer`, which must outlive it.
+RawTable Tokenize(CsvTokenizer& tokenizer, size_t text_size, const CsvOptions& options) {
   std::vector<std::string_view> row;
   RawTable table = StartTable(tokenizer, row, options);
   const auto more_rows = [&] {
@@ -253,7 +253,7 @@ RawTable Tokenize(std::string_view text, const CsvOptions& options) {
   const size_t data_start = options.has_header ? tokenizer.position() : 0;
   if (!options.has_header || more_rows()) {
     AppendRow(row, tokenizer.row_line(), table);
-    ReserveRows(table, text.size(), tokenizer.position() - data_start, options.max_rows);
+    ReserveRows(table, text_size, tokenizer.position() - data_start, options.max_rows);
   }
   while (more_rows()) AppendRow(row, tokenizer.row_line(), table);
   return table;
@@ -438,7 +438,8 @@ Dataset ReadCsv(const std::string& path, const CsvOptions& options) {
 Dataset ParseCsv(std::string_view text, const CsvOptions& options) {
   CheckOptions(options);
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
-  const RawTable table = Tokenize(text, options);
+  CsvTokenizer tokenizer(text, options);
+  const RawTable table = Tokenize(tokenizer, text.size(), options);
   return BuildDataset(table, options);
 }
 

@@ -236,6 +236,11 @@ TEST(CsvReader, HeaderOnlyGivesNoRows) {
   EXPECT_EQ(data.n_features(), 2);
 }
 
+TEST(CsvReader, EmptyHeaderNamesArePositional) {
+  const Dataset data = Parse(",a,\"\"\n1,2,3\n");
+  EXPECT_EQ(data.feature_names(), (std::vector<std::string>{"f0", "a", "f2"}));
+}
+
 TEST(CsvReader, DuplicateColumnNameIsAnError) {
   ExpectError([] { Parse("a,b,a\n1,2,3\n"); }, StatusCode::kInvalidArgument, "'a'", "twice");
 }

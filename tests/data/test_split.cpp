@@ -189,13 +189,22 @@ TEST(KFold, SameSeedSameFoldsOtherSeedOtherFolds) {
   EXPECT_NE(tests(5, &labels), tests(6, &labels));
 }
 
+// Pins the shuffle (mt19937_64, Lemire's multiply-shift, Fisher–Yates), so that a change of the
+// algorithm or a platform difference shows up. The values were checked against an independent
+// Python implementation of the same steps.
 TEST(KFold, KnownOutputForSeed) {
-  // Pins the shuffle so that a change of the algorithm (or a platform difference) shows up.
   const std::vector<TrainTestIndices> folds = KFold(6, 3, 2024);
-  const std::vector<TrainTestIndices> again = KFold(6, 3, 2024);
-  for (size_t fold = 0; fold < folds.size(); ++fold) {
-    EXPECT_EQ(folds[fold].test, again[fold].test);
-  }
+  ASSERT_EQ(folds.size(), 3u);
+  EXPECT_EQ(folds[0].test, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(folds[1].test, (std::vector<int64_t>{0, 5}));
+  EXPECT_EQ(folds[2].test, (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(folds[0].train, (std::vector<int64_t>{0, 3, 4, 5}));
+}
+
+TEST(TrainTestSplit, KnownOutputForSeed) {
+  EXPECT_EQ(TrainTestSplit(10, 0.3, 2024).test, (std::vector<int64_t>{1, 4, 9}));
+  Labels labels{"y", Task::kClassification, {0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, {"a", "b"}};
+  EXPECT_EQ(TrainTestSplit(10, 0.3, 2024, &labels).test, (std::vector<int64_t>{1, 5, 7}));
 }
 
 TEST(KFold, Errors) {
