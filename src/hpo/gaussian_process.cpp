@@ -1,0 +1,193 @@
+#include "kolosal/hpo/detail/gaussian_process.hpp"
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "kolosal/hpo/detail/lbfgs.hpp"
+
+namespace kolosal::hpo::detail {
+namespace {
+
+constexpr double kSqrt5 = 2.23606797749978969641;
+constexpr double kMinNoise = 1e-6;
+constexpr int kMaxIterations = 60;
+
+// Matérn 5/2 correlation at distance r.
+double Matern(double r) { return (1.0 + kSqrt5 * r + 5.0 / 3.0 * r * r) * std::exp(-kSqrt5 * r); }
+
+// -d Matern / d r, divided by r (finite at r = 0).
+double MaternSlopeOverR(double r) { return 5.0 / 3.0 * (1.0 + kSqrt5 * r) * std::exp(-kSqrt5 * r); }
+
+// theta = [log l_1..l_D, log s2, log(noise - kMinNoise)].
+struct Hyper {
+  Eigen::VectorXd inv_sq_lengthscales;
+  double signal_variance;
+  double noise_variance;
+  double noise_excess;
+};
+
+Hyper Unpack(const Eigen::VectorXd& theta) {
+  const Eigen::Index dims = theta.size() - 2;
+  Hyper hyper;
+  hyper.inv_sq_lengthscales = (-2.0 * theta.head(dims).array()).exp().matrix();
+  hyper.signal_variance = std::exp(theta[dims]);
+  hyper.noise_excess = std::exp(theta[dims + 1]);
+  hyper.noise_variance = kMinNoise + hyper.noise_excess;
+  return hyper;
+}
+
+Eigen::MatrixXd ScaledSquaredDistance(const std::vector<Eigen::MatrixXd>& squared_differences,
+                                      const Eigen::VectorXd& inv_sq_lengthscales) {
+  Eigen::MatrixXd r2 =
+      Eigen::MatrixXd::Zero(squared_differences[0].rows(), squared_differences[0].cols());
+  for (size_t dim = 0; dim < squared_differences.size(); ++dim) {
+    r2 += inv_sq_lengthscales[static_cast<Eigen::Index>(dim)] * squared_differences[dim];
+  }
+  return r2;
+}
+
+// Optuna's default priors, as log densities over the natural parameters.
+double LogPrior(const Hyper& hyper, const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
+  const Eigen::Index dims = theta.size() - 2;
+  double log_prior = 0.0;
+  for (Eigen::Index dim = 0; dim < dims; ++dim) {
+    const double lambda = hyper.inv_sq_lengthscales[dim];
+    log_prior += -(0.1 / lambda + 0.1 * lambda);
+    gradient[dim] -= -0.2 / lambda + 0.2 * lambda;  // d/d log l, of -log prior
+  }
+  log_prior += std::log(hyper.signal_variance) - hyper.signal_variance;  // Gamma(2, 1)
+  gradient[dims] -= 1.0 - hyper.signal_variance;
+  log_prior +=
+      0.1 * std::log(hyper.noise_variance) - 30.0 * hyper.noise_variance;  // Gamma(1.1, 30)
+  gradient[dims + 1] -= (0.1 / hyper.noise_variance - 30.0) * hyper.noise_excess;
+  return log_prior;
+}
+
+}  // namespace
+
+double GaussianProcess::NegativeLogPosterior(const Eigen::VectorXd& theta,
+                                             Eigen::VectorXd& gradient) const {
+  const Hyper hyper = Unpack(theta);
+  const Eigen::Index n = x_.rows();
+  const Eigen::Index dims = theta.size() - 2;
+  const Eigen::MatrixXd r = ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales)
+                                .array()
+                                .sqrt()
+                                .matrix();
+  const Eigen::MatrixXd correlation = r.unaryExpr([](double value) { return Matern(value); });
+  Eigen::MatrixXd covariance = hyper.signal_variance * correlation;
+  covariance.diagonal().array() += hyper.noise_variance;
+  const Eigen::LLT<Eigen::MatrixXd> cholesky(covariance);
+  gradient = Eigen::VectorXd::Zero(theta.size());
+  if (cholesky.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
+  const Eigen::VectorXd alpha = cholesky.solve(y_);
+  const double log_det = 2.0 * cholesky.matrixLLT().diagonal().array().log().sum();
+  const double nll =
+      0.5 * y_.dot(alpha) + 0.5 * log_det + 0.5 * n * std::log(2.0 * std::numbers::pi);
+  // d nll / d theta = 0.5 tr((K^-1 - alpha alpha^T) dK/dtheta).
+  Eigen::MatrixXd weights = cholesky.solve(Eigen::MatrixXd::Identity(n, n));
+  weights.noalias() -= alpha * alpha.transpose();
+  const Eigen::MatrixXd slope =
+      hyper.signal_variance * r.unaryExpr([](double value) { return MaternSlopeOverR(value); });
+  const Eigen::MatrixXd weighted_slope = weights.cwiseProduct(slope);
+  for (Eigen::Index dim = 0; dim < dims; ++dim) {
+    gradient[dim] =
+        0.5 * hyper.inv_sq_lengthscales[dim] *
+        weighted_slope.cwiseProduct(squared_differences_[static_cast<size_t>(dim)]).sum();
+  }
+  gradient[dims] = 0.5 * weights.cwiseProduct(hyper.signal_variance * correlation).sum();
+  gradient[dims + 1] = 0.5 * weights.trace() * hyper.noise_excess;
+  return nll - LogPrior(hyper, theta, gradient);
+}
+
+void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rng& rng) {
+  x_ = x;
+  y_ = y;
+  const Eigen::Index dims = x.cols();
+  squared_differences_.assign(static_cast<size_t>(dims), Eigen::MatrixXd());
+  for (Eigen::Index dim = 0; dim < dims; ++dim) {
+    const Eigen::VectorXd column = x.col(dim);
+    squared_differences_[static_cast<size_t>(dim)] =
+        (column.replicate(1, x.rows()) - column.transpose().replicate(x.rows(), 1))
+            .array()
+            .square()
+            .matrix();
+  }
+  Eigen::VectorXd lower(dims + 2);
+  Eigen::VectorXd upper(dims + 2);
+  lower.head(dims).setConstant(std::log(1e-2));
+  upper.head(dims).setConstant(std::log(1e2));
+  lower[dims] = std::log(1e-2);
+  upper[dims] = std::log(1e2);
+  lower[dims + 1] = std::log(1e-9);
+  upper[dims + 1] = std::log(1.0);
+  const auto objective = [this](const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
+    return NegativeLogPosterior(theta, gradient);
+  };
+  Eigen::VectorXd best_theta;
+  double best_value = std::numeric_limits<double>::infinity();
+  for (int start = 0; start < 2; ++start) {
+    Eigen::VectorXd theta0(dims + 2);
+    for (Eigen::Index dim = 0; dim < dims; ++dim) {
+      theta0[dim] = start == 0 ? 0.0 : std::log(0.1) + std::log(10.0) * UniformUnit(rng);
+    }
+    theta0[dims] = 0.0;
+    theta0[dims + 1] = std::log(1e-3);
+    const LbfgsResult result = MinimizeLbfgs(objective, theta0, lower, upper, kMaxIterations);
+    if (result.value < best_value) {
+      best_value = result.value;
+      best_theta = result.x;
+    }
+  }
+  if (!std::isfinite(best_value)) {
+    best_theta = Eigen::VectorXd::Zero(dims + 2);
+    best_theta[dims + 1] = std::log(1e-2);
+  }
+  log_posterior_ = -best_value;
+  SetPosterior(best_theta);
+}
+
+void GaussianProcess::SetPosterior(const Eigen::VectorXd& theta) {
+  const Hyper hyper = Unpack(theta);
+  lengthscales_ = hyper.inv_sq_lengthscales.array().rsqrt().matrix();
+  signal_variance_ = hyper.signal_variance;
+  noise_variance_ = hyper.noise_variance;
+  Eigen::MatrixXd covariance =
+      signal_variance_ * ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales)
+                             .array()
+                             .sqrt()
+                             .matrix()
+                             .unaryExpr([](double value) { return Matern(value); });
+  covariance.diagonal().array() += noise_variance_;
+  for (double jitter = 1e-8; jitter < 1.0; jitter *= 10.0) {
+    cholesky_.compute(covariance);
+    if (cholesky_.info() == Eigen::Success) break;
+    covariance.diagonal().array() += jitter;
+  }
+  alpha_ = cholesky_.solve(y_);
+}
+
+GaussianProcess::Prediction GaussianProcess::Predict(const Eigen::MatrixXd& points) const {
+  const Eigen::Index n_points = points.rows();
+  const Eigen::Index n_train = x_.rows();
+  const Eigen::ArrayXd inv_lengthscales = lengthscales_.array().inverse();
+  const Eigen::MatrixXd scaled_points = points.array().rowwise() * inv_lengthscales.transpose();
+  const Eigen::MatrixXd scaled_train = x_.array().rowwise() * inv_lengthscales.transpose();
+  Eigen::MatrixXd cross(n_points, n_train);
+  const Eigen::VectorXd point_norms = scaled_points.rowwise().squaredNorm();
+  const Eigen::VectorXd train_norms = scaled_train.rowwise().squaredNorm();
+  cross.noalias() = -2.0 * scaled_points * scaled_train.transpose();
+  cross.colwise() += point_norms;
+  cross.rowwise() += train_norms.transpose();
+  cross = signal_variance_ *
+          cross.unaryExpr([](double r2) { return Matern(std::sqrt(std::max(r2, 0.0))); });
+  Prediction prediction;
+  prediction.mean = cross * alpha_;
+  const Eigen::MatrixXd v = cholesky_.matrixL().solve(cross.transpose());
+  prediction.variance =
+      (signal_variance_ - v.colwise().squaredNorm().transpose().array()).max(1e-12).matrix();
+  return prediction;
+}
+
+}  // namespace kolosal::hpo::detail

@@ -1,0 +1,84 @@
+#include "kolosal/hpo/detail/lbfgs.hpp"
+
+#include <cmath>
+#include <deque>
+
+namespace kolosal::hpo::detail {
+namespace {
+
+constexpr int kHistory = 10;
+
+Eigen::VectorXd Project(Eigen::VectorXd x, const Eigen::VectorXd& lower,
+                        const Eigen::VectorXd& upper) {
+  return x.cwiseMax(lower).cwiseMin(upper);
+}
+
+// The two-loop recursion: an approximation of -H^{-1} g.
+Eigen::VectorXd Direction(const Eigen::VectorXd& gradient, const std::deque<Eigen::VectorXd>& s,
+                          const std::deque<Eigen::VectorXd>& y) {
+  Eigen::VectorXd q = gradient;
+  std::vector<double> alpha(s.size());
+  for (int idx = static_cast<int>(s.size()) - 1; idx >= 0; --idx) {
+    const double rho = 1.0 / y[idx].dot(s[idx]);
+    alpha[idx] = rho * s[idx].dot(q);
+    q -= alpha[idx] * y[idx];
+  }
+  if (!s.empty()) q *= s.back().dot(y.back()) / y.back().squaredNorm();
+  for (size_t idx = 0; idx < s.size(); ++idx) {
+    const double rho = 1.0 / y[idx].dot(s[idx]);
+    const double beta = rho * y[idx].dot(q);
+    q += s[idx] * (alpha[idx] - beta);
+  }
+  return -q;
+}
+
+}  // namespace
+
+LbfgsResult MinimizeLbfgs(const DifferentiableFunction& f, Eigen::VectorXd x0,
+                          const Eigen::VectorXd& lower, const Eigen::VectorXd& upper,
+                          int max_iterations) {
+  LbfgsResult result;
+  result.x = Project(std::move(x0), lower, upper);
+  Eigen::VectorXd gradient(result.x.size());
+  result.value = f(result.x, gradient);
+  std::deque<Eigen::VectorXd> s_history;
+  std::deque<Eigen::VectorXd> y_history;
+  for (; result.iterations < max_iterations; ++result.iterations) {
+    if (!std::isfinite(result.value) || gradient.norm() < 1e-6) break;
+    Eigen::VectorXd direction = Direction(gradient, s_history, y_history);
+    if (direction.dot(gradient) >= 0.0) direction = -gradient;  // not a descent direction
+    double step = 1.0;
+    Eigen::VectorXd candidate;
+    Eigen::VectorXd candidate_gradient(result.x.size());
+    double candidate_value = 0.0;
+    bool accepted = false;
+    for (int tries = 0; tries < 30; ++tries, step *= 0.5) {
+      candidate = Project(result.x + step * direction, lower, upper);
+      candidate_value = f(candidate, candidate_gradient);
+      const double expected = gradient.dot(candidate - result.x);
+      if (std::isfinite(candidate_value) && candidate_value <= result.value + 1e-4 * expected) {
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted || (candidate - result.x).norm() < 1e-10) break;
+    const Eigen::VectorXd s = candidate - result.x;
+    const Eigen::VectorXd y = candidate_gradient - gradient;
+    if (s.dot(y) > 1e-12) {
+      s_history.push_back(s);
+      y_history.push_back(y);
+      if (s_history.size() > kHistory) {
+        s_history.pop_front();
+        y_history.pop_front();
+      }
+    }
+    const bool stalled = result.value - candidate_value < 1e-10 * (1.0 + std::abs(result.value));
+    result.x = candidate;
+    result.value = candidate_value;
+    gradient = candidate_gradient;
+    if (stalled) break;
+  }
+  return result;
+}
+
+}  // namespace kolosal::hpo::detail
