@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "kolosal/models/model.hpp"
+#include "kolosal/models/tree/tree_builder.hpp"
+
+namespace kolosal::models::tree {
+
+struct GradientBoostingParams {
+  int64_t n_estimators = 100;
+  double learning_rate = 0.1;
+  std::string objective = "auto";  // auto | logistic | softmax | squared_error | absolute_error
+  double reg_lambda = 1.0;
+  double reg_alpha = 0.0;
+  double min_child_weight = 1e-3;
+  int64_t min_samples_leaf = 20;
+  double subsample = 1.0;
+  double colsample_bytree = 1.0;
+  int max_bins = 255;
+  int64_t early_stopping_rounds = 0;  // 0 = off
+  double validation_fraction = 0.1;
+  bool balanced = false;
+  TreeGrowthParams growth;
+};
+
+/// Histogram gradient boosting (LightGBM / XGBoost hist style): quantile bins, leaf-wise or
+/// depth-wise growth, histogram subtraction, L1/L2 leaf regularisation, row and column
+/// subsampling, and early stopping on a held-out validation split. Multi-class softmax grows one
+/// tree per class and round, in parallel; a single tree per round is parallel inside.
+class GradientBoosting : public Estimator {
+ public:
+  explicit GradientBoosting(GradientBoostingParams params) : params_(std::move(params)) {}
+
+  /// Throws Error(kInvalidArgument) for unknown keys or bad values.
+  static GradientBoostingParams ParseParams(const nlohmann::json& params, Task task);
+
+  std::unique_ptr<Model> Fit(const TrainData& data, const FitControl& control) const override;
+
+  const GradientBoostingParams& params() const { return params_; }
+
+ private:
+  GradientBoostingParams params_;
+};
+
+/// Registry factory.
+std::unique_ptr<Estimator> MakeGradientBoosting(const nlohmann::json& params, Task task);
+
+}  // namespace kolosal::models::tree

@@ -1,0 +1,126 @@
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace kolosal::models::tree {
+
+/// What a row contributes to a histogram. For kGradient: grad, hess. For kSquaredError:
+/// weight * target, weight. For kGini / kEntropy: weight and the class label. `count` is the
+/// number of times the row is drawn (1 without bootstrap).
+struct RowStat {
+  float a = 0.0f;
+  float b = 0.0f;
+  float count = 0.0f;
+  int32_t label = 0;
+};
+
+/// How a node is scored. Every criterion keeps a count channel last: kGradient and
+/// kSquaredError use 3 channels (a, b, count), kGini and kEntropy use n_classes + 1 (one weight
+/// per class, count).
+enum class Criterion { kGradient, kSquaredError, kGini, kEntropy };
+
+/// Scores nodes from their channel sums; a split's gain is
+/// Score(left) + Score(right) - Score(parent).
+class SplitScorer {
+ public:
+  SplitScorer() = default;
+  SplitScorer(Criterion criterion, int n_classes, double lambda_l2, double lambda_l1,
+              double min_child_weight, double min_samples_leaf)
+      : criterion_(criterion),
+        n_classes_(n_classes),
+        lambda_l2_(lambda_l2),
+        lambda_l1_(lambda_l1),
+        min_child_weight_(min_child_weight),
+        min_samples_leaf_(min_samples_leaf) {}
+
+  Criterion criterion() const { return criterion_; }
+  bool is_classification() const {
+    return criterion_ == Criterion::kGini || criterion_ == Criterion::kEntropy;
+  }
+  int n_channels() const { return is_classification() ? n_classes_ + 1 : 3; }
+  /// Values per leaf: class probabilities for classification, else one.
+  int leaf_width() const { return is_classification() ? n_classes_ : 1; }
+  int n_classes() const { return n_classes_; }
+
+  static double Count(const double* stats, int n_channels) { return stats[n_channels - 1]; }
+  double Weight(const double* stats) const {
+    if (!is_classification()) return stats[1];
+    double total = 0.0;
+    for (int k = 0; k < n_classes_; ++k) total += stats[k];
+    return total;
+  }
+  /// True when a child with these sums is allowed.
+  bool Feasible(const double* stats) const {
+    const double weight = Weight(stats);
+    return Count(stats, n_channels()) >= min_samples_leaf_ && weight >= min_child_weight_ &&
+           weight > 0.0;
+  }
+  double Score(const double* stats) const {
+    switch (criterion_) {
+      case Criterion::kGradient: {
+        const double grad = ThresholdL1(stats[0]);
+        return grad * grad / (stats[1] + lambda_l2_);
+      }
+      case Criterion::kSquaredError:
+        return stats[1] > 0.0 ? stats[0] * stats[0] / stats[1] : 0.0;
+      case Criterion::kGini:
+        return GiniScore(stats);
+      case Criterion::kEntropy:
+        return EntropyScore(stats);
+    }
+    return 0.0;
+  }
+  /// Writes leaf_width() values: the raw leaf output (before any learning rate).
+  void LeafValue(const double* stats, float* out) const {
+    if (criterion_ == Criterion::kGradient) {
+      out[0] = static_cast<float>(-ThresholdL1(stats[0]) / (stats[1] + lambda_l2_));
+      return;
+    }
+    if (criterion_ == Criterion::kSquaredError) {
+      out[0] = stats[1] > 0.0 ? static_cast<float>(stats[0] / stats[1]) : 0.0f;
+      return;
+    }
+    const double total = Weight(stats);
+    for (int k = 0; k < n_classes_; ++k) {
+      out[k] = total > 0.0 ? static_cast<float>(stats[k] / total)
+                           : 1.0f / static_cast<float>(n_classes_);
+    }
+  }
+
+ private:
+  double ThresholdL1(double grad) const {
+    if (lambda_l1_ <= 0.0) return grad;
+    if (grad > lambda_l1_) return grad - lambda_l1_;
+    if (grad < -lambda_l1_) return grad + lambda_l1_;
+    return 0.0;
+  }
+  double GiniScore(const double* stats) const {
+    double total = 0.0;
+    double squares = 0.0;
+    for (int k = 0; k < n_classes_; ++k) {
+      total += stats[k];
+      squares += stats[k] * stats[k];
+    }
+    return total > 0.0 ? squares / total : 0.0;
+  }
+  double EntropyScore(const double* stats) const {
+    double total = 0.0;
+    double sum = 0.0;
+    for (int k = 0; k < n_classes_; ++k) {
+      if (stats[k] <= 0.0) continue;
+      total += stats[k];
+      sum += stats[k] * std::log(stats[k]);
+    }
+    return total > 0.0 ? sum - total * std::log(total) : 0.0;
+  }
+
+  Criterion criterion_ = Criterion::kGradient;
+  int n_classes_ = 0;
+  double lambda_l2_ = 0.0;
+  double lambda_l1_ = 0.0;
+  double min_child_weight_ = 0.0;
+  double min_samples_leaf_ = 1.0;
+};
+
+}  // namespace kolosal::models::tree

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "kolosal/data/matrix_view.hpp"
+#include "kolosal/io/msgpack_io.hpp"
+#include "kolosal/models/tree/tree.hpp"
+#include "kolosal/models/tree/tree_node.hpp"
+
+namespace kolosal::models::tree {
+
+/// Every tree of a model in one set of flat arrays, for fast batch prediction and for the model
+/// file. Each tree adds its leaf values (leaf_width of them) into the outputs starting at its
+/// output offset. Const methods are thread-safe.
+class TreeEnsemble {
+ public:
+  TreeEnsemble() = default;
+  TreeEnsemble(int64_t n_features, int leaf_width)
+      : n_features_(n_features), leaf_width_(leaf_width) {}
+
+  int64_t n_features() const { return n_features_; }
+  int leaf_width() const { return leaf_width_; }
+  int64_t n_trees() const { return static_cast<int64_t>(roots_.size()); }
+  int64_t n_nodes() const { return static_cast<int64_t>(nodes_.size()); }
+
+  /// Appends `tree`, whose leaves add into outputs [output_offset, output_offset + leaf_width).
+  void Append(const Tree& tree, int output_offset);
+  /// Keeps the first `n_trees` trees.
+  void Truncate(int64_t n_trees);
+
+  /// For every row r of `x`: out[r * stride + offset + tree_output + j] += leaf value j.
+  /// Works in blocks of rows, in parallel over blocks (oneTBB) for large inputs. The order of
+  /// additions per row is fixed (tree order), so results do not depend on threads.
+  void Accumulate(data::MatrixView x, float* out, int64_t stride, int64_t offset) const;
+  /// The same for trees [first_tree, last_tree) and one row.
+  void AccumulateRow(const float* row, float* out, int64_t first_tree, int64_t last_tree) const;
+
+  /// Sum of split gains and number of splits per feature.
+  std::vector<double> Importance(bool by_gain) const;
+
+  void Save(io::Packer& packer) const;
+  /// Throws Error(kCorruptModel) unless every index (children, features, leaves, category
+  /// words, outputs below `n_outputs`) is in range and every child comes after its parent.
+  static TreeEnsemble Load(const msgpack::object& state, int64_t n_features, int n_outputs);
+
+ private:
+  void Validate(int n_outputs) const;
+  void ValidateTree(int64_t tree_idx) const;
+  void AccumulateBlock(data::MatrixView x, int64_t row_begin, int64_t row_end, float* out,
+                       int64_t stride, int64_t offset) const;
+
+  int64_t n_features_ = 0;
+  int leaf_width_ = 1;
+  std::vector<TreeNode> nodes_;
+  std::vector<float> leaf_values_;
+  std::vector<uint32_t> category_words_;
+  std::vector<double> gains_;
+  std::vector<int32_t> roots_;
+  std::vector<int32_t> output_offsets_;
+};
+
+}  // namespace kolosal::models::tree

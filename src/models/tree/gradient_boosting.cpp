@@ -1,0 +1,342 @@
+#include "kolosal/models/tree/gradient_boosting.hpp"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "kolosal/core/config.hpp"
+#include "kolosal/core/error.hpp"
+#include "kolosal/models/tree/binned_matrix.hpp"
+#include "kolosal/models/tree/gbdt_objective.hpp"
+#include "kolosal/models/tree/gradient_boosting_model.hpp"
+#include "kolosal/models/tree/tree_params.hpp"
+
+namespace kolosal::models::tree {
+namespace {
+
+constexpr int64_t kRowBlock = 4096;
+constexpr uint64_t kRowSampleStream = 0x5a17;
+constexpr uint64_t kFeatureSampleStream = 0xfea7;
+constexpr uint64_t kTreeStream = 0x7733;
+
+double WeightedMedian(std::vector<std::pair<float, float>>& values) {
+  std::sort(values.begin(), values.end());
+  double total = 0.0;
+  for (const auto& entry : values) total += entry.second;
+  double seen = 0.0;
+  for (const auto& entry : values) {
+    seen += entry.second;
+    if (seen >= total / 2.0) return entry.first;
+  }
+  return values.empty() ? 0.0 : values.back().first;
+}
+
+template <typename Body>
+void ForEachBlock(int64_t n, bool parallel, const Body& body) {
+  const int64_t n_blocks = (n + kRowBlock - 1) / kRowBlock;
+  auto run = [&](int64_t block) { body(block * kRowBlock, std::min(n, (block + 1) * kRowBlock)); };
+  if (!parallel || n_blocks <= 1) {
+    for (int64_t block = 0; block < n_blocks; ++block) run(block);
+    return;
+  }
+  tbb::parallel_for(int64_t{0}, n_blocks, run);
+}
+
+// The state of one Fit(): training and validation rows, margins, builders and trees so far.
+class BoostingRun {
+ public:
+  BoostingRun(const GradientBoostingParams& params, const TrainData& data,
+              const FitControl& control)
+      : params_(params),
+        data_(data),
+        control_(control),
+        objective_(GbdtObjective::FromName(params.objective, data.task, data.n_classes)),
+        n_margins_(objective_.n_margins()),
+        arena_(ArenaThreads(control)) {}
+
+  std::unique_ptr<Model> Run();
+
+ private:
+  void SplitRows();
+  void Prepare();
+  void RunRound(int64_t round);
+  std::vector<int32_t> SampleRows(int64_t round) const;
+  std::vector<int32_t> SampleFeatures(int64_t round) const;
+  void GrowTree(int64_t round, int margin, std::span<const int32_t> rows,
+                std::span<const int32_t> features, bool all_rows);
+  void FinishLeaves(Tree& tree, const TreeBuilder& builder, int margin) const;
+  void UpdateMargins(const Tree& tree, const TreeBuilder& builder, int margin, bool all_rows);
+  void UpdateValidation(int64_t first_tree, int64_t last_tree);
+  bool ShouldStop(int64_t round);
+
+  const GradientBoostingParams& params_;
+  const TrainData& data_;
+  const FitControl& control_;
+  GbdtObjective objective_;
+  int n_margins_;
+  tbb::task_arena arena_;
+
+  std::vector<int32_t> train_rows_;
+  std::vector<int32_t> valid_rows_;
+  std::vector<float> y_, weights_, y_valid_, weights_valid_;
+  std::unique_ptr<BinnedMatrix> bins_;
+  std::vector<float> base_margins_;
+  std::vector<float> margins_, valid_margins_;
+  std::vector<RowStat> stats_;
+  std::vector<std::unique_ptr<TreeBuilder>> builders_;
+  std::vector<Tree> round_trees_;
+  TreeEnsemble ensemble_;
+  double best_loss_ = std::numeric_limits<double>::infinity();
+  int64_t best_round_ = -1;
+};
+
+void BoostingRun::SplitRows() {
+  const int64_t n_rows = data_.x.rows;
+  std::vector<int32_t> order = AllRows(n_rows);
+  if (params_.early_stopping_rounds <= 0 || n_rows < 2) {
+    train_rows_ = std::move(order);
+    return;
+  }
+  Rng rng(MixSeed(control_.random_state, kRowSampleStream));
+  for (int64_t idx = n_rows - 1; idx > 0; --idx) {
+    std::swap(order[idx], order[UniformIndex(rng, static_cast<uint64_t>(idx + 1))]);
+  }
+  const auto n_valid = std::clamp<int64_t>(
+      static_cast<int64_t>(params_.validation_fraction * static_cast<double>(n_rows)), 1,
+      n_rows - 1);
+  valid_rows_.assign(order.begin(), order.begin() + n_valid);
+  train_rows_.assign(order.begin() + n_valid, order.end());
+  std::sort(valid_rows_.begin(), valid_rows_.end());
+  std::sort(train_rows_.begin(), train_rows_.end());
+}
+
+void BoostingRun::Prepare() {
+  const std::vector<float> weights = RowWeights(data_, params_.balanced);
+  for (int32_t row : train_rows_) {
+    y_.push_back(data_.y[row]);
+    weights_.push_back(weights[row]);
+  }
+  for (int32_t row : valid_rows_) {
+    y_valid_.push_back(data_.y[row]);
+    weights_valid_.push_back(weights[row]);
+  }
+  arena_.execute([&] {
+    bins_ = std::make_unique<BinnedMatrix>(
+        BinMapper::Fit(data_.x, data_.features, params_.max_bins, train_rows_), data_.x,
+        train_rows_);
+  });
+  base_margins_ = objective_.BaseMargins(y_, weights_);
+  margins_.resize(train_rows_.size() * n_margins_);
+  valid_margins_.resize(valid_rows_.size() * n_margins_);
+  for (size_t idx = 0; idx < margins_.size(); ++idx)
+    margins_[idx] = base_margins_[idx % n_margins_];
+  for (size_t idx = 0; idx < valid_margins_.size(); ++idx) {
+    valid_margins_[idx] = base_margins_[idx % n_margins_];
+  }
+  stats_.resize(train_rows_.size() * n_margins_);
+  const SplitScorer scorer(Criterion::kGradient, 0, params_.reg_lambda, params_.reg_alpha,
+                           params_.min_child_weight, static_cast<double>(params_.min_samples_leaf));
+  TreeGrowthParams growth = params_.growth;
+  growth.parallel = n_margins_ == 1;
+  for (int margin = 0; margin < n_margins_; ++margin) {
+    builders_.push_back(std::make_unique<TreeBuilder>(*bins_, scorer, growth));
+  }
+  round_trees_.assign(static_cast<size_t>(n_margins_), Tree(1));
+  ensemble_ = TreeEnsemble(data_.x.cols, 1);
+}
+
+std::unique_ptr<Model> BoostingRun::Run() {
+  if (data_.task == Task::kClassification && data_.n_classes == 1) {
+    return std::make_unique<GradientBoostingModel>(
+        data_.task, 1, objective_, std::vector<float>{0.0f}, TreeEnsemble(data_.x.cols, 1));
+  }
+  SplitRows();
+  Prepare();
+  for (int64_t round = 0; round < params_.n_estimators; ++round) {
+    control_.CheckCancelled();
+    RunRound(round);
+    const bool stop = ShouldStop(round);
+    control_.ReportProgress(static_cast<double>(round + 1) / params_.n_estimators,
+                            "gradient_boosting");
+    if (stop) break;
+  }
+  if (best_round_ >= 0) ensemble_.Truncate((best_round_ + 1) * n_margins_);
+  return std::make_unique<GradientBoostingModel>(data_.task, data_.n_classes, objective_,
+                                                 base_margins_, std::move(ensemble_));
+}
+
+std::vector<int32_t> BoostingRun::SampleRows(int64_t round) const {
+  const auto n_rows = static_cast<int64_t>(train_rows_.size());
+  if (params_.subsample >= 1.0) return AllRows(n_rows);
+  Rng rng(MixSeed(control_.random_state, kRowSampleStream + 1 + static_cast<uint64_t>(round)));
+  std::vector<int32_t> rows;
+  for (int64_t row = 0; row < n_rows; ++row) {
+    if (UniformUnit(rng) < params_.subsample) rows.push_back(static_cast<int32_t>(row));
+  }
+  return rows;
+}
+
+std::vector<int32_t> BoostingRun::SampleFeatures(int64_t round) const {
+  std::vector<int32_t> features = AllRows(data_.x.cols);
+  if (params_.colsample_bytree >= 1.0) return features;
+  Rng rng(MixSeed(control_.random_state, kFeatureSampleStream + static_cast<uint64_t>(round)));
+  const auto n_draw =
+      std::clamp<size_t>(static_cast<size_t>(std::lround(params_.colsample_bytree *
+                                                         static_cast<double>(features.size()))),
+                         1, features.size());
+  for (size_t idx = 0; idx < n_draw; ++idx) {
+    std::swap(features[idx], features[idx + UniformIndex(rng, features.size() - idx)]);
+  }
+  features.resize(n_draw);
+  std::sort(features.begin(), features.end());
+  return features;
+}
+
+void BoostingRun::RunRound(int64_t round) {
+  const auto n_rows = static_cast<int64_t>(train_rows_.size());
+  arena_.execute([&] {
+    ForEachBlock(n_rows, true, [&](int64_t begin, int64_t end) {
+      objective_.Gradients(y_, weights_, margins_, begin, end, stats_);
+    });
+    const std::vector<int32_t> rows = SampleRows(round);
+    const std::vector<int32_t> features = SampleFeatures(round);
+    const bool all_rows = static_cast<int64_t>(rows.size()) == n_rows;
+    if (n_margins_ == 1) {
+      GrowTree(round, 0, rows, features, all_rows);
+    } else {
+      tbb::parallel_for(0, n_margins_,
+                        [&](int margin) { GrowTree(round, margin, rows, features, all_rows); });
+    }
+  });
+  const int64_t first_tree = ensemble_.n_trees();
+  for (int margin = 0; margin < n_margins_; ++margin)
+    ensemble_.Append(round_trees_[margin], margin);
+  if (!valid_rows_.empty()) UpdateValidation(first_tree, ensemble_.n_trees());
+}
+
+void BoostingRun::GrowTree(int64_t round, int margin, std::span<const int32_t> rows,
+                           std::span<const int32_t> features, bool all_rows) {
+  const auto n_rows = static_cast<int64_t>(train_rows_.size());
+  Rng rng(MixSeed(control_.random_state,
+                  kTreeStream + static_cast<uint64_t>(round * n_margins_ + margin)));
+  TreeBuilder& builder = *builders_[margin];
+  const std::span<const RowStat> stats(stats_.data() + margin * n_rows,
+                                       static_cast<size_t>(n_rows));
+  Tree tree = builder.Build(rows, stats, features, rng);
+  FinishLeaves(tree, builder, margin);
+  UpdateMargins(tree, builder, margin, all_rows);
+  round_trees_[margin] = std::move(tree);
+}
+
+// Applies the learning rate; absolute error refits each leaf to its residuals' median.
+void BoostingRun::FinishLeaves(Tree& tree, const TreeBuilder& builder, int margin) const {
+  const auto learning_rate = static_cast<float>(params_.learning_rate);
+  const bool median = objective_.type() == ObjectiveType::kAbsoluteError;
+  std::vector<std::pair<float, float>> residuals;
+  for (int32_t leaf = 0; leaf < tree.n_leaves(); ++leaf) {
+    float& value = tree.mutable_leaf(leaf)[0];
+    if (median) {
+      residuals.clear();
+      for (int32_t row : builder.LeafRows(leaf)) {
+        residuals.emplace_back(y_[row] - margins_[row * n_margins_ + margin], weights_[row]);
+      }
+      value = static_cast<float>(WeightedMedian(residuals));
+    }
+    value *= learning_rate;
+  }
+}
+
+void BoostingRun::UpdateMargins(const Tree& tree, const TreeBuilder& builder, int margin,
+                                bool all_rows) {
+  const bool parallel = n_margins_ == 1;
+  if (!all_rows) {
+    ForEachBlock(
+        static_cast<int64_t>(train_rows_.size()), parallel, [&](int64_t begin, int64_t end) {
+          for (int64_t row = begin; row < end; ++row) {
+            margins_[row * n_margins_ + margin] += tree.leaf(tree.LeafOfBinned(*bins_, row))[0];
+          }
+        });
+    return;
+  }
+  auto update_leaf = [&](int32_t leaf) {
+    const float value = tree.leaf(leaf)[0];
+    for (int32_t row : builder.LeafRows(leaf)) margins_[row * n_margins_ + margin] += value;
+  };
+  if (!parallel) {
+    for (int32_t leaf = 0; leaf < tree.n_leaves(); ++leaf) update_leaf(leaf);
+    return;
+  }
+  tbb::parallel_for(int32_t{0}, tree.n_leaves(), update_leaf);
+}
+
+void BoostingRun::UpdateValidation(int64_t first_tree, int64_t last_tree) {
+  arena_.execute([&] {
+    ForEachBlock(static_cast<int64_t>(valid_rows_.size()), true, [&](int64_t begin, int64_t end) {
+      for (int64_t idx = begin; idx < end; ++idx) {
+        ensemble_.AccumulateRow(data_.x.row(valid_rows_[idx]),
+                                valid_margins_.data() + idx * n_margins_, first_tree, last_tree);
+      }
+    });
+  });
+}
+
+bool BoostingRun::ShouldStop(int64_t round) {
+  if (valid_rows_.empty()) return false;
+  const double loss = objective_.Loss(y_valid_, weights_valid_, valid_margins_);
+  if (loss < best_loss_) {
+    best_loss_ = loss;
+    best_round_ = round;
+    return false;
+  }
+  return round - best_round_ >= params_.early_stopping_rounds;
+}
+
+}  // namespace
+
+GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& params, Task task) {
+  ConfigReader reader(params, "gradient_boosting");
+  GradientBoostingParams result;
+  result.n_estimators = reader.GetInt("n_estimators", 100, 1, 1000000);
+  result.learning_rate = reader.GetDouble("learning_rate", 0.1, 1e-6, 10.0);
+  result.objective = reader.GetChoice(
+      "objective", "auto", {"auto", "logistic", "softmax", "squared_error", "absolute_error"});
+  const int64_t num_leaves = reader.GetInt("num_leaves", 31, 2, 1 << 17);
+  result.growth.max_depth = static_cast<int>(reader.GetInt("max_depth", 0, 0, 64));
+  const std::string growth = reader.GetChoice("growth", "leaf_wise", {"leaf_wise", "depth_wise"});
+  result.growth.leaf_wise = growth == "leaf_wise";
+  result.growth.max_leaves = static_cast<int>(num_leaves);
+  if (!result.growth.leaf_wise && result.growth.max_depth == 0) {
+    ThrowInvalidArgument("gradient_boosting: depth_wise growth needs max_depth >= 1");
+  }
+  result.reg_lambda = reader.GetDouble("reg_lambda", 1.0, 0.0, 1e6);
+  result.reg_alpha = reader.GetDouble("reg_alpha", 0.0, 0.0, 1e6);
+  result.min_child_weight = reader.GetDouble("min_child_weight", 1e-3, 0.0, 1e9);
+  result.min_samples_leaf = reader.GetInt("min_samples_leaf", 20, 1, 1LL << 31);
+  result.growth.min_split_gain = reader.GetDouble("min_split_gain", 0.0, 0.0, 1e12);
+  result.subsample = reader.GetDouble("subsample", 1.0, 1e-3, 1.0);
+  result.colsample_bytree = reader.GetDouble("colsample_bytree", 1.0, 1e-3, 1.0);
+  result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));
+  result.early_stopping_rounds = reader.GetInt("early_stopping_rounds", 0, 0, 1000000);
+  result.validation_fraction = reader.GetDouble("validation_fraction", 0.1, 0.01, 0.5);
+  result.balanced = ReadBalanced(reader);
+  result.growth.cat_smooth = reader.GetDouble("cat_smooth", 10.0, 0.0, 1e6);
+  reader.Finish();
+  (void)GbdtObjective::FromName(result.objective, task, task == Task::kClassification ? 2 : 0);
+  return result;
+}
+
+std::unique_ptr<Model> GradientBoosting::Fit(const TrainData& data,
+                                             const FitControl& control) const {
+  ValidateTrainData(data);
+  BoostingRun run(params_, data, control);
+  return run.Run();
+}
+
+std::unique_ptr<Estimator> MakeGradientBoosting(const nlohmann::json& params, Task task) {
+  return std::make_unique<GradientBoosting>(GradientBoosting::ParseParams(params, task));
+}
+
+}  // namespace kolosal::models::tree

@@ -1,0 +1,143 @@
+#include "kolosal/models/tree/split_finder.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace kolosal::models::tree {
+namespace {
+
+bool HasRows(const double* stats, int n_channels) {
+  return SplitScorer::Count(stats, n_channels) > 0.0;
+}
+
+void Add(double* into, const double* stats, int n_channels) {
+  for (int channel = 0; channel < n_channels; ++channel) into[channel] += stats[channel];
+}
+
+int MajorityClass(const double* parent, int n_classes) {
+  int best = 0;
+  for (int k = 1; k < n_classes; ++k) {
+    if (parent[k] > parent[best]) best = k;
+  }
+  return best;
+}
+
+// Value bins that hold rows, in increasing bin order.
+std::vector<int> NonEmptyBins(const double* slice, int n_bins, int n_channels) {
+  std::vector<int> present;
+  for (int bin = 0; bin < n_bins; ++bin) {
+    if (HasRows(slice + static_cast<int64_t>(bin) * n_channels, n_channels)) present.push_back(bin);
+  }
+  return present;
+}
+
+}  // namespace
+
+SplitFinder::ScanResult SplitFinder::Scan(std::span<const int> order, const double* slice,
+                                          const double* missing, const double* parent,
+                                          double parent_score, int only_position) const {
+  const int n_channels = scorer_.n_channels();
+  const bool has_missing = HasRows(missing, n_channels);
+  const int n_positions = static_cast<int>(order.size());
+  std::vector<double> left(static_cast<size_t>(n_channels));
+  std::vector<double> right(static_cast<size_t>(n_channels));
+  ScanResult best;
+  for (int missing_left = 0; missing_left < 2; ++missing_left) {
+    if (missing_left == 1 && !has_missing) break;
+    if (missing_left == 1) {
+      std::copy(missing, missing + n_channels, left.begin());
+    } else {
+      std::fill(left.begin(), left.end(), 0.0);
+    }
+    for (int position = 0; position < n_positions; ++position) {
+      const double* stats = slice + static_cast<int64_t>(order[position]) * n_channels;
+      Add(left.data(), stats, n_channels);
+      const bool right_empty = position == n_positions - 1 && (missing_left == 1 || !has_missing);
+      if (right_empty) break;
+      if (only_position >= 0 ? position != only_position : !HasRows(stats, n_channels)) continue;
+      for (int channel = 0; channel < n_channels; ++channel) {
+        right[channel] = parent[channel] - left[channel];
+      }
+      if (!scorer_.Feasible(left.data()) || !scorer_.Feasible(right.data())) continue;
+      const double gain = scorer_.Score(left.data()) + scorer_.Score(right.data()) - parent_score;
+      if (gain <= best.gain) continue;
+      best = {gain, position, missing_left == 1};
+    }
+  }
+  return best;
+}
+
+double SplitFinder::CategoryKey(const double* stats, int majority_class) const {
+  switch (scorer_.criterion()) {
+    case Criterion::kGradient:
+      return stats[0] / (stats[1] + cat_smooth_);
+    case Criterion::kSquaredError:
+      return stats[0] / stats[1];
+    case Criterion::kGini:
+    case Criterion::kEntropy:
+      return stats[majority_class] / scorer_.Weight(stats);
+  }
+  return 0.0;
+}
+
+std::vector<int> SplitFinder::SortedCategories(const double* slice, int n_bins,
+                                               const double* parent) const {
+  const int n_channels = scorer_.n_channels();
+  std::vector<int> present = NonEmptyBins(slice, n_bins, n_channels);
+  const int majority = scorer_.is_classification() ? MajorityClass(parent, scorer_.n_classes()) : 0;
+  std::vector<double> keys(static_cast<size_t>(n_bins), 0.0);
+  for (int bin : present) {
+    const double* stats = slice + static_cast<int64_t>(bin) * n_channels;
+    keys[bin] = scorer_.Weight(stats) > 0.0 ? CategoryKey(stats, majority) : 0.0;
+  }
+  std::stable_sort(present.begin(), present.end(),
+                   [&](int lhs, int rhs) { return keys[lhs] < keys[rhs]; });
+  return present;
+}
+
+SplitCandidate SplitFinder::FindFeature(int feature, const double* hist, const double* parent,
+                                        double parent_score, Rng* random_split) const {
+  const int n_channels = scorer_.n_channels();
+  const int n_bins = bins_.mapper().n_bins(feature);
+  const bool categorical = bins_.mapper().categorical(feature);
+  const double* slice = hist + bins_.hist_offset(feature) * n_channels;
+  const double* missing = slice + static_cast<int64_t>(n_bins) * n_channels;
+
+  std::vector<int> order;
+  int only_position = -1;
+  if (categorical) {
+    order = SortedCategories(slice, n_bins, parent);
+  } else if (random_split == nullptr) {
+    order.resize(static_cast<size_t>(n_bins));
+    std::iota(order.begin(), order.end(), 0);
+  } else {
+    order = NonEmptyBins(slice, n_bins, n_channels);
+  }
+  if (random_split != nullptr) {
+    if (order.size() < 2) return {};
+    if (categorical) {
+      for (size_t idx = order.size() - 1; idx > 0; --idx) {
+        std::swap(order[idx], order[UniformIndex(*random_split, idx + 1)]);
+      }
+    }
+    only_position = static_cast<int>(UniformIndex(*random_split, order.size() - 1));
+  }
+  const ScanResult best = Scan(order, slice, missing, parent, parent_score, only_position);
+  if (best.position < 0) return {};
+
+  SplitCandidate candidate;
+  candidate.feature = feature;
+  candidate.gain = best.gain;
+  candidate.default_left = best.default_left;
+  candidate.categorical = categorical;
+  candidate.threshold_bin = order[best.position];
+  if (categorical) {
+    for (int position = 0; position <= best.position; ++position) {
+      const int bin = order[position];
+      candidate.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
+    }
+  }
+  return candidate;
+}
+
+}  // namespace kolosal::models::tree

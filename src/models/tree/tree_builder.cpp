@@ -1,0 +1,265 @@
+#include "kolosal/models/tree/tree_builder.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "kolosal/models/tree/histogram_builder.hpp"
+
+namespace kolosal::models::tree {
+namespace {
+
+constexpr int64_t kParallelWork = 32768;  // rows x features below which one thread is faster
+
+// Gains below this (relative to the node score) are rounding noise, e.g. on a pure node.
+bool IsRealGain(double gain, double parent_score, double min_split_gain) {
+  return gain > min_split_gain && gain > 1e-10 * (1.0 + std::abs(parent_score));
+}
+
+}  // namespace
+
+TreeBuilder::TreeBuilder(const BinnedMatrix& bins, SplitScorer scorer, TreeGrowthParams params)
+    : bins_(bins),
+      scorer_(scorer),
+      params_(params),
+      finder_(bins_, scorer_, params.cat_smooth),
+      subtract_(params.max_features >= 1.0) {
+  ordered_.resize(static_cast<size_t>(bins.n_rows()));
+}
+
+bool TreeBuilder::UseParallel(int64_t n_rows, size_t n_features) const {
+  return params_.parallel && n_features > 1 &&
+         n_rows * static_cast<int64_t>(n_features) >= kParallelWork;
+}
+
+Tree TreeBuilder::Build(std::span<const int32_t> rows, std::span<const RowStat> stats,
+                        std::span<const int32_t> features, Rng& rng) {
+  stats_ = stats;
+  partition_.Reset(rows);
+  tree_features_.assign(features.begin(), features.end());
+  if (tree_features_.empty()) {
+    tree_features_.resize(static_cast<size_t>(bins_.n_features()));
+    std::iota(tree_features_.begin(), tree_features_.end(), 0);
+  }
+  open_.clear();
+  leaf_ranges_.clear();
+  n_leaves_ = 1;
+
+  Tree tree(scorer_.leaf_width());
+  OpenNode root;
+  root.end = static_cast<int64_t>(rows.size());
+  root.totals = SumStats(root.begin, root.end);
+  if (CanSplit(root)) Evaluate(root, rng);
+  Push(std::move(root));
+  while (!open_.empty()) {
+    OpenNode node = PopNext();
+    const bool leaf_limit =
+        params_.leaf_wise && params_.max_leaves > 0 && n_leaves_ >= params_.max_leaves;
+    if (!node.best.valid() || leaf_limit) {
+      ReleaseHistogram(node.hist);
+      FinishLeaf(node, tree);
+      continue;
+    }
+    SplitNode(node, tree, rng);
+  }
+  return tree;
+}
+
+std::span<const int32_t> TreeBuilder::LeafRows(int32_t leaf_idx) const {
+  const auto [begin, end] = leaf_ranges_[leaf_idx];
+  return partition_.Rows(begin, end);
+}
+
+bool TreeBuilder::CanSplit(const OpenNode& node) const {
+  const double count = SplitScorer::Count(node.totals.data(), scorer_.n_channels());
+  if (params_.max_depth > 0 && node.depth >= params_.max_depth) return false;
+  return count >= static_cast<double>(params_.min_samples_split) && count >= 2.0;
+}
+
+std::vector<double> TreeBuilder::SumStats(int64_t begin, int64_t end) const {
+  const int n_channels = scorer_.n_channels();
+  std::vector<double> totals(static_cast<size_t>(n_channels), 0.0);
+  const bool classes = scorer_.is_classification();
+  for (int32_t row : partition_.Rows(begin, end)) {
+    const RowStat& stat = stats_[row];
+    if (classes) {
+      totals[stat.label] += stat.a;
+    } else {
+      totals[0] += stat.a;
+      totals[1] += stat.b;
+    }
+    totals[n_channels - 1] += stat.count;
+  }
+  return totals;
+}
+
+void TreeBuilder::BuildHistogram(const OpenNode& node, std::span<const int32_t> features,
+                                 double* hist) {
+  const std::span<const int32_t> rows = partition_.Rows(node.begin, node.end);
+  for (size_t idx = 0; idx < rows.size(); ++idx) ordered_[idx] = stats_[rows[idx]];
+  auto build = [&](size_t feature_pos) {
+    HistogramBuilder::BuildFeature(bins_, features[feature_pos], rows, ordered_.data(), scorer_,
+                                   hist);
+  };
+  if (!UseParallel(node.end - node.begin, features.size())) {
+    for (size_t pos = 0; pos < features.size(); ++pos) build(pos);
+    return;
+  }
+  tbb::parallel_for(size_t{0}, features.size(), build);
+}
+
+std::vector<int32_t> TreeBuilder::DrawNodeFeatures(Rng& rng) const {
+  std::vector<int32_t> features = tree_features_;
+  if (subtract_) return features;
+  const auto n_total = features.size();
+  const auto n_draw = std::clamp<size_t>(
+      static_cast<size_t>(std::floor(params_.max_features * static_cast<double>(n_total))), 1,
+      n_total);
+  for (size_t idx = 0; idx < n_draw; ++idx) {
+    std::swap(features[idx], features[idx + UniformIndex(rng, n_total - idx)]);
+  }
+  features.resize(n_draw);
+  std::sort(features.begin(), features.end());
+  return features;
+}
+
+// Finds the node's best split over its features; builds the histogram first if it has none.
+void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
+  const std::vector<int32_t> features = DrawNodeFeatures(rng);
+  if (node.hist < 0) {
+    node.hist = AcquireHistogram();
+    BuildHistogram(node, features, hist_pool_[node.hist].data());
+  }
+  const double* hist = hist_pool_[node.hist].data();
+  const double parent_score = scorer_.Score(node.totals.data());
+  const uint64_t random_seed = params_.random_splits ? rng() : 0;
+  std::vector<SplitCandidate> candidates(features.size());
+  auto find = [&](size_t pos) {
+    Rng feature_rng(MixSeed(random_seed, static_cast<uint64_t>(features[pos])));
+    candidates[pos] = finder_.FindFeature(features[pos], hist, node.totals.data(), parent_score,
+                                          params_.random_splits ? &feature_rng : nullptr);
+  };
+  if (UseParallel(node.end - node.begin, features.size())) {
+    tbb::parallel_for(size_t{0}, features.size(), find);
+  } else {
+    for (size_t pos = 0; pos < features.size(); ++pos) find(pos);
+  }
+  node.best = SplitCandidate{};
+  for (const SplitCandidate& candidate : candidates) {
+    if (candidate.valid() && candidate.gain > node.best.gain) node.best = candidate;
+  }
+  if (node.best.valid() && !AcceptGain(node, node.best.gain, parent_score)) {
+    node.best = SplitCandidate{};
+  }
+  if (!subtract_ || !node.best.valid()) ReleaseHistogram(node.hist);
+}
+
+void TreeBuilder::SplitNode(OpenNode& node, Tree& tree, Rng& rng) {
+  const int32_t left_node = tree.Split(node.node, node.best, bins_.mapper());
+  const int64_t middle = partition_.Split(bins_, node.best, node.begin, node.end, params_.parallel);
+  ++n_leaves_;
+  OpenNode left = MakeChild(left_node, node.depth + 1, node.begin, middle);
+  OpenNode right = MakeChild(left_node + 1, node.depth + 1, middle, node.end);
+  AttachChildHistograms(node, left, right);
+  for (OpenNode* child : {&left, &right}) {
+    if (CanSplit(*child)) {
+      Evaluate(*child, rng);
+    } else {
+      ReleaseHistogram(child->hist);
+    }
+    Push(std::move(*child));
+  }
+}
+
+// Histogram subtraction: build the smaller child, turn the parent's histogram into the larger.
+void TreeBuilder::AttachChildHistograms(OpenNode& parent, OpenNode& left, OpenNode& right) {
+  if (parent.hist < 0) return;
+  if (!CanSplit(left) && !CanSplit(right)) {
+    ReleaseHistogram(parent.hist);
+    return;
+  }
+  const bool left_smaller = left.end - left.begin <= right.end - right.begin;
+  OpenNode& smaller = left_smaller ? left : right;
+  OpenNode& larger = left_smaller ? right : left;
+  smaller.hist = AcquireHistogram();
+  double* small_hist = hist_pool_[smaller.hist].data();
+  double* parent_hist = hist_pool_[parent.hist].data();
+  BuildHistogram(smaller, tree_features_, small_hist);
+  const int n_channels = scorer_.n_channels();
+  for (int32_t feature : tree_features_) {
+    HistogramBuilder::SubtractFeature(bins_, feature, n_channels, small_hist, parent_hist);
+  }
+  larger.hist = parent.hist;
+  parent.hist = -1;
+}
+
+TreeBuilder::OpenNode TreeBuilder::MakeChild(int32_t node_idx, int depth, int64_t begin,
+                                             int64_t end) const {
+  OpenNode child;
+  child.node = node_idx;
+  child.depth = depth;
+  child.begin = begin;
+  child.end = end;
+  child.totals = SumStats(begin, end);
+  return child;
+}
+
+void TreeBuilder::FinishLeaf(const OpenNode& node, Tree& tree) {
+  std::vector<float> values(static_cast<size_t>(scorer_.leaf_width()));
+  scorer_.LeafValue(node.totals.data(), values.data());
+  const int32_t leaf_idx = tree.SetLeaf(node.node, values);
+  if (static_cast<size_t>(leaf_idx) >= leaf_ranges_.size()) {
+    leaf_ranges_.resize(static_cast<size_t>(leaf_idx) + 1);
+  }
+  leaf_ranges_[leaf_idx] = {node.begin, node.end};
+}
+
+bool TreeBuilder::AcceptGain(const OpenNode& node, double gain, double parent_score) const {
+  if (IsRealGain(gain, parent_score, params_.min_split_gain)) return true;
+  if (!params_.split_zero_gain || !scorer_.is_classification() || params_.min_split_gain > 0.0) {
+    return false;
+  }
+  int n_present = 0;
+  for (int k = 0; k < scorer_.n_classes(); ++k) n_present += node.totals[k] > 0.0 ? 1 : 0;
+  return n_present >= 2 && gain > -1e-10 * (1.0 + std::abs(parent_score));
+}
+
+void TreeBuilder::Push(OpenNode node) { open_.push_back(std::move(node)); }
+
+// Depth-first for depth-wise growth (few open histograms); best gain first for leaf-wise.
+TreeBuilder::OpenNode TreeBuilder::PopNext() {
+  size_t pick = open_.size() - 1;
+  if (params_.leaf_wise) {
+    for (size_t idx = 0; idx < open_.size(); ++idx) {
+      const OpenNode& node = open_[idx];
+      const OpenNode& best = open_[pick];
+      const bool better = node.best.gain > best.best.gain ||
+                          (node.best.gain == best.best.gain && node.node < best.node);
+      if (better) pick = idx;
+    }
+  }
+  OpenNode node = std::move(open_[pick]);
+  open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(pick));
+  return node;
+}
+
+int TreeBuilder::AcquireHistogram() {
+  const size_t size = static_cast<size_t>(bins_.total_hist_bins() * scorer_.n_channels());
+  if (!free_hists_.empty()) {
+    const int hist = free_hists_.back();
+    free_hists_.pop_back();
+    return hist;
+  }
+  hist_pool_.emplace_back(size, 0.0);
+  return static_cast<int>(hist_pool_.size()) - 1;
+}
+
+void TreeBuilder::ReleaseHistogram(int& hist) {
+  if (hist < 0) return;
+  free_hists_.push_back(hist);
+  hist = -1;
+}
+
+}  // namespace kolosal::models::tree

@@ -1,0 +1,228 @@
+#include "kolosal/models/tree/tree_ensemble.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace kolosal::models::tree {
+namespace {
+
+constexpr int64_t kBlockRows = 64;
+
+template <typename T>
+std::vector<T> Column(const std::vector<TreeNode>& nodes, T TreeNode::*member) {
+  std::vector<T> values(nodes.size());
+  for (size_t idx = 0; idx < nodes.size(); ++idx) values[idx] = nodes[idx].*member;
+  return values;
+}
+
+inline int32_t FindLeaf(const TreeNode* nodes, const uint32_t* words, int32_t node_idx,
+                        const float* row) {
+  while (!nodes[node_idx].is_leaf()) {
+    const TreeNode& node = nodes[node_idx];
+    node_idx = node.left + (node.GoesLeft(row[node.feature], words) ? 0 : 1);
+  }
+  return nodes[node_idx].left;
+}
+
+}  // namespace
+
+void TreeEnsemble::Append(const Tree& tree, int output_offset) {
+  const auto node_base = static_cast<int32_t>(nodes_.size());
+  const auto leaf_base = static_cast<int32_t>(leaf_values_.size() / leaf_width_);
+  const auto word_base = static_cast<uint32_t>(category_words_.size());
+  roots_.push_back(node_base);
+  output_offsets_.push_back(output_offset);
+  for (TreeNode node : tree.nodes()) {
+    if (node.is_leaf()) {
+      node.left += leaf_base;
+    } else {
+      node.left += node_base;
+      if ((node.flags & TreeNode::kCategorical) != 0) {
+        node.flags += word_base << TreeNode::kCategoryShift;
+      }
+    }
+    nodes_.push_back(node);
+  }
+  leaf_values_.insert(leaf_values_.end(), tree.leaf_values().begin(), tree.leaf_values().end());
+  category_words_.insert(category_words_.end(), tree.category_words().begin(),
+                         tree.category_words().end());
+  gains_.insert(gains_.end(), tree.gains().begin(), tree.gains().end());
+}
+
+void TreeEnsemble::Truncate(int64_t n_trees) {
+  if (n_trees >= this->n_trees()) return;
+  const int32_t node_end = roots_[n_trees];
+  int32_t leaf_end = 0;
+  uint32_t word_end = 0;
+  for (int32_t idx = 0; idx < node_end; ++idx) {
+    const TreeNode& node = nodes_[idx];
+    if (node.is_leaf()) leaf_end = std::max(leaf_end, node.left + 1);
+    if (!node.is_leaf() && (node.flags & TreeNode::kCategorical) != 0) {
+      word_end = std::max<uint32_t>(word_end, node.category_word() + kCategoryWords);
+    }
+  }
+  nodes_.resize(static_cast<size_t>(node_end));
+  gains_.resize(static_cast<size_t>(node_end));
+  leaf_values_.resize(static_cast<size_t>(leaf_end) * leaf_width_);
+  category_words_.resize(word_end);
+  roots_.resize(static_cast<size_t>(n_trees));
+  output_offsets_.resize(static_cast<size_t>(n_trees));
+}
+
+void TreeEnsemble::AccumulateBlock(data::MatrixView x, int64_t row_begin, int64_t row_end,
+                                   float* out, int64_t stride, int64_t offset) const {
+  const TreeNode* nodes = nodes_.data();
+  const uint32_t* words = category_words_.data();
+  const float* leaves = leaf_values_.data();
+  const int width = leaf_width_;
+  for (size_t tree_idx = 0; tree_idx < roots_.size(); ++tree_idx) {
+    const int32_t root = roots_[tree_idx];
+    float* tree_out = out + offset + output_offsets_[tree_idx];
+    for (int64_t row_idx = row_begin; row_idx < row_end; ++row_idx) {
+      const int32_t leaf = FindLeaf(nodes, words, root, x.row(row_idx));
+      const float* values = leaves + static_cast<int64_t>(leaf) * width;
+      float* row_out = tree_out + row_idx * stride;
+      for (int j = 0; j < width; ++j) row_out[j] += values[j];
+    }
+  }
+}
+
+void TreeEnsemble::Accumulate(data::MatrixView x, float* out, int64_t stride,
+                              int64_t offset) const {
+  const int64_t n_blocks = (x.rows + kBlockRows - 1) / kBlockRows;
+  auto run = [&](int64_t block) {
+    const int64_t begin = block * kBlockRows;
+    AccumulateBlock(x, begin, std::min(x.rows, begin + kBlockRows), out, stride, offset);
+  };
+  if (n_blocks <= 1) {
+    for (int64_t block = 0; block < n_blocks; ++block) run(block);
+    return;
+  }
+  tbb::parallel_for(int64_t{0}, n_blocks, run);
+}
+
+void TreeEnsemble::AccumulateRow(const float* row, float* out, int64_t first_tree,
+                                 int64_t last_tree) const {
+  for (int64_t tree_idx = first_tree; tree_idx < last_tree; ++tree_idx) {
+    const int32_t leaf = FindLeaf(nodes_.data(), category_words_.data(), roots_[tree_idx], row);
+    const float* values = leaf_values_.data() + static_cast<int64_t>(leaf) * leaf_width_;
+    float* row_out = out + output_offsets_[tree_idx];
+    for (int j = 0; j < leaf_width_; ++j) row_out[j] += values[j];
+  }
+}
+
+std::vector<double> TreeEnsemble::Importance(bool by_gain) const {
+  std::vector<double> importance(static_cast<size_t>(n_features_), 0.0);
+  for (size_t idx = 0; idx < nodes_.size(); ++idx) {
+    if (nodes_[idx].is_leaf()) continue;
+    importance[nodes_[idx].feature] += by_gain ? gains_[idx] : 1.0;
+  }
+  return importance;
+}
+
+void TreeEnsemble::Save(io::Packer& packer) const {
+  packer.pack_map(10);
+  io::PackKey(packer, "leaf_width");
+  packer.pack(leaf_width_);
+  io::PackKey(packer, "feature");
+  io::PackInt32s(packer, Column(nodes_, &TreeNode::feature));
+  io::PackKey(packer, "threshold");
+  io::PackFloats(packer, Column(nodes_, &TreeNode::threshold));
+  io::PackKey(packer, "left");
+  io::PackInt32s(packer, Column(nodes_, &TreeNode::left));
+  io::PackKey(packer, "flags");
+  std::vector<int32_t> flags(nodes_.size());
+  for (size_t idx = 0; idx < nodes_.size(); ++idx)
+    flags[idx] = static_cast<int32_t>(nodes_[idx].flags);
+  io::PackInt32s(packer, flags);
+  io::PackKey(packer, "gain");
+  io::PackDoubles(packer, gains_);
+  io::PackKey(packer, "leaf_values");
+  io::PackFloats(packer, leaf_values_);
+  io::PackKey(packer, "category_words");
+  std::vector<int32_t> words(category_words_.begin(), category_words_.end());
+  io::PackInt32s(packer, words);
+  io::PackKey(packer, "roots");
+  io::PackInt32s(packer, roots_);
+  io::PackKey(packer, "output_offsets");
+  io::PackInt32s(packer, output_offsets_);
+}
+
+TreeEnsemble TreeEnsemble::Load(const msgpack::object& state, int64_t n_features, int n_outputs) {
+  TreeEnsemble ensemble(n_features, io::ReadField<int>(state, "leaf_width"));
+  const std::vector<int32_t> features = io::ReadInt32s(io::Field(state, "feature"), "feature");
+  const std::vector<float> thresholds = io::ReadFloats(io::Field(state, "threshold"), "threshold");
+  const std::vector<int32_t> lefts = io::ReadInt32s(io::Field(state, "left"), "left");
+  const std::vector<int32_t> flags = io::ReadInt32s(io::Field(state, "flags"), "flags");
+  ensemble.gains_ = io::ReadDoubles(io::Field(state, "gain"), "gain");
+  ensemble.leaf_values_ = io::ReadFloats(io::Field(state, "leaf_values"), "leaf_values");
+  const std::vector<int32_t> words =
+      io::ReadInt32s(io::Field(state, "category_words"), "category_words");
+  ensemble.category_words_.assign(words.begin(), words.end());
+  ensemble.roots_ = io::ReadInt32s(io::Field(state, "roots"), "roots");
+  ensemble.output_offsets_ = io::ReadInt32s(io::Field(state, "output_offsets"), "output_offsets");
+  const size_t n_nodes = features.size();
+  if (thresholds.size() != n_nodes || lefts.size() != n_nodes || flags.size() != n_nodes ||
+      ensemble.gains_.size() != n_nodes) {
+    io::ThrowCorrupt("tree node arrays differ in length");
+  }
+  ensemble.nodes_.resize(n_nodes);
+  for (size_t idx = 0; idx < n_nodes; ++idx) {
+    ensemble.nodes_[idx] = {features[idx], thresholds[idx], lefts[idx],
+                            static_cast<uint32_t>(flags[idx])};
+  }
+  ensemble.Validate(n_outputs);
+  return ensemble;
+}
+
+void TreeEnsemble::Validate(int n_outputs) const {
+  if (leaf_width_ < 1 || leaf_width_ > n_outputs || n_features_ < 0) {
+    io::ThrowCorrupt("tree ensemble: bad leaf width");
+  }
+  if (leaf_values_.size() % static_cast<size_t>(leaf_width_) != 0) {
+    io::ThrowCorrupt("tree ensemble: leaf values do not fill whole leaves");
+  }
+  if (roots_.size() != output_offsets_.size()) io::ThrowCorrupt("tree ensemble: tree counts");
+  for (size_t tree_idx = 0; tree_idx < roots_.size(); ++tree_idx) {
+    const int32_t begin = roots_[tree_idx];
+    const int64_t end = tree_idx + 1 < roots_.size() ? roots_[tree_idx + 1] : n_nodes();
+    if (begin < 0 || begin >= end || end > n_nodes()) io::ThrowCorrupt("tree ensemble: roots");
+    const int64_t output = output_offsets_[tree_idx];
+    if (output < 0 || output + leaf_width_ > n_outputs) {
+      io::ThrowCorrupt("tree ensemble: output offset out of range");
+    }
+    ValidateTree(static_cast<int64_t>(tree_idx));
+  }
+  if (!roots_.empty() && roots_.front() != 0) io::ThrowCorrupt("tree ensemble: first root");
+  if (roots_.empty() && !nodes_.empty()) io::ThrowCorrupt("tree ensemble: nodes without trees");
+}
+
+// Children strictly after their parent and inside the tree: traversal always ends at a leaf.
+void TreeEnsemble::ValidateTree(int64_t tree_idx) const {
+  const int64_t begin = roots_[tree_idx];
+  const int64_t end =
+      tree_idx + 1 < n_trees() ? roots_[tree_idx + 1] : static_cast<int64_t>(nodes_.size());
+  const int64_t n_leaves = static_cast<int64_t>(leaf_values_.size()) / leaf_width_;
+  for (int64_t idx = begin; idx < end; ++idx) {
+    const TreeNode& node = nodes_[idx];
+    if (node.is_leaf()) {
+      if (node.feature != -1 || node.left < 0 || node.left >= n_leaves) {
+        io::ThrowCorrupt("tree ensemble: leaf index out of range");
+      }
+      continue;
+    }
+    if (node.feature >= n_features_) io::ThrowCorrupt("tree ensemble: feature out of range");
+    if (node.left <= idx || static_cast<int64_t>(node.left) + 1 >= end) {
+      io::ThrowCorrupt("tree ensemble: child index out of range");
+    }
+    const bool categorical = (node.flags & TreeNode::kCategorical) != 0;
+    if (categorical &&
+        static_cast<uint64_t>(node.category_word()) + kCategoryWords > category_words_.size()) {
+      io::ThrowCorrupt("tree ensemble: category bitset out of range");
+    }
+  }
+}
+
+}  // namespace kolosal::models::tree

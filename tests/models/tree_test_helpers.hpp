@@ -1,0 +1,140 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <memory>
+#include <msgpack.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kolosal/core/error.hpp"
+#include "kolosal/core/fit_control.hpp"
+#include "kolosal/core/random.hpp"
+#include "kolosal/models/registry.hpp"
+
+namespace kolosal::tree_testing {
+
+/// An owned row-major matrix with labels and feature descriptions.
+struct TreeData {
+  std::vector<float> x;
+  int64_t cols = 0;
+  std::vector<float> y;
+  std::vector<data::FeatureInfo> features;
+  Task task = Task::kRegression;
+  int n_classes = 0;
+
+  int64_t rows() const { return static_cast<int64_t>(x.size()) / cols; }
+  data::MatrixView view() const { return {x.data(), rows(), cols}; }
+  models::TrainData train_data() const {
+    return models::TrainData{view(), y, {}, features, task, n_classes};
+  }
+};
+
+inline FitControl Control(int n_jobs = 1, uint64_t seed = 7) {
+  FitControl control;
+  control.n_jobs = n_jobs;
+  control.random_state = seed;
+  return control;
+}
+
+inline std::unique_ptr<models::Model> FitTree(std::string_view name, const nlohmann::json& params,
+                                              const TreeData& data,
+                                              const FitControl& control = Control()) {
+  const models::ModelEntry& entry = models::ModelRegistry::Builtin().Find(name);
+  return entry.create(params, data.task)->Fit(data.train_data(), control);
+}
+
+inline std::vector<float> PredictRows(const models::Model& model, data::MatrixView x) {
+  std::vector<float> out(static_cast<size_t>(x.rows * model.n_outputs()));
+  model.Predict(x, out);
+  return out;
+}
+
+inline std::vector<char> SaveModel(const models::Model& model) {
+  msgpack::sbuffer buffer;
+  io::Packer packer(buffer);
+  model.Save(packer);
+  return {buffer.data(), buffer.data() + buffer.size()};
+}
+
+inline std::unique_ptr<models::Model> LoadModel(std::string_view name,
+                                                const std::vector<char>& bytes) {
+  const msgpack::object_handle handle = msgpack::unpack(bytes.data(), bytes.size());
+  return models::ModelRegistry::Builtin().Find(name).load(handle.get());
+}
+
+/// True when both float vectors hold the same bits.
+inline bool BitEqual(const std::vector<float>& lhs, const std::vector<float>& rhs) {
+  return lhs.size() == rhs.size() &&
+         std::memcmp(lhs.data(), rhs.data(), lhs.size() * sizeof(float)) == 0;
+}
+
+/// The class with the highest probability in row `row_idx`.
+inline int ArgMax(const std::vector<float>& probabilities, int n_classes, int64_t row_idx) {
+  int best = 0;
+  for (int k = 1; k < n_classes; ++k) {
+    if (probabilities[row_idx * n_classes + k] > probabilities[row_idx * n_classes + best]) {
+      best = k;
+    }
+  }
+  return best;
+}
+
+/// Two noisy numeric features plus a categorical one; the class depends on all three and some
+/// values are missing.
+inline TreeData MixedClassification(int64_t n_rows, int n_classes, uint64_t seed) {
+  TreeData data;
+  data.cols = 3;
+  data.task = Task::kClassification;
+  data.n_classes = n_classes;
+  data.features = {{"a", false, 0}, {"b", false, 0}, {"c", true, 5}};
+  Rng rng(seed);
+  for (int64_t row = 0; row < n_rows; ++row) {
+    const auto a = static_cast<float>(UniformUnit(rng) * 4.0 - 2.0);
+    const auto b = static_cast<float>(UniformUnit(rng) * 4.0 - 2.0);
+    const auto c = static_cast<float>(UniformIndex(rng, 5));
+    const double score =
+        a + 0.5 * b + (c == 1.0f || c == 3.0f ? 1.5 : 0.0) + 0.3 * UniformUnit(rng);
+    int label = static_cast<int>(std::floor((score + 3.0) / 7.0 * n_classes));
+    label = std::clamp(label, 0, n_classes - 1);
+    const bool hide_a = UniformUnit(rng) < 0.05;
+    data.x.insert(data.x.end(), {hide_a ? std::nanf("") : a, b, c});
+    data.y.push_back(static_cast<float>(label));
+  }
+  return data;
+}
+
+/// y = piecewise function of two features plus noise.
+inline TreeData SmoothRegression(int64_t n_rows, uint64_t seed) {
+  TreeData data;
+  data.cols = 4;
+  data.task = Task::kRegression;
+  data.features = {{"a", false, 0}, {"b", false, 0}, {"c", false, 0}, {"d", true, 4}};
+  Rng rng(seed);
+  for (int64_t row = 0; row < n_rows; ++row) {
+    const auto a = static_cast<float>(UniformUnit(rng) * 6.0 - 3.0);
+    const auto b = static_cast<float>(UniformUnit(rng));
+    const auto c = static_cast<float>(UniformUnit(rng));
+    const auto d = static_cast<float>(UniformIndex(rng, 4));
+    const double target = std::sin(a) * 3.0 + b * b * 2.0 + d * 0.7 + 0.1 * UniformUnit(rng);
+    data.x.insert(data.x.end(), {a, b, c, d});
+    data.y.push_back(static_cast<float>(target));
+  }
+  return data;
+}
+
+/// Runs `body` and expects Error with `code`.
+template <typename Body>
+void ExpectStatus(StatusCode code, Body&& body) {
+  try {
+    body();
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), code) << error.what();
+  }
+}
+
+}  // namespace kolosal::tree_testing
