@@ -1,0 +1,140 @@
+// Runs Kolosal's samplers on the standard test functions and writes one JSON line per run
+// (final best value, regret) and per timing run (sampler time per trial). See bench/hpo/README.md.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "kolosal/hpo/in_memory_storage.hpp"
+#include "kolosal/hpo/study.hpp"
+#include "kolosal/hpo/test_functions.hpp"
+
+namespace {
+
+using kolosal::hpo::FrozenTrial;
+using kolosal::hpo::Study;
+using kolosal::hpo::TestFunction;
+
+struct Args {
+  std::vector<std::string> samplers = {"tpe", "gp", "adaptive"};
+  std::vector<std::string> functions;
+  int seeds = 20;
+  int trials = 100;
+  int timing_trials = 1000;
+  std::vector<std::string> timing_samplers = {"tpe", "adaptive", "gp"};
+};
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+Args ParseArgs(int argc, char** argv) {
+  Args args;
+  for (int idx = 1; idx + 1 < argc; idx += 2) {
+    const std::string key = argv[idx];
+    const std::string value = argv[idx + 1];
+    if (key == "--samplers") args.samplers = SplitList(value);
+    if (key == "--functions") args.functions = SplitList(value);
+    if (key == "--seeds") args.seeds = std::atoi(value.c_str());
+    if (key == "--trials") args.trials = std::atoi(value.c_str());
+    if (key == "--timing-trials") args.timing_trials = std::atoi(value.c_str());
+    if (key == "--timing-samplers") args.timing_samplers = SplitList(value);
+  }
+  return args;
+}
+
+// The study config of a sampler name as the benchmark reports it.
+nlohmann::json ConfigFor(const std::string& sampler, int trials, int seed) {
+  nlohmann::json config = {{"max_trials", trials}, {"random_state", seed}};
+  if (sampler == "adaptive") {
+    config["optimization_strategy"] = "ADAPTIVE";
+  } else {
+    config["sampler"] = sampler;
+  }
+  return config;
+}
+
+// Runs one study; returns the best value and fills the per-trial ask+tell times (seconds).
+double RunStudy(const TestFunction& function, const std::string& sampler, int trials, int seed,
+                std::vector<double>* overheads) {
+  Study study(function.space, kolosal::hpo::ParseStudyOptions(ConfigFor(sampler, trials, seed)),
+              std::make_unique<kolosal::hpo::InMemoryStorage>());
+  double best = std::numeric_limits<double>::infinity();
+  for (int trial_idx = 0; trial_idx < trials; ++trial_idx) {
+    const auto start = std::chrono::steady_clock::now();
+    const kolosal::hpo::Trial trial = study.Ask();
+    const auto asked = std::chrono::steady_clock::now();
+    const double value = function.evaluate(trial.values());
+    const auto tell_start = std::chrono::steady_clock::now();
+    study.Tell(trial.number(), value);
+    const auto told = std::chrono::steady_clock::now();
+    best = std::min(best, value);
+    if (overheads != nullptr) {
+      overheads->push_back(std::chrono::duration<double>(asked - start).count() +
+                           std::chrono::duration<double>(told - tell_start).count());
+    }
+  }
+  return best;
+}
+
+double MeanOver(const std::vector<double>& values, size_t begin, size_t end) {
+  double total = 0.0;
+  for (size_t idx = begin; idx < end && idx < values.size(); ++idx) total += values[idx];
+  return total / static_cast<double>(end - begin);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args = ParseArgs(argc, argv);
+  std::vector<TestFunction> functions = kolosal::hpo::StandardTestFunctions();
+  for (const TestFunction& function : functions) {
+    if (!args.functions.empty() && std::find(args.functions.begin(), args.functions.end(),
+                                             function.name) == args.functions.end()) {
+      continue;
+    }
+    for (const std::string& sampler : args.samplers) {
+      for (int seed = 0; seed < args.seeds; ++seed) {
+        std::vector<double> overheads;
+        const double best = RunStudy(function, sampler, args.trials, seed, &overheads);
+        const nlohmann::json line = {
+            {"kind", "run"},
+            {"library", "kolosal"},
+            {"sampler", sampler},
+            {"function", function.name},
+            {"seed", seed},
+            {"best", best},
+            {"regret", best - function.optimum},
+            {"seconds_per_trial", MeanOver(overheads, 0, overheads.size())}};
+        std::cout << line.dump() << std::endl;
+      }
+      std::fprintf(stderr, "[kolosal] %s %s: %d seeds done\n", function.name.c_str(),
+                   sampler.c_str(), args.seeds);
+    }
+  }
+  if (args.timing_trials <= 0) return 0;
+  const TestFunction timing_function = kolosal::hpo::FindTestFunction("hartmann6");
+  for (const std::string& sampler : args.timing_samplers) {
+    std::vector<double> overheads;
+    RunStudy(timing_function, sampler, args.timing_trials, 0, &overheads);
+    const size_t n = overheads.size();
+    const nlohmann::json line = {{"kind", "timing"},
+                                 {"library", "kolosal"},
+                                 {"sampler", sampler},
+                                 {"function", timing_function.name},
+                                 {"at_100", MeanOver(overheads, 90, std::min<size_t>(100, n))},
+                                 {"at_1000", n >= 1000 ? MeanOver(overheads, 990, 1000) : -1.0}};
+    std::cout << line.dump() << std::endl;
+    std::fprintf(stderr, "[kolosal] timing %s done\n", sampler.c_str());
+  }
+  return 0;
+}
