@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "kolosal/core/random.hpp"
+
 namespace kolosal::models::tree {
 namespace {
 
@@ -96,31 +98,30 @@ std::vector<int> SplitFinder::SortedCategories(const double* slice, int n_bins,
 }
 
 SplitCandidate SplitFinder::FindFeature(int feature, const double* hist, const double* parent,
-                                        double parent_score, Rng* random_split) const {
+                                        double parent_score, const uint64_t* random_seed) const {
   const int n_channels = scorer_.n_channels();
   const int n_bins = bins_.mapper().n_bins(feature);
   const bool categorical = bins_.mapper().categorical(feature);
   const double* slice = hist + bins_.hist_offset(feature) * n_channels;
   const double* missing = slice + static_cast<int64_t>(n_bins) * n_channels;
 
-  std::vector<int> order;
+  // Empty bins never change the partition, so numeric scans visit only the non-empty ones.
+  std::vector<int> order = categorical ? SortedCategories(slice, n_bins, parent)
+                                       : NonEmptyBins(slice, n_bins, n_channels);
   int only_position = -1;
-  if (categorical) {
-    order = SortedCategories(slice, n_bins, parent);
-  } else if (random_split == nullptr) {
-    order.resize(static_cast<size_t>(n_bins));
-    std::iota(order.begin(), order.end(), 0);
-  } else {
-    order = NonEmptyBins(slice, n_bins, n_channels);
-  }
-  if (random_split != nullptr) {
+  if (random_seed != nullptr) {
     if (order.size() < 2) return {};
+    uint64_t draw = 0;
+    auto uniform_index = [&](uint64_t n) {
+      return static_cast<size_t>(
+          (static_cast<unsigned __int128>(MixSeed(*random_seed, draw++)) * n) >> 64);
+    };
     if (categorical) {
       for (size_t idx = order.size() - 1; idx > 0; --idx) {
-        std::swap(order[idx], order[UniformIndex(*random_split, idx + 1)]);
+        std::swap(order[idx], order[uniform_index(idx + 1)]);
       }
     }
-    only_position = static_cast<int>(UniformIndex(*random_split, order.size() - 1));
+    only_position = static_cast<int>(uniform_index(order.size() - 1));
   }
   const ScanResult best = Scan(order, slice, missing, parent, parent_score, only_position);
   if (best.position < 0) return {};

@@ -137,9 +137,9 @@ void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
   const uint64_t random_seed = params_.random_splits ? rng() : 0;
   std::vector<SplitCandidate> candidates(features.size());
   auto find = [&](size_t pos) {
-    Rng feature_rng(MixSeed(random_seed, static_cast<uint64_t>(features[pos])));
+    const uint64_t feature_seed = MixSeed(random_seed, static_cast<uint64_t>(features[pos]));
     candidates[pos] = finder_.FindFeature(features[pos], hist, node.totals.data(), parent_score,
-                                          params_.random_splits ? &feature_rng : nullptr);
+                                          params_.random_splits ? &feature_seed : nullptr);
   };
   if (UseParallel(node.end - node.begin, features.size())) {
     tbb::parallel_for(size_t{0}, features.size(), find);

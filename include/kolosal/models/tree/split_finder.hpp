@@ -6,7 +6,6 @@
 #include <span>
 #include <vector>
 
-#include "kolosal/core/random.hpp"
 #include "kolosal/models/tree/binned_matrix.hpp"
 #include "kolosal/models/tree/split_criterion.hpp"
 
@@ -32,17 +31,18 @@ struct SplitCandidate {
 
 /// Finds the best split of one feature from its histogram: a threshold scan for numeric
 /// features, a scan over categories sorted by their mean target for categorical ones (as
-/// LightGBM does), each with missing values tried on both sides. With an Rng it draws one random
-/// threshold or category subset instead (extra trees). Const and thread-safe.
+/// LightGBM does), each with missing values tried on both sides. With a random seed it draws one
+/// random threshold or category subset instead (extra trees). Const and thread-safe.
 class SplitFinder {
  public:
   SplitFinder(const BinnedMatrix& bins, const SplitScorer& scorer, double cat_smooth)
       : bins_(bins), scorer_(scorer), cat_smooth_(cat_smooth) {}
 
-  /// `hist` is the whole node histogram, `parent` the node's channel sums. Returns an invalid
-  /// candidate when the feature cannot split the node.
+  /// `hist` is the whole node histogram, `parent` the node's channel sums. `random_seed` is null
+  /// for the best split, else the seed of the random draw. Returns an invalid candidate when the
+  /// feature cannot split the node.
   SplitCandidate FindFeature(int feature, const double* hist, const double* parent,
-                             double parent_score, Rng* random_split) const;
+                             double parent_score, const uint64_t* random_seed) const;
 
  private:
   struct ScanResult {

@@ -1,0 +1,201 @@
+// Gradient boosting: objectives, growth modes, early stopping, determinism, round trips,
+// cancellation and corrupt model state.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kolosal/io/model_file.hpp"
+#include "kolosal/models/tree/gradient_boosting_model.hpp"
+#include "tree_test_helpers.hpp"
+
+namespace kolosal::tree_testing {
+namespace {
+
+double Accuracy(const std::vector<float>& probabilities, const TreeData& data) {
+  double hits = 0.0;
+  for (int64_t row = 0; row < data.rows(); ++row) {
+    hits += ArgMax(probabilities, data.n_classes, row) == static_cast<int>(data.y[row]) ? 1 : 0;
+  }
+  return hits / static_cast<double>(data.rows());
+}
+
+double MeanAbsoluteError(const std::vector<float>& predicted, const std::vector<float>& y) {
+  double total = 0.0;
+  for (size_t row = 0; row < y.size(); ++row) total += std::abs(predicted[row] - y[row]);
+  return total / static_cast<double>(y.size());
+}
+
+const models::tree::GradientBoostingModel& AsBoosting(const models::Model& model) {
+  return dynamic_cast<const models::tree::GradientBoostingModel&>(model);
+}
+
+TEST(GradientBoosting, ClassifiesBinaryAndMulticlass) {
+  for (int n_classes : {2, 4}) {
+    const TreeData train = MixedClassification(3000, n_classes, 20);
+    const TreeData test = MixedClassification(1000, n_classes, 21);
+    const auto model = FitTree("gradient_boosting", {{"n_estimators", 60}}, train);
+    const std::vector<float> out = PredictRows(*model, test.view());
+    EXPECT_GT(Accuracy(out, test), 0.85) << n_classes;
+    for (int64_t row = 0; row < test.rows(); ++row) {
+      float total = 0.0f;
+      for (int k = 0; k < n_classes; ++k) total += out[row * n_classes + k];
+      EXPECT_NEAR(total, 1.0f, 1e-5f);
+    }
+  }
+}
+
+TEST(GradientBoosting, RegressesWithSquaredAndAbsoluteError) {
+  const TreeData train = SmoothRegression(4000, 22);
+  const TreeData test = SmoothRegression(1000, 23);
+  for (const char* objective : {"squared_error", "absolute_error"}) {
+    const auto model =
+        FitTree("gradient_boosting", {{"n_estimators", 150}, {"objective", objective}}, train);
+    EXPECT_LT(MeanAbsoluteError(PredictRows(*model, test.view()), test.y), 0.2) << objective;
+  }
+}
+
+TEST(GradientBoosting, DepthWiseGrowthRespectsMaxDepth) {
+  const TreeData train = SmoothRegression(2000, 24);
+  const auto model = FitTree(
+      "gradient_boosting",
+      {{"n_estimators", 5}, {"growth", "depth_wise"}, {"max_depth", 2}, {"min_samples_leaf", 1}},
+      train);
+  const auto& ensemble = AsBoosting(*model).ensemble();
+  EXPECT_EQ(ensemble.n_trees(), 5);
+  EXPECT_LE(ensemble.n_nodes(), 5 * 7);
+  const auto leafy = FitTree("gradient_boosting", {{"n_estimators", 3}, {"num_leaves", 5}}, train);
+  EXPECT_EQ(AsBoosting(*leafy).ensemble().n_nodes(), 3 * 9);
+}
+
+TEST(GradientBoosting, StopsEarlyOnValidationLoss) {
+  TreeData train = SmoothRegression(1500, 25);
+  // Pure noise: the validation loss stops improving after a few rounds.
+  Rng rng(3);
+  for (float& value : train.y) value = static_cast<float>(UniformUnit(rng));
+  const auto model =
+      FitTree("gradient_boosting",
+              {{"n_estimators", 500}, {"early_stopping_rounds", 5}, {"learning_rate", 0.3}}, train);
+  EXPECT_LT(AsBoosting(*model).n_rounds(), 100);
+  EXPECT_GE(AsBoosting(*model).n_rounds(), 1);
+}
+
+TEST(GradientBoosting, SubsamplingAndRegularisationStillLearn) {
+  const TreeData train = MixedClassification(3000, 2, 26);
+  const TreeData test = MixedClassification(1000, 2, 27);
+  const auto model = FitTree("gradient_boosting",
+                             {{"n_estimators", 80},
+                              {"subsample", 0.7},
+                              {"colsample_bytree", 0.7},
+                              {"reg_alpha", 0.5},
+                              {"reg_lambda", 2.0},
+                              {"class_weight", "balanced"}},
+                             train);
+  EXPECT_GT(Accuracy(PredictRows(*model, test.view()), test), 0.85);
+}
+
+TEST(GradientBoosting, SameModelWithOneOrTwoThreads) {
+  const nlohmann::json params = {
+      {"n_estimators", 20}, {"subsample", 0.8}, {"colsample_bytree", 0.8}};
+  for (int n_classes : {2, 3}) {
+    const TreeData data = MixedClassification(40000, n_classes, 28);
+    const auto one = FitTree("gradient_boosting", params, data, Control(1, 5));
+    const auto two = FitTree("gradient_boosting", params, data, Control(2, 5));
+    EXPECT_EQ(SaveModel(*one), SaveModel(*two)) << n_classes;
+  }
+  const TreeData regression = SmoothRegression(40000, 29);
+  const auto one = FitTree("gradient_boosting", params, regression, Control(1, 5));
+  const auto two = FitTree("gradient_boosting", params, regression, Control(2, 5));
+  EXPECT_EQ(SaveModel(*one), SaveModel(*two));
+}
+
+TEST(GradientBoosting, SaveLoadIsBitExact) {
+  const TreeData data = MixedClassification(1000, 3, 30);
+  const auto model = FitTree("gradient_boosting", {{"n_estimators", 10}}, data);
+  const std::vector<char> bytes = SaveModel(*model);
+  const auto loaded = LoadModel("gradient_boosting", bytes);
+  EXPECT_TRUE(BitEqual(PredictRows(*model, data.view()), PredictRows(*loaded, data.view())));
+  EXPECT_EQ(SaveModel(*loaded), bytes);
+  EXPECT_EQ(model->FeatureImportance(models::ImportanceType::kGain),
+            loaded->FeatureImportance(models::ImportanceType::kGain));
+}
+
+// Every byte flip and every truncation either loads or fails with kCorruptModel, and whatever
+// loads predicts without crashing.
+TEST(GradientBoosting, CorruptStateNeverCrashes) {
+  const TreeData data = MixedClassification(300, 3, 31);
+  const auto model = FitTree("gradient_boosting", {{"n_estimators", 3}, {"num_leaves", 4}}, data);
+  const std::vector<char> bytes = SaveModel(*model);
+  int loaded = 0;
+  for (size_t pos = 0; pos < bytes.size(); ++pos) {
+    for (int variant = 0; variant < 2; ++variant) {
+      std::vector<char> broken = bytes;
+      if (variant == 0) broken[pos] = static_cast<char>(broken[pos] ^ 0x5a);
+      if (variant == 1) broken.resize(pos);
+      try {
+        const msgpack::object_handle handle =
+            io::UnpackPayload({reinterpret_cast<const uint8_t*>(broken.data()), broken.size()});
+        const auto result =
+            models::ModelRegistry::Builtin().Find("gradient_boosting").load(handle.get());
+        std::vector<float> out(static_cast<size_t>(data.rows() * result->n_outputs()));
+        if (result->n_features() == data.cols) result->Predict(data.view(), out);
+        ++loaded;
+      } catch (const Error& error) {
+        EXPECT_EQ(error.code(), StatusCode::kCorruptModel) << error.what();
+      }
+    }
+  }
+  EXPECT_GT(loaded, 0);
+}
+
+TEST(GradientBoosting, RejectsMalformedTrees) {
+  const TreeData data = MixedClassification(300, 2, 32);
+  const auto model = FitTree("gradient_boosting", {{"n_estimators", 2}}, data);
+  const std::vector<char> bytes = SaveModel(*model);
+  msgpack::object_handle handle = msgpack::unpack(bytes.data(), bytes.size());
+  // Point the root's left child at itself: a cycle that must be rejected.
+  const msgpack::object& trees = io::Field(handle.get(), "trees");
+  const msgpack::object& left = io::Field(trees, "left");
+  ASSERT_EQ(left.type, msgpack::type::BIN);
+  const std::string_view all(bytes.data(), bytes.size());
+  const size_t offset = all.find(std::string_view(left.via.bin.ptr, left.via.bin.size));
+  ASSERT_NE(offset, std::string_view::npos);
+  std::vector<char> patched = bytes;
+  std::memset(patched.data() + offset, 0, 4);
+  ExpectStatus(StatusCode::kCorruptModel, [&] { LoadModel("gradient_boosting", patched); });
+}
+
+TEST(GradientBoosting, CancelsBetweenRounds) {
+  const TreeData data = MixedClassification(500, 2, 33);
+  FitControl control = Control(1);
+  int calls = 0;
+  control.progress = [&](double, std::string_view) { return ++calls < 3; };
+  ExpectStatus(StatusCode::kCancelled, [&] {
+    FitTree("gradient_boosting", {{"n_estimators", 100}}, data, control);
+  });
+  EXPECT_EQ(calls, 3);
+}
+
+TEST(GradientBoosting, RejectsBadParams) {
+  const auto& entry = models::ModelRegistry::Builtin().Find("gradient_boosting");
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"learning_rat", 0.1}}, Task::kRegression);
+  });
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"objective", "logistic"}}, Task::kRegression);
+  });
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"growth", "depth_wise"}}, Task::kRegression);
+  });
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"subsample", 0.0}}, Task::kRegression);
+  });
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"num_leaves", 1}}, Task::kRegression);
+  });
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"max_bins", 256}}, Task::kRegression);
+  });
+}
+
+}  // namespace
+}  // namespace kolosal::tree_testing

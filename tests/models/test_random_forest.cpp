@@ -1,0 +1,144 @@
+// Random forest and extra trees: accuracy, determinism across threads, OOB, round trips,
+// cancellation.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kolosal/models/tree/forest_model.hpp"
+#include "tree_test_helpers.hpp"
+
+namespace kolosal::tree_testing {
+namespace {
+
+double Accuracy(const std::vector<float>& probabilities, const TreeData& data) {
+  double hits = 0.0;
+  for (int64_t row = 0; row < data.rows(); ++row) {
+    hits += ArgMax(probabilities, data.n_classes, row) == static_cast<int>(data.y[row]) ? 1 : 0;
+  }
+  return hits / static_cast<double>(data.rows());
+}
+
+double RSquared(const std::vector<float>& predicted, const std::vector<float>& y) {
+  double mean = 0.0;
+  for (float value : y) mean += value;
+  mean /= static_cast<double>(y.size());
+  double residual = 0.0;
+  double total = 0.0;
+  for (size_t row = 0; row < y.size(); ++row) {
+    residual += (y[row] - predicted[row]) * (y[row] - predicted[row]);
+    total += (y[row] - mean) * (y[row] - mean);
+  }
+  return 1.0 - residual / total;
+}
+
+TEST(RandomForest, ClassifiesMixedFeatures) {
+  const TreeData train = MixedClassification(2000, 3, 1);
+  const TreeData test = MixedClassification(1000, 3, 2);
+  for (const char* name : {"random_forest", "extra_trees"}) {
+    const auto model = FitTree(name, {{"n_estimators", 40}}, train);
+    const std::vector<float> out = PredictRows(*model, test.view());
+    EXPECT_GT(Accuracy(out, test), 0.85) << name;
+    for (int64_t row = 0; row < test.rows(); ++row) {
+      EXPECT_NEAR(out[row * 3] + out[row * 3 + 1] + out[row * 3 + 2], 1.0f, 1e-5f);
+    }
+  }
+}
+
+TEST(RandomForest, RegressesSmoothTarget) {
+  const TreeData train = SmoothRegression(3000, 3);
+  const TreeData test = SmoothRegression(1000, 4);
+  for (const char* name : {"random_forest", "extra_trees"}) {
+    const auto model = FitTree(name, {{"n_estimators", 30}}, train);
+    EXPECT_GT(RSquared(PredictRows(*model, test.view()), test.y), 0.9) << name;
+  }
+}
+
+TEST(RandomForest, SameModelWithOneOrTwoThreads) {
+  const TreeData data = MixedClassification(3000, 4, 5);
+  const TreeData regression = SmoothRegression(3000, 6);
+  for (const char* name : {"random_forest", "extra_trees", "decision_tree"}) {
+    const auto one = FitTree(name, {}, data, Control(1, 11));
+    const auto two = FitTree(name, {}, data, Control(2, 11));
+    EXPECT_EQ(SaveModel(*one), SaveModel(*two)) << name;
+    const auto reg_one = FitTree(name, {}, regression, Control(1, 3));
+    const auto reg_two = FitTree(name, {}, regression, Control(2, 3));
+    EXPECT_EQ(SaveModel(*reg_one), SaveModel(*reg_two)) << name;
+  }
+  const auto other_seed = FitTree("random_forest", {}, data, Control(1, 12));
+  EXPECT_NE(SaveModel(*other_seed), SaveModel(*FitTree("random_forest", {}, data, Control(1, 11))));
+}
+
+TEST(RandomForest, ComputesOutOfBagScore) {
+  const TreeData data = MixedClassification(1500, 2, 8);
+  const auto model = FitTree("random_forest", {{"n_estimators", 30}, {"oob_score", true}}, data);
+  const double oob = dynamic_cast<const models::tree::ForestModel&>(*model).oob_score();
+  EXPECT_GT(oob, 0.8);
+  EXPECT_LE(oob, 1.0);
+  const auto plain = FitTree("random_forest", {{"n_estimators", 5}}, data);
+  EXPECT_TRUE(std::isnan(dynamic_cast<const models::tree::ForestModel&>(*plain).oob_score()));
+}
+
+TEST(RandomForest, BalancedClassWeightsFavourTheRareClass) {
+  TreeData data = MixedClassification(2000, 2, 9);
+  for (size_t row = 0; row < data.y.size(); ++row) {
+    if (data.y[row] == 1.0f && row % 5 != 0) data.y[row] = 0.0f;
+  }
+  const auto plain = FitTree("random_forest", {{"n_estimators", 20}, {"max_depth", 3}}, data);
+  const auto balanced =
+      FitTree("random_forest",
+              {{"n_estimators", 20}, {"max_depth", 3}, {"class_weight", "balanced"}}, data);
+  const std::vector<float> plain_out = PredictRows(*plain, data.view());
+  const std::vector<float> balanced_out = PredictRows(*balanced, data.view());
+  double plain_mass = 0.0;
+  double balanced_mass = 0.0;
+  for (int64_t row = 0; row < data.rows(); ++row) {
+    plain_mass += plain_out[row * 2 + 1];
+    balanced_mass += balanced_out[row * 2 + 1];
+  }
+  EXPECT_GT(balanced_mass, plain_mass);
+}
+
+TEST(RandomForest, SaveLoadIsBitExact) {
+  const TreeData data = MixedClassification(800, 3, 10);
+  for (const char* name : {"random_forest", "extra_trees", "decision_tree"}) {
+    const auto model = FitTree(name, {{"max_features", 0.5}}, data);
+    const std::vector<char> bytes = SaveModel(*model);
+    const auto loaded = LoadModel(name, bytes);
+    EXPECT_EQ(loaded->TypeName(), name);
+    EXPECT_TRUE(BitEqual(PredictRows(*model, data.view()), PredictRows(*loaded, data.view())));
+    EXPECT_EQ(SaveModel(*loaded), bytes);
+  }
+}
+
+TEST(RandomForest, CancelsBetweenTrees) {
+  const TreeData data = MixedClassification(500, 2, 11);
+  FitControl control = Control(2);
+  int calls = 0;
+  control.progress = [&](double, std::string_view) { return ++calls < 2; };
+  ExpectStatus(StatusCode::kCancelled, [&] {
+    FitTree("random_forest", {{"n_estimators", 200}}, data, control);
+  });
+  FitControl token_control = Control(1);
+  token_control.cancellation = std::make_shared<CancellationToken>();
+  token_control.cancellation->Cancel();
+  ExpectStatus(StatusCode::kCancelled, [&] { FitTree("random_forest", {}, data, token_control); });
+}
+
+TEST(RandomForest, RejectsBadParams) {
+  const auto& entry = models::ModelRegistry::Builtin().Find("random_forest");
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"n_estimators", 0}}, Task::kClassification);
+  });
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"oob_score", true}, {"bootstrap", false}}, Task::kClassification);
+  });
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"max_features", 1.5}}, Task::kRegression);
+  });
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    entry.create({{"bootstrapp", true}}, Task::kRegression);
+  });
+}
+
+}  // namespace
+}  // namespace kolosal::tree_testing
