@@ -1,6 +1,7 @@
 #include "kolosal/data/schema.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -16,7 +17,7 @@ namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-/// Category text -> code, keyed by views into a dictionary that outlives the index.
+// Category text -> code, keyed by views into a dictionary that outlives the index.
 using DictionaryIndex = std::unordered_map<std::string_view, int32_t>;
 
 DictionaryIndex IndexDictionary(std::span<const std::string> dictionary) {
@@ -36,7 +37,7 @@ std::string_view TrimSpaces(std::string_view text) {
   return text.substr(begin, text.find_last_not_of(kSpaces) - begin + 1);
 }
 
-/// The number a category text spells, or NaN when it is not exactly one number.
+// The number a category text spells, or NaN when it is not exactly one number.
 float ParseNumber(std::string_view text) {
   text = TrimSpaces(text);
   if (text.size() > 1 && text.front() == '+' && text[1] != '-') text.remove_prefix(1);
@@ -64,13 +65,14 @@ Column CategoricalFromNumeric(const Column& column, const std::vector<std::strin
   const DictionaryIndex index = IndexDictionary(dictionary);
   std::vector<int32_t> codes(column.values.size(), kMissingCode);
   // 32 bytes hold the longest shortest-round-trip float ("-1.17549435e-38" and the like).
-  char buffer[32];
+  std::array<char, 32> buffer;
   for (size_t row = 0; row < codes.size(); ++row) {
     const float value = column.values[row];
     if (std::isnan(value)) continue;
-    const auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+    const auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
     if (error != std::errc()) continue;
-    const auto found = index.find(std::string_view(buffer, static_cast<size_t>(end - buffer)));
+    const auto found =
+        index.find(std::string_view(buffer.data(), static_cast<size_t>(end - buffer.data())));
     if (found != index.end()) codes[row] = found->second;
   }
   return Column::Categorical(column.name, std::move(codes), dictionary);
@@ -85,7 +87,7 @@ Column CategoricalFromCategorical(const Column& column,
   return Column::Categorical(column.name, std::move(codes), dictionary);
 }
 
-/// `column` converted to the type and dictionary `expected` describes, named as `expected`.
+// `column` converted to the type and dictionary `expected` describes, named as `expected`.
 Column AlignColumn(const ColumnSchema& expected, const Column& column) {
   Column aligned;
   if (expected.type == ColumnType::kNumeric) {
@@ -99,8 +101,8 @@ Column AlignColumn(const ColumnSchema& expected, const Column& column) {
   return aligned;
 }
 
-/// The index of the column named `name`, trying `hint` first: inputs usually keep the training
-/// order, which makes aligning wide datasets linear instead of quadratic.
+// The index of the column named `name`, trying `hint` first: inputs usually keep the training
+// order, which makes aligning wide datasets linear instead of quadratic.
 int64_t FindColumnNear(const Dataset& dataset, const std::string& name, int64_t hint) {
   if (hint < dataset.n_features() && dataset.column(hint).name == name) return hint;
   return dataset.FindColumn(name);

@@ -27,7 +27,7 @@ constexpr std::array<detail::EnumName<CategoricalImputation>, 3> kCategoricalNam
     {CategoricalImputation::kConstant, "constant"},
 }};
 
-/// The code of `category` in the column's dictionary, appending it when absent.
+// The code of `category` in the column's dictionary, appending it when absent.
 int32_t FindOrAddCategory(data::Column& column, const std::string& category) {
   const auto found = std::find(column.categories.begin(), column.categories.end(), category);
   if (found != column.categories.end()) {

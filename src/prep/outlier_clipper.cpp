@@ -21,7 +21,7 @@ constexpr ClipBounds kUnbounded{-kInfinity, kInfinity};
 
 double DefaultThreshold(OutlierMethod method) { return method == OutlierMethod::kIqr ? 1.5 : 3.0; }
 
-/// The range center - k * spread .. center + k * spread, or unbounded for a zero spread.
+// The range center - k * spread .. center + k * spread, or unbounded for a zero spread.
 ClipBounds Around(double low_anchor, double high_anchor, double spread, double threshold) {
   if (!(spread > 0.0) || !std::isfinite(spread)) return kUnbounded;
   return {low_anchor - threshold * spread, high_anchor + threshold * spread};

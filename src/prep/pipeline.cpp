@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <unordered_set>
 
 #include "kolosal/core/config.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/prep/detail/enum_names.hpp"
+#include "kolosal/prep/detail/pipeline_state.hpp"
 #include "kolosal/prep/imputer.hpp"
 #include "kolosal/prep/one_hot_encoder.hpp"
 #include "kolosal/prep/ordinal_encoder.hpp"
@@ -44,8 +44,8 @@ void AddEncoders(const PreprocessingConfig& config, Steps& steps) {
   }
 }
 
-/// The unfitted steps `config` asks for, in pipeline order. Throws Error(kInvalidArgument) for
-/// an unknown option name or a bad value.
+// The unfitted steps `config` asks for, in pipeline order. Throws Error(kInvalidArgument) for
+// an unknown option name or a bad value.
 Steps MakeSteps(const PreprocessingConfig& config) {
   Steps steps;
   if (config.outliers != kNone) {
@@ -66,54 +66,6 @@ Steps MakeSteps(const PreprocessingConfig& config) {
   return steps;
 }
 
-std::string_view ColumnTypeName(data::ColumnType type) {
-  return type == data::ColumnType::kNumeric ? "numeric" : "categorical";
-}
-
-void PackSchema(io::Packer& packer, const data::Schema& schema) {
-  packer.pack_array(static_cast<uint32_t>(schema.columns.size()));
-  for (const data::ColumnSchema& column : schema.columns) {
-    packer.pack_map(3);
-    io::PackKey(packer, "name");
-    packer.pack(column.name);
-    io::PackKey(packer, "type");
-    packer.pack(ColumnTypeName(column.type));
-    io::PackKey(packer, "categories");
-    packer.pack(column.categories);
-  }
-}
-
-data::ColumnSchema ReadColumnSchema(const msgpack::object& object) {
-  data::ColumnSchema column;
-  column.name = io::ReadField<std::string>(object, "name");
-  const auto type = io::ReadField<std::string>(object, "type");
-  if (type != ColumnTypeName(data::ColumnType::kNumeric) &&
-      type != ColumnTypeName(data::ColumnType::kCategorical)) {
-    io::ThrowCorrupt("column '" + column.name + "' has unknown type '" + type + "'");
-  }
-  column.type = type == "numeric" ? data::ColumnType::kNumeric : data::ColumnType::kCategorical;
-  column.categories = io::ReadField<std::vector<std::string>>(object, "categories");
-  if (column.type == data::ColumnType::kNumeric && !column.categories.empty()) {
-    io::ThrowCorrupt("numeric column '" + column.name + "' has categories");
-  }
-  return column;
-}
-
-data::Schema ReadSchema(const msgpack::object& object) {
-  if (object.type != msgpack::type::ARRAY) io::ThrowCorrupt("the schema is not a list");
-  if (object.via.array.size == 0) io::ThrowCorrupt("the schema has no columns");
-  data::Schema schema;
-  std::unordered_set<std::string> names;
-  for (uint32_t idx = 0; idx < object.via.array.size; ++idx) {
-    data::ColumnSchema column = ReadColumnSchema(object.via.array.ptr[idx]);
-    if (!names.insert(column.name).second) {
-      io::ThrowCorrupt("the schema repeats column '" + column.name + "'");
-    }
-    schema.columns.push_back(std::move(column));
-  }
-  return schema;
-}
-
 PreprocessingConfig ReadConfig(const msgpack::object& object) {
   const nlohmann::json json = nlohmann::json::parse(io::ReadAs<std::string>(object, "config"),
                                                     nullptr, /*allow_exceptions=*/false);
@@ -121,19 +73,8 @@ PreprocessingConfig ReadConfig(const msgpack::object& object) {
   return PreprocessingConfig::FromJson(json);
 }
 
-Steps ReadSteps(const msgpack::object& object) {
-  if (object.type != msgpack::type::ARRAY) io::ThrowCorrupt("the steps are not a list");
-  Steps steps;
-  for (uint32_t idx = 0; idx < object.via.array.size; ++idx) {
-    const msgpack::object& step = object.via.array.ptr[idx];
-    steps.push_back(
-        LoadTransformer(io::ReadField<std::string>(step, "type"), io::Field(step, "state")));
-  }
-  return steps;
-}
-
-/// A dataset with the schema's columns and no rows: running it through the steps yields the
-/// output features without any data.
+// A dataset with the schema's columns and no rows: running it through the steps yields the
+// output features without any data.
 data::Dataset EmptyDataset(const data::Schema& schema) {
   std::vector<data::Column> columns;
   for (const data::ColumnSchema& column : schema.columns) {
@@ -144,12 +85,21 @@ data::Dataset EmptyDataset(const data::Schema& schema) {
   return data::Dataset(std::move(columns), std::nullopt);
 }
 
+bool SameFeatures(const std::vector<data::FeatureInfo>& a,
+                  const std::vector<data::FeatureInfo>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const data::FeatureInfo& x, const data::FeatureInfo& y) {
+                      return x.name == y.name && x.categorical == y.categorical &&
+                             x.n_categories == y.n_categories;
+                    });
+}
+
 data::FeatureInfo DescribeColumn(const data::Column& column) {
   if (column.is_numeric()) return {column.name, false, 0};
   return {column.name, true, static_cast<int32_t>(column.categories.size())};
 }
 
-/// Writes rows [row_begin, row_end) of `column` into matrix column `col`.
+// Writes rows [row_begin, row_end) of `column` into matrix column `col`.
 void WriteColumn(const data::Column& column, int64_t col, int64_t row_begin, int64_t row_end,
                  data::FeatureMatrix& matrix) {
   float* out = matrix.values.data() + col;
@@ -265,30 +215,29 @@ data::FeatureMatrix Pipeline::ApplySteps(data::Dataset aligned) const {
 
 void Pipeline::Save(io::Packer& packer) const {
   CheckFitted();
-  packer.pack_map(3);
+  packer.pack_map(4);
   io::PackKey(packer, "config");
   packer.pack(config_.ToJson().dump());
   io::PackKey(packer, "schema");
-  PackSchema(packer, schema_);
+  detail::PackSchema(packer, schema_);
   io::PackKey(packer, "steps");
-  packer.pack_array(static_cast<uint32_t>(steps_.size()));
-  for (const std::unique_ptr<Transformer>& step : steps_) {
-    packer.pack_map(2);
-    io::PackKey(packer, "type");
-    packer.pack(step->TypeName());
-    io::PackKey(packer, "state");
-    step->Save(packer);
-  }
+  detail::PackSteps(packer, steps_);
+  io::PackKey(packer, "output_features");
+  detail::PackFeatures(packer, output_features_);
 }
 
 Pipeline Pipeline::Load(const msgpack::object& state) {
   try {
     Pipeline pipeline(ReadConfig(io::Field(state, "config")));
-    pipeline.schema_ = ReadSchema(io::Field(state, "schema"));
-    pipeline.steps_ = ReadSteps(io::Field(state, "steps"));
-    // Replaying the steps on an empty batch checks that they fit the schema and yields the
-    // output features.
-    pipeline.output_features_ = pipeline.ApplySteps(EmptyDataset(pipeline.schema_)).features;
+    pipeline.schema_ = detail::ReadSchema(io::Field(state, "schema"));
+    pipeline.steps_ = detail::ReadSteps(io::Field(state, "steps"));
+    // Replaying the steps on an empty batch checks that they fit the schema and that they
+    // produce the features the file promises.
+    const data::FeatureMatrix replay = pipeline.ApplySteps(EmptyDataset(pipeline.schema_));
+    pipeline.output_features_ = detail::ReadFeatures(io::Field(state, "output_features"));
+    if (!SameFeatures(replay.features, pipeline.output_features_)) {
+      io::ThrowCorrupt("the steps do not produce the recorded output features");
+    }
     return pipeline;
   } catch (const Error& error) {
     if (error.code() == StatusCode::kCorruptModel) throw;

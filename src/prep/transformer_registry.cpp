@@ -36,6 +36,7 @@ constexpr std::array<TransformerLoader, 5> kLoaders{{
 
 std::vector<std::string> LoaderNames() {
   std::vector<std::string> names;
+  names.reserve(kLoaders.size());
   for (const TransformerLoader& loader : kLoaders) names.emplace_back(loader.type_name);
   return names;
 }

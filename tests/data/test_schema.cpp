@@ -13,7 +13,7 @@ namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-/// The StatusCode of the kolosal::Error that `action` throws, and its message.
+// The StatusCode of the kolosal::Error that `action` throws, and its message.
 template <typename Action>
 std::pair<StatusCode, std::string> CaptureError(Action&& action) {
   try {

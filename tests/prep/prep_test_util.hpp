@@ -49,7 +49,8 @@ inline std::unique_ptr<Transformer> SaveAndLoad(const Transformer& transformer) 
 
 /// True when both arrays hold the same bits (so NaN matches NaN).
 inline bool SameBits(std::span<const float> a, std::span<const float> b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size_bytes()) == 0;
+  if (a.size() != b.size()) return false;
+  return a.empty() || std::memcmp(a.data(), b.data(), a.size_bytes()) == 0;
 }
 
 /// Checks that two datasets have the same columns: names, types, dictionaries and values bit for

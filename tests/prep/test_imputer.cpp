@@ -22,7 +22,7 @@ Dataset NumericData() {
   return Dataset({Column::Numeric("x", {3, 1, kNaN, 4, 1, 5, 9, 2, 6, kNaN})}, std::nullopt);
 }
 
-/// The categories ['b', 'a', 'b', None, 'c', 'a'] as codes into {"b", "a", "c"}.
+// The categories ['b', 'a', 'b', None, 'c', 'a'] as codes into {"b", "a", "c"}.
 Dataset CategoricalData() {
   return Dataset({Column::Categorical("c", {0, 1, 0, kMissingCode, 2, 1}, {"b", "a", "c"})},
                  std::nullopt);

@@ -24,7 +24,7 @@ using testing::SameBits;
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-/// num = [1, 2, 3, 4, 100, NaN], cat = [a, b, a, missing, b, a].
+// num = [1, 2, 3, 4, 100, NaN], cat = [a, b, a, missing, b, a].
 Dataset SmallData() {
   return Dataset({Column::Numeric("num", {1, 2, 3, 4, 100, kNaN}),
                   Column::Categorical("cat", {0, 1, 0, kMissingCode, 1, 0}, {"a", "b"})},
@@ -285,9 +285,9 @@ std::vector<std::string> Dictionary(std::string_view prefix, int size) {
   return dictionary;
 }
 
-/// Training data with every kind of awkward column: missing values, outliers, a constant and an
-/// all-missing numeric column, a small and a large (150-category) categorical column and an
-/// all-missing categorical one. Values follow a fixed integer recipe, so runs are reproducible.
+// Training data with every kind of awkward column: missing values, outliers, a constant and an
+// all-missing numeric column, a small and a large (150-category) categorical column and an
+// all-missing categorical one. Values follow a fixed integer recipe, so runs are reproducible.
 Dataset MixedData(int n_rows) {
   std::vector<float> spread, constant, empty;
   std::vector<int32_t> small, large, none;
@@ -308,8 +308,8 @@ Dataset MixedData(int n_rows) {
       std::nullopt);
 }
 
-/// A later batch: other column order, an extra column, other dictionaries with unseen
-/// categories, numbers outside the training range.
+// A later batch: other column order, an extra column, other dictionaries with unseen
+// categories, numbers outside the training range.
 Dataset MixedBatch(int n_rows) {
   std::vector<float> spread, constant, empty, extra;
   std::vector<int32_t> small, large, none;
@@ -426,19 +426,39 @@ TEST(PipelineTest, FlippedBytesLoadOrFailAsCorruptButNeverCrash) {
   }
 }
 
-/// A pipeline state with the given config text, schema and steps.
-template <typename WriteSchema, typename WriteSteps>
+// One numeric output feature "x": what a pipeline that scales column "x" produces.
+void PackNumericFeatureX(io::Packer& packer) {
+  packer.pack_array(1);
+  packer.pack_map(3);
+  packer.pack("name");
+  packer.pack("x");
+  packer.pack("categorical");
+  packer.pack(false);
+  packer.pack("n_categories");
+  packer.pack(0);
+}
+
+// A pipeline state with the given config text, schema, steps and output features.
+template <typename WriteSchema, typename WriteSteps, typename WriteFeatures>
 msgpack::object_handle PipelineState(std::string_view config, WriteSchema write_schema,
-                                     WriteSteps write_steps) {
+                                     WriteSteps write_steps, WriteFeatures write_features) {
   return MakeObject([&](io::Packer& packer) {
-    packer.pack_map(3);
+    packer.pack_map(4);
     packer.pack("config");
     packer.pack(config);
     packer.pack("schema");
     write_schema(packer);
     packer.pack("steps");
     write_steps(packer);
+    packer.pack("output_features");
+    write_features(packer);
   });
+}
+
+template <typename WriteSchema, typename WriteSteps>
+msgpack::object_handle PipelineState(std::string_view config, WriteSchema write_schema,
+                                     WriteSteps write_steps) {
+  return PipelineState(config, write_schema, write_steps, PackNumericFeatureX);
 }
 
 void PackColumnSchema(io::Packer& packer, std::string_view name, std::string_view type,
@@ -537,6 +557,31 @@ TEST(PipelineTest, MalformedStatesAreCorruptModels) {
                         packer.pack_array(0);
                       }));
     list.emplace_back("not a map", MakeObject([](io::Packer& packer) { packer.pack(true); }));
+    list.emplace_back("output features do not match the steps",
+                      PipelineState("{}", good_schema, scaler_on("scaler", "x"),
+                                    [](io::Packer& packer) { packer.pack_array(0); }));
+    list.emplace_back(
+        "output feature of the wrong type",
+        PipelineState("{}", good_schema, scaler_on("scaler", "x"), [](io::Packer& packer) {
+          packer.pack_array(1);
+          packer.pack_map(3);
+          packer.pack("name");
+          packer.pack("x");
+          packer.pack("categorical");
+          packer.pack("no");
+          packer.pack("n_categories");
+          packer.pack(0);
+        }));
+    list.emplace_back("output features missing", MakeObject([](io::Packer& packer) {
+                        packer.pack_map(3);
+                        packer.pack("config");
+                        packer.pack("{}");
+                        packer.pack("schema");
+                        packer.pack_array(1);
+                        PackColumnSchema(packer, "x", "numeric", {});
+                        packer.pack("steps");
+                        packer.pack_array(0);
+                      }));
     return list;
   }();
   for (const auto& [what, handle] : cases) {

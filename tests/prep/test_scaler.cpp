@@ -22,7 +22,7 @@ Dataset TrainingData() {
                  std::nullopt);
 }
 
-/// Fits a scaler on TrainingData() and transforms y = [0, 5, 10, NaN].
+// Fits a scaler on TrainingData() and transforms y = [0, 5, 10, NaN].
 std::vector<float> ScaleProbe(Scaler& scaler) {
   scaler.Fit(TrainingData());
   Dataset probe({Column::Numeric("y", {0, 5, 10, kNaN})}, std::nullopt);

@@ -30,8 +30,8 @@ struct ImputerOptions {
 /// Replaces missing values with what Fit() learned from the non-missing ones (NaN and infinities
 /// do not count as observed values).
 /// - Numeric columns: the mean, median, most frequent value (ties: the smallest, as sklearn), or
-///   `numeric_fill_value`. A column with no observed value gets 0, as sklearn's
-///   SimpleImputer(keep_empty_features=True).
+///   `numeric_fill_value`. With mean, median or most_frequent, a column with no observed value
+///   gets 0, as with sklearn's SimpleImputer(keep_empty_features=True).
 /// - Categorical columns: the most frequent category (ties: the smallest text, as sklearn), or
 ///   `categorical_fill_value`. A column with no observed value gets `categorical_fill_value`.
 ///   Transform() appends the fill category to the dictionary when it is not already there, for
