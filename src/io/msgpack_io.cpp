@@ -47,7 +47,7 @@ std::vector<T> ReadRaw(const msgpack::object& object, std::string_view what) {
     ThrowCorrupt(std::string(what) + ": expected a packed array");
   }
   std::vector<T> values(object.via.bin.size / sizeof(T));
-  std::memcpy(values.data(), object.via.bin.ptr, object.via.bin.size);
+  if (!values.empty()) std::memcpy(values.data(), object.via.bin.ptr, object.via.bin.size);
   return values;
 }
 

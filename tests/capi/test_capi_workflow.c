@@ -125,15 +125,16 @@ static void test_csv_workflow(void) {
   char model_path[300];
   int64_t n_cols = 0;
 
-  EXPECT_OK(kolosal_dataset_from_csv(path, "{\"target\":\"price\"}", &dataset));
+  EXPECT_OK(
+      kolosal_dataset_from_csv(path, "{\"target\":\"price\",\"task\":\"regression\"}", &dataset));
   EXPECT_OK(kolosal_dataset_n_cols(dataset, &n_cols));
   EXPECT_TRUE(n_cols == 2);
   EXPECT_OK(kolosal_dataset_describe(dataset, &json));
   EXPECT_TRUE(json != NULL && strstr(json, "\"regression\"") != NULL);
   kolosal_string_free(json);
   EXPECT_OK(kolosal_dataset_train_test_split(dataset, 0.25, 7, &train, &test));
-  EXPECT_OK(kolosal_train_engine_create("{\"model\":\"ridge\",\"params\":{\"alpha\":0.01}}",
-                                        &engine));
+  EXPECT_OK(
+      kolosal_train_engine_create("{\"model\":\"ridge\",\"params\":{\"alpha\":0.01}}", &engine));
   EXPECT_OK(kolosal_train_engine_fit(engine, dataset, &model));
   EXPECT_OK(kolosal_model_predict_dataset(model, dataset, predictions, 12));
   EXPECT_TRUE(fabsf(predictions[0] - 10.0f) < 3.0f && fabsf(predictions[11] - 119.0f) < 3.0f);
