@@ -2,6 +2,8 @@
 
 #include "kolosal/core/error.hpp"
 #include "kolosal/hpo/in_memory_storage.hpp"
+#include "kolosal/hpo/postgres_storage.hpp"
+#include "kolosal/hpo/sqlite_storage.hpp"
 
 namespace kolosal::hpo {
 
@@ -18,6 +20,16 @@ void RegisterBuiltinStorages(StorageRegistry& registry) {
   registry.Register(
       "memory", "in this process's memory (the default)",
       [](std::string_view, std::string_view) { return std::make_unique<InMemoryStorage>(); });
+  registry.Register("sqlite", "an SQLite file: sqlite:///abs/path.db (resumable, multi-process)",
+                    [](std::string_view location, std::string_view) {
+                      return std::make_unique<SqliteStorage>(std::string(location));
+                    });
+  const auto postgres = [](std::string_view, std::string_view url) {
+    return std::make_unique<PostgresStorage>(std::string(url));
+  };
+  registry.Register("postgresql", "PostgreSQL: postgresql://user@host:port/db (many machines)",
+                    postgres);
+  registry.Register("postgres", "an alias of postgresql", postgres);
 }
 
 std::unique_ptr<Storage> OpenStorage(std::string_view url) {

@@ -60,7 +60,7 @@ Study::~Study() {
 std::unique_ptr<Study> Study::Create(std::string_view space_json, std::string_view config_json,
                                      std::string_view storage_url) {
   SearchSpace space = SearchSpace::Parse(space_json);
-  StudyOptions options = ParseStudyOptions(config_json);
+  StudyOptions options = ParseStudyOptionsText(config_json);
   return std::make_unique<Study>(std::move(space), std::move(options), OpenStorage(storage_url));
 }
 

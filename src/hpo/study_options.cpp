@@ -141,7 +141,7 @@ StudyOptions ParseStudyOptions(const nlohmann::json& config) {
   return options;
 }
 
-StudyOptions ParseStudyOptions(std::string_view config_text) {
+StudyOptions ParseStudyOptionsText(std::string_view config_text) {
   return ParseStudyOptions(ParseJsonConfig(config_text, "study config"));
 }
 

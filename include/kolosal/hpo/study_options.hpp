@@ -79,6 +79,8 @@ struct StudyOptions {
 /// strategy falls back silently to another: a backend that does not apply is an error.
 StudyOptions ParseStudyOptions(const nlohmann::json& config);
 /// Parses JSON text ("" is the default config).
-StudyOptions ParseStudyOptions(std::string_view config_text);
+StudyOptions ParseStudyOptionsText(std::string_view config_text);
+/// JSON text goes to ParseStudyOptionsText; this stops it from becoming a JSON string.
+StudyOptions ParseStudyOptions(const char* config_text) = delete;
 
 }  // namespace kolosal::hpo

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace kolosal::hpo::testing {
+
+/// The PostgreSQL URL of the test server, or "" (scripts/postgres-test.sh setup prints it).
+inline std::string PostgresUrl() {
+  const char* url = std::getenv("KOLOSAL_TEST_POSTGRES_URL");
+  return url != nullptr ? url : "";
+}
+
+/// A study name no other test run uses, so tests can share one database.
+inline std::string UniqueStudyName(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  const auto now = std::chrono::system_clock::now().time_since_epoch().count();
+  return prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(now) + "_" +
+         std::to_string(counter++);
+}
+
+/// A fresh SQLite file in the temp folder; removed with its WAL files on destruction.
+class TempSqliteFile {
+ public:
+  TempSqliteFile()
+      : path_((std::filesystem::temp_directory_path() / (UniqueStudyName("kolosal_hpo") + ".db"))
+                  .string()) {}
+  ~TempSqliteFile() {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::filesystem::remove(path_ + suffix, ignored);
+    }
+  }
+  TempSqliteFile(const TempSqliteFile&) = delete;
+  TempSqliteFile& operator=(const TempSqliteFile&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string url() const { return "sqlite:///" + path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace kolosal::hpo::testing
+
+/// Skips the test with a clear message when no PostgreSQL server is configured.
+#define KOLOSAL_REQUIRE_POSTGRES(var)                                                       \
+  const std::string var = ::kolosal::hpo::testing::PostgresUrl();                           \
+  if (var.empty()) {                                                                        \
+    GTEST_SKIP() << "KOLOSAL_TEST_POSTGRES_URL is not set; start a server with "            \
+                    "`export KOLOSAL_TEST_POSTGRES_URL=$(scripts/postgres-test.sh setup | " \
+                    "tail -n1)`";                                                           \
+  }

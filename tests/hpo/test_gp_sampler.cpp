@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kolosal/hpo/detail/gaussian_process.hpp"
+#include "kolosal/hpo/gp_sampler.hpp"
+#include "kolosal/hpo/study.hpp"
+
+namespace kolosal::hpo {
+namespace {
+
+TEST(GpSampler, FindsTheMinimumOfAQuadraticWithin15Trials) {
+  auto study = Study::Create(R"({"params":[{"name":"x","type":"float","low":-5,"high":5}]})",
+                             R"({"optimization_strategy":"BAYESIAN_OPTIMIZATION","max_trials":15,
+                                 "random_state":7})");
+  EXPECT_EQ(study->sampler().Name(), "gp");
+  study->Optimize([](const Trial& trial) {
+    const double x = trial.GetFloat("x");
+    return (x - 1.3) * (x - 1.3);
+  });
+  EXPECT_EQ(study->Trials().size(), 15u);
+  EXPECT_LT(study->BestTrial()->value, 1e-3);
+}
+
+TEST(GpSampler, FitsAFunctionItHasSeen) {
+  Rng rng(1);
+  Eigen::MatrixXd x(12, 1);
+  Eigen::VectorXd y(12);
+  for (int row = 0; row < 12; ++row) {
+    x(row, 0) = row / 11.0;
+    y[row] = std::sin(6.0 * x(row, 0));
+  }
+  detail::GaussianProcess process;
+  process.Fit(x, y, rng);
+  Eigen::MatrixXd points(1, 1);
+  points(0, 0) = 0.5 / 11.0 + 5.0 / 11.0;
+  const auto prediction = process.Predict(points);
+  EXPECT_NEAR(prediction.mean[0], std::sin(6.0 * points(0, 0)), 0.05);
+  EXPECT_LT(prediction.variance[0], 0.05);
+  EXPECT_TRUE(std::isfinite(process.log_posterior()));
+}
+
+TEST(GpSampler, ExpectedImprovementIsStableInTheTail) {
+  EXPECT_NEAR(std::exp(LogExpectedImprovement(0.0, 1.0, 0.0)), 0.3989422804, 1e-6);
+  const double far = LogExpectedImprovement(40.0, 1.0, 0.0);
+  EXPECT_TRUE(std::isfinite(far));
+  EXPECT_LT(far, LogExpectedImprovement(10.0, 1.0, 0.0));
+}
+
+TEST(GpSampler, HandlesMixedSpaces) {
+  auto study = Study::Create(
+      R"({"params":[{"name":"x","type":"float","low":-2,"high":2},
+                    {"name":"n","type":"int","low":1,"high":100,"log":true},
+                    {"name":"c","type":"categorical","choices":["a","b","c"]}]})",
+      R"({"sampler":"gp","max_trials":20,"random_state":2})");
+  study->Optimize([](const Trial& trial) {
+    return trial.GetFloat("x") * trial.GetFloat("x") + std::log(trial.GetInt("n")) +
+           (trial.GetCategorical("c") == "b" ? 0.0 : 1.0);
+  });
+  EXPECT_EQ(study->Trials().size(), 20u);
+  EXPECT_LT(study->BestTrial()->value, 2.0);
+}
+
+}  // namespace
+}  // namespace kolosal::hpo
