@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Debian's PostgreSQL server for the HPO storage tests (run as root).
-#   scripts/postgres-test.sh start   start cluster 15/main if it is not running
-#   scripts/postgres-test.sh setup   start, then create role 'kolosal' and database
-#                                    'kolosal_test' if missing; prints the URL as the last line
+#   scripts/postgres-test.sh start   setup, then print `export KOLOSAL_TEST_POSTGRES_URL=...`
+#                                    for eval (scripts/test.sh does this); prints nothing and
+#                                    succeeds when no server is installed, so the tests skip
+#   scripts/postgres-test.sh setup   start cluster 15/main if it is not running, then create
+#                                    role 'kolosal' and database 'kolosal_test' if missing;
+#                                    prints the URL as the last line
 #   scripts/postgres-test.sh url     print the URL the tests use
 #   scripts/postgres-test.sh reset   drop Kolosal's tables in the test database
 #   scripts/postgres-test.sh stop    stop the cluster
@@ -28,7 +31,7 @@ require_server() {
   fi
 }
 
-start() {
+start_server() {
   require_server
   if ! pg_lsclusters -h 2>/dev/null | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" \
       '$1 == v && $2 == c && $4 == "online" {found = 1} END {exit !found}'; then
@@ -43,7 +46,7 @@ start() {
 }
 
 setup() {
-  start
+  start_server >&2
   if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '${PG_ROLE}'")" != "1" ]; then
     psql_admin -c "CREATE ROLE ${PG_ROLE} LOGIN PASSWORD '${PG_PASSWORD}'"
   fi
@@ -54,7 +57,7 @@ setup() {
 }
 
 reset() {
-  start
+  start_server >&2
   PGPASSWORD="$PG_PASSWORD" psql -h 127.0.0.1 -p "$PG_PORT" -U "$PG_ROLE" -d "$PG_DATABASE" \
     -v ON_ERROR_STOP=1 -q -c \
     "DROP TABLE IF EXISTS kolosal_intermediate_values, kolosal_trials, kolosal_studies"
@@ -63,6 +66,16 @@ reset() {
 stop() {
   require_server
   pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop 2>/dev/null || true
+}
+
+start() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "postgres-test: no PostgreSQL server installed; PostgreSQL tests will skip" >&2
+    return 0
+  fi
+  local url
+  url=$(setup | tail -n1)
+  echo "export KOLOSAL_TEST_POSTGRES_URL='${url}'"
 }
 
 case "${1:-}" in
