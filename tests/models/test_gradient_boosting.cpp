@@ -134,8 +134,7 @@ TEST(GradientBoosting, CorruptStateNeverCrashes) {
       try {
         const msgpack::object_handle handle =
             io::UnpackPayload({reinterpret_cast<const uint8_t*>(broken.data()), broken.size()});
-        const auto result =
-            models::ModelRegistry::Builtin().Find("gradient_boosting").load(handle.get());
+        const auto result = LoadTree("gradient_boosting", handle.get());
         std::vector<float> out(static_cast<size_t>(data.rows() * result->n_outputs()));
         if (result->n_features() == data.cols) result->Predict(data.view(), out);
         ++loaded;
@@ -176,24 +175,26 @@ TEST(GradientBoosting, CancelsBetweenRounds) {
 }
 
 TEST(GradientBoosting, RejectsBadParams) {
-  const auto& entry = models::ModelRegistry::Builtin().Find("gradient_boosting");
+  auto create = [](const nlohmann::json& params, Task task) {
+    return CreateTree("gradient_boosting", params, task);
+  };
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"learning_rat", 0.1}}, Task::kRegression);
+    create({{"learning_rat", 0.1}}, Task::kRegression);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"objective", "logistic"}}, Task::kRegression);
+    create({{"objective", "logistic"}}, Task::kRegression);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"growth", "depth_wise"}}, Task::kRegression);
+    create({{"growth", "depth_wise"}}, Task::kRegression);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"subsample", 0.0}}, Task::kRegression);
+    create({{"subsample", 0.0}}, Task::kRegression);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"num_leaves", 1}}, Task::kRegression);
+    create({{"num_leaves", 1}}, Task::kRegression);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"max_bins", 256}}, Task::kRegression);
+    create({{"max_bins", 256}}, Task::kRegression);
   });
 }
 

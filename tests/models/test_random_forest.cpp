@@ -125,18 +125,20 @@ TEST(RandomForest, CancelsBetweenTrees) {
 }
 
 TEST(RandomForest, RejectsBadParams) {
-  const auto& entry = models::ModelRegistry::Builtin().Find("random_forest");
+  auto create = [](const nlohmann::json& params, Task task) {
+    return CreateTree("random_forest", params, task);
+  };
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"n_estimators", 0}}, Task::kClassification);
+    create({{"n_estimators", 0}}, Task::kClassification);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"oob_score", true}, {"bootstrap", false}}, Task::kClassification);
+    create({{"oob_score", true}, {"bootstrap", false}}, Task::kClassification);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"max_features", 1.5}}, Task::kRegression);
+    create({{"max_features", 1.5}}, Task::kRegression);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"bootstrapp", true}}, Task::kRegression);
+    create({{"bootstrapp", true}}, Task::kRegression);
   });
 }
 

@@ -38,9 +38,13 @@ TreeData LoadNative(const std::string& path, const char* target) {
   data::CsvOptions options;
   options.target = target;
   const data::Dataset dataset = data::ReadCsv(path, options);
-  const models::ModelTraits traits =
-      models::ModelRegistry::Builtin().Find("gradient_boosting").traits;
-  prep::Pipeline pipeline(models::DefaultPreprocessing(traits));
+  // What DefaultPreprocessing gives models that handle missing values and categories.
+  prep::PreprocessingConfig config;
+  config.numeric_imputer = "none";
+  config.categorical_imputer = "none";
+  config.scaler = "none";
+  config.encoder = "native";
+  prep::Pipeline pipeline(config);
   data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
   TreeData data;
   data.x = std::move(matrix.values);

@@ -142,24 +142,26 @@ TEST(TreeDecisionTree, ReportsFeatureImportance) {
 }
 
 TEST(TreeDecisionTree, RejectsBadParams) {
-  const auto& entry = models::ModelRegistry::Builtin().Find("decision_tree");
+  auto create = [](const nlohmann::json& params, Task task) {
+    return CreateTree("decision_tree", params, task);
+  };
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"max_dept", 3}}, Task::kClassification);
+    create({{"max_dept", 3}}, Task::kClassification);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"criterion", "gini"}}, Task::kRegression);
+    create({{"criterion", "gini"}}, Task::kRegression);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"min_samples_leaf", 0}}, Task::kClassification);
+    create({{"min_samples_leaf", 0}}, Task::kClassification);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"max_features", "cube"}}, Task::kClassification);
+    create({{"max_features", "cube"}}, Task::kClassification);
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
-    entry.create({{"n_estimators", 10}}, Task::kClassification);
+    create({{"n_estimators", 10}}, Task::kClassification);
   });
   try {
-    entry.create({{"max_dept", 3}}, Task::kClassification);
+    create({{"max_dept", 3}}, Task::kClassification);
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find("max_depth"), std::string::npos) << error.what();
   }

@@ -13,7 +13,11 @@
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/fit_control.hpp"
 #include "kolosal/core/random.hpp"
-#include "kolosal/models/registry.hpp"
+#include "kolosal/models/tree/decision_tree.hpp"
+#include "kolosal/models/tree/forest_model.hpp"
+#include "kolosal/models/tree/gradient_boosting.hpp"
+#include "kolosal/models/tree/gradient_boosting_model.hpp"
+#include "kolosal/models/tree/random_forest.hpp"
 
 namespace kolosal::tree_testing {
 
@@ -40,11 +44,27 @@ inline FitControl Control(int n_jobs = 1, uint64_t seed = 7) {
   return control;
 }
 
+/// The registry's create() for a tree model, called directly so these tests do not depend on
+/// the rest of the registry (test_tree_models.cpp checks the registration itself).
+inline std::unique_ptr<models::Estimator> CreateTree(std::string_view name,
+                                                     const nlohmann::json& params, Task task) {
+  if (name == "decision_tree") return models::tree::MakeDecisionTree(params, task);
+  if (name == "random_forest") return models::tree::MakeRandomForest(params, task);
+  if (name == "extra_trees") return models::tree::MakeExtraTrees(params, task);
+  return models::tree::MakeGradientBoosting(params, task);
+}
+
 inline std::unique_ptr<models::Model> FitTree(std::string_view name, const nlohmann::json& params,
                                               const TreeData& data,
                                               const FitControl& control = Control()) {
-  const models::ModelEntry& entry = models::ModelRegistry::Builtin().Find(name);
-  return entry.create(params, data.task)->Fit(data.train_data(), control);
+  return CreateTree(name, params, data.task)->Fit(data.train_data(), control);
+}
+
+/// The registry's load() for a tree model.
+inline std::unique_ptr<models::Model> LoadTree(std::string_view name,
+                                               const msgpack::object& state) {
+  if (name == "gradient_boosting") return models::tree::GradientBoostingModel::Load(state);
+  return models::tree::ForestModel::Load(std::string(name), state);
 }
 
 inline std::vector<float> PredictRows(const models::Model& model, data::MatrixView x) {
@@ -63,7 +83,7 @@ inline std::vector<char> SaveModel(const models::Model& model) {
 inline std::unique_ptr<models::Model> LoadModel(std::string_view name,
                                                 const std::vector<char>& bytes) {
   const msgpack::object_handle handle = msgpack::unpack(bytes.data(), bytes.size());
-  return models::ModelRegistry::Builtin().Find(name).load(handle.get());
+  return LoadTree(name, handle.get());
 }
 
 /// True when both float vectors hold the same bits.

@@ -323,6 +323,9 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   result.validation_fraction = reader.GetDouble("validation_fraction", 0.1, 0.01, 0.5);
   result.balanced = ReadBalanced(reader);
   result.growth.cat_smooth = reader.GetDouble("cat_smooth", 10.0, 0.0, 1e6);
+  result.growth.cat_l2 = reader.GetDouble("cat_l2", 10.0, 0.0, 1e6);
+  result.growth.cat_min_rows =
+      static_cast<double>(reader.GetInt("min_data_per_group", 100, 1, 1LL << 31));
   reader.Finish();
   (void)GbdtObjective::FromName(result.objective, task, task == Task::kClassification ? 2 : 0);
   return result;

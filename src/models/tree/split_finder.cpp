@@ -27,6 +27,7 @@ int MajorityClass(const double* parent, int n_classes) {
 // Value bins that hold rows, in increasing bin order.
 std::vector<int> NonEmptyBins(const double* slice, int n_bins, int n_channels) {
   std::vector<int> present;
+  present.reserve(static_cast<size_t>(n_bins));
   for (int bin = 0; bin < n_bins; ++bin) {
     if (HasRows(slice + static_cast<int64_t>(bin) * n_channels, n_channels)) present.push_back(bin);
   }
@@ -35,14 +36,18 @@ std::vector<int> NonEmptyBins(const double* slice, int n_bins, int n_channels) {
 
 }  // namespace
 
-SplitFinder::ScanResult SplitFinder::Scan(std::span<const int> order, const double* slice,
-                                          const double* missing, const double* parent,
-                                          double parent_score, int only_position) const {
-  const int n_channels = scorer_.n_channels();
+SplitFinder::ScanResult SplitFinder::Scan(const SplitScorer& scorer, std::span<const int> order,
+                                          const double* slice, const double* missing,
+                                          const double* parent, double parent_score,
+                                          int only_position) const {
+  const int n_channels = scorer.n_channels();
   const bool has_missing = HasRows(missing, n_channels);
   const int n_positions = static_cast<int>(order.size());
-  std::vector<double> left(static_cast<size_t>(n_channels));
-  std::vector<double> right(static_cast<size_t>(n_channels));
+  // Per-thread scratch: Scan runs once per feature and node, so allocations would dominate.
+  thread_local std::vector<double> scratch;
+  scratch.resize(2 * static_cast<size_t>(n_channels));
+  const std::span<double> left(scratch.data(), static_cast<size_t>(n_channels));
+  const std::span<double> right(scratch.data() + n_channels, static_cast<size_t>(n_channels));
   ScanResult best;
   for (int missing_left = 0; missing_left < 2; ++missing_left) {
     if (missing_left == 1 && !has_missing) break;
@@ -60,8 +65,8 @@ SplitFinder::ScanResult SplitFinder::Scan(std::span<const int> order, const doub
       for (int channel = 0; channel < n_channels; ++channel) {
         right[channel] = parent[channel] - left[channel];
       }
-      if (!scorer_.Feasible(left.data()) || !scorer_.Feasible(right.data())) continue;
-      const double gain = scorer_.Score(left.data()) + scorer_.Score(right.data()) - parent_score;
+      if (!scorer.Feasible(left.data()) || !scorer.Feasible(right.data())) continue;
+      const double gain = scorer.Score(left.data()) + scorer.Score(right.data()) - parent_score;
       if (gain <= best.gain) continue;
       best = {gain, position, missing_left == 1};
     }
@@ -82,32 +87,42 @@ double SplitFinder::CategoryKey(const double* stats, int majority_class) const {
   return 0.0;
 }
 
-std::vector<int> SplitFinder::SortedCategories(const double* slice, int n_bins,
+std::vector<int> SplitFinder::SortedCategories(const FeatureHistogram& hist,
                                                const double* parent) const {
   const int n_channels = scorer_.n_channels();
-  std::vector<int> present = NonEmptyBins(slice, n_bins, n_channels);
+  std::vector<int> present = NonEmptyBins(hist.values, hist.n_entries, n_channels);
+  std::erase_if(present, [&](int entry) {
+    const double* stats = hist.values + static_cast<int64_t>(entry) * n_channels;
+    return SplitScorer::Count(stats, n_channels) < cat_min_rows_;
+  });
   const int majority = scorer_.is_classification() ? MajorityClass(parent, scorer_.n_classes()) : 0;
-  std::vector<double> keys(static_cast<size_t>(n_bins), 0.0);
-  for (int bin : present) {
-    const double* stats = slice + static_cast<int64_t>(bin) * n_channels;
-    keys[bin] = scorer_.Weight(stats) > 0.0 ? CategoryKey(stats, majority) : 0.0;
+  std::vector<double> keys(static_cast<size_t>(hist.n_entries), 0.0);
+  for (int entry : present) {
+    const double* stats = hist.values + static_cast<int64_t>(entry) * n_channels;
+    keys[entry] = scorer_.Weight(stats) > 0.0 ? CategoryKey(stats, majority) : 0.0;
   }
   std::stable_sort(present.begin(), present.end(),
                    [&](int lhs, int rhs) { return keys[lhs] < keys[rhs]; });
   return present;
 }
 
-SplitCandidate SplitFinder::FindFeature(int feature, const double* hist, const double* parent,
-                                        double parent_score, const uint64_t* random_seed) const {
+FeatureHistogram SplitFinder::DenseView(int feature, const double* hist) const {
   const int n_channels = scorer_.n_channels();
-  const int n_bins = bins_.mapper().n_bins(feature);
-  const bool categorical = bins_.mapper().categorical(feature);
-  const double* slice = hist + bins_.hist_offset(feature) * n_channels;
-  const double* missing = slice + static_cast<int64_t>(n_bins) * n_channels;
+  FeatureHistogram view;
+  view.values = hist + bins_.hist_offset(feature) * n_channels;
+  view.n_entries = bins_.mapper().n_bins(feature);
+  view.missing = view.values + static_cast<int64_t>(view.n_entries) * n_channels;
+  return view;
+}
 
+SplitCandidate SplitFinder::FindFeature(int feature, const FeatureHistogram& hist,
+                                        const double* parent, double parent_score,
+                                        const uint64_t* random_seed) const {
+  const int n_channels = scorer_.n_channels();
+  const bool categorical = bins_.mapper().categorical(feature);
   // Empty bins never change the partition, so numeric scans visit only the non-empty ones.
-  std::vector<int> order = categorical ? SortedCategories(slice, n_bins, parent)
-                                       : NonEmptyBins(slice, n_bins, n_channels);
+  std::vector<int> order = categorical ? SortedCategories(hist, parent)
+                                       : NonEmptyBins(hist.values, hist.n_entries, n_channels);
   int only_position = -1;
   if (random_seed != nullptr) {
     if (order.size() < 2) return {};
@@ -123,7 +138,10 @@ SplitCandidate SplitFinder::FindFeature(int feature, const double* hist, const d
     }
     only_position = static_cast<int>(uniform_index(order.size() - 1));
   }
-  const ScanResult best = Scan(order, slice, missing, parent, parent_score, only_position);
+  const SplitScorer& scorer = categorical ? category_scorer_ : scorer_;
+  const double score = categorical ? category_scorer_.Score(parent) : parent_score;
+  const ScanResult best =
+      Scan(scorer, order, hist.values, hist.missing, parent, score, only_position);
   if (best.position < 0) return {};
 
   SplitCandidate candidate;
@@ -131,10 +149,10 @@ SplitCandidate SplitFinder::FindFeature(int feature, const double* hist, const d
   candidate.gain = best.gain;
   candidate.default_left = best.default_left;
   candidate.categorical = categorical;
-  candidate.threshold_bin = order[best.position];
+  candidate.threshold_bin = hist.bin(order[best.position]);
   if (categorical) {
     for (int position = 0; position <= best.position; ++position) {
-      const int bin = order[position];
+      const int bin = hist.bin(order[position]);
       candidate.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
     }
   }

@@ -24,9 +24,14 @@ TreeBuilder::TreeBuilder(const BinnedMatrix& bins, SplitScorer scorer, TreeGrowt
     : bins_(bins),
       scorer_(scorer),
       params_(params),
-      finder_(bins_, scorer_, params.cat_smooth),
+      category_scorer_(scorer.WithExtraL2(params.cat_l2)),
+      finder_(bins_, scorer_, category_scorer_, params.cat_smooth, params.cat_min_rows),
       subtract_(params.max_features >= 1.0) {
   ordered_.resize(static_cast<size_t>(bins.n_rows()));
+  int64_t total_bins = 0;
+  for (int feature = 0; feature < bins.n_features(); ++feature)
+    total_bins += bins.hist_bins(feature);
+  sparse_rows_ = std::clamp<int64_t>(total_bins / std::max(1, bins.n_features()), 16, 256);
 }
 
 bool TreeBuilder::UseParallel(int64_t n_rows, size_t n_features) const {
@@ -95,10 +100,15 @@ std::vector<double> TreeBuilder::SumStats(int64_t begin, int64_t end) const {
   return totals;
 }
 
+void TreeBuilder::GatherStats(const OpenNode& node) {
+  const std::span<const int32_t> rows = partition_.Rows(node.begin, node.end);
+  for (size_t idx = 0; idx < rows.size(); ++idx) ordered_[idx] = stats_[rows[idx]];
+}
+
 void TreeBuilder::BuildHistogram(const OpenNode& node, std::span<const int32_t> features,
                                  double* hist) {
   const std::span<const int32_t> rows = partition_.Rows(node.begin, node.end);
-  for (size_t idx = 0; idx < rows.size(); ++idx) ordered_[idx] = stats_[rows[idx]];
+  GatherStats(node);
   auto build = [&](size_t feature_pos) {
     HistogramBuilder::BuildFeature(bins_, features[feature_pos], rows, ordered_.data(), scorer_,
                                    hist);
@@ -125,29 +135,83 @@ std::vector<int32_t> TreeBuilder::DrawNodeFeatures(Rng& rng) const {
   return features;
 }
 
-// Finds the node's best split over its features; builds the histogram first if it has none.
+// Sums the node's stats per occurring bin of `feature`, by sorting (bin, position) pairs.
+// Expects GatherStats(node) to have run.
+FeatureHistogram TreeBuilder::BuildSparse(const OpenNode& node, int feature) {
+  const int n_channels = scorer_.n_channels();
+  const std::span<const int32_t> rows = partition_.Rows(node.begin, node.end);
+  const uint8_t* column = bins_.column(feature);
+  const int missing_bin = bins_.mapper().missing_bin(feature);
+  sparse_pairs_.clear();
+  for (size_t idx = 0; idx < rows.size(); ++idx) {
+    sparse_pairs_.emplace_back(column[rows[idx]], static_cast<int32_t>(idx));
+  }
+  std::sort(sparse_pairs_.begin(), sparse_pairs_.end());
+  sparse_bins_.clear();
+  // Entry slots first, the missing bin's sums in the last slot.
+  sparse_values_.assign((sparse_pairs_.size() + 1) * n_channels, 0.0);
+  double* missing = sparse_values_.data() + sparse_pairs_.size() * n_channels;
+  const bool classes = scorer_.is_classification();
+  for (const auto& [bin, position] : sparse_pairs_) {
+    double* slot = missing;
+    if (bin != missing_bin) {
+      if (sparse_bins_.empty() || sparse_bins_.back() != bin) sparse_bins_.push_back(bin);
+      slot = sparse_values_.data() + (sparse_bins_.size() - 1) * n_channels;
+    }
+    const RowStat& stat = ordered_[position];
+    if (classes) {
+      slot[stat.label] += stat.a;
+    } else {
+      slot[0] += stat.a;
+      slot[1] += stat.b;
+    }
+    slot[n_channels - 1] += stat.count;
+  }
+  FeatureHistogram view;
+  view.values = sparse_values_.data();
+  view.n_entries = static_cast<int>(sparse_bins_.size());
+  view.bin_ids = sparse_bins_.data();
+  view.missing = missing;
+  return view;
+}
+
+std::vector<SplitCandidate> TreeBuilder::FindCandidates(const OpenNode& node,
+                                                        std::span<const int32_t> features,
+                                                        double parent_score, uint64_t random_seed) {
+  std::vector<SplitCandidate> candidates(features.size());
+  auto find = [&](size_t pos, const FeatureHistogram& view) {
+    const uint64_t feature_seed = MixSeed(random_seed, static_cast<uint64_t>(features[pos]));
+    candidates[pos] = finder_.FindFeature(features[pos], view, node.totals.data(), parent_score,
+                                          params_.random_splits ? &feature_seed : nullptr);
+  };
+  if (node.hist < 0) {
+    GatherStats(node);
+    for (size_t pos = 0; pos < features.size(); ++pos) find(pos, BuildSparse(node, features[pos]));
+    return candidates;
+  }
+  const double* hist = hist_pool_[node.hist].data();
+  auto find_dense = [&](size_t pos) { find(pos, finder_.DenseView(features[pos], hist)); };
+  if (UseParallel(node.end - node.begin, features.size())) {
+    tbb::parallel_for(size_t{0}, features.size(), find_dense);
+  } else {
+    for (size_t pos = 0; pos < features.size(); ++pos) find_dense(pos);
+  }
+  return candidates;
+}
+
+// Finds the node's best split over its features, from a dense histogram (built here unless the
+// node has one) or, for a small node, from sparse ones.
 void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
   const std::vector<int32_t> features = DrawNodeFeatures(rng);
-  if (node.hist < 0) {
+  if (node.hist < 0 && node.end - node.begin >= sparse_rows_) {
     node.hist = AcquireHistogram();
     BuildHistogram(node, features, hist_pool_[node.hist].data());
   }
-  const double* hist = hist_pool_[node.hist].data();
   const double parent_score = scorer_.Score(node.totals.data());
   const uint64_t random_seed = params_.random_splits ? rng() : 0;
-  std::vector<SplitCandidate> candidates(features.size());
-  auto find = [&](size_t pos) {
-    const uint64_t feature_seed = MixSeed(random_seed, static_cast<uint64_t>(features[pos]));
-    candidates[pos] = finder_.FindFeature(features[pos], hist, node.totals.data(), parent_score,
-                                          params_.random_splits ? &feature_seed : nullptr);
-  };
-  if (UseParallel(node.end - node.begin, features.size())) {
-    tbb::parallel_for(size_t{0}, features.size(), find);
-  } else {
-    for (size_t pos = 0; pos < features.size(); ++pos) find(pos);
-  }
   node.best = SplitCandidate{};
-  for (const SplitCandidate& candidate : candidates) {
+  for (const SplitCandidate& candidate :
+       FindCandidates(node, features, parent_score, random_seed)) {
     if (candidate.valid() && candidate.gain > node.best.gain) node.best = candidate;
   }
   if (node.best.valid() && !AcceptGain(node, node.best.gain, parent_score)) {
@@ -176,13 +240,15 @@ void TreeBuilder::SplitNode(OpenNode& node, Tree& tree, Rng& rng) {
 // Histogram subtraction: build the smaller child, turn the parent's histogram into the larger.
 void TreeBuilder::AttachChildHistograms(OpenNode& parent, OpenNode& left, OpenNode& right) {
   if (parent.hist < 0) return;
-  if (!CanSplit(left) && !CanSplit(right)) {
-    ReleaseHistogram(parent.hist);
-    return;
-  }
   const bool left_smaller = left.end - left.begin <= right.end - right.begin;
   OpenNode& smaller = left_smaller ? left : right;
   OpenNode& larger = left_smaller ? right : left;
+  // Small children use sparse histograms; subtraction only pays for a large one.
+  const bool larger_dense = CanSplit(larger) && larger.end - larger.begin >= sparse_rows_;
+  if (!larger_dense) {
+    ReleaseHistogram(parent.hist);
+    return;
+  }
   smaller.hist = AcquireHistogram();
   double* small_hist = hist_pool_[smaller.hist].data();
   double* parent_hist = hist_pool_[parent.hist].data();

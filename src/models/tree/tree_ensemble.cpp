@@ -1,6 +1,7 @@
 #include "kolosal/models/tree/tree_ensemble.hpp"
 
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <limits>
@@ -9,12 +10,29 @@ namespace kolosal::models::tree {
 namespace {
 
 constexpr int64_t kBlockRows = 64;
+constexpr int kLanes = TreeEnsemble::kLanes;
+constexpr size_t kChunkBytes = 192 * 1024;
 
 template <typename T>
 std::vector<T> Column(const std::vector<TreeNode>& nodes, T TreeNode::*member) {
   std::vector<T> values(nodes.size());
   for (size_t idx = 0; idx < nodes.size(); ++idx) values[idx] = nodes[idx].*member;
   return values;
+}
+
+// Children come after their parent, so one forward pass finds every node's depth.
+int32_t MaxDepth(const std::vector<TreeNode>& nodes, int64_t begin, int64_t end) {
+  std::vector<int32_t> depth(static_cast<size_t>(end - begin), 0);
+  int32_t max_depth = 0;
+  for (int64_t idx = begin; idx < end; ++idx) {
+    const TreeNode& node = nodes[idx];
+    const int32_t node_depth = depth[idx - begin];
+    max_depth = std::max(max_depth, node_depth);
+    if (node.is_leaf()) continue;
+    depth[node.left - begin] = node_depth + 1;
+    depth[node.left - begin + 1] = node_depth + 1;
+  }
+  return max_depth;
 }
 
 inline int32_t FindLeaf(const TreeNode* nodes, const uint32_t* words, int32_t node_idx,
@@ -45,6 +63,7 @@ void TreeEnsemble::Append(const Tree& tree, int output_offset) {
     }
     nodes_.push_back(node);
   }
+  depths_.push_back(MaxDepth(tree.nodes(), 0, tree.n_nodes()));
   leaf_values_.insert(leaf_values_.end(), tree.leaf_values().begin(), tree.leaf_values().end());
   category_words_.insert(category_words_.end(), tree.category_words().begin(),
                          tree.category_words().end());
@@ -69,38 +88,89 @@ void TreeEnsemble::Truncate(int64_t n_trees) {
   category_words_.resize(word_end);
   roots_.resize(static_cast<size_t>(n_trees));
   output_offsets_.resize(static_cast<size_t>(n_trees));
+  depths_.resize(static_cast<size_t>(n_trees));
+}
+
+// Walks kLanes rows down one tree in lockstep, so that their independent node loads overlap
+// instead of waiting on each other. A lane that reached its leaf stays there.
+void TreeEnsemble::FindLeaves(int64_t tree_idx, const float* const* rows, int32_t* leaves) const {
+  const TreeNode* nodes = nodes_.data();
+  const uint32_t* words = category_words_.data();
+  int32_t idx[kLanes];
+  for (int lane = 0; lane < kLanes; ++lane) idx[lane] = roots_[tree_idx];
+  for (int32_t level = 0; level < depths_[tree_idx]; ++level) {
+    bool active = false;
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const TreeNode& node = nodes[idx[lane]];
+      const bool leaf = node.is_leaf();
+      const int32_t feature = leaf ? 0 : node.feature;
+      const int32_t next = node.left + (node.GoesLeft(rows[lane][feature], words) ? 0 : 1);
+      idx[lane] = leaf ? idx[lane] : next;
+      active |= !leaf;
+    }
+    if (!active) break;
+  }
+  for (int lane = 0; lane < kLanes; ++lane) leaves[lane] = nodes[idx[lane]].left;
 }
 
 void TreeEnsemble::AccumulateBlock(data::MatrixView x, int64_t row_begin, int64_t row_end,
-                                   float* out, int64_t stride, int64_t offset) const {
-  const TreeNode* nodes = nodes_.data();
-  const uint32_t* words = category_words_.data();
+                                   int64_t tree_begin, int64_t tree_end, float* out, int64_t stride,
+                                   int64_t offset) const {
   const float* leaves = leaf_values_.data();
   const int width = leaf_width_;
-  for (size_t tree_idx = 0; tree_idx < roots_.size(); ++tree_idx) {
-    const int32_t root = roots_[tree_idx];
+  for (int64_t tree_idx = tree_begin; tree_idx < tree_end; ++tree_idx) {
     float* tree_out = out + offset + output_offsets_[tree_idx];
-    for (int64_t row_idx = row_begin; row_idx < row_end; ++row_idx) {
-      const int32_t leaf = FindLeaf(nodes, words, root, x.row(row_idx));
-      const float* values = leaves + static_cast<int64_t>(leaf) * width;
-      float* row_out = tree_out + row_idx * stride;
-      for (int j = 0; j < width; ++j) row_out[j] += values[j];
+    for (int64_t lane_row = row_begin; lane_row < row_end; lane_row += kLanes) {
+      const float* rows[kLanes];
+      for (int lane = 0; lane < kLanes; ++lane) {
+        rows[lane] = x.row(std::min(lane_row + lane, row_end - 1));
+      }
+      int32_t leaf_idx[kLanes];
+      FindLeaves(tree_idx, rows, leaf_idx);
+      const int n_lanes = static_cast<int>(std::min<int64_t>(kLanes, row_end - lane_row));
+      for (int lane = 0; lane < n_lanes; ++lane) {
+        const float* values = leaves + static_cast<int64_t>(leaf_idx[lane]) * width;
+        float* row_out = tree_out + (lane_row + lane) * stride;
+        for (int j = 0; j < width; ++j) row_out[j] += values[j];
+      }
     }
+  }
+}
+
+// Trees go in chunks small enough to stay in cache while every block of the row range passes
+// through them; a block's rows and outputs stay in L1 meanwhile.
+void TreeEnsemble::AccumulateRange(data::MatrixView x, int64_t row_begin, int64_t row_end,
+                                   float* out, int64_t stride, int64_t offset) const {
+  int64_t tree_begin = 0;
+  while (tree_begin < n_trees()) {
+    int64_t tree_end = tree_begin + 1;
+    while (tree_end < n_trees() &&
+           (roots_[tree_end] - roots_[tree_begin]) * sizeof(TreeNode) < kChunkBytes) {
+      ++tree_end;
+    }
+    for (int64_t block = row_begin; block < row_end; block += kBlockRows) {
+      AccumulateBlock(x, block, std::min(row_end, block + kBlockRows), tree_begin, tree_end, out,
+                      stride, offset);
+    }
+    tree_begin = tree_end;
   }
 }
 
 void TreeEnsemble::Accumulate(data::MatrixView x, float* out, int64_t stride,
                               int64_t offset) const {
-  const int64_t n_blocks = (x.rows + kBlockRows - 1) / kBlockRows;
-  auto run = [&](int64_t block) {
-    const int64_t begin = block * kBlockRows;
-    AccumulateBlock(x, begin, std::min(x.rows, begin + kBlockRows), out, stride, offset);
-  };
-  if (n_blocks <= 1) {
-    for (int64_t block = 0; block < n_blocks; ++block) run(block);
+  if (x.rows <= kBlockRows) {
+    AccumulateRange(x, 0, x.rows, out, stride, offset);
     return;
   }
-  tbb::parallel_for(int64_t{0}, n_blocks, run);
+  // A few ranges per thread: large enough to reuse each tree chunk, enough to balance load.
+  const int64_t n_ranges = 4 * static_cast<int64_t>(tbb::this_task_arena::max_concurrency());
+  const int64_t range_rows = std::max(
+      kBlockRows, ((x.rows + n_ranges - 1) / n_ranges + kBlockRows - 1) / kBlockRows * kBlockRows);
+  const int64_t n_tasks = (x.rows + range_rows - 1) / range_rows;
+  tbb::parallel_for(int64_t{0}, n_tasks, [&](int64_t task) {
+    const int64_t begin = task * range_rows;
+    AccumulateRange(x, begin, std::min(x.rows, begin + range_rows), out, stride, offset);
+  });
 }
 
 void TreeEnsemble::AccumulateRow(const float* row, float* out, int64_t first_tree,
@@ -174,6 +244,15 @@ TreeEnsemble TreeEnsemble::Load(const msgpack::object& state, int64_t n_features
                             static_cast<uint32_t>(flags[idx])};
   }
   ensemble.Validate(n_outputs);
+  for (int64_t tree_idx = 0; tree_idx < ensemble.n_trees(); ++tree_idx) {
+    const int64_t begin = ensemble.roots_[tree_idx];
+    const int64_t end =
+        tree_idx + 1 < ensemble.n_trees() ? ensemble.roots_[tree_idx + 1] : ensemble.n_nodes();
+    // Absolute child indices: shift them into the tree's own range for MaxDepth.
+    std::vector<TreeNode> local(ensemble.nodes_.begin() + begin, ensemble.nodes_.begin() + end);
+    for (TreeNode& node : local) node.left -= node.is_leaf() ? 0 : static_cast<int32_t>(begin);
+    ensemble.depths_.push_back(MaxDepth(local, 0, end - begin));
+  }
   return ensemble;
 }
 
@@ -208,7 +287,8 @@ void TreeEnsemble::ValidateTree(int64_t tree_idx) const {
   for (int64_t idx = begin; idx < end; ++idx) {
     const TreeNode& node = nodes_[idx];
     if (node.is_leaf()) {
-      if (node.feature != -1 || node.left < 0 || node.left >= n_leaves) {
+      // Batch prediction evaluates leaves' split fields too, so they must be inert.
+      if (node.feature != -1 || node.flags != 0 || node.left < 0 || node.left >= n_leaves) {
         io::ThrowCorrupt("tree ensemble: leaf index out of range");
       }
       continue;

@@ -35,6 +35,12 @@ class SplitScorer {
         min_samples_leaf_(min_samples_leaf) {}
 
   Criterion criterion() const { return criterion_; }
+  /// The same scorer with `extra` added to the L2 penalty (for categorical splits).
+  SplitScorer WithExtraL2(double extra) const {
+    SplitScorer copy = *this;
+    copy.lambda_l2_ += extra;
+    return copy;
+  }
   bool is_classification() const {
     return criterion_ == Criterion::kGini || criterion_ == Criterion::kEntropy;
   }

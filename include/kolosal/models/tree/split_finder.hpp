@@ -29,20 +29,41 @@ struct SplitCandidate {
   }
 };
 
+/// One feature's histogram entries: `n_entries` value bins of n_channels sums each, then the
+/// missing bin's sums. Dense histograms hold every bin (`bin_ids` null); sparse ones (small
+/// nodes) hold only the bins that occur, in increasing order, with their ids in `bin_ids`.
+struct FeatureHistogram {
+  const double* values = nullptr;
+  int n_entries = 0;
+  const int* bin_ids = nullptr;
+  const double* missing = nullptr;
+
+  int bin(int entry) const { return bin_ids == nullptr ? entry : bin_ids[entry]; }
+};
+
 /// Finds the best split of one feature from its histogram: a threshold scan for numeric
 /// features, a scan over categories sorted by their mean target for categorical ones (as
 /// LightGBM does), each with missing values tried on both sides. With a random seed it draws one
 /// random threshold or category subset instead (extra trees). Const and thread-safe.
 class SplitFinder {
  public:
-  SplitFinder(const BinnedMatrix& bins, const SplitScorer& scorer, double cat_smooth)
-      : bins_(bins), scorer_(scorer), cat_smooth_(cat_smooth) {}
+  /// Categorical splits are scored with `category_scorer` (LightGBM's cat_l2), ordered with
+  /// `cat_smooth` added to the hessian, and leave categories with fewer than `cat_min_rows` rows
+  /// on the right (LightGBM's min_data_per_group). The scorers must outlive the finder.
+  SplitFinder(const BinnedMatrix& bins, const SplitScorer& scorer,
+              const SplitScorer& category_scorer, double cat_smooth, double cat_min_rows)
+      : bins_(bins),
+        scorer_(scorer),
+        category_scorer_(category_scorer),
+        cat_smooth_(cat_smooth),
+        cat_min_rows_(cat_min_rows) {}
 
-  /// `hist` is the whole node histogram, `parent` the node's channel sums. `random_seed` is null
-  /// for the best split, else the seed of the random draw. Returns an invalid candidate when the
-  /// feature cannot split the node.
-  SplitCandidate FindFeature(int feature, const double* hist, const double* parent,
+  /// `parent` is the node's channel sums. `random_seed` is null for the best split, else the seed
+  /// of the random draw. Returns an invalid candidate when the feature cannot split the node.
+  SplitCandidate FindFeature(int feature, const FeatureHistogram& hist, const double* parent,
                              double parent_score, const uint64_t* random_seed) const;
+  /// The dense view of `feature` in a whole-node histogram.
+  FeatureHistogram DenseView(int feature, const double* hist) const;
 
  private:
   struct ScanResult {
@@ -51,14 +72,17 @@ class SplitFinder {
     bool default_left = false;
   };
 
-  ScanResult Scan(std::span<const int> order, const double* slice, const double* missing,
-                  const double* parent, double parent_score, int only_position) const;
-  std::vector<int> SortedCategories(const double* slice, int n_bins, const double* parent) const;
+  ScanResult Scan(const SplitScorer& scorer, std::span<const int> order, const double* slice,
+                  const double* missing, const double* parent, double parent_score,
+                  int only_position) const;
+  std::vector<int> SortedCategories(const FeatureHistogram& hist, const double* parent) const;
   double CategoryKey(const double* stats, int majority_class) const;
 
   const BinnedMatrix& bins_;
   const SplitScorer& scorer_;
+  const SplitScorer& category_scorer_;
   double cat_smooth_;
+  double cat_min_rows_;
 };
 
 }  // namespace kolosal::models::tree

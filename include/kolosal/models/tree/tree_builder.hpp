@@ -22,15 +22,19 @@ struct TreeGrowthParams {
   double max_features = 1.0;   // fraction of the tree's features drawn at every node
   bool random_splits = false;  // one random threshold per feature (extra trees)
   double min_split_gain = 0.0;
-  double cat_smooth = 10.0;  // added to the hessian when ordering categories (gradient only)
-  bool parallel = true;      // use oneTBB over features and row blocks inside one tree
+  double cat_smooth = 10.0;   // added to the hessian when ordering categories (gradient only)
+  double cat_l2 = 0.0;        // extra L2 penalty on categorical splits (gradient only)
+  double cat_min_rows = 0.0;  // categories with fewer rows in a node never go left alone
+  bool parallel = true;       // use oneTBB over features and row blocks inside one tree
   /// Split impure classification nodes even when the best gain is zero (as CART does), so
   /// that XOR-like patterns are found one level deeper.
   bool split_zero_gain = false;
 };
 
 /// Grows one tree on binned data with histograms: the smaller child's histogram is built and the
-/// larger one's is the parent's minus it (unless features are drawn per node). One builder grows
+/// larger one's is the parent's minus it (unless features are drawn per node). Nodes with fewer
+/// rows than a feature has bins use sparse histograms (sorted bins) instead, which keeps fully
+/// grown forest trees cheap. One builder grows
 /// one tree at a time; keep one per thread. Deterministic for a given Rng state whatever the
 /// number of threads.
 class TreeBuilder {
@@ -63,7 +67,12 @@ class TreeBuilder {
   bool AcceptGain(const OpenNode& node, double gain, double parent_score) const;
   OpenNode MakeChild(int32_t node_idx, int depth, int64_t begin, int64_t end) const;
   std::vector<double> SumStats(int64_t begin, int64_t end) const;
+  void GatherStats(const OpenNode& node);
   void BuildHistogram(const OpenNode& node, std::span<const int32_t> features, double* hist);
+  FeatureHistogram BuildSparse(const OpenNode& node, int feature);
+  std::vector<SplitCandidate> FindCandidates(const OpenNode& node,
+                                             std::span<const int32_t> features, double parent_score,
+                                             uint64_t random_seed);
   void Evaluate(OpenNode& node, Rng& rng);
   void SplitNode(OpenNode& node, Tree& tree, Rng& rng);
   void AttachChildHistograms(OpenNode& parent, OpenNode& left, OpenNode& right);
@@ -78,13 +87,18 @@ class TreeBuilder {
   const BinnedMatrix& bins_;
   SplitScorer scorer_;
   TreeGrowthParams params_;
+  SplitScorer category_scorer_;
   SplitFinder finder_;
   bool subtract_ = true;
+  int64_t sparse_rows_ = 0;  // nodes with fewer rows use sparse per-feature histograms
 
   RowPartition partition_;
   std::span<const RowStat> stats_;
   std::vector<int32_t> tree_features_;
   std::vector<RowStat> ordered_;
+  std::vector<std::pair<uint8_t, int32_t>> sparse_pairs_;
+  std::vector<double> sparse_values_;
+  std::vector<int> sparse_bins_;
   std::vector<std::vector<double>> hist_pool_;
   std::vector<int> free_hists_;
   std::vector<OpenNode> open_;

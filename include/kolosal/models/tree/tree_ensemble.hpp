@@ -16,6 +16,9 @@ namespace kolosal::models::tree {
 /// output offset. Const methods are thread-safe.
 class TreeEnsemble {
  public:
+  /// Rows that walk one tree together during batch prediction.
+  static constexpr int kLanes = 8;
+
   TreeEnsemble() = default;
   TreeEnsemble(int64_t n_features, int leaf_width)
       : n_features_(n_features), leaf_width_(leaf_width) {}
@@ -31,8 +34,9 @@ class TreeEnsemble {
   void Truncate(int64_t n_trees);
 
   /// For every row r of `x`: out[r * stride + offset + tree_output + j] += leaf value j.
-  /// Works in blocks of rows, in parallel over blocks (oneTBB) for large inputs. The order of
-  /// additions per row is fixed (tree order), so results do not depend on threads.
+  /// Runs over chunks of trees that fit in cache and blocks of rows, in parallel over row ranges
+  /// (oneTBB, in the caller's arena) for large inputs. The order of additions per row is fixed
+  /// (tree order), so results do not depend on threads.
   void Accumulate(data::MatrixView x, float* out, int64_t stride, int64_t offset) const;
   /// The same for trees [first_tree, last_tree) and one row.
   void AccumulateRow(const float* row, float* out, int64_t first_tree, int64_t last_tree) const;
@@ -48,7 +52,10 @@ class TreeEnsemble {
  private:
   void Validate(int n_outputs) const;
   void ValidateTree(int64_t tree_idx) const;
-  void AccumulateBlock(data::MatrixView x, int64_t row_begin, int64_t row_end, float* out,
+  void AccumulateBlock(data::MatrixView x, int64_t row_begin, int64_t row_end, int64_t tree_begin,
+                       int64_t tree_end, float* out, int64_t stride, int64_t offset) const;
+  void FindLeaves(int64_t tree_idx, const float* const* rows, int32_t* leaves) const;
+  void AccumulateRange(data::MatrixView x, int64_t row_begin, int64_t row_end, float* out,
                        int64_t stride, int64_t offset) const;
 
   int64_t n_features_ = 0;
@@ -59,6 +66,7 @@ class TreeEnsemble {
   std::vector<double> gains_;
   std::vector<int32_t> roots_;
   std::vector<int32_t> output_offsets_;
+  std::vector<int32_t> depths_;  // per tree, derived (not saved)
 };
 
 }  // namespace kolosal::models::tree

@@ -1,0 +1,107 @@
+#include "bench_data.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "kolosal/data/csv_reader.hpp"
+#include "kolosal/data/split.hpp"
+#include "kolosal/prep/pipeline.hpp"
+
+namespace kolosal::bench {
+namespace {
+
+void WriteFloats(const std::string& path, std::span<const float> values) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(values.data()),
+            static_cast<std::streamsize>(values.size_bytes()));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+double Accuracy(const BenchSplit& split, std::span<const float> outputs) {
+  const auto rows = static_cast<int64_t>(split.y_test.size());
+  const int64_t width = static_cast<int64_t>(outputs.size()) / rows;
+  double hits = 0.0;
+  for (int64_t row = 0; row < rows; ++row) {
+    const float* values = outputs.data() + row * width;
+    const int64_t predicted =
+        width == 1 ? (values[0] > 0.5f ? 1 : 0) : std::max_element(values, values + width) - values;
+    hits += predicted == static_cast<int64_t>(split.y_test[row]) ? 1.0 : 0.0;
+  }
+  return hits / static_cast<double>(rows);
+}
+
+double RSquared(const BenchSplit& split, std::span<const float> outputs) {
+  double mean = 0.0;
+  for (float value : split.y_test) mean += value;
+  mean /= static_cast<double>(split.y_test.size());
+  double residual = 0.0;
+  double total = 0.0;
+  for (size_t row = 0; row < split.y_test.size(); ++row) {
+    residual += (split.y_test[row] - outputs[row]) * (split.y_test[row] - outputs[row]);
+    total += (split.y_test[row] - mean) * (split.y_test[row] - mean);
+  }
+  return 1.0 - residual / total;
+}
+
+std::vector<float> Gather(const std::vector<float>& values, const std::vector<int64_t>& rows) {
+  std::vector<float> out;
+  out.reserve(rows.size());
+  for (int64_t row : rows) out.push_back(values[row]);
+  return out;
+}
+
+}  // namespace
+
+BenchSplit LoadSplit(const std::string& data_dir, const DatasetSpec& spec, uint64_t seed) {
+  data::CsvOptions options;
+  options.target = spec.target;
+  const data::Dataset dataset = data::ReadCsv(data_dir + "/" + spec.name + ".csv", options);
+  const data::Labels& labels = dataset.labels();
+  const data::TrainTestIndices indices =
+      data::TrainTestSplit(dataset.n_rows(), 0.25, seed, &labels);
+  // The native preprocessing that DefaultPreprocessing gives tree models.
+  prep::PreprocessingConfig config;
+  config.numeric_imputer = "none";
+  config.categorical_imputer = "none";
+  config.scaler = "none";
+  config.encoder = "native";
+  prep::Pipeline pipeline(config);
+  BenchSplit split;
+  split.name = spec.name;
+  split.task = labels.task;
+  split.n_classes = labels.task == Task::kClassification ? labels.n_classes() : 0;
+  split.train = pipeline.FitTransform(dataset.Take(indices.train));
+  split.test = pipeline.Transform(dataset.Take(indices.test));
+  split.y_train = Gather(labels.values, indices.train);
+  split.y_test = Gather(labels.values, indices.test);
+  return split;
+}
+
+void WriteSplit(const BenchSplit& split, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  WriteFloats(dir + "/x_train.f32", split.train.values);
+  WriteFloats(dir + "/x_test.f32", split.test.values);
+  WriteFloats(dir + "/y_train.f32", split.y_train);
+  WriteFloats(dir + "/y_test.f32", split.y_test);
+  nlohmann::json meta = {{"name", split.name},
+                         {"task", std::string(TaskName(split.task))},
+                         {"n_classes", split.n_classes},
+                         {"cols", split.train.cols},
+                         {"train_rows", split.train.rows},
+                         {"test_rows", split.test.rows}};
+  nlohmann::json categorical = nlohmann::json::array();
+  for (const data::FeatureInfo& feature : split.train.features) {
+    categorical.push_back(feature.categorical);
+  }
+  meta["categorical"] = categorical;
+  std::ofstream(dir + "/meta.json") << meta.dump(2);
+}
+
+double Score(const BenchSplit& split, std::span<const float> outputs) {
+  return split.task == Task::kClassification ? Accuracy(split, outputs) : RSquared(split, outputs);
+}
+
+}  // namespace kolosal::bench

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "kolosal/core/task.hpp"
+#include "kolosal/data/feature_matrix.hpp"
+
+namespace kolosal::bench {
+
+struct DatasetSpec {
+  std::string name;
+  std::string target;
+};
+
+/// One dataset after the native tree preprocessing (fitted on the training part), split 75/25
+/// (stratified for classification) with a fixed seed.
+struct BenchSplit {
+  std::string name;
+  Task task = Task::kRegression;
+  int n_classes = 0;
+  data::FeatureMatrix train;
+  data::FeatureMatrix test;
+  std::vector<float> y_train;
+  std::vector<float> y_test;
+};
+
+BenchSplit LoadSplit(const std::string& data_dir, const DatasetSpec& spec, uint64_t seed);
+
+/// Writes x/y as raw little-endian float32 files plus meta.json into `dir`, for peers.py.
+void WriteSplit(const BenchSplit& split, const std::string& dir);
+
+/// Accuracy (argmax of `outputs`, n_outputs per row; one column means P(class 1)) or R^2.
+double Score(const BenchSplit& split, std::span<const float> outputs);
+
+}  // namespace kolosal::bench

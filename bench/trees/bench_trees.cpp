@@ -1,0 +1,238 @@
+// bench/trees: Kolosal's gradient boosting and random forest against XGBoost hist, scikit-learn
+// (run by peers.py on the very same splits) and XGBoost's C API predictor, on the shared
+// datasets. Prints, per pair, the train-time ratio, the batch-predict-time ratio (Kolosal / peer;
+// below 1 means Kolosal is faster) and both test scores (accuracy or R^2).
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench_data.hpp"
+#include "kolosal/models/tree/gradient_boosting.hpp"
+#include "kolosal/models/tree/random_forest.hpp"
+#include "xgboost_predictor.hpp"
+
+namespace kolosal::bench {
+namespace {
+
+struct Options {
+  std::string data_dir = KOLOSAL_BENCH_DATA_DIR;
+  std::string work_dir = "/tmp/kolosal_bench_trees";
+  std::string python = "/usr/bin/python3";
+  std::vector<std::string> datasets = {"letterrecognition", "shuttle", "diamonds", "spam",
+                                       "credit_data",       "ames"};
+  int threads = 2;
+  int rounds = 200;
+  int forest_trees = 100;
+  int max_depth = 6;
+  double learning_rate = 0.1;
+  int repeats = 3;
+  bool run_peers = true;
+  bool ordinal = false;  // treat category codes as numbers in Kolosal too (as XGBoost gets them)
+};
+
+struct Measured {
+  double fit_s = 0.0;
+  double predict_s = 0.0;
+  double score = 0.0;
+};
+
+const std::vector<DatasetSpec> kTargets = {
+    {"letterrecognition", "lettr"}, {"shuttle", "Class"},
+    {"diamonds", "price"},          {"spam", "type"},
+    {"credit_data", "Status"},      {"ames", "Sale_Price"},
+    {"satellite", "classes"},       {"concrete", "compressive_strength"},
+};
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) items.push_back(item);
+  return items;
+}
+
+Options ParseOptions(int argc, char** argv) {
+  Options options;
+  const std::map<std::string, std::function<void(const std::string&)>> with_value = {
+      {"--data-dir", [&](const std::string& v) { options.data_dir = v; }},
+      {"--work-dir", [&](const std::string& v) { options.work_dir = v; }},
+      {"--python", [&](const std::string& v) { options.python = v; }},
+      {"--datasets", [&](const std::string& v) { options.datasets = SplitList(v); }},
+      {"--threads", [&](const std::string& v) { options.threads = std::stoi(v); }},
+      {"--rounds", [&](const std::string& v) { options.rounds = std::stoi(v); }},
+      {"--forest-trees", [&](const std::string& v) { options.forest_trees = std::stoi(v); }},
+      {"--max-depth", [&](const std::string& v) { options.max_depth = std::stoi(v); }},
+      {"--repeats", [&](const std::string& v) { options.repeats = std::stoi(v); }},
+  };
+  for (int idx = 1; idx < argc; ++idx) {
+    const std::string arg = argv[idx];
+    if (arg == "--skip-peers") {
+      options.run_peers = false;
+      continue;
+    }
+    if (arg == "--ordinal") {
+      options.ordinal = true;
+      continue;
+    }
+    const auto handler = with_value.find(arg);
+    if (handler == with_value.end()) throw std::runtime_error("unknown option " + arg);
+    if (idx + 1 >= argc) throw std::runtime_error("missing value after " + arg);
+    handler->second(argv[++idx]);
+  }
+  return options;
+}
+
+DatasetSpec FindSpec(const std::string& name) {
+  for (const DatasetSpec& spec : kTargets) {
+    if (spec.name == name) return spec;
+  }
+  throw std::runtime_error("no target known for dataset " + name);
+}
+
+void RunPeers(const Options& options) {
+  std::string names;
+  for (const std::string& name : options.datasets) names += (names.empty() ? "" : ",") + name;
+  const std::string command =
+      options.python + " " + KOLOSAL_BENCH_PEERS_SCRIPT + " --work-dir " + options.work_dir +
+      " --datasets " + names + " --threads " + std::to_string(options.threads) + " --rounds " +
+      std::to_string(options.rounds) + " --forest-trees " + std::to_string(options.forest_trees) +
+      " --max-depth " + std::to_string(options.max_depth) + " --repeats " +
+      std::to_string(options.repeats);
+  if (std::system(command.c_str()) != 0) throw std::runtime_error("peers failed: " + command);
+}
+
+std::unique_ptr<models::Estimator> Create(const std::string& model_name,
+                                          const nlohmann::json& params, Task task) {
+  if (model_name == "gradient_boosting") return models::tree::MakeGradientBoosting(params, task);
+  return models::tree::MakeRandomForest(params, task);
+}
+
+template <typename Predict>
+double BestOf(int repeats, const Predict& predict) {
+  double best = 1e300;
+  for (int run = 0; run < repeats; ++run) {
+    const auto start = std::chrono::steady_clock::now();
+    predict();
+    best = std::min(best, Seconds(start));
+  }
+  return best;
+}
+
+Measured BenchKolosal(const BenchSplit& split, const std::string& model_name,
+                      const nlohmann::json& params, const Options& options) {
+  std::vector<data::FeatureInfo> features = split.train.features;
+  for (data::FeatureInfo& feature : features) feature.categorical &= !options.ordinal;
+  models::TrainData train;
+  train.x = split.train.view();
+  train.y = split.y_train;
+  train.features = features;
+  train.task = split.task;
+  train.n_classes = split.n_classes;
+  FitControl control;
+  control.n_jobs = options.threads;
+  control.random_state = 0;
+  Measured measured;
+  const auto start = std::chrono::steady_clock::now();
+  const std::unique_ptr<models::Model> model =
+      Create(model_name, params, split.task)->Fit(train, control);
+  measured.fit_s = Seconds(start);
+  std::vector<float> out(static_cast<size_t>(split.test.rows * model->n_outputs()));
+  tbb::task_arena arena(options.threads);
+  measured.predict_s = BestOf(
+      options.repeats, [&] { arena.execute([&] { model->Predict(split.test.view(), out); }); });
+  measured.score = Score(split, out);
+  return measured;
+}
+
+Measured BenchXgboostPredictor(const BenchSplit& split, const std::string& model_path,
+                               const Options& options) {
+  const XgboostPredictor predictor(model_path, options.threads);
+  std::vector<float> out;
+  Measured measured;
+  measured.predict_s = BestOf(options.repeats, [&] {
+    out = predictor.Predict(split.test.values.data(), split.test.rows, split.test.cols);
+  });
+  measured.score = Score(split, out);
+  return measured;
+}
+
+void PrintRow(const std::string& dataset, const std::string& pair, const Measured& ours,
+              double peer_fit_s, double peer_predict_s, double peer_score) {
+  std::printf("%-18s %-40s %7.3f (%6.2fs/%6.2fs) %7.3f (%7.4fs/%7.4fs)  %.4f  %.4f\n",
+              dataset.c_str(), pair.c_str(), ours.fit_s / peer_fit_s, ours.fit_s, peer_fit_s,
+              ours.predict_s / peer_predict_s, ours.predict_s, peer_predict_s, ours.score,
+              peer_score);
+  std::fflush(stdout);
+}
+
+void BenchDataset(const BenchSplit& split, const Options& options) {
+  const std::string folder = options.work_dir + "/" + split.name;
+  std::ifstream peers_file(folder + "/peers.json");
+  const nlohmann::json peers = nlohmann::json::parse(peers_file);
+  const nlohmann::json boosting_params = {{"n_estimators", options.rounds},
+                                          {"learning_rate", options.learning_rate},
+                                          {"growth", "depth_wise"},
+                                          {"max_depth", options.max_depth},
+                                          {"min_samples_leaf", 1},
+                                          {"min_child_weight", 1.0},
+                                          {"reg_lambda", 1.0},
+                                          {"max_bins", 255}};
+  const Measured boosting = BenchKolosal(split, "gradient_boosting", boosting_params, options);
+  const bool classification = split.task == Task::kClassification;
+  const nlohmann::json forest_params = {{"n_estimators", options.forest_trees},
+                                        {"max_features", classification ? "sqrt" : "all"}};
+  const Measured forest = BenchKolosal(split, "random_forest", forest_params, options);
+  const nlohmann::json& xgb = peers.at("xgboost_hist");
+  const Measured xgb_capi = BenchXgboostPredictor(split, xgb.at("model"), options);
+  PrintRow(split.name, "gradient_boosting vs xgboost hist (C API)", boosting, xgb.at("fit_s"),
+           xgb_capi.predict_s, xgb.at("score"));
+  const nlohmann::json& hgb = peers.at("sklearn_hist_gradient_boosting");
+  PrintRow(split.name, "gradient_boosting vs sklearn HistGB", boosting, hgb.at("fit_s"),
+           hgb.at("predict_s"), hgb.at("score"));
+  const nlohmann::json& rf = peers.at("sklearn_random_forest");
+  PrintRow(split.name, "random_forest vs sklearn RandomForest", forest, rf.at("fit_s"),
+           rf.at("predict_s"), rf.at("score"));
+}
+
+int Main(int argc, char** argv) {
+  const Options options = ParseOptions(argc, argv);
+  std::vector<BenchSplit> splits;
+  for (const std::string& name : options.datasets) {
+    splits.push_back(LoadSplit(options.data_dir, FindSpec(name), 42));
+    WriteSplit(splits.back(), options.work_dir + "/" + name);
+  }
+  if (options.run_peers) RunPeers(options);
+  std::printf("threads=%d rounds=%d max_depth=%d learning_rate=%.2f forest_trees=%d\n",
+              options.threads, options.rounds, options.max_depth, options.learning_rate,
+              options.forest_trees);
+  std::printf("%-18s %-40s %-30s %-32s %-7s %-7s\n", "dataset", "pair", "train ratio (ours/peer)",
+              "predict ratio (ours/peer)", "ours", "peer");
+  for (const BenchSplit& split : splits) BenchDataset(split, options);
+  return 0;
+}
+
+}  // namespace
+}  // namespace kolosal::bench
+
+int main(int argc, char** argv) {
+  try {
+    return kolosal::bench::Main(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "kolosal_bench_trees: %s\n", error.what());
+    return 1;
+  }
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""Peers for bench/trees: XGBoost hist, scikit-learn HistGradientBoosting* and RandomForest*.
+
+Reads the splits written by kolosal_bench_trees (raw float32 arrays plus meta.json, so every
+library sees exactly the same rows and the same ordinal category codes), trains each peer with
+the settings matched to Kolosal's, and writes peers.json next to the data plus the XGBoost model
+(xgboost.json) for the C API predictor.
+
+Categorical columns: XGBoost gets the ordinal codes as numbers; HistGradientBoosting gets them
+as native categorical features; RandomForest* (scikit-learn 1.2 has no NaN support there) gets
+the codes as numbers with NaN replaced by -1e30, i.e. missing values sort below every value.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--work-dir", required=True)
+    parser.add_argument("--datasets", required=True, help="comma-separated names")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--forest-trees", type=int, default=100)
+    parser.add_argument("--max-depth", type=int, default=6)
+    parser.add_argument("--learning-rate", type=float, default=0.1)
+    parser.add_argument("--repeats", type=int, default=3)
+    return parser.parse_args()
+
+
+ARGS = parse_args()
+# OpenMP thread counts must be set before scikit-learn and XGBoost load their runtimes.
+os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
+
+import numpy as np  # noqa: E402
+import xgboost as xgb  # noqa: E402
+from sklearn.ensemble import (HistGradientBoostingClassifier,  # noqa: E402
+                              HistGradientBoostingRegressor, RandomForestClassifier,
+                              RandomForestRegressor)
+
+
+def load(folder):
+    with open(os.path.join(folder, "meta.json")) as handle:
+        meta = json.load(handle)
+    cols = meta["cols"]
+
+    def read(name, rows, width):
+        values = np.fromfile(os.path.join(folder, name), dtype="<f4")
+        return values.reshape(rows, width) if width > 1 else values
+
+    x_train = read("x_train.f32", meta["train_rows"], cols)
+    x_test = read("x_test.f32", meta["test_rows"], cols)
+    if cols == 1:
+        x_train, x_test = x_train.reshape(-1, 1), x_test.reshape(-1, 1)
+    y_train = read("y_train.f32", meta["train_rows"], 1)
+    y_test = read("y_test.f32", meta["test_rows"], 1)
+    return meta, x_train, y_train, x_test, y_test
+
+
+def score(meta, y_test, predicted):
+    if meta["task"] == "classification":
+        if predicted.ndim == 2:
+            predicted = predicted.argmax(axis=1)
+        elif meta["n_classes"] == 2 and predicted.dtype.kind == "f":
+            predicted = (predicted > 0.5).astype(np.float32)
+        return float(np.mean(predicted.astype(np.int64) == y_test.astype(np.int64)))
+    residual = float(np.sum((y_test - predicted) ** 2))
+    total = float(np.sum((y_test - y_test.mean()) ** 2))
+    return 1.0 - residual / total
+
+
+def expand_classes(meta, model, predicted):
+    """predict_proba columns follow the classes seen in training; widen to all classes."""
+    full = np.zeros((len(predicted), meta["n_classes"]), dtype=np.float64)
+    full[:, model.classes_.astype(np.int64)] = predicted
+    return full
+
+
+def timed(fit, predict, repeats):
+    start = time.perf_counter()
+    model = fit()
+    fit_seconds = time.perf_counter() - start
+    best = float("inf")
+    predicted = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        predicted = predict(model)
+        best = min(best, time.perf_counter() - start)
+    return model, fit_seconds, best, predicted
+
+
+def run_xgboost(folder, meta, x_train, y_train, x_test, y_test):
+    classification = meta["task"] == "classification"
+    params = {"tree_method": "hist", "max_depth": ARGS.max_depth, "eta": ARGS.learning_rate,
+              "max_bin": 256, "min_child_weight": 1, "lambda": 1.0, "nthread": ARGS.threads,
+              "seed": 0}
+    if not classification:
+        params["objective"] = "reg:squarederror"
+    elif meta["n_classes"] == 2:
+        params["objective"] = "binary:logistic"
+    else:
+        params["objective"] = "multi:softprob"
+        params["num_class"] = meta["n_classes"]
+
+    def fit():
+        dtrain = xgb.DMatrix(x_train, label=y_train, nthread=ARGS.threads, missing=np.nan)
+        return xgb.train(params, dtrain, num_boost_round=ARGS.rounds)
+
+    model, fit_seconds, predict_seconds, predicted = timed(
+        fit, lambda booster: booster.inplace_predict(x_test), ARGS.repeats)
+    model_path = os.path.join(folder, "xgboost.json")
+    model.save_model(model_path)
+    return {"fit_s": fit_seconds, "predict_s": predict_seconds,
+            "score": score(meta, y_test, predicted), "model": model_path}
+
+
+def run_hist_gradient_boosting(meta, x_train, y_train, x_test, y_test):
+    classification = meta["task"] == "classification"
+    kind = HistGradientBoostingClassifier if classification else HistGradientBoostingRegressor
+    categorical = np.array(meta["categorical"], dtype=bool)
+    estimator = kind(learning_rate=ARGS.learning_rate, max_iter=ARGS.rounds,
+                     max_leaf_nodes=None, max_depth=ARGS.max_depth, min_samples_leaf=1,
+                     l2_regularization=1.0, max_bins=255,
+                     categorical_features=categorical if categorical.any() else None,
+                     early_stopping=False, random_state=0)
+    predict = (lambda m: m.predict_proba(x_test)) if classification else (
+        lambda m: m.predict(x_test))
+    model, fit_seconds, predict_seconds, predicted = timed(
+        lambda: estimator.fit(x_train, y_train), predict, ARGS.repeats)
+    if classification:
+        predicted = expand_classes(meta, model, predicted)
+    return {"fit_s": fit_seconds, "predict_s": predict_seconds,
+            "score": score(meta, y_test, predicted)}
+
+
+def run_random_forest(meta, x_train, y_train, x_test, y_test):
+    classification = meta["task"] == "classification"
+    train = np.nan_to_num(x_train, nan=-1e30)
+    test = np.nan_to_num(x_test, nan=-1e30)
+    if classification:
+        estimator = RandomForestClassifier(n_estimators=ARGS.forest_trees, max_features="sqrt",
+                                           n_jobs=ARGS.threads, random_state=0)
+        predict = lambda m: m.predict_proba(test)  # noqa: E731
+    else:
+        estimator = RandomForestRegressor(n_estimators=ARGS.forest_trees, max_features=1.0,
+                                          n_jobs=ARGS.threads, random_state=0)
+        predict = lambda m: m.predict(test)  # noqa: E731
+    model, fit_seconds, predict_seconds, predicted = timed(
+        lambda: estimator.fit(train, y_train), predict, ARGS.repeats)
+    if classification:
+        predicted = expand_classes(meta, model, predicted)
+    return {"fit_s": fit_seconds, "predict_s": predict_seconds,
+            "score": score(meta, y_test, predicted)}
+
+
+def main():
+    for name in ARGS.datasets.split(","):
+        folder = os.path.join(ARGS.work_dir, name)
+        meta, x_train, y_train, x_test, y_test = load(folder)
+        results = {
+            "xgboost_hist": run_xgboost(folder, meta, x_train, y_train, x_test, y_test),
+            "sklearn_hist_gradient_boosting": run_hist_gradient_boosting(
+                meta, x_train, y_train, x_test, y_test),
+            "sklearn_random_forest": run_random_forest(meta, x_train, y_train, x_test, y_test),
+        }
+        with open(os.path.join(folder, "peers.json"), "w") as handle:
+            json.dump(results, handle, indent=2)
+        print(f"peers: {name} done", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()
