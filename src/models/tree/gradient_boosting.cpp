@@ -326,6 +326,9 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   result.growth.cat_l2 = reader.GetDouble("cat_l2", 10.0, 0.0, 1e6);
   result.growth.cat_min_rows =
       static_cast<double>(reader.GetInt("min_data_per_group", 100, 1, 1LL << 31));
+  // The training engine passes these to every model; they come through FitControl here.
+  reader.Allow("random_state");
+  reader.Allow("n_jobs");
   reader.Finish();
   (void)GbdtObjective::FromName(result.objective, task, task == Task::kClassification ? 2 : 0);
   return result;

@@ -180,6 +180,9 @@ ForestParams RandomForest::ParseParams(const nlohmann::json& params, Task task,
   }
   result.balanced = ReadBalanced(reader);
   result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));
+  // The training engine passes these to every model; they come through FitControl here.
+  reader.Allow("random_state");
+  reader.Allow("n_jobs");
   reader.Finish();
   return result;
 }
