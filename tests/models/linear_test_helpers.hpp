@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kolosal/core/fit_control.hpp"
@@ -69,6 +70,25 @@ inline Holdout PrepareHoldout(const std::string& path, const std::string& target
   holdout.task = labels.task;
   holdout.n_classes = labels.n_classes();
   return holdout;
+}
+
+/// Integer sample weights 1, 2, 3, 1, 2, 3, ... and the same data with each row repeated that
+/// many times: the two must give the same model.
+inline std::pair<SmallData, SmallData> WeightedAndRepeated(const SmallData& data) {
+  SmallData weighted = data;
+  SmallData repeated = data;
+  repeated.x.clear();
+  repeated.y.clear();
+  for (int64_t row = 0; row < data.rows(); ++row) {
+    const int copies = static_cast<int>(row % 3) + 1;
+    weighted.weights.push_back(static_cast<float>(copies));
+    for (int copy = 0; copy < copies; ++copy) {
+      repeated.x.insert(repeated.x.end(), data.x.begin() + row * data.cols,
+                        data.x.begin() + (row + 1) * data.cols);
+      repeated.y.push_back(data.y[static_cast<size_t>(row)]);
+    }
+  }
+  return {weighted, repeated};
 }
 
 inline std::unique_ptr<models::Model> FitByName(std::string_view name, const nlohmann::json& params,

@@ -62,6 +62,17 @@ TEST(ElasticNetTest, MatchesScikitLearn) {
   EXPECT_EQ(model->TypeName(), "elastic_net");
 }
 
+// scikit-learn rescales the weights to sum to n_samples, which makes integer weights the same as
+// repeated rows.
+TEST(ElasticNetTest, IntegerSampleWeightsEqualRepeatedRows) {
+  const auto [weighted, repeated] = WeightedAndRepeated(RegressionData());
+  const nlohmann::json params = With(kTight, {{"alpha", 0.3}, {"l1_ratio", 0.7}});
+  ExpectAllNear(CoefRowMajor(*FitByName("elastic_net", params, weighted)),
+                CoefRowMajor(*FitByName("elastic_net", params, repeated)), 1e-6, "coef");
+  ExpectAllNear(Intercepts(*FitByName("elastic_net", params, weighted)),
+                Intercepts(*FitByName("elastic_net", params, repeated)), 1e-6, "intercept");
+}
+
 TEST(ElasticNetTest, DefaultToleranceIsCloseToTheOptimum) {
   const auto model =
       FitByName("elastic_net", {{"alpha", 0.3}, {"l1_ratio", 0.7}}, RegressionData());

@@ -99,6 +99,17 @@ TEST(LogisticRegressionTest, DefaultToleranceIsCloseToTheOptimum) {
   }
 }
 
+TEST(LogisticRegressionTest, IntegerSampleWeightsEqualRepeatedRows) {
+  for (const SmallData& data : {Binary(), Multi()}) {
+    for (const char* penalty : {"l2", "l1", "elasticnet"}) {
+      SCOPED_TRACE(std::string(penalty) + " with " + std::to_string(data.n_classes) + " classes");
+      const auto [weighted, repeated] = WeightedAndRepeated(data);
+      ExpectAllNear(CoefRowMajor(*FitTight({{"penalty", penalty}}, weighted)),
+                    CoefRowMajor(*FitTight({{"penalty", penalty}}, repeated)), 1e-6, "coef");
+    }
+  }
+}
+
 TEST(LogisticRegressionTest, ProbabilitiesSumToOne) {
   for (const SmallData& data : {Binary(), Multi()}) {
     const auto model = FitByName("logistic_regression", {}, data);
@@ -239,7 +250,8 @@ std::vector<float> PredictLabels(const models::Model& model, const data::Feature
   return labels;
 }
 
-// scikit-learn's LogisticRegression() on the same standardised 75/25 split scores 0.9296.
+// scikit-learn's LogisticRegression() scores 0.9391 on the same standardised 75/25 split (0.9357
+// with penalty="l1", solver="saga"); so does this one.
 TEST(LogisticRegressionTest, SpamAccuracyMatchesScikitLearn) {
   KOLOSAL_REQUIRE_DATASET(path, "spam.csv");
   const auto& entry = models::ModelRegistry::Builtin().Find("logistic_regression");
@@ -253,7 +265,7 @@ TEST(LogisticRegressionTest, SpamAccuracyMatchesScikitLearn) {
   }
 }
 
-// letterrecognition: 26 classes, 20000 rows.
+// letterrecognition: 26 classes, 20000 rows; scikit-learn scores 0.7768 on the same split.
 TEST(LogisticRegressionTest, LetterRecognitionAccuracyMatchesScikitLearn) {
   KOLOSAL_REQUIRE_DATASET(path, "letterrecognition.csv");
   const auto& entry = models::ModelRegistry::Builtin().Find("logistic_regression");

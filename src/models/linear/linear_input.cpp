@@ -10,6 +10,12 @@
 namespace kolosal::models::detail {
 namespace {
 
+// Pivots below this fraction of the largest count as zero: the features are float32, so a
+// direction they resolve only below float32 precision is rounding noise, and fitting it would
+// give huge coefficients that cancel in training and explode in float32 prediction (one-hot
+// columns, which sum to the intercept column, are the common case).
+constexpr double kRankThreshold = 1e-7;
+
 std::string DescribeNonFinite(float value) {
   if (std::isnan(value)) return "NaN";
   return value > 0 ? "inf" : "-inf";
@@ -139,7 +145,10 @@ std::unique_ptr<Model> MakeRegressionModel(std::string_view type_name,
 }
 
 Eigen::VectorXd SolveMinimumNorm(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
-  return x.completeOrthogonalDecomposition().solve(y);
+  Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> decomposition(x.rows(), x.cols());
+  decomposition.setThreshold(kRankThreshold);
+  decomposition.compute(x);
+  return decomposition.solve(y);
 }
 
 }  // namespace kolosal::models::detail
