@@ -44,8 +44,9 @@ echo "spam accuracy: $accuracy"
 "$cli" predict --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --out "$work/p.csv" \
   2>/dev/null || fail "predict spam"
 [ "$(wc -l <"$work/p.csv")" -eq 4602 ] || fail "predict spam: expected 4601 rows + header"
-"$cli" predict --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --proba \
-  | head -1 | grep -q '"nonspam","spam"' || fail "predict --proba header"
+"$cli" predict --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --proba >"$work/proba.csv" \
+  || fail "predict --proba"
+head -1 "$work/proba.csv" | grep -q '"nonspam","spam"' || fail "predict --proba header"
 
 # Missing values and categoricals need no manual preprocessing.
 "$cli" train --data "$data_dir/credit_data.csv" --target Status --model logistic_regression \
