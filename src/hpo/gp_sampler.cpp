@@ -137,14 +137,11 @@ GpSampler::Candidates GpSampler::Propose(const SearchSpace& space,
   return candidates;
 }
 
-ParamVector GpSampler::Sample(const SamplingContext& context, Rng& rng) {
-  const SearchSpace& space = context.space;
-  std::vector<Observation> observations =
+GpSampler::TrainingData GpSampler::BuildTrainingData(const SamplingContext& context) const {
+  const std::vector<Observation> observations =
       TrainingSet(context, static_cast<size_t>(settings_.max_training_points));
-  if (observations.size() < static_cast<size_t>(std::max<int64_t>(settings_.n_startup_trials, 2))) {
-    return detail::SampleUniformVector(space, rng);
-  }
-  // Standardised targets; running trials are lies at the worst observed value.
+  TrainingData data;
+  if (observations.empty()) return data;
   Eigen::VectorXd losses(static_cast<Eigen::Index>(observations.size()));
   for (size_t idx = 0; idx < observations.size(); ++idx) {
     losses[static_cast<Eigen::Index>(idx)] = observations[idx].loss;
@@ -158,45 +155,76 @@ ParamVector GpSampler::Sample(const SamplingContext& context, Rng& rng) {
     inputs.push_back(&observation.trial->params);
     targets.push_back((observation.loss - mean) / scale);
   }
+  data.n_observed = observations.size();
+  data.incumbent = *std::min_element(targets.begin(), targets.end());
+  // Running trials are lies at the worst observed value, so parallel workers spread out.
   const double worst = *std::max_element(targets.begin(), targets.end());
-  const double incumbent = *std::min_element(targets.begin(), targets.end());
   for (const FrozenTrial& trial : context.trials) {
     if (trial.state != TrialState::kRunning || trial.params.empty()) continue;
     if (trial.number == context.trial_number) continue;
     inputs.push_back(&trial.params);
     targets.push_back(worst);
   }
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(inputs.size()),
-                    static_cast<Eigen::Index>(FeatureCount(space)));
+  data.x.resize(static_cast<Eigen::Index>(inputs.size()),
+                static_cast<Eigen::Index>(FeatureCount(context.space)));
   for (size_t row = 0; row < inputs.size(); ++row) {
-    x.row(static_cast<Eigen::Index>(row)) = Encode(space, *inputs[row]);
+    data.x.row(static_cast<Eigen::Index>(row)) = Encode(context.space, *inputs[row]);
   }
-  detail::GaussianProcess process;
-  process.Fit(
-      x,
-      Eigen::Map<const Eigen::VectorXd>(targets.data(), static_cast<Eigen::Index>(targets.size())),
-      rng);
-
+  data.y =
+      Eigen::Map<const Eigen::VectorXd>(targets.data(), static_cast<Eigen::Index>(targets.size()));
   std::vector<size_t> order(observations.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](size_t lhs, size_t rhs) {
     return observations[lhs].loss < observations[rhs].loss;
   });
-  std::vector<const ParamVector*> best;
   for (size_t idx = 0; idx < std::min<size_t>(5, order.size()); ++idx) {
-    best.push_back(&observations[order[idx]].trial->params);
+    data.best.push_back(&observations[order[idx]].trial->params);
   }
-  const auto score = [&](const Eigen::MatrixXd& features) {
-    const detail::GaussianProcess::Prediction prediction = process.Predict(features);
-    std::vector<double> scores(static_cast<size_t>(features.rows()));
-    for (Eigen::Index row = 0; row < features.rows(); ++row) {
-      scores[static_cast<size_t>(row)] = LogExpectedImprovement(
-          prediction.mean[row], std::sqrt(prediction.variance[row]), incumbent);
+  return data;
+}
+
+std::vector<double> GpSampler::Score(const detail::GaussianProcess& process,
+                                     const Eigen::MatrixXd& features, double incumbent) {
+  const detail::GaussianProcess::Prediction prediction = process.Predict(features);
+  std::vector<double> scores(static_cast<size_t>(features.rows()));
+  for (Eigen::Index row = 0; row < features.rows(); ++row) {
+    scores[static_cast<size_t>(row)] = LogExpectedImprovement(
+        prediction.mean[row], std::sqrt(prediction.variance[row]), incumbent);
+  }
+  return scores;
+}
+
+std::pair<ParamVector, double> GpSampler::Refine(const SearchSpace& space,
+                                                 const detail::GaussianProcess& process,
+                                                 double incumbent, ParamVector current,
+                                                 double current_score, Rng& rng) const {
+  double step = 0.05;
+  for (int round = 0; round < kRefineRounds; ++round, step *= 0.3) {
+    std::vector<ParamVector> moves;
+    Eigen::MatrixXd features(kRefineSteps, static_cast<Eigen::Index>(FeatureCount(space)));
+    for (int move = 0; move < kRefineSteps; ++move) {
+      moves.push_back(Perturb(space, current, step, rng));
+      features.row(move) = Encode(space, moves.back());
     }
-    return scores;
-  };
-  Candidates candidates = Propose(space, best, rng);
-  const std::vector<double> scores = score(candidates.features);
+    const std::vector<double> scores = Score(process, features, incumbent);
+    const auto top = std::max_element(scores.begin(), scores.end());
+    if (*top <= current_score) continue;
+    current_score = *top;
+    current = moves[static_cast<size_t>(top - scores.begin())];
+  }
+  return {std::move(current), current_score};
+}
+
+ParamVector GpSampler::Sample(const SamplingContext& context, Rng& rng) {
+  const SearchSpace& space = context.space;
+  const TrainingData data = BuildTrainingData(context);
+  const size_t n_startup = static_cast<size_t>(std::max<int64_t>(settings_.n_startup_trials, 2));
+  if (data.n_observed < n_startup) return detail::SampleUniformVector(space, rng);
+  detail::GaussianProcess process;
+  process.Fit(data.x, data.y, rng);
+
+  const Candidates candidates = Propose(space, data.best, rng);
+  const std::vector<double> scores = Score(process, candidates.features, data.incumbent);
   std::vector<size_t> ranking(scores.size());
   std::iota(ranking.begin(), ranking.end(), 0);
   const size_t n_refined = std::min(kRefined, ranking.size());
@@ -205,29 +233,12 @@ ParamVector GpSampler::Sample(const SamplingContext& context, Rng& rng) {
                     [&](size_t lhs, size_t rhs) { return scores[lhs] > scores[rhs]; });
   ParamVector winner = candidates.params[ranking[0]];
   double winner_score = scores[ranking[0]];
-  // Local refinement: shrinking Gaussian steps around each of the most promising candidates.
   for (size_t rank = 0; rank < n_refined; ++rank) {
-    ParamVector current = candidates.params[ranking[rank]];
-    double current_score = scores[ranking[rank]];
-    double step = 0.05;
-    for (int round = 0; round < kRefineRounds; ++round, step *= 0.3) {
-      std::vector<ParamVector> moves;
-      Eigen::MatrixXd features(kRefineSteps, x.cols());
-      for (int move = 0; move < kRefineSteps; ++move) {
-        moves.push_back(Perturb(space, current, step, rng));
-        features.row(move) = Encode(space, moves.back());
-      }
-      const std::vector<double> move_scores = score(features);
-      const auto top = std::max_element(move_scores.begin(), move_scores.end());
-      if (*top > current_score) {
-        current_score = *top;
-        current = moves[static_cast<size_t>(top - move_scores.begin())];
-      }
-    }
-    if (current_score > winner_score) {
-      winner_score = current_score;
-      winner = current;
-    }
+    auto [refined, score] = Refine(space, process, data.incumbent, candidates.params[ranking[rank]],
+                                   scores[ranking[rank]], rng);
+    if (score <= winner_score) continue;
+    winner_score = score;
+    winner = std::move(refined);
   }
   return winner;
 }

@@ -204,7 +204,8 @@ TEST(MultiProcess, PostgresStudyResumesAfterSigkill) {
 TEST(Heartbeat, DeadWorkersTrialsFailAndCanBeRetried) {
   testing::TempSqliteFile file;
   const std::string study = testing::UniqueStudyName("heartbeat");
-  nlohmann::json config = WorkerConfig(study, 1, 0.5);
+  // A 1 s heartbeat (2 s grace) leaves a loaded machine room to keep the live trial fresh.
+  nlohmann::json config = WorkerConfig(study, 1, 1.0);
   config["retry_failed_trials"] = true;
   ParamVector dead_params;
   {
@@ -213,7 +214,7 @@ TEST(Heartbeat, DeadWorkersTrialsFailAndCanBeRetried) {
   }  // the "worker" dies: its heartbeat stops with the trial still running
   Study alive(SearchSpace::Parse(kSpace), ParseStudyOptions(config), OpenStorage(file.url()));
   const Trial living = alive.Ask();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2600));
   Study other(SearchSpace::Parse(kSpace), ParseStudyOptions(config), OpenStorage(file.url()));
   const Trial retry = other.Ask();
   const std::vector<FrozenTrial> trials = other.Trials();

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <vector>
 
+#include "kolosal/hpo/detail/gaussian_process.hpp"
 #include "kolosal/hpo/sampler.hpp"
 #include "kolosal/hpo/study_options.hpp"
 
@@ -25,6 +26,13 @@ class GpSampler : public Sampler {
   static Eigen::VectorXd Encode(const SearchSpace& space, const ParamVector& values);
 
  private:
+  struct TrainingData {
+    Eigen::MatrixXd x;
+    Eigen::VectorXd y;  // standardised losses, then the lies of running trials
+    size_t n_observed = 0;
+    double incumbent = 0.0;                // the best standardised loss
+    std::vector<const ParamVector*> best;  // the best trials' parameters, best first
+  };
   struct Candidates {
     std::vector<ParamVector> params;
     Eigen::MatrixXd features;
@@ -32,6 +40,13 @@ class GpSampler : public Sampler {
 
   Candidates Propose(const SearchSpace& space, const std::vector<const ParamVector*>& best,
                      Rng& rng) const;
+  TrainingData BuildTrainingData(const SamplingContext& context) const;
+  static std::vector<double> Score(const detail::GaussianProcess& process,
+                                   const Eigen::MatrixXd& features, double incumbent);
+  /// Shrinking random steps from `current` that keep the best EI found.
+  std::pair<ParamVector, double> Refine(const SearchSpace& space,
+                                        const detail::GaussianProcess& process, double incumbent,
+                                        ParamVector current, double current_score, Rng& rng) const;
   ParamVector Perturb(const SearchSpace& space, const ParamVector& origin, double scale,
                       Rng& rng) const;
 
