@@ -65,6 +65,7 @@ report_regression("LassoWeighted", Lasso(alpha=0.2, tol=1e-12, max_iter=100000),
                   sample_weight=w_reg)
 report_regression("ElasticNet", ElasticNet(alpha=0.3, l1_ratio=0.7, tol=1e-12, max_iter=100000))
 
+
 # Classification: 60 rows, 3 features, binary and 3 classes.
 x_cls = f32(rng.normal(size=(60, 3)))
 binary_scores = x_cls @ [2.0, -1.0, 0.5] + 0.3 + rng.logistic(size=60)
@@ -106,5 +107,15 @@ report_classifier("SoftmaxL1",
 report_classifier("SoftmaxEnet",
                   LogisticRegression(C=0.5, penalty="elasticnet", l1_ratio=0.3, solver="saga",
                                      **tight), y_multi)
+
+# A wide problem (more features than rows), which Ridge solves in its kernel form.
+x_wide = f32(rng.normal(size=(8, 12)))
+y_wide = f32(x_wide[:, :3] @ [1.0, -1.0, 2.0] + 0.5 + 0.1 * rng.normal(size=8))
+cpp_floats("kWideX", x_wide)
+cpp_floats("kWideY", y_wide)
+wide = Ridge(alpha=0.7).fit(x_wide, y_wide)
+print(f"// {wide!r}.fit(kWideX, kWideY)")
+cpp_doubles("kRidgeWideCoef", wide.coef_)
+cpp_doubles("kRidgeWideIntercept", [wide.intercept_])
 
 print("\n}  // namespace kolosal::testing::linear_reference")

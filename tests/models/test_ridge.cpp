@@ -30,6 +30,13 @@ TEST(RidgeTest, MatchesScikitLearnWithSampleWeights) {
   ExpectAllNear(Intercepts(*model), ref::kRidgeWeightedIntercept, kTol, "intercept");
 }
 
+TEST(RidgeTest, WideDataMatchesScikitLearn) {
+  const SmallData wide{ref::kWideX, 12, ref::kWideY, {}, Task::kRegression, 0};
+  const auto model = FitByName("ridge", {{"alpha", 0.7}}, wide);
+  ExpectAllNear(CoefRowMajor(*model), ref::kRidgeWideCoef, kTol, "coef");
+  ExpectAllNear(Intercepts(*model), ref::kRidgeWideIntercept, kTol, "intercept");
+}
+
 TEST(RidgeTest, ZeroAlphaIsOrdinaryLeastSquares) {
   const auto model = FitByName("ridge", {{"alpha", 0.0}}, RegressionData());
   ExpectAllNear(CoefRowMajor(*model), ref::kOlsCoef, kTol, "coef");

@@ -1,6 +1,7 @@
 #include "kolosal/models/linear/ridge.hpp"
 
 #include <Eigen/Dense>
+#include <optional>
 #include <string>
 
 #include "kolosal/core/config.hpp"
@@ -9,18 +10,34 @@
 namespace kolosal::models {
 namespace {
 
-// (x^T x + alpha I) coef = x^T y by LDLT; falls back to the minimum-norm least-squares solution
-// when alpha is zero or the system is numerically singular.
+// Solves the symmetric positive-definite `system` * solution = rhs by LDLT; nullopt when the
+// factorisation fails numerically.
+std::optional<Eigen::MatrixXd> SolveSpd(const Eigen::MatrixXd& system, const Eigen::MatrixXd& rhs) {
+  const Eigen::LDLT<Eigen::MatrixXd> factorization(system);
+  if (factorization.info() != Eigen::Success || !factorization.isPositive()) return std::nullopt;
+  return factorization.solve(rhs);
+}
+
+// alpha I plus the Gram matrix of the rows of `factor` (x^T x for factor = x^T).
+Eigen::MatrixXd RegularisedGram(const Eigen::MatrixXd& factor, double alpha) {
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(factor.rows(), factor.rows());
+  gram.selfadjointView<Eigen::Lower>().rankUpdate(factor);
+  gram.diagonal().array() += alpha;
+  return gram;
+}
+
+// The primal form (x^T x + alpha I) coef = x^T y, or for wide data the kernel form
+// coef = x^T (x x^T + alpha I)^-1 y, whichever system is smaller (as scikit-learn's cholesky
+// solver does). alpha = 0 or a numerically singular system falls back to the minimum-norm
+// least-squares solution.
 Eigen::VectorXd SolveRidge(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, double alpha) {
   if (alpha == 0.0) return detail::SolveMinimumNorm(x, y);
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(x.cols(), x.cols());
-  gram.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
-  gram.diagonal().array() += alpha;
-  const Eigen::LDLT<Eigen::MatrixXd> factorization(gram);
-  if (factorization.info() != Eigen::Success || !factorization.isPositive()) {
-    return detail::SolveMinimumNorm(x, y);
+  if (x.cols() > x.rows()) {
+    if (auto dual = SolveSpd(RegularisedGram(x, alpha), y)) return x.transpose() * *dual;
+  } else if (auto primal = SolveSpd(RegularisedGram(x.transpose(), alpha), x.transpose() * y)) {
+    return *primal;
   }
-  return factorization.solve(x.transpose() * y);
+  return detail::SolveMinimumNorm(x, y);
 }
 
 }  // namespace

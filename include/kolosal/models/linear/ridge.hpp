@@ -20,7 +20,8 @@ struct RidgeParams {
 
 /// Least squares with an l2 penalty, scaled as scikit-learn's Ridge:
 /// `sum_i w_i (y_i - x_i coef - b)^2 + alpha ||coef||^2`. Solved by LDLT on the (centred)
-/// normal equations; alpha = 0 falls back to the minimum-norm least-squares solution.
+/// normal equations, or on the kernel form when there are more features than rows; alpha = 0
+/// falls back to the minimum-norm least-squares solution.
 class Ridge final : public Estimator {
  public:
   static constexpr std::string_view kName = "ridge";
