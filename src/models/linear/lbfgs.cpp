@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <vector>
 
 namespace kolosal::models::detail {
 namespace {
@@ -11,6 +12,8 @@ namespace {
 class LbfgsHistory {
  public:
   explicit LbfgsHistory(int capacity) : capacity_(static_cast<size_t>(std::max(1, capacity))) {}
+  LbfgsHistory(const LbfgsHistory&) = delete;
+  LbfgsHistory& operator=(const LbfgsHistory&) = delete;
 
   // Keeps the pair only when it has positive curvature, which keeps the inverse Hessian
   // approximation positive definite.
