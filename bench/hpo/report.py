@@ -95,7 +95,8 @@ def print_targets(runs):
 
 
 def print_timing(timings):
-    print("Sampler time per trial (ask + tell) on hartmann6, mean over trials 91-100 / 991-1000:")
+    print("Sampler time per trial (ask + tell) on hartmann6: mean of 10 trials asked after 90 / 990 "
+          "finished trials")
     for name, record in sorted(timings.items()):
         print(f"  {name:<14} at 100: {1000 * record['at_100']:8.3f} ms   at 1000: "
               f"{1000 * record['at_1000']:8.3f} ms")

@@ -103,6 +103,8 @@ void ParzenEstimator::BuildNumeric(Dimension& dim, const std::vector<double>& ob
     const double sigma = std::max(dim.sigmas[kernel], 1e-300);
     dim.log_norms.push_back(
         LogNormalMass((dim.low - dim.mus[kernel]) / sigma, (dim.high - dim.mus[kernel]) / sigma));
+    dim.inv_sigmas.push_back(1.0 / sigma);
+    dim.log_scales.push_back(std::log(sigma) + kLogSqrt2Pi + dim.log_norms.back());
   }
 }
 
@@ -177,8 +179,8 @@ void ParzenEstimator::AddLogPdf(const Dimension& dim, double value,
   }
   const double x = spec.ToSampling(value);
   for (size_t k = 0; k < n_kernels; ++k) {
-    const double z = (x - dim.mus[k]) / dim.sigmas[k];
-    per_kernel[k] += -0.5 * z * z - std::log(dim.sigmas[k]) - kLogSqrt2Pi - dim.log_norms[k];
+    const double z = (x - dim.mus[k]) * dim.inv_sigmas[k];
+    per_kernel[k] -= 0.5 * z * z + dim.log_scales[k];
   }
 }
 

@@ -38,7 +38,9 @@ class ParzenEstimator {
     double high = 0.0;
     std::vector<double> mus;
     std::vector<double> sigmas;
-    std::vector<double> log_norms;           // log of each kernel's mass inside [low, high]
+    std::vector<double> log_norms;  // log of each kernel's mass inside [low, high]
+    std::vector<double> inv_sigmas;
+    std::vector<double> log_scales;  // log(sigma sqrt(2 pi)) + log_norm: the density's constant
     std::vector<std::vector<double>> probs;  // categorical: per kernel, per choice
   };
 
