@@ -1,0 +1,3 @@
+module kolosal.ai/kolosal
+
+go 1.19

@@ -1,0 +1,237 @@
+package kolosal
+
+import (
+	"encoding/json"
+	"runtime"
+	"unsafe"
+
+	"kolosal.ai/kolosal/internal/capi"
+)
+
+// Model is a trained pipeline: preprocessing, model and metadata (kolosal_model). It is
+// immutable; any number of goroutines may predict with it at once.
+type Model struct {
+	h         handle
+	nFeatures int
+	nClasses  int
+}
+
+// newModel wraps a fresh handle; the shape is read once, since a model never changes.
+func newModel(ptr uintptr) (*Model, error) {
+	var nFeatures, nClasses int64
+	err := capi.Kolosal_model_n_features(ptr, &nFeatures)
+	if err == nil {
+		err = capi.Kolosal_model_n_classes(ptr, &nClasses)
+	}
+	if err != nil {
+		capi.Kolosal_model_free(ptr)
+		return nil, err
+	}
+	model := &Model{h: handle{ptr: ptr, kind: "model"}, nFeatures: int(nFeatures),
+		nClasses: int(nClasses)}
+	runtime.SetFinalizer(model, (*Model).Close)
+	return model, nil
+}
+
+// LoadModel reads a model file. It never runs code from the file.
+func LoadModel(path string) (*Model, error) {
+	var ptr uintptr
+	if err := capi.Kolosal_model_load(path, &ptr); err != nil {
+		return nil, err
+	}
+	return newModel(ptr)
+}
+
+// LoadModelBytes reads a model from the bytes of MarshalBinary.
+func LoadModelBytes(data []byte) (*Model, error) {
+	var ptr uintptr
+	err := capi.Kolosal_model_load_buffer(firstElement(data), int64(len(data)), &ptr)
+	runtime.KeepAlive(data)
+	if err != nil {
+		return nil, err
+	}
+	return newModel(ptr)
+}
+
+// Close frees the model, waiting for predictions running on it. Safe to call twice.
+func (m *Model) Close() error {
+	m.h.close(capi.Kolosal_model_free)
+	runtime.SetFinalizer(m, nil)
+	return nil
+}
+
+// NFeatures is the number of input columns the model expects.
+func (m *Model) NFeatures() int { return m.nFeatures }
+
+// NClasses is the number of classes (0 for regression).
+func (m *Model) NClasses() int { return m.nClasses }
+
+// Save writes the model file atomically.
+func (m *Model) Save(path string) error {
+	ptr, err := m.h.acquire()
+	if err != nil {
+		return err
+	}
+	defer m.h.release()
+	return capi.Kolosal_model_save(ptr, path)
+}
+
+// MarshalBinary serialises the model (deterministic bytes; see LoadModelBytes).
+func (m *Model) MarshalBinary() ([]byte, error) {
+	ptr, err := m.h.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer m.h.release()
+	var size int64
+	if err := capi.Kolosal_model_save_buffer(ptr, nil, 0, &size); err != nil {
+		return nil, err
+	}
+	data := make([]byte, size)
+	if err := capi.Kolosal_model_save_buffer(ptr, firstElement(data), size, &size); err != nil {
+		return nil, err
+	}
+	return data[:size], nil
+}
+
+// Metadata is JSON: model type, params, task, classes, features, metrics, library version.
+func (m *Model) Metadata() (string, error) {
+	return m.stringProperty(capi.Kolosal_model_metadata)
+}
+
+// ClassName is the name of class classIndex (e.g. "spam").
+func (m *Model) ClassName(classIndex int) (string, error) {
+	return m.stringProperty(func(ptr uintptr, name *string) error {
+		return capi.Kolosal_model_class_name(ptr, int64(classIndex), name)
+	})
+}
+
+// ClassNames are the names of all classes, by class index (empty for regression).
+func (m *Model) ClassNames() ([]string, error) {
+	names := make([]string, m.nClasses)
+	for classIndex := range names {
+		name, err := m.ClassName(classIndex)
+		if err != nil {
+			return nil, err
+		}
+		names[classIndex] = name
+	}
+	return names, nil
+}
+
+func (m *Model) stringProperty(get func(uintptr, *string) error) (string, error) {
+	ptr, err := m.h.acquire()
+	if err != nil {
+		return "", err
+	}
+	defer m.h.release()
+	var value string
+	if err := get(ptr, &value); err != nil {
+		return "", err
+	}
+	return value, nil
+}
+
+// Predict returns one value per row of a row-major rows x cols matrix: the class index for
+// classification, the value for regression. Columns are in training order.
+func (m *Model) Predict(data []float64, rows, cols int) ([]float32, error) {
+	return predictDense(m, capi.Kolosal_model_predict, data, rows, cols, 1)
+}
+
+// PredictFloat32 is Predict for float32 input.
+func (m *Model) PredictFloat32(data []float32, rows, cols int) ([]float32, error) {
+	return predictDense(m, capi.Kolosal_model_predict, data, rows, cols, 1)
+}
+
+// PredictProba returns the class probabilities, row-major rows x NClasses(). Regression models
+// return a FailedPrecondition error.
+func (m *Model) PredictProba(data []float64, rows, cols int) ([]float32, error) {
+	return predictDense(m, capi.Kolosal_model_predict_proba, data, rows, cols, m.nClasses)
+}
+
+// PredictProbaFloat32 is PredictProba for float32 input.
+func (m *Model) PredictProbaFloat32(data []float32, rows, cols int) ([]float32, error) {
+	return predictDense(m, capi.Kolosal_model_predict_proba, data, rows, cols, m.nClasses)
+}
+
+// PredictDataset is Predict on a dataset whose columns are matched by name (extra columns,
+// such as the target, are ignored; categorical text maps to the training categories).
+func (m *Model) PredictDataset(data *Dataset) ([]float32, error) {
+	return predictDataset(m, capi.Kolosal_model_predict_dataset, data, 1)
+}
+
+// PredictProbaDataset is PredictProba on a dataset (columns matched by name).
+func (m *Model) PredictProbaDataset(data *Dataset) ([]float32, error) {
+	return predictDataset(m, capi.Kolosal_model_predict_proba_dataset, data, m.nClasses)
+}
+
+// Evaluate scores the model on a labelled dataset with every applicable metric.
+func (m *Model) Evaluate(data *Dataset) (map[string]float64, error) {
+	ptr, err := m.h.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer m.h.release()
+	dataset, err := data.h.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer data.h.release()
+	var metricsJSON string
+	if err := capi.Kolosal_model_evaluate(ptr, dataset, &metricsJSON); err != nil {
+		return nil, err
+	}
+	metrics := map[string]float64{}
+	if err := json.Unmarshal([]byte(metricsJSON), &metrics); err != nil {
+		return nil, &Error{Code: StatusInternal, Message: "metrics: " + err.Error()}
+	}
+	return metrics, nil
+}
+
+type densePredictor = func(model uintptr, data unsafe.Pointer, dtype capi.Enum_SS_kolosal_dtype,
+	rows, cols int64, layout capi.Enum_SS_kolosal_layout, out *float32, capacity int64) error
+
+// predictDense runs one dense predict call: valuesPerRow outputs per row, into a new slice.
+func predictDense[T Float](m *Model, predict densePredictor, data []T, rows, cols,
+	valuesPerRow int) ([]float32, error) {
+	input, err := denseMatrix(data, rows, cols)
+	if err != nil {
+		return nil, err
+	}
+	ptr, err := m.h.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer m.h.release()
+	out := make([]float32, rows*valuesPerRow)
+	err = predict(ptr, input.data, input.dtype, input.rows, input.cols, capi.KOLOSAL_ROW_MAJOR,
+		firstFloat32(out), int64(len(out)))
+	runtime.KeepAlive(data)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func predictDataset(m *Model, predict func(uintptr, uintptr, *float32, int64) error,
+	data *Dataset, valuesPerRow int) ([]float32, error) {
+	rows, err := data.NRows()
+	if err != nil {
+		return nil, err
+	}
+	ptr, err := m.h.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer m.h.release()
+	dataset, err := data.h.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer data.h.release()
+	out := make([]float32, rows*valuesPerRow)
+	if err := predict(ptr, dataset, firstFloat32(out), int64(len(out))); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

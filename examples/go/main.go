@@ -1,0 +1,95 @@
+// Go quick start: read a CSV, cross-validate, train, evaluate, save, load and predict.
+// Usage: go run . <data-dir>   (uses <data-dir>/spam.csv)
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"kolosal.ai/kolosal"
+)
+
+func main() {
+	dataDir := "../../../shared/data"
+	if len(os.Args) > 1 {
+		dataDir = os.Args[1]
+	}
+	csvPath := filepath.Join(dataDir, "spam.csv")
+	if _, err := os.Stat(csvPath); err != nil {
+		fmt.Printf("skipped: %s not found\n", csvPath)
+		return
+	}
+	if err := run(csvPath); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(csvPath string) error {
+	fmt.Println("kolosal", kolosal.Version())
+
+	// Errors are values carrying the status code and the library's message.
+	if _, err := kolosal.LoadModel("missing.kolosal"); errors.Is(err, kolosal.ErrIO) {
+		fmt.Println("expected error:", err)
+	}
+
+	data, err := kolosal.ReadCSV(csvPath, kolosal.CSVOptions{Target: "type"})
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	train, test, err := data.TrainTestSplit(0.25, 42)
+	if err != nil {
+		return err
+	}
+	defer train.Close()
+	defer test.Close()
+
+	trainer, err := kolosal.NewTrainer(kolosal.TrainConfig{
+		Model: "logistic_regression", NJobs: 2, CVFolds: 5, Metric: "accuracy"})
+	if err != nil {
+		return err
+	}
+	defer trainer.Close()
+	cv, err := trainer.CrossValidate(train)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("5-fold %s: %.4f +/- %.4f\n", cv.Metric, cv.Mean, cv.Std)
+
+	model, err := trainer.Fit(train)
+	if err != nil {
+		return err
+	}
+	defer model.Close()
+	metrics, err := model.Evaluate(test)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("holdout accuracy: %.4f, roc_auc: %.4f\n", metrics["accuracy"], metrics["roc_auc"])
+
+	path := filepath.Join(os.TempDir(), "spam-go.kolosal")
+	if err := model.Save(path); err != nil {
+		return err
+	}
+	loaded, err := kolosal.LoadModel(path)
+	if err != nil {
+		return err
+	}
+	defer loaded.Close()
+
+	// Dense input: a row-major slice, rows x NFeatures() values (here one all-zero message).
+	row := make([]float64, loaded.NFeatures())
+	proba, err := loaded.PredictProba(row, 1, len(row))
+	if err != nil {
+		return err
+	}
+	classes, err := loaded.ClassNames()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("an empty message: P(%s) = %.3f\n", classes[1], proba[1])
+	return nil
+}
