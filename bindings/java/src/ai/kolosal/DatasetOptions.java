@@ -1,0 +1,77 @@
+package ai.kolosal;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Options of the array form of {@link Dataset} (the options JSON of kolosal_dataset_from_dense):
+ * feature names, target name and task.
+ */
+public final class DatasetOptions {
+  private final String json;
+  private final Layout layout;
+
+  private DatasetOptions(String json, Layout layout) {
+    this.json = json;
+    this.layout = layout;
+  }
+
+  /** Defaults: no names, row-major, task inferred. */
+  static final DatasetOptions DEFAULT = new DatasetOptions("", Layout.ROW_MAJOR);
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String toJson() {
+    return json;
+  }
+
+  /** Memory order of the matrix. */
+  public Layout layout() {
+    return layout;
+  }
+
+  @Override
+  public String toString() {
+    return json;
+  }
+
+  /** Builds {@link DatasetOptions}. */
+  public static final class Builder {
+    private final Map<String, Object> root = new LinkedHashMap<>();
+    private Layout layout = Layout.ROW_MAJOR;
+
+    private Builder() {}
+
+    public Builder featureNames(String... names) {
+      return set("feature_names", Arrays.asList(names));
+    }
+
+    public Builder targetName(String name) {
+      return set("target_name", name);
+    }
+
+    /** "classification" or "regression" (inferred when absent). */
+    public Builder task(String task) {
+      return set("task", task);
+    }
+
+    /** Memory order of the matrix (row-major by default). */
+    public Builder layout(Layout order) {
+      layout = order;
+      return this;
+    }
+
+    /** Any other key. */
+    public Builder set(String key, Object value) {
+      root.put(key, value);
+      return this;
+    }
+
+    public DatasetOptions build() {
+      return new DatasetOptions(Json.write(root), layout);
+    }
+  }
+}

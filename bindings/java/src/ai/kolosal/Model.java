@@ -1,0 +1,252 @@
+package ai.kolosal;
+
+import ai.kolosal.jni.KolosalC;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A trained pipeline: preprocessing, model and metadata (kolosal_model). Immutable: any number
+ * of threads may predict at once. Close it (try-with-resources); closing twice is safe, use
+ * after close throws KolosalException FAILED_PRECONDITION, and closing while other threads
+ * predict frees the model once their calls return.
+ *
+ * <p>Matrices are rows x cols, row-major unless a {@link Layout} says otherwise, with columns in
+ * training order. float[] and double[] are pinned for the call (no copy); direct FloatBuffer /
+ * DoubleBuffer in native byte order are read in place.
+ */
+public final class Model extends NativeResource {
+  /** Cached kolosal_model_n_classes (a model never changes); -1 until first asked. */
+  private volatile long classes = -1;
+
+  Model(long handle) {
+    super("Model", handle, KolosalC::kolosal_model_free);
+  }
+
+  /** Loads a model file (never runs code from the file). */
+  public static Model load(String path) {
+    return new Model(KolosalC.kolosal_model_load(path));
+  }
+
+  /** Loads a model from the bytes of {@link #toBytes()}. */
+  public static Model fromBytes(byte[] bytes) {
+    return new Model(KolosalC.kolosal_model_load_buffer(bytes));
+  }
+
+  /** Saves the model file (written atomically). */
+  public void save(String path) {
+    long handle = acquire();
+    try {
+      KolosalC.kolosal_model_save(handle, path);
+    } finally {
+      release();
+    }
+  }
+
+  /** The model's bytes (deterministic for a given model). */
+  public byte[] toBytes() {
+    long handle = acquire();
+    try {
+      long size = KolosalC.kolosal_model_save_buffer(handle, null);
+      byte[] bytes = new byte[Math.toIntExact(size)];
+      KolosalC.kolosal_model_save_buffer(handle, bytes);
+      return bytes;
+    } finally {
+      release();
+    }
+  }
+
+  /** Metadata as JSON: model type, params, task, classes, features, metrics, version. */
+  public String metadata() {
+    long handle = acquire();
+    try {
+      return KolosalC.kolosal_model_metadata(handle);
+    } finally {
+      release();
+    }
+  }
+
+  /** Number of input columns the model expects. */
+  public long nFeatures() {
+    long handle = acquire();
+    try {
+      return KolosalC.kolosal_model_n_features(handle);
+    } finally {
+      release();
+    }
+  }
+
+  /** Number of classes (0 for regression). */
+  public long nClasses() {
+    long known = classes;
+    if (known >= 0) {
+      return known;
+    }
+    long handle = acquire();
+    try {
+      known = KolosalC.kolosal_model_n_classes(handle);
+    } finally {
+      release();
+    }
+    classes = known;
+    return known;
+  }
+
+  /** The name of class classIndex (e.g. "spam"). */
+  public String className(long classIndex) {
+    long handle = acquire();
+    try {
+      return KolosalC.kolosal_model_class_name(handle, classIndex);
+    } finally {
+      release();
+    }
+  }
+
+  /** All class names, by class index (empty for regression). */
+  public List<String> classNames() {
+    List<String> names = new ArrayList<>();
+    for (long index = 0; index < nClasses(); ++index) {
+      names.add(className(index));
+    }
+    return names;
+  }
+
+  // ---- predict: one value per row (the class index as a float, or the regression value) ----
+
+  public float[] predict(float[] data, long rows, long cols) {
+    return predictNew(data, rows, cols, false);
+  }
+
+  public float[] predict(double[] data, long rows, long cols) {
+    return predictNew(data, rows, cols, false);
+  }
+
+  public float[] predict(FloatBuffer data, long rows, long cols) {
+    return predictNew(atStart(data), rows, cols, false);
+  }
+
+  public float[] predict(DoubleBuffer data, long rows, long cols) {
+    return predictNew(atStart(data), rows, cols, false);
+  }
+
+  /** Into a caller buffer of at least rows floats, with no allocation. */
+  public void predict(float[] data, long rows, long cols, Layout layout, float[] out) {
+    predictInto(data, rows, cols, layout, out, false);
+  }
+
+  public void predict(double[] data, long rows, long cols, Layout layout, float[] out) {
+    predictInto(data, rows, cols, layout, out, false);
+  }
+
+  /** On a dataset whose columns are matched by name (extra columns are ignored). */
+  public float[] predict(Dataset dataset) {
+    return predictDataset(dataset, false);
+  }
+
+  // ---- predictProba: rows x nClasses probabilities, row-major ----
+
+  public float[] predictProba(float[] data, long rows, long cols) {
+    return predictNew(data, rows, cols, true);
+  }
+
+  public float[] predictProba(double[] data, long rows, long cols) {
+    return predictNew(data, rows, cols, true);
+  }
+
+  public float[] predictProba(FloatBuffer data, long rows, long cols) {
+    return predictNew(atStart(data), rows, cols, true);
+  }
+
+  public float[] predictProba(DoubleBuffer data, long rows, long cols) {
+    return predictNew(atStart(data), rows, cols, true);
+  }
+
+  /** Into a caller buffer of at least rows x nClasses floats, with no allocation. */
+  public void predictProba(float[] data, long rows, long cols, Layout layout, float[] out) {
+    predictInto(data, rows, cols, layout, out, true);
+  }
+
+  public void predictProba(double[] data, long rows, long cols, Layout layout, float[] out) {
+    predictInto(data, rows, cols, layout, out, true);
+  }
+
+  public float[] predictProba(Dataset dataset) {
+    return predictDataset(dataset, true);
+  }
+
+  /** Scores the model on a labelled dataset with every applicable metric, as JSON. */
+  public String evaluate(Dataset dataset) {
+    long handle = acquire();
+    try {
+      long data = dataset.acquire();
+      try {
+        return KolosalC.kolosal_model_evaluate(handle, data);
+      } finally {
+        dataset.release();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private float[] predictNew(Object data, long rows, long cols, boolean proba) {
+    float[] out = new float[outputSize(rows, proba)];
+    predictInto(data, rows, cols, Layout.ROW_MAJOR, out, proba);
+    return out;
+  }
+
+  private void predictInto(Object data, long rows, long cols, Layout layout, float[] out,
+                           boolean proba) {
+    long handle = acquire();
+    try {
+      if (proba) {
+        KolosalC.kolosal_model_predict_proba(handle, data, rows, cols, layout.code, out);
+      } else {
+        KolosalC.kolosal_model_predict(handle, data, rows, cols, layout.code, out);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private float[] predictDataset(Dataset dataset, boolean proba) {
+    long rows = dataset.rows();
+    float[] out = new float[outputSize(rows, proba)];
+    long handle = acquire();
+    try {
+      long data = dataset.acquire();
+      try {
+        if (proba) {
+          KolosalC.kolosal_model_predict_proba_dataset(handle, data, out);
+        } else {
+          KolosalC.kolosal_model_predict_dataset(handle, data, out);
+        }
+      } finally {
+        dataset.release();
+      }
+    } finally {
+      release();
+    }
+    return out;
+  }
+
+  /** rows, or rows x nClasses; a negative row count is left to the library to reject. */
+  private int outputSize(long rows, boolean proba) {
+    long width = proba ? Math.max(nClasses(), 1) : 1;
+    try {
+      return Math.toIntExact(Math.multiplyExact(Math.max(rows, 0), width));
+    } catch (ArithmeticException tooLarge) {
+      throw new KolosalException(StatusCode.INVALID_ARGUMENT,
+          rows + " rows do not fit in one Java array; predict in batches");
+    }
+  }
+
+  private static FloatBuffer atStart(FloatBuffer data) {
+    return data == null || data.position() == 0 ? data : data.slice();
+  }
+
+  private static DoubleBuffer atStart(DoubleBuffer data) {
+    return data == null || data.position() == 0 ? data : data.slice();
+  }
+}
