@@ -19,7 +19,7 @@ import (
 
 // spam is the shared spam.csv (KOLOSAL_DATA_DIR) as a row-major feature matrix, plus the
 // reference model and probabilities the C++ CLI wrote for it (KOLOSAL_REFERENCE_DIR:
-// spam.kolosal and spam_proba.csv; see bindings/go/MakeReference.cmake).
+// spam.kolosal and spam_proba.csv; see the fixture in bindings/CMakeLists.txt).
 type spam struct {
 	path      string
 	features  []float64
