@@ -251,7 +251,7 @@ std::vector<float> PredictLabels(const models::Model& model, const data::Feature
 }
 
 // On the same standardised 75/25 split, scikit-learn's LogisticRegression() scores 0.9391 (0.9357
-// with penalty="l1", solver="saga"); this one scores 0.9391 (l2), 0.9383 (l1), 0.9383 (elasticnet).
+// with penalty="l1", solver="saga"); this one scores 0.9391 (l2), 0.9391 (l1), 0.9383 (elasticnet).
 TEST(LogisticRegressionTest, SpamAccuracyMatchesScikitLearn) {
   KOLOSAL_REQUIRE_DATASET(path, "spam.csv");
   const auto& entry = models::ModelRegistry::Builtin().Find("logistic_regression");
