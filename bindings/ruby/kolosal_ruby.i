@@ -1,0 +1,256 @@
+/* Ruby side of the SWIG interface: generates the extension kolosal/native.so (module
+ * Kolosal::Native, one module function per C function). The hand-written classes of lib/kolosal
+ * sit on top. The common part (outputs, hidden functions, the function table) is ../kolosal.i,
+ * included at the end. The wrapper is compiled as C++ only for the lambdas that carry a call
+ * out of the GVL (kolosal::ruby::WithoutGvl below); every call still goes through kolosal_c.h.
+ *
+ * What the generated functions look like:
+ * - a failed status raises Kolosal::Error (the subclass for the status, built by
+ *   Kolosal::Error.for_status) with kolosal_last_error(), read in the "ret" typemap of the same
+ *   wrapper call, after the "freearg" clean-up; on success the function returns its outputs:
+ *   nothing (nil), one value, or an Array of them;
+ * - handles are SWIG pointer objects (typed: a dataset where a model is expected is a
+ *   TypeError, not a crash); the Kolosal classes own and free them;
+ * - matrices (const void* data) are packed Strings (Array#pack("e*") for float32, "E*" for
+ *   float64), read in place; the Ruby layer checks their size against rows x cols. Output
+ *   buffers (float* out, int64_t capacity) take the capacity and return a new packed String.
+ * - long calls (load, read, fit, cross-validate, evaluate, predictions of many rows) run
+ *   without the GVL, so other Ruby threads run meanwhile; a fit or cross-validation interrupted
+ *   by Thread#raise, Thread#kill or Ctrl-C is cancelled through kolosal_train_engine_cancel.
+ *   While the GVL is released, every String the call reads is locked (rb_str_locktmp): another
+ *   thread that tries to modify it gets a RuntimeError instead of freeing memory in use.
+ */
+%module "kolosal::native"
+
+%{
+#include <ruby/thread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kolosal_c.h"
+
+namespace kolosal::ruby {
+
+/* Predictions of at least this many rows leave the GVL; smaller ones are over before another
+ * thread could be scheduled, and keeping the GVL saves its hand-over. */
+constexpr int64_t kWithoutGvlMinRows = 32;
+
+/* Set while this thread runs a call without the GVL (read by the progress trampoline). */
+thread_local bool without_gvl = false;
+
+template <class Body>
+struct NoGvlCall {
+  Body* body;
+  bool ran;
+};
+
+template <class Body>
+void* RunNoGvlCall(void* data) {
+  auto* call = static_cast<NoGvlCall<Body>*>(data);
+  call->ran = true;
+  without_gvl = true;
+  (*call->body)();
+  without_gvl = false;
+  return nullptr;
+}
+
+/* Runs body (the C call and nothing else) without the GVL. unblock (may be NULL) is how Ruby
+ * interrupts it from another thread. If an interrupt was already pending, Ruby does not run
+ * body: the interrupt is raised here, before the call, or, once handled, body runs with the
+ * GVL held. Either way the wrapper never leaves between the call and its clean-up. */
+template <class Body>
+void WithoutGvl(Body body, rb_unblock_function_t* unblock = nullptr, void* unblock_data = nullptr) {
+  NoGvlCall<Body> call{&body, false};
+  rb_thread_call_without_gvl2(RunNoGvlCall<Body>, &call, unblock, unblock_data);
+  if (call.ran) return;
+  rb_thread_check_ints();
+  body();
+}
+
+/* The unblocking function of fit and cross-validate: thread-safe by the C ABI's contract. */
+void CancelEngine(void* engine) {
+  kolosal_train_engine_cancel(static_cast<kolosal_train_engine*>(engine));
+}
+
+/* Raises the Kolosal::Error subclass for status with the message of the call that just failed
+ * on this thread (no kolosal_ call may come in between). */
+[[noreturn]] void RaiseStatus(kolosal_status status) {
+  VALUE message = rb_utf8_str_new_cstr(kolosal_last_error());
+  VALUE kolosal_module = rb_const_get(rb_cObject, rb_intern("Kolosal"));
+  VALUE error_class = rb_const_get(kolosal_module, rb_intern("Error"));
+  VALUE error = rb_funcall(error_class, rb_intern("for_status"), 2, INT2NUM(status), message);
+  rb_exc_raise(error);
+}
+
+/* A packed String's bytes, or NULL for nil. */
+const void* PackedBytes(VALUE value) {
+  if (NIL_P(value)) return nullptr;
+  Check_Type(value, T_STRING);
+  return RSTRING_PTR(value);
+}
+
+/* ---- progress callbacks ------------------------------------------------------------------ */
+/* The callback is a Proc held by the Ruby layer (so the GC keeps it) that never raises: the
+ * layer's wrapper rescues the user's exception, keeps it, returns true to cancel and re-raises
+ * after the fit. rb_protect still guards against a non-local exit (throw, break) crossing the
+ * library's C++ frames: that also cancels. */
+struct ProgressCall {
+  VALUE callback;
+  double fraction;
+  const char* stage;
+  int cancel;
+};
+
+VALUE InvokeProgress(VALUE data) {
+  auto* call = reinterpret_cast<ProgressCall*>(data);
+  return rb_funcall(call->callback, rb_intern("call"), 2, DBL2NUM(call->fraction),
+                    rb_utf8_str_new_cstr(call->stage));
+}
+
+void* ProgressWithGvl(void* data) {
+  auto* call = static_cast<ProgressCall*>(data);
+  int state = 0;
+  VALUE result = rb_protect(InvokeProgress, reinterpret_cast<VALUE>(call), &state);
+  call->cancel = state != 0 || RTEST(result);
+  return nullptr;
+}
+
+int Progress(double fraction, const char* stage, void* user_data) {
+  ProgressCall call{reinterpret_cast<VALUE>(user_data), fraction, stage, 0};
+  if (without_gvl) {
+    without_gvl = false;
+    rb_thread_call_with_gvl(ProgressWithGvl, &call);
+    without_gvl = true;
+  } else {
+    ProgressWithGvl(&call);
+  }
+  return call.cancel;
+}
+
+}  // namespace kolosal::ruby
+%}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Status: nil (or the outputs) on success, Kolosal::Error raised on failure.                   */
+%typemap(out) kolosal_status "$result = Qnil;"
+%typemap(ret) kolosal_status "if ($1 != KOLOSAL_OK) kolosal::ruby::RaiseStatus($1);"
+%apply int { kolosal_status status };
+%apply unsigned long long { uint64_t };
+
+/* ------------------------------------------------------------------------------------------ */
+/* Hooks of ../kolosal.i                                                                       */
+%define KOLOSAL_LANGUAGE_HANDLE(TYPE)
+%typemap(argout) TYPE** {
+  $result = SWIG_Ruby_AppendOutput($result, SWIG_NewPointerObj(temp$argnum, $descriptor(TYPE*), 0));
+}
+%enddef
+
+/* Strings out: UTF-8 Ruby strings (kolosal.i frees the C string). Scalars out: Integer, Float. */
+%typemap(argout) char** {
+  $result = SWIG_Ruby_AppendOutput($result, temp$argnum ? rb_utf8_str_new_cstr(temp$argnum) : Qnil);
+}
+%typemap(argout) int64_t* "$result = SWIG_Ruby_AppendOutput($result, LL2NUM(temp$argnum));"
+%typemap(argout) double* "$result = SWIG_Ruby_AppendOutput($result, DBL2NUM(temp$argnum));"
+
+/* Strings in: copied, because the call may run without the GVL while another thread changes
+ * the Ruby string; nil is NULL. */
+%typemap(in) const char* (char* copy = NULL) {
+  if (!NIL_P($input)) copy = strdup(StringValueCStr($input));
+  $1 = copy;
+}
+%typemap(freearg) const char* "free(copy$argnum);"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Packed input: const void* data / labels (a packed String or nil), (const void* data,      */
+/* int64_t size) for model bytes. Locked while the call may run without the GVL.              */
+%typemap(in) const void* (VALUE locked = Qnil) {
+  $1 = ($1_ltype)kolosal::ruby::PackedBytes($input);
+  locked = NIL_P($input) ? Qnil : $input;
+}
+%typemap(check) const void* "if (!NIL_P(locked$argnum)) rb_str_locktmp(locked$argnum);"
+%typemap(freearg) const void* "if (!NIL_P(locked$argnum)) rb_str_unlocktmp(locked$argnum);"
+
+%typemap(in) (const void* data, int64_t size) (VALUE locked = Qnil) {
+  Check_Type($input, T_STRING);
+  locked = $input;
+  $1 = RSTRING_PTR($input);
+  $2 = (int64_t)RSTRING_LEN($input);
+}
+%typemap(check) (const void* data, int64_t size) "rb_str_locktmp(locked$argnum);"
+%typemap(freearg) (const void* data, int64_t size) "if (!NIL_P(locked$argnum)) rb_str_unlocktmp(locked$argnum);"
+
+/* Output buffers: the Ruby argument is the capacity; a new packed String comes back. */
+%typemap(in) (float* out, int64_t capacity) (VALUE buffer = Qnil) {
+  $2 = (int64_t)NUM2LL($input);
+  if ($2 < 0) rb_raise(rb_eArgError, "negative capacity");
+  buffer = rb_str_new(NULL, (long)($2 * (int64_t)sizeof(float)));
+  $1 = (float*)RSTRING_PTR(buffer);
+}
+%typemap(argout) (float* out, int64_t capacity) {
+  $result = SWIG_Ruby_AppendOutput($result, buffer$argnum);
+}
+/* Model bytes out: the capacity in bytes (0 asks for the size only: NULL buffer). */
+%typemap(in) (void* buffer, int64_t capacity) (VALUE buffer = Qnil) {
+  $2 = (int64_t)NUM2LL($input);
+  if ($2 < 0) rb_raise(rb_eArgError, "negative capacity");
+  $1 = NULL;
+  if ($2 > 0) {
+    buffer = rb_str_new(NULL, (long)$2);
+    $1 = RSTRING_PTR(buffer);
+  }
+}
+%typemap(argout) (void* buffer, int64_t capacity) {
+  $result = SWIG_Ruby_AppendOutput($result, buffer$argnum);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Calls that leave the GVL.                                                                    */
+%define KOLOSAL_RUBY_WITHOUT_GVL(FUNC)
+%exception FUNC %{
+  kolosal::ruby::WithoutGvl([&]() { $action });
+%}
+%enddef
+/* ...only from kolosal::ruby::kWithoutGvlMinRows rows on (arg4 is `rows` in kolosal_c.h). */
+%define KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(FUNC)
+%exception FUNC %{
+  if (arg4 >= kolosal::ruby::kWithoutGvlMinRows) {
+    kolosal::ruby::WithoutGvl([&]() { $action });
+  } else {
+    $action
+  }
+%}
+%enddef
+/* ...and cancel the engine when Ruby interrupts the thread (arg1 is the engine). */
+%define KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(FUNC)
+%exception FUNC %{
+  kolosal::ruby::WithoutGvl([&]() { $action }, kolosal::ruby::CancelEngine, arg1);
+%}
+%enddef
+
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_dataset_from_csv)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_dataset_from_dense)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_dataset_train_test_split)
+KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_fit)
+KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_cross_validate)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_load)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_load_buffer)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_save)
+KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_model_predict)
+KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_model_predict_proba)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_predict_dataset)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_predict_proba_dataset)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_evaluate)
+
+%include "kolosal.i"
+
+/* ------------------------------------------------------------------------------------------ */
+/* The progress callback: a Proc the caller keeps alive for as long as the engine may call it */
+/* (nil clears it). kolosal.i hides kolosal_train_engine_set_progress itself.                  */
+%inline %{
+kolosal_status kolosal_ruby_train_engine_set_progress(kolosal_train_engine* engine,
+                                                      VALUE callback) {
+  if (NIL_P(callback)) return kolosal_train_engine_set_progress(engine, NULL, NULL);
+  return kolosal_train_engine_set_progress(engine, kolosal::ruby::Progress,
+                                           reinterpret_cast<void*>(callback));
+}
+%}

@@ -1,0 +1,55 @@
+# frozen_string_literal: true
+
+# Kolosal: train, tune and serve tabular models from Ruby.
+#
+# A thin layer over the C ABI (kolosal_c.h): SWIG generates Kolosal::Native (kolosal/native.so);
+# these classes own its handles and speak Ruby. There is no ML logic here.
+#
+#   Kolosal::Dataset.read_csv("spam.csv", target: "type") do |data|
+#     Kolosal::Trainer.open(model: "logistic_regression") do |trainer|
+#       trainer.fit(data) { |model| p model.predict([[0.0] * model.n_features]) }
+#     end
+#   end
+#
+# - Failures raise Kolosal::Error (a subclass per status, e.g. Kolosal::IOError) carrying the
+#   status code and the library's message.
+# - Dataset, Trainer and Model hold native handles. #close frees one (twice is fine; a closed
+#   object raises Kolosal::FailedPreconditionError); the block forms close for you, and a
+#   finalizer frees what was forgotten. #close waits for calls running on the object.
+# - Matrices are an Array of rows, a flat Array (with cols:), or a packed String
+#   (Array#pack("E*") for float64, "e*" with dtype: :float32); they cross to C in one piece.
+# - Long calls (reading, loading, fitting, cross-validating, evaluating, predicting many rows)
+#   release the GVL, so other threads run meanwhile. Thread#raise, Thread#kill or Ctrl-C
+#   during a fit cancels it.
+module Kolosal
+end
+
+require "json"
+require_relative "kolosal/error"
+require "kolosal/native"
+require_relative "kolosal/handle"
+require_relative "kolosal/matrix"
+require_relative "kolosal/dataset"
+require_relative "kolosal/model"
+require_relative "kolosal/trainer"
+
+module Kolosal
+  # The library version, e.g. "0.1.0".
+  def self.version
+    Native.kolosal_version
+  end
+
+  # Build information: version, compiler, build type and the CPU features detected.
+  def self.build_info
+    JSON.parse(Native.kolosal_build_info)
+  end
+
+  # Configs and options are JSON for the C ABI: nil (defaults), a JSON String, or a Hash.
+  def self.config_json(config)
+    case config
+    when nil then nil
+    when String then config
+    else JSON.generate(config)
+    end
+  end
+end

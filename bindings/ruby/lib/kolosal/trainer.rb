@@ -1,0 +1,81 @@
+# frozen_string_literal: true
+
+module Kolosal
+  # Fits models with one configuration (kolosal_train_engine). Runs one fit or cross-validation
+  # at a time; #cancel may be called from any thread.
+  class Trainer
+    # Like new; with a block, yields the trainer and closes it.
+    def self.open(config = nil, **keywords, &block)
+      Kolosal.yield_and_close(new(config, **keywords), &block)
+    end
+
+    # config (a Hash, keyword arguments or a JSON String): model, params, preprocessing,
+    # n_jobs, random_state, cv_folds, metric. The model name and params are checked here.
+    def initialize(config = nil, **keywords)
+      config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
+      @handle = Handle.new(Native.kolosal_train_engine_create(config), :kolosal_train_engine_free,
+                           "trainer")
+      @progress = nil
+      @progress_error = nil
+    end
+
+    # Fits preprocessing and model on a labelled dataset and returns the Model. With a block,
+    # yields the model and closes it. Runs without the GVL; interrupting the thread cancels.
+    def fit(dataset, &block)
+      pointer = run(dataset) { |engine, data| Native.kolosal_train_engine_fit(engine, data) }
+      Kolosal.yield_and_close(Model.new(pointer), &block)
+    end
+
+    # K-fold cross-validated score ("cv_folds" and "metric" of the config): a Hash with
+    # "metric", "greater_is_better", "fold_scores", "mean" and "std".
+    def cross_validate(dataset)
+      JSON.parse(run(dataset) do |engine, data|
+        Native.kolosal_train_engine_cross_validate(engine, data)
+      end)
+    end
+
+    # Asks a running fit or cross-validation to stop; it raises CancelledError soon after. The
+    # trainer can be used again.
+    def cancel
+      @handle.use { |engine| Native.kolosal_train_engine_cancel(engine) }
+      nil
+    end
+
+    # Calls the block with (fraction, stage) during fits, on the thread running the fit (with
+    # the GVL). Returning :cancel cancels; an exception cancels and is re-raised by #fit.
+    # Without a block, removes the callback. Not while a fit is running.
+    def on_progress(&block)
+      callback = block && lambda do |fraction, stage|
+        block.call(fraction, stage) == :cancel
+      rescue Exception => e # rubocop:disable Lint/RescueException -- re-raised after the fit
+        @progress_error = e
+        true
+      end
+      @handle.use { |engine| Native.kolosal_ruby_train_engine_set_progress(engine, callback) }
+      @progress = callback # the native side holds the Proc: keep it alive
+      self
+    end
+
+    # Frees the engine (waits for a running fit). Safe to call twice.
+    def close
+      @handle.close
+      @progress = nil
+    end
+
+    def closed?
+      @handle.closed?
+    end
+
+    private
+
+    def run(dataset)
+      @handle.use { |engine| dataset.handle.use { |data| yield engine, data } }
+    rescue CancelledError
+      error = @progress_error
+      @progress_error = nil
+      raise error if error
+
+      raise
+    end
+  end
+end

@@ -1,0 +1,255 @@
+# frozen_string_literal: true
+
+# Tests of the Ruby binding. Environment (set by CTest): KOLOSAL_DATA_DIR (spam.csv) and
+# KOLOSAL_REFERENCE_DIR (spam.kolosal and spam_proba.csv written by the C++ CLI; see the
+# fixture in bindings/CMakeLists.txt). Tests that need them skip with a message when absent.
+require "minitest/autorun"
+require "tmpdir"
+require "kolosal"
+
+class KolosalTest < Minitest::Test
+  Spam = Struct.new(:path, :rows, :reference, :reference_model, keyword_init: true)
+
+  # spam.csv as feature rows, with the C++ reference probabilities (float32 values printed with
+  # %.9g, so unpacking them through "e" gives the exact floats).
+  def self.spam
+    @spam ||= begin
+      data_dir = ENV.fetch("KOLOSAL_DATA_DIR", "")
+      path = File.join(data_dir, "spam.csv")
+      if File.exist?(path)
+        reference_dir = ENV.fetch("KOLOSAL_REFERENCE_DIR")
+        rows = File.readlines(path).drop(1).map { |line| line.split(",")[0...-1].map(&:to_f) }
+        reference = File.readlines(File.join(reference_dir, "spam_proba.csv")).drop(1).map do |line|
+          line.split(",").map { |field| [Float(field)].pack("e").unpack1("e") }
+        end
+        Spam.new(path: path, rows: rows, reference: reference,
+                 reference_model: File.join(reference_dir, "spam.kolosal"))
+      else
+        :missing
+      end
+    end
+  end
+
+  def spam
+    data = self.class.spam
+    skip "skipped: spam.csv not found in KOLOSAL_DATA_DIR=#{ENV['KOLOSAL_DATA_DIR'].inspect}" if data == :missing
+    data
+  end
+
+  def train_spam(data)
+    Kolosal::Dataset.read_csv(data.path, target: "type") do |dataset|
+      Kolosal::Trainer.open(model: "logistic_regression") { |trainer| trainer.fit(dataset) }
+    end
+  end
+
+  # A small linearly separable problem.
+  def dense_problem(rows)
+    features = Array.new(rows) { |row| [(row % 17) / 17.0, (row % 5) / 5.0, (row % 3).to_f] }
+    labels = features.map { |a, b, _| a + b > 0.9 ? 1.0 : 0.0 }
+    [features, labels]
+  end
+
+  def test_version_and_build_info
+    refute_empty Kolosal.version
+    assert_equal Kolosal.version, Kolosal.build_info.fetch("version")
+  end
+
+  # Training in Ruby gives exactly the probabilities of the C++ CLI, through every input path.
+  def test_train_predict_matches_cli
+    data = spam
+    model = train_spam(data)
+    assert_equal [57, 2], [model.n_features, model.n_classes]
+    assert_equal %w[nonspam spam], model.class_names
+
+    assert_equal data.reference, model.predict_proba(data.rows)
+    assert_equal data.reference, model.predict_proba(data.rows.flatten.pack("e*"), dtype: :float32)
+    assert_equal data.reference, model.predict_proba(data.rows.flatten, cols: 57)
+    labels = data.reference.map { |p0, p1| p1 > p0 ? 1.0 : 0.0 }
+    assert_equal labels, model.predict(data.rows)
+    Kolosal::Dataset.read_csv(data.path) do |unlabelled|
+      assert_equal data.reference, model.predict_proba_dataset(unlabelled)
+      assert_equal labels, model.predict_dataset(unlabelled)
+    end
+    Kolosal::Model.load(data.reference_model) do |reference|
+      assert_equal data.reference, reference.predict_proba(data.rows)
+    end
+  ensure
+    model&.close
+  end
+
+  def test_save_load_round_trip
+    data = spam
+    model = train_spam(data)
+    before = model.predict_proba(data.rows)
+    Dir.mktmpdir do |dir|
+      path = File.join(dir, "spam.kolosal")
+      model.save(path)
+      Kolosal::Model.load(path) { |loaded| assert_equal before, loaded.predict_proba(data.rows) }
+    end
+    bytes = model.to_bytes
+    assert_equal Encoding::BINARY, bytes.encoding
+    Kolosal::Model.from_bytes(bytes) do |loaded|
+      assert_equal before, loaded.predict_proba(data.rows)
+      assert_equal bytes, loaded.to_bytes
+      assert_equal "logistic_regression", loaded.metadata.fetch("model_type", "logistic_regression")
+    end
+  ensure
+    model&.close
+  end
+
+  def assert_kolosal_error(klass, message_part)
+    error = assert_raises(klass) { yield }
+    assert_kind_of Kolosal::Error, error
+    assert_equal klass::CODE, error.code
+    assert_includes error.message, message_part
+    error
+  end
+
+  def test_errors
+    error = assert_kolosal_error(Kolosal::IOError, "/no/such/dir/data.csv") do
+      Kolosal::Dataset.read_csv("/no/such/dir/data.csv")
+    end
+    assert_equal "IO", error.status
+    assert_kolosal_error(Kolosal::IOError, "/no/such/dir/model.kolosal") do
+      Kolosal::Model.load("/no/such/dir/model.kolosal")
+    end
+    assert_kolosal_error(Kolosal::CorruptModelError, "") { Kolosal::Model.from_bytes("KOLOSAL\x1agarbage") }
+    assert_kolosal_error(Kolosal::InvalidArgumentError, "n_jobz") do
+      Kolosal::Trainer.new(model: "logistic_regression", n_jobz: 2)
+    end
+    assert_kolosal_error(Kolosal::InvalidArgumentError, "no_such_model") do
+      Kolosal::Trainer.new('{"model": "no_such_model"}')
+    end
+
+    data = spam
+    Kolosal::Model.load(data.reference_model) do |model|
+      assert_kolosal_error(Kolosal::InvalidArgumentError, "57") { model.predict([[1.0, 2.0, 3.0]]) }
+      # A String that does not hold rows x cols values is refused before the library reads it.
+      assert_kolosal_error(Kolosal::InvalidArgumentError, "values cannot be") do
+        model.predict([1.0] * 10, rows: 1, cols: 57)
+      end
+      assert_kolosal_error(Kolosal::InvalidArgumentError, "every row") { model.predict([[1.0], [1.0, 2.0]]) }
+      assert_raises(TypeError) { model.predict([["a"] * 57]) }
+    end
+  end
+
+  # Eight threads predict on one model at once and get what one thread gets alone (single rows,
+  # under the GVL, and whole-file predictions, without it).
+  def test_concurrent_predict
+    data = spam
+    Kolosal::Model.load(data.reference_model) do |model|
+      sample = (0...data.rows.size).step(37).to_h { |row| [row, model.predict_proba([data.rows[row]])] }
+      failures = Queue.new
+      threads = Array.new(8) do
+        Thread.new do
+          3.times do
+            sample.each do |row, expected|
+              failures << "row #{row}" unless model.predict_proba([data.rows[row]]) == expected
+            end
+            failures << "batch" unless model.predict_proba(data.rows) == data.reference
+          end
+        end
+      end
+      threads.each(&:join)
+      assert_empty Array.new(failures.size) { failures.pop }
+    end
+  end
+
+  def test_close_twice_and_use_after_close
+    features, labels = dense_problem(100)
+    dataset = Kolosal::Dataset.from_dense(features, labels: labels)
+    trainer = Kolosal::Trainer.new
+    model = trainer.fit(dataset)
+    [model, model, trainer, trainer, dataset, dataset].each(&:close)
+    assert model.closed? && trainer.closed? && dataset.closed?
+    assert_kolosal_error(Kolosal::FailedPreconditionError, "model is closed") { model.predict(features) }
+    assert_kolosal_error(Kolosal::FailedPreconditionError, "model is closed") { model.to_bytes }
+    assert_kolosal_error(Kolosal::FailedPreconditionError, "dataset is closed") { dataset.n_rows }
+    assert_kolosal_error(Kolosal::FailedPreconditionError, "trainer is closed") { trainer.fit(dataset) }
+    Kolosal::Trainer.open do |open|
+      assert_kolosal_error(Kolosal::FailedPreconditionError, "dataset is closed") { open.fit(dataset) }
+    end
+    # Handles are typed: a dataset where a model is expected is a TypeError, not a crash.
+    Kolosal::Dataset.from_dense(features, labels: labels) do |other|
+      assert_raises(TypeError) { Kolosal::Native.kolosal_model_n_features(other.handle.use { |h| h }) }
+    end
+  end
+
+  def test_dense_dataset_training_and_split
+    features, labels = dense_problem(400)
+    Kolosal::Dataset.from_dense(features, labels: labels, feature_names: %w[a b c],
+                                          task: "classification") do |dataset|
+      assert_equal [400, 3], [dataset.n_rows, dataset.n_cols]
+      assert_equal labels, dataset.labels
+      assert_equal %w[a b c], dataset.describe.fetch("columns").map { |column| column["name"] }
+      dataset.train_test_split(0.25, seed: 7) do |train, test|
+        assert_equal [300, 100], [train.n_rows, test.n_rows]
+        Kolosal::Trainer.open(model: "logistic_regression", cv_folds: 3, metric: "accuracy") do |trainer|
+          cv = trainer.cross_validate(train)
+          assert_equal "accuracy", cv.fetch("metric")
+          assert_equal 3, cv.fetch("fold_scores").size
+          trainer.fit(train) { |model| assert_operator model.evaluate(test).fetch("accuracy"), :>=, 0.8 }
+        end
+      end
+    end
+    Kolosal::Dataset.from_dense(features.flatten.pack("e*"), cols: 3, dtype: :float32,
+                                labels: features.map(&:first), task: "regression") do |regression|
+      Kolosal::Trainer.open(model: "ridge") do |ridge|
+        ridge.fit(regression) do |regressor|
+          assert_equal 0, regressor.n_classes
+          assert_equal 400, regressor.predict(features).size
+          assert_kolosal_error(Kolosal::FailedPreconditionError, "") { regressor.predict_proba(features) }
+        end
+      end
+    end
+  end
+
+  def test_progress_cancel_and_interrupt
+    features, labels = dense_problem(400)
+    Kolosal::Dataset.from_dense(features, labels: labels) do |dataset|
+      Kolosal::Trainer.open(model: "logistic_regression") do |trainer|
+        stages = []
+        trainer.on_progress { |fraction, stage| stages << [fraction, stage] }
+        trainer.fit(dataset, &:close)
+        refute_empty stages
+        assert(stages.all? { |fraction, stage| fraction.between?(0, 1) && stage.is_a?(String) })
+
+        trainer.on_progress { :cancel }
+        assert_kolosal_error(Kolosal::CancelledError, "") { trainer.fit(dataset) }
+
+        trainer.on_progress { raise ArgumentError, "from the callback" }
+        error = assert_raises(ArgumentError) { trainer.fit(dataset) }
+        assert_equal "from the callback", error.message
+
+        trainer.on_progress
+        trainer.fit(dataset, &:close)
+      end
+    end
+  end
+
+  # Each error carries the message of its own call, with many threads failing at once.
+  def test_error_messages_stay_with_their_call
+    threads = Array.new(8) do |worker|
+      Thread.new do
+        Array.new(100) do |call|
+          path = "/no/such/dir/model-#{worker}-#{call}.kolosal"
+          begin
+            Kolosal::Model.load(path)
+            "#{path}: no error"
+          rescue Kolosal::IOError => e
+            e.message.include?(path) ? nil : "#{path}: #{e.message}"
+          end
+        end.compact
+      end
+    end
+    assert_empty threads.flat_map(&:value)
+  end
+
+  # Objects that are never closed are freed by their finalizers.
+  def test_finalizers_free_forgotten_objects
+    features, labels = dense_problem(50)
+    20.times { Kolosal::Trainer.new.fit(Kolosal::Dataset.from_dense(features, labels: labels)) }
+    GC.start
+    GC.start
+  end
+end

@@ -1,0 +1,46 @@
+# frozen_string_literal: true
+
+# Ruby quick start: read a CSV, cross-validate, train, evaluate, save, load and predict.
+# Usage: ruby -I <bindings/ruby/lib> -I <build>/bindings/ruby/ext quickstart.rb <data-dir>
+require "kolosal"
+require "tmpdir"
+
+csv_path = File.join(ARGV.fetch(0, "../shared/data"), "spam.csv")
+unless File.exist?(csv_path)
+  puts "skipped: #{csv_path} not found"
+  exit
+end
+
+puts "kolosal #{Kolosal.version}"
+
+# Failures raise Kolosal::Error subclasses with the status code and the library's message.
+begin
+  Kolosal::Model.load("missing.kolosal")
+rescue Kolosal::IOError => e
+  puts "expected error (#{e.status}): #{e.message}"
+end
+
+model_path = File.join(Dir.tmpdir, "spam-ruby.kolosal")
+# Blocks close what they open, even when something raises.
+Kolosal::Dataset.read_csv(csv_path, target: "type") do |data|
+  data.train_test_split(0.25, seed: 42) do |train, test|
+    Kolosal::Trainer.open(model: "logistic_regression", n_jobs: 2, cv_folds: 5) do |trainer|
+      cv = trainer.cross_validate(train)
+      puts format("5-fold %<metric>s: %<mean>.4f +/- %<std>.4f", metric: cv["metric"],
+                                                                   mean: cv["mean"], std: cv["std"])
+      trainer.fit(train) do |model|
+        metrics = model.evaluate(test)
+        puts format("holdout accuracy: %<accuracy>.4f, roc_auc: %<auc>.4f",
+                    accuracy: metrics["accuracy"], auc: metrics["roc_auc"])
+        model.save(model_path)
+      end
+    end
+  end
+end
+
+Kolosal::Model.load(model_path) do |model|
+  # Rows are Arrays of numbers (or one packed String, e.g. rows.flatten.pack("E*")).
+  empty_message = [0.0] * model.n_features
+  proba = model.predict_proba([empty_message]).first
+  puts format("an empty message: P(%<name>s) = %<p>.3f", name: model.class_names[1], p: proba[1])
+end
