@@ -1,0 +1,173 @@
+using System.Collections.Generic;
+using System.Collections.Specialized;
+
+namespace Kolosal {
+
+/// <summary>
+/// The training configuration (the JSON of kolosal_train_engine_create):
+/// <c>TrainingConfig.Builder().Model("logistic_regression").Param("C", 1.0).NJobs(2).Build()</c>.
+/// The library validates every key and value when the engine is created; an unknown key fails
+/// there with a did-you-mean suggestion.
+/// </summary>
+public sealed class TrainingConfig {
+  /// <summary>The JSON text handed to the library.</summary>
+  public string Json { get; }
+
+  private TrainingConfig(string json) {
+    Json = json;
+  }
+
+  public static TrainingConfigBuilder Builder() => new TrainingConfigBuilder();
+
+  /// <summary>A configuration from JSON text written elsewhere.</summary>
+  public static TrainingConfig FromJson(string json) => new TrainingConfig(json);
+
+  public override string ToString() => Json;
+}
+
+/// <summary>Builds a <see cref="TrainingConfig"/>; keys keep the order they were set in.</summary>
+public sealed class TrainingConfigBuilder {
+  private readonly OrderedDictionary root = new OrderedDictionary();
+  private readonly OrderedDictionary parameters = new OrderedDictionary();
+  private readonly OrderedDictionary preprocessing = new OrderedDictionary();
+
+  internal TrainingConfigBuilder() {}
+
+  /// <summary>The model name, e.g. "logistic_regression", "random_forest".</summary>
+  public TrainingConfigBuilder Model(string name) => Set("model", name);
+
+  /// <summary>One model parameter, e.g. Param("C", 1.0) or Param("n_estimators", 200).</summary>
+  public TrainingConfigBuilder Param(string name, object value) {
+    parameters[name] = value;
+    return this;
+  }
+
+  /// <summary>One preprocessing option, e.g. Preprocessing("scaler", "standard").</summary>
+  public TrainingConfigBuilder Preprocessing(string name, object value) {
+    preprocessing[name] = value;
+    return this;
+  }
+
+  public TrainingConfigBuilder NJobs(int threads) => Set("n_jobs", threads);
+  public TrainingConfigBuilder RandomState(long seed) => Set("random_state", seed);
+  public TrainingConfigBuilder CvFolds(int folds) => Set("cv_folds", folds);
+  public TrainingConfigBuilder Metric(string name) => Set("metric", name);
+
+  /// <summary>Any other top-level key (strings, numbers, booleans, lists, dictionaries).</summary>
+  public TrainingConfigBuilder Set(string key, object value) {
+    root[key] = value;
+    return this;
+  }
+
+  public TrainingConfig Build() {
+    var all = new OrderedDictionary();
+    foreach (System.Collections.DictionaryEntry entry in root) all[entry.Key] = entry.Value;
+    if (parameters.Count > 0) all["params"] = parameters;
+    if (preprocessing.Count > 0) all["preprocessing"] = preprocessing;
+    return TrainingConfig.FromJson(Kolosal.Json.Write(all));
+  }
+}
+
+/// <summary>
+/// Options of <see cref="Dataset.FromCsv(string, CsvOptions)"/>:
+/// <c>CsvOptions.Builder().Target("type").Build()</c>. Without a target there are no labels.
+/// </summary>
+public sealed class CsvOptions {
+  public string Json { get; }
+
+  internal CsvOptions(string json) {
+    Json = json;
+  }
+
+  public static CsvOptionsBuilder Builder() => new CsvOptionsBuilder();
+
+  /// <summary>Shorthand for Builder().Target(column).Build().</summary>
+  public static CsvOptions Target(string column) => Builder().Target(column).Build();
+
+  public override string ToString() => Json;
+}
+
+/// <summary>Builds <see cref="CsvOptions"/>.</summary>
+public sealed class CsvOptionsBuilder {
+  private readonly OrderedDictionary root = new OrderedDictionary();
+  private readonly OrderedDictionary columnTypes = new OrderedDictionary();
+
+  internal CsvOptionsBuilder() {}
+
+  public CsvOptionsBuilder Target(string column) => Set("target", column);
+
+  /// <summary>"classification" or "regression" (inferred when absent).</summary>
+  public CsvOptionsBuilder Task(string task) => Set("task", task);
+  public CsvOptionsBuilder Delimiter(char delimiter) => Set("delimiter", delimiter.ToString());
+  public CsvOptionsBuilder HasHeader(bool hasHeader) => Set("has_header", hasHeader);
+  public CsvOptionsBuilder MissingValues(params string[] markers) => Set("missing_values", markers);
+  public CsvOptionsBuilder DropColumns(params string[] columns) => Set("drop_columns", columns);
+  public CsvOptionsBuilder MaxRows(long rows) => Set("max_rows", rows);
+
+  /// <summary>"numeric" or "categorical" for one column.</summary>
+  public CsvOptionsBuilder ColumnType(string column, string type) {
+    columnTypes[column] = type;
+    return this;
+  }
+
+  /// <summary>Any other key.</summary>
+  public CsvOptionsBuilder Set(string key, object value) {
+    root[key] = value;
+    return this;
+  }
+
+  public CsvOptions Build() {
+    var all = new OrderedDictionary();
+    foreach (System.Collections.DictionaryEntry entry in root) all[entry.Key] = entry.Value;
+    if (columnTypes.Count > 0) all["column_types"] = columnTypes;
+    return new CsvOptions(Kolosal.Json.Write(all));
+  }
+}
+
+/// <summary>
+/// Options of the array form of <see cref="Dataset"/>: feature names, target name, task, layout.
+/// </summary>
+public sealed class DatasetOptions {
+  internal static readonly DatasetOptions Default = new DatasetOptions(null, Layout.RowMajor);
+
+  /// <summary>The options JSON, or null for the library's defaults.</summary>
+  public string Json { get; }
+  public Layout Layout { get; }
+
+  internal DatasetOptions(string json, Layout layout) {
+    Json = json;
+    Layout = layout;
+  }
+
+  public static DatasetOptionsBuilder Builder() => new DatasetOptionsBuilder();
+}
+
+/// <summary>Builds <see cref="DatasetOptions"/>.</summary>
+public sealed class DatasetOptionsBuilder {
+  private readonly OrderedDictionary root = new OrderedDictionary();
+  private global::Kolosal.Layout layout = global::Kolosal.Layout.RowMajor;
+
+  internal DatasetOptionsBuilder() {}
+
+  public DatasetOptionsBuilder FeatureNames(params string[] names) => Set("feature_names", names);
+  public DatasetOptionsBuilder TargetName(string name) => Set("target_name", name);
+
+  /// <summary>"classification" or "regression" (inferred when absent).</summary>
+  public DatasetOptionsBuilder Task(string task) => Set("task", task);
+
+  /// <summary>Memory order of the matrix (row-major by default).</summary>
+  public DatasetOptionsBuilder Layout(global::Kolosal.Layout order) {
+    layout = order;
+    return this;
+  }
+
+  public DatasetOptionsBuilder Set(string key, object value) {
+    root[key] = value;
+    return this;
+  }
+
+  public DatasetOptions Build() =>
+      new DatasetOptions(root.Count == 0 ? null : Kolosal.Json.Write(root), layout);
+}
+
+}  // namespace Kolosal
