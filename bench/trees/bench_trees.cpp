@@ -37,6 +37,7 @@ struct Options {
   int max_depth = 6;
   double learning_rate = 0.1;
   int repeats = 3;
+  int max_bins = 255;
   bool run_peers = true;
   bool ordinal = false;  // treat category codes as numbers in Kolosal too (as XGBoost gets them)
 };
@@ -77,6 +78,7 @@ Options ParseOptions(int argc, char** argv) {
       {"--forest-trees", [&](const std::string& v) { options.forest_trees = std::stoi(v); }},
       {"--max-depth", [&](const std::string& v) { options.max_depth = std::stoi(v); }},
       {"--repeats", [&](const std::string& v) { options.repeats = std::stoi(v); }},
+      {"--max-bins", [&](const std::string& v) { options.max_bins = std::stoi(v); }},
   };
   for (int idx = 1; idx < argc; ++idx) {
     const std::string arg = argv[idx];
@@ -190,7 +192,7 @@ void BenchDataset(const BenchSplit& split, const Options& options) {
                                           {"min_samples_leaf", 1},
                                           {"min_child_weight", 1.0},
                                           {"reg_lambda", 1.0},
-                                          {"max_bins", 255}};
+                                          {"max_bins", options.max_bins}};
   const Measured boosting = BenchKolosal(split, "gradient_boosting", boosting_params, options);
   const bool classification = split.task == Task::kClassification;
   const nlohmann::json forest_params = {{"n_estimators", options.forest_trees},

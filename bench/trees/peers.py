@@ -27,6 +27,8 @@ def parse_args():
     parser.add_argument("--max-depth", type=int, default=6)
     parser.add_argument("--learning-rate", type=float, default=0.1)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--max-bins", type=int, default=255,
+                        help="value bins (XGBoost's max_bin counts one more)")
     return parser.parse_args()
 
 
@@ -94,7 +96,7 @@ def timed(fit, predict, repeats):
 def run_xgboost(folder, meta, x_train, y_train, x_test, y_test):
     classification = meta["task"] == "classification"
     params = {"tree_method": "hist", "max_depth": ARGS.max_depth, "eta": ARGS.learning_rate,
-              "max_bin": 256, "min_child_weight": 1, "lambda": 1.0, "nthread": ARGS.threads,
+              "max_bin": ARGS.max_bins + 1, "min_child_weight": 1, "lambda": 1.0, "nthread": ARGS.threads,
               "seed": 0}
     if not classification:
         params["objective"] = "reg:squarederror"
@@ -122,7 +124,7 @@ def run_hist_gradient_boosting(meta, x_train, y_train, x_test, y_test):
     categorical = np.array(meta["categorical"], dtype=bool)
     estimator = kind(learning_rate=ARGS.learning_rate, max_iter=ARGS.rounds,
                      max_leaf_nodes=None, max_depth=ARGS.max_depth, min_samples_leaf=1,
-                     l2_regularization=1.0, max_bins=255,
+                     l2_regularization=1.0, max_bins=ARGS.max_bins,
                      categorical_features=categorical if categorical.any() else None,
                      early_stopping=False, random_state=0)
     predict = (lambda m: m.predict_proba(x_test)) if classification else (

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "kolosal/io/model_file.hpp"
 #include "kolosal/models/tree/forest_model.hpp"
 #include "tree_test_helpers.hpp"
 
@@ -107,6 +108,29 @@ TEST(RandomForest, SaveLoadIsBitExact) {
     EXPECT_EQ(loaded->TypeName(), name);
     EXPECT_TRUE(BitEqual(PredictRows(*model, data.view()), PredictRows(*loaded, data.view())));
     EXPECT_EQ(SaveModel(*loaded), bytes);
+  }
+}
+
+// Every byte flip and truncation of a forest with categorical splits either loads or fails with
+// kCorruptModel, and whatever loads predicts without crashing.
+TEST(RandomForest, CorruptStateNeverCrashes) {
+  const TreeData data = MixedClassification(200, 2, 12);
+  const auto model = FitTree("random_forest", {{"n_estimators", 2}, {"max_depth", 3}}, data);
+  const std::vector<char> bytes = SaveModel(*model);
+  for (size_t pos = 0; pos < bytes.size(); ++pos) {
+    for (int variant = 0; variant < 2; ++variant) {
+      std::vector<char> broken = bytes;
+      if (variant == 0) broken[pos] = static_cast<char>(broken[pos] ^ 0x41);
+      if (variant == 1) broken.resize(pos);
+      try {
+        const msgpack::object_handle handle =
+            io::UnpackPayload({reinterpret_cast<const uint8_t*>(broken.data()), broken.size()});
+        const auto loaded = LoadTree("random_forest", handle.get());
+        if (loaded->n_features() == data.cols) PredictRows(*loaded, data.view());
+      } catch (const Error& error) {
+        EXPECT_EQ(error.code(), StatusCode::kCorruptModel) << error.what();
+      }
+    }
   }
 }
 

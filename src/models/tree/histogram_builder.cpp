@@ -1,6 +1,7 @@
 #include "kolosal/models/tree/histogram_builder.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace kolosal::models::tree {
 namespace {
@@ -27,6 +28,34 @@ void AccumulateClasses(const uint8_t* column, std::span<const int32_t> rows, con
   }
 }
 
+// With few bins, consecutive rows often hit the same bin and each add waits for the previous
+// one. Spreading rows over kCopies private histograms breaks those chains; the copies are then
+// summed in a fixed order, so the result does not depend on threads.
+constexpr int kCopies = 4;
+
+void AccumulateRegressionInterleaved(const uint8_t* column, std::span<const int32_t> rows,
+                                     const RowStat* ordered, int n_bins, double* hist) {
+  thread_local std::vector<double> scratch;
+  const auto copy_size = static_cast<size_t>(3 * n_bins);
+  scratch.assign(kCopies * copy_size, 0.0);
+  double* copies = scratch.data();
+  const size_t n = rows.size();
+  size_t idx = 0;
+  for (; idx + kCopies <= n; idx += kCopies) {
+    for (int copy = 0; copy < kCopies; ++copy) {
+      double* slot = copies + copy * copy_size + 3 * static_cast<size_t>(column[rows[idx + copy]]);
+      slot[0] += ordered[idx + copy].a;
+      slot[1] += ordered[idx + copy].b;
+      slot[2] += ordered[idx + copy].count;
+    }
+  }
+  AccumulateRegression(column, rows.subspan(idx), ordered + idx, copies);
+  for (size_t pos = 0; pos < copy_size; ++pos) {
+    hist[pos] = (copies[pos] + copies[copy_size + pos]) +
+                (copies[2 * copy_size + pos] + copies[3 * copy_size + pos]);
+  }
+}
+
 }  // namespace
 
 void HistogramBuilder::BuildFeature(const BinnedMatrix& bins, int feature,
@@ -37,6 +66,11 @@ void HistogramBuilder::BuildFeature(const BinnedMatrix& bins, int feature,
   std::fill(slice, slice + static_cast<int64_t>(bins.hist_bins(feature)) * n_channels, 0.0);
   if (scorer.is_classification()) {
     AccumulateClasses(bins.column(feature), rows, ordered, n_channels, slice);
+    return;
+  }
+  const int n_bins = bins.hist_bins(feature);
+  if (rows.size() >= static_cast<size_t>(8 * n_bins)) {
+    AccumulateRegressionInterleaved(bins.column(feature), rows, ordered, n_bins, slice);
     return;
   }
   AccumulateRegression(bins.column(feature), rows, ordered, slice);

@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -135,30 +136,27 @@ std::vector<int32_t> TreeBuilder::DrawNodeFeatures(Rng& rng) const {
   return features;
 }
 
-// Sums the node's stats per occurring bin of `feature`, by sorting (bin, position) pairs.
-// Expects GatherStats(node) to have run.
+// Sums the node's stats per occurring bin of `feature` (in row order, into slots in order of
+// first appearance), then orders the slots by bin. Expects GatherStats(node) to have run.
 FeatureHistogram TreeBuilder::BuildSparse(const OpenNode& node, int feature) {
   const int n_channels = scorer_.n_channels();
   const std::span<const int32_t> rows = partition_.Rows(node.begin, node.end);
   const uint8_t* column = bins_.column(feature);
   const int missing_bin = bins_.mapper().missing_bin(feature);
-  sparse_pairs_.clear();
-  for (size_t idx = 0; idx < rows.size(); ++idx) {
-    sparse_pairs_.emplace_back(column[rows[idx]], static_cast<int32_t>(idx));
-  }
-  std::sort(sparse_pairs_.begin(), sparse_pairs_.end());
+  std::array<int16_t, 256> slot_of;
+  slot_of.fill(-1);
+  slot_of[missing_bin] = 0;  // slot 0 holds the missing bin
   sparse_bins_.clear();
-  // Entry slots first, the missing bin's sums in the last slot.
-  sparse_values_.assign((sparse_pairs_.size() + 1) * n_channels, 0.0);
-  double* missing = sparse_values_.data() + sparse_pairs_.size() * n_channels;
+  sparse_unsorted_.assign((rows.size() + 1) * n_channels, 0.0);
   const bool classes = scorer_.is_classification();
-  for (const auto& [bin, position] : sparse_pairs_) {
-    double* slot = missing;
-    if (bin != missing_bin) {
-      if (sparse_bins_.empty() || sparse_bins_.back() != bin) sparse_bins_.push_back(bin);
-      slot = sparse_values_.data() + (sparse_bins_.size() - 1) * n_channels;
+  for (size_t idx = 0; idx < rows.size(); ++idx) {
+    const uint8_t bin = column[rows[idx]];
+    if (slot_of[bin] < 0) {
+      sparse_bins_.push_back(bin);
+      slot_of[bin] = static_cast<int16_t>(sparse_bins_.size());
     }
-    const RowStat& stat = ordered_[position];
+    double* slot = sparse_unsorted_.data() + slot_of[bin] * n_channels;
+    const RowStat& stat = ordered_[idx];
     if (classes) {
       slot[stat.label] += stat.a;
     } else {
@@ -167,11 +165,19 @@ FeatureHistogram TreeBuilder::BuildSparse(const OpenNode& node, int feature) {
     }
     slot[n_channels - 1] += stat.count;
   }
+  std::sort(sparse_bins_.begin(), sparse_bins_.end());
+  const size_t n_entries = sparse_bins_.size();
+  sparse_values_.resize((n_entries + 1) * n_channels);
+  for (size_t entry = 0; entry <= n_entries; ++entry) {
+    const int16_t slot = entry < n_entries ? slot_of[sparse_bins_[entry]] : 0;
+    std::copy_n(sparse_unsorted_.data() + slot * n_channels, n_channels,
+                sparse_values_.data() + entry * n_channels);
+  }
   FeatureHistogram view;
   view.values = sparse_values_.data();
-  view.n_entries = static_cast<int>(sparse_bins_.size());
+  view.n_entries = static_cast<int>(n_entries);
   view.bin_ids = sparse_bins_.data();
-  view.missing = missing;
+  view.missing = sparse_values_.data() + n_entries * n_channels;
   return view;
 }
 

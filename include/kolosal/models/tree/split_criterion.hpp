@@ -77,6 +77,18 @@ class SplitScorer {
     }
     return 0.0;
   }
+  /// Score() for a 3-channel criterion known at compile time (the scan's hot path).
+  template <Criterion kCriterion>
+  double ScoreAs(const double* stats) const {
+    if constexpr (kCriterion == Criterion::kGradient) {
+      const double grad = ThresholdL1(stats[0]);
+      return grad * grad / (stats[1] + lambda_l2_);
+    } else {
+      static_assert(kCriterion == Criterion::kSquaredError, "3-channel criteria only");
+      return stats[1] > 0.0 ? stats[0] * stats[0] / stats[1] : 0.0;
+    }
+  }
+
   /// Writes leaf_width() values: the raw leaf output (before any learning rate).
   void LeafValue(const double* stats, float* out) const {
     if (criterion_ == Criterion::kGradient) {

@@ -65,13 +65,14 @@ class SplitFinder {
   /// The dense view of `feature` in a whole-node histogram.
   FeatureHistogram DenseView(int feature, const double* hist) const;
 
- private:
+ public:
   struct ScanResult {
     double gain = -std::numeric_limits<double>::infinity();
     int position = -1;
     bool default_left = false;
   };
 
+ private:
   ScanResult Scan(const SplitScorer& scorer, std::span<const int> order, const double* slice,
                   const double* missing, const double* parent, double parent_score,
                   int only_position) const;

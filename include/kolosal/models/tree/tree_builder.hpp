@@ -96,7 +96,7 @@ class TreeBuilder {
   std::span<const RowStat> stats_;
   std::vector<int32_t> tree_features_;
   std::vector<RowStat> ordered_;
-  std::vector<std::pair<uint8_t, int32_t>> sparse_pairs_;
+  std::vector<double> sparse_unsorted_;
   std::vector<double> sparse_values_;
   std::vector<int> sparse_bins_;
   std::vector<std::vector<double>> hist_pool_;
