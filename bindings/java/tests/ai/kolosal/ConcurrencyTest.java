@@ -102,7 +102,7 @@ class ConcurrencyTest {
   }
 
   @Test
-  void unusedReferenceDataIsReadable() throws IOException {
+  void referenceHasTwoProbabilitiesPerRow() throws IOException {
     // Guards the helper used above against a silently empty reference file.
     assertTrue(TestData.referenceProba().length == 2 * 4601);
   }
