@@ -35,6 +35,9 @@ static jclass kolosal_float_buffer_class = NULL;
 static jclass kolosal_double_buffer_class = NULL;
 static jclass kolosal_exception_class = NULL;
 static jmethodID kolosal_exception_init = NULL;
+static JavaVM* kolosal_java_vm = NULL;
+static jclass kolosal_engine_class = NULL;
+static jmethodID kolosal_engine_progress = NULL;
 
 static jclass kolosal_java_global_class(JNIEnv* jenv, const char* name) {
   jclass local = (*jenv)->FindClass(jenv, name);
@@ -48,6 +51,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM* vm, void* reserved) {
   JNIEnv* jenv = NULL;
   (void)reserved;
   if ((*vm)->GetEnv(vm, (void**)&jenv, JNI_VERSION_1_8) != JNI_OK) return JNI_ERR;
+  kolosal_java_vm = vm;
   kolosal_float_array_class = kolosal_java_global_class(jenv, "[F");
   kolosal_double_array_class = kolosal_java_global_class(jenv, "[D");
   kolosal_float_buffer_class = kolosal_java_global_class(jenv, "java/nio/FloatBuffer");
@@ -60,7 +64,11 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM* vm, void* reserved) {
   }
   kolosal_exception_init = (*jenv)->GetMethodID(jenv, kolosal_exception_class, "<init>",
                                                 "(I[B)V");
-  return kolosal_exception_init == NULL ? JNI_ERR : JNI_VERSION_1_8;
+  kolosal_engine_class = kolosal_java_global_class(jenv, "ai/kolosal/TrainingEngine");
+  if (kolosal_exception_init == NULL || kolosal_engine_class == NULL) return JNI_ERR;
+  kolosal_engine_progress = (*jenv)->GetStaticMethodID(
+      jenv, kolosal_engine_class, "progress", "(Lai/kolosal/ProgressListener;D[B)Z");
+  return kolosal_engine_progress == NULL ? JNI_ERR : JNI_VERSION_1_8;
 }
 
 /* Throws KolosalException(status, message) with the message of the call that just failed on
@@ -272,3 +280,55 @@ KOLOSAL_JAVA_MATRIX(labels, labels_dtype, ai.kolosal.jni.NativeArrays.checkVecto
 }
 
 %include "kolosal.i"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Progress (placed after kolosal.i, which defines the handle and output typemaps it uses):   */
+/* the C callback calls TrainingEngine.progress(listener, fraction, stage bytes) on the thread */
+/* that runs the fit. user_data is a global reference to the listener, created here and handed */
+/* back to Java, which deletes it (kolosal_java_release_listener) once it is replaced or the   */
+/* engine is freed. A listener that throws cancels the fit; its exception stays pending, so    */
+/* Java sees it instead of CANCELLED (kolosal_java_throw leaves a pending exception alone).    */
+%{
+static int kolosal_java_progress(double fraction, const char* stage, void* user_data) {
+  JNIEnv* jenv = NULL;
+  if ((*kolosal_java_vm)->GetEnv(kolosal_java_vm, (void**)&jenv, JNI_VERSION_1_8) != JNI_OK) {
+    return 0;
+  }
+  if ((*jenv)->ExceptionCheck(jenv)) return 1;
+  jbyteArray stage_bytes = kolosal_java_bytes(jenv, stage);
+  if (stage_bytes == NULL) return 1;
+  jboolean cancel = (*jenv)->CallStaticBooleanMethod(
+      jenv, kolosal_engine_class, kolosal_engine_progress, (jobject)user_data, fraction,
+      stage_bytes);
+  (*jenv)->DeleteLocalRef(jenv, stage_bytes);
+  return cancel || (*jenv)->ExceptionCheck(jenv) ? 1 : 0;
+}
+%}
+%typemap(in, numinputs=0) JNIEnv* jenv "$1 = jenv;"
+%typemap(jni) jobject listener "jobject"
+%typemap(jtype) jobject listener "ai.kolosal.ProgressListener"
+%typemap(jstype) jobject listener "ai.kolosal.ProgressListener"
+%typemap(javain) jobject listener "$javainput"
+%typemap(in) jobject listener "$1 = $input;"
+KOLOSAL_LANGUAGE_RETURNS(kolosal_java_train_engine_set_progress, int64_t*)
+%inline %{
+/* Sets (listener != null) or clears the progress callback; returns the global reference the
+ * engine now holds (0 for none), to be released with kolosal_java_release_listener. */
+kolosal_status kolosal_java_train_engine_set_progress(JNIEnv* jenv, kolosal_train_engine* engine,
+                                                      jobject listener, int64_t* out) {
+  jobject reference = listener ? (*jenv)->NewGlobalRef(jenv, listener) : NULL;
+  kolosal_status status = kolosal_train_engine_set_progress(
+      engine, reference ? kolosal_java_progress : NULL, reference);
+  if (status != KOLOSAL_OK) {
+    if (reference) (*jenv)->DeleteGlobalRef(jenv, reference);
+    return status;
+  }
+  *out = (int64_t)(intptr_t)reference;
+  return KOLOSAL_OK;
+}
+
+/* Deletes a listener reference from kolosal_java_train_engine_set_progress (0 is a no-op). */
+void kolosal_java_release_listener(JNIEnv* jenv, int64_t reference) {
+  if (reference != 0) (*jenv)->DeleteGlobalRef(jenv, (jobject)(intptr_t)reference);
+}
+%}

@@ -1,6 +1,8 @@
 package ai.kolosal;
 
 import ai.kolosal.jni.KolosalC;
+import ai.kolosal.jni.NativeArrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fits models with one configuration (kolosal_train_engine). One fit or cross-validation runs
@@ -8,6 +10,9 @@ import ai.kolosal.jni.KolosalC;
  * called from another thread. Closing while a fit runs frees the engine once the fit returns.
  */
 public final class TrainingEngine extends NativeResource {
+  /** The JNI global reference to the current progress listener (0 = none). */
+  private final AtomicLong listener;
+
   /** An engine with the given configuration; the model name and params are validated here. */
   public TrainingEngine(TrainingConfig config) {
     this(config.toJson());
@@ -15,8 +20,37 @@ public final class TrainingEngine extends NativeResource {
 
   /** An engine from configuration JSON (null or "" = defaults). */
   public TrainingEngine(String configJson) {
-    super("TrainingEngine", KolosalC.kolosal_train_engine_create(configJson),
-        KolosalC::kolosal_train_engine_free);
+    this(KolosalC.kolosal_train_engine_create(configJson), new AtomicLong());
+  }
+
+  private TrainingEngine(long handle, AtomicLong listener) {
+    // The release function must not refer to this object (the Cleaner runs it once this
+    // object is unreachable): it gets the listener holder, not the engine.
+    super("TrainingEngine", handle, engine -> {
+      KolosalC.kolosal_train_engine_free(engine);
+      KolosalC.kolosal_java_release_listener(listener.getAndSet(0));
+    });
+    this.listener = listener;
+  }
+
+  /**
+   * Sets (or clears, with null) the listener called during fit and crossValidate. Not to be
+   * called while a fit runs on this engine.
+   */
+  public void setProgressListener(ProgressListener progress) {
+    long handle = acquire();
+    try {
+      long reference = KolosalC.kolosal_java_train_engine_set_progress(handle, progress);
+      KolosalC.kolosal_java_release_listener(listener.getAndSet(reference));
+    } finally {
+      release();
+    }
+  }
+
+  /** Called from the native progress callback (see kolosal_java.i). */
+  @SuppressWarnings("unused")
+  private static boolean progress(ProgressListener progress, double fraction, byte[] stage) {
+    return progress.onProgress(fraction, NativeArrays.string(stage));
   }
 
   /** Fits preprocessing and model on a labelled dataset. */
