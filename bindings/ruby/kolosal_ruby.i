@@ -9,8 +9,12 @@
  *   Kolosal::Error.for_status) with kolosal_last_error(), read in the "ret" typemap of the same
  *   wrapper call, after the "freearg" clean-up; on success the function returns its outputs:
  *   nothing (nil), one value, or an Array of them;
- * - handles are SWIG pointer objects (typed: a dataset where a model is expected is a
- *   TypeError, not a crash); the Kolosal classes own and free them;
+ * - handles are Kolosal::Native::Handle objects (typed data) that own their C handle:
+ *   kolosal_ruby_close frees it (once), the GC frees a forgotten one, a closed one raises
+ *   Kolosal::FailedPreconditionError, and a dataset where a model is expected is a TypeError.
+ *   Each call counts itself as a user of its handles (with the GVL held, so no lock is
+ *   needed): a close while calls run without the GVL marks the handle and the last call frees
+ *   it. kolosal_<noun>_free is therefore not wrapped;
  * - matrices (const void* data) are packed Strings (Array#pack("e*") for float32, "E*" for
  *   float64), read in place; the Ruby layer checks their size against rows x cols. Output
  *   buffers (float* out, int64_t capacity) take the capacity and return a new packed String.
@@ -89,6 +93,62 @@ const void* PackedBytes(VALUE value) {
   return RSTRING_PTR(value);
 }
 
+/* ---- handles ------------------------------------------------------------------------- */
+struct Handle {
+  void* pointer;            /* NULL once freed */
+  void (*free_function)(void*);
+  const char* noun;         /* "model", "dataset", ... for messages */
+  long users;               /* calls using the pointer right now */
+  bool closed;
+};
+
+void FreeHandleData(void* data) {
+  auto* handle = static_cast<Handle*>(data);
+  if (handle->pointer != nullptr) handle->free_function(handle->pointer);
+  xfree(handle);
+}
+
+size_t HandleSize(const void*) { return sizeof(Handle); }
+
+/* The parent of every handle type: kolosal_ruby_close accepts any handle. */
+const rb_data_type_t kHandleType = {
+    "Kolosal::Native::Handle", {nullptr, FreeHandleData, HandleSize, {nullptr}}, nullptr,
+    nullptr, RUBY_TYPED_FREE_IMMEDIATELY};
+
+VALUE handle_class = Qnil; /* Kolosal::Native::Handle, defined in %init */
+
+VALUE WrapHandle(void* pointer, const rb_data_type_t* type, void (*free_function)(void*),
+                 const char* noun) {
+  Handle* handle = ALLOC(Handle);
+  *handle = Handle{pointer, free_function, noun, 0, false};
+  return TypedData_Wrap_Struct(handle_class, type, handle);
+}
+
+/* The open handle of value (NULL for nil); raises TypeError for another type and
+ * Kolosal::FailedPreconditionError once closed. */
+Handle* UnwrapHandle(VALUE value, const rb_data_type_t* type) {
+  if (NIL_P(value)) return nullptr;
+  auto* handle = static_cast<Handle*>(rb_check_typeddata(value, type));
+  if (handle->closed) {
+    VALUE kolosal_module = rb_const_get(rb_cObject, rb_intern("Kolosal"));
+    rb_raise(rb_const_get(kolosal_module, rb_intern("FailedPreconditionError")), "%s is closed",
+             handle->noun);
+  }
+  return handle;
+}
+
+void FreeIfUnused(Handle* handle) {
+  if (handle->closed && handle->users == 0 && handle->pointer != nullptr) {
+    handle->free_function(handle->pointer);
+    handle->pointer = nullptr;
+  }
+}
+
+void ReleaseHandle(Handle* handle) {
+  --handle->users;
+  FreeIfUnused(handle);
+}
+
 /* ---- progress callbacks ------------------------------------------------------------------ */
 /* The callback is a Proc held by the Ruby layer (so the GC keeps it) that never raises: the
  * layer's wrapper rescues the user's exception, keeps it, returns true to cancel and re-raises
@@ -140,8 +200,37 @@ int Progress(double fraction, const char* stage, void* user_data) {
 /* ------------------------------------------------------------------------------------------ */
 /* Hooks of ../kolosal.i                                                                       */
 %define KOLOSAL_LANGUAGE_HANDLE(TYPE)
+%{
+namespace kolosal::ruby {
+const rb_data_type_t TYPE##_type = {
+    #TYPE, {nullptr, FreeHandleData, HandleSize, {nullptr}}, &kHandleType, nullptr,
+    RUBY_TYPED_FREE_IMMEDIATELY};
+void TYPE##_free_function(void* pointer) { TYPE##_free(static_cast<TYPE*>(pointer)); }
+}  // namespace kolosal::ruby
+%}
+%ignore TYPE##_free;
+/* "in" may raise (wrong type, closed); "check" runs after every "in", so a call is counted
+ * as a user only once nothing but the C call and its clean-up remains. */
+%typemap(in) const TYPE* (kolosal::ruby::Handle* handle = nullptr, bool counted = false) {
+  handle = kolosal::ruby::UnwrapHandle($input, &kolosal::ruby::TYPE##_type);
+  $1 = handle ? static_cast<$1_ltype>(handle->pointer) : nullptr;
+}
+%typemap(check) const TYPE* {
+  if (handle$argnum) {
+    ++handle$argnum->users;
+    counted$argnum = true;
+  }
+}
+%typemap(freearg) const TYPE* "if (counted$argnum) kolosal::ruby::ReleaseHandle(handle$argnum);"
+/* (A typemap for several types at once loses its locals for all but one in SWIG 4.1.) */
+%typemap(in) TYPE* = const TYPE*;
+%typemap(check) TYPE* = const TYPE*;
+%typemap(freearg) TYPE* = const TYPE*;
 %typemap(argout) TYPE** {
-  $result = SWIG_Ruby_AppendOutput($result, SWIG_NewPointerObj(temp$argnum, $descriptor(TYPE*), 0));
+  $result = SWIG_Ruby_AppendOutput(
+      $result, temp$argnum == nullptr ? Qnil : kolosal::ruby::WrapHandle(
+                   temp$argnum, &kolosal::ruby::TYPE##_type, kolosal::ruby::TYPE##_free_function,
+                   #TYPE + sizeof("kolosal_") - 1));
 }
 %enddef
 
@@ -253,4 +342,26 @@ kolosal_status kolosal_ruby_train_engine_set_progress(kolosal_train_engine* engi
   return kolosal_train_engine_set_progress(engine, kolosal::ruby::Progress,
                                            reinterpret_cast<void*>(callback));
 }
+%}
+
+/* Handles: kolosal_ruby_close frees (once, or when the last running call returns). */
+%inline %{
+void kolosal_ruby_close(VALUE value) {
+  auto* handle =
+      static_cast<kolosal::ruby::Handle*>(rb_check_typeddata(value, &kolosal::ruby::kHandleType));
+  handle->closed = true;
+  kolosal::ruby::FreeIfUnused(handle);
+}
+
+bool kolosal_ruby_closed(VALUE value) {
+  return static_cast<kolosal::ruby::Handle*>(
+             rb_check_typeddata(value, &kolosal::ruby::kHandleType))->closed;
+}
+%}
+
+%init %{
+  kolosal::ruby::handle_class = rb_define_class_under(
+      rb_const_get(rb_const_get(rb_cObject, rb_intern("Kolosal")), rb_intern("Native")),
+      "Handle", rb_cObject);
+  rb_undef_alloc_func(kolosal::ruby::handle_class);
 %}

@@ -14,8 +14,9 @@
 # - Failures raise Kolosal::Error (a subclass per status, e.g. Kolosal::IOError) carrying the
 #   status code and the library's message.
 # - Dataset, Trainer and Model hold native handles. #close frees one (twice is fine; a closed
-#   object raises Kolosal::FailedPreconditionError); the block forms close for you, and a
-#   finalizer frees what was forgotten. #close waits for calls running on the object.
+#   object raises Kolosal::FailedPreconditionError); the block forms close for you, and the GC
+#   frees what was forgotten. A close while other threads use the object takes effect when
+#   their calls return.
 # - Matrices are an Array of rows, a flat Array (with cols:), or a packed String
 #   (Array#pack("E*") for float64, "e*" with dtype: :float32); they cross to C in one piece.
 # - Long calls (reading, loading, fitting, cross-validating, evaluating, predicting many rows)
@@ -27,7 +28,7 @@ end
 require "json"
 require_relative "kolosal/error"
 require "kolosal/native"
-require_relative "kolosal/handle"
+require_relative "kolosal/native_object"
 require_relative "kolosal/matrix"
 require_relative "kolosal/dataset"
 require_relative "kolosal/model"

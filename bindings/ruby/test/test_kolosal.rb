@@ -165,14 +165,38 @@ class KolosalTest < Minitest::Test
     assert_kolosal_error(Kolosal::FailedPreconditionError, "model is closed") { model.predict(features) }
     assert_kolosal_error(Kolosal::FailedPreconditionError, "model is closed") { model.to_bytes }
     assert_kolosal_error(Kolosal::FailedPreconditionError, "dataset is closed") { dataset.n_rows }
-    assert_kolosal_error(Kolosal::FailedPreconditionError, "trainer is closed") { trainer.fit(dataset) }
+    assert_kolosal_error(Kolosal::FailedPreconditionError, "train_engine is closed") { trainer.fit(dataset) }
     Kolosal::Trainer.open do |open|
       assert_kolosal_error(Kolosal::FailedPreconditionError, "dataset is closed") { open.fit(dataset) }
     end
     # Handles are typed: a dataset where a model is expected is a TypeError, not a crash.
     Kolosal::Dataset.from_dense(features, labels: labels) do |other|
-      assert_raises(TypeError) { Kolosal::Native.kolosal_model_n_features(other.handle.use { |h| h }) }
+      assert_raises(TypeError) { Kolosal::Native.kolosal_model_n_features(other.handle) }
     end
+  end
+
+  # Closing a model while other threads predict with it (without the GVL) frees it when their
+  # calls return: every prediction is either complete and right or a FailedPreconditionError.
+  def test_close_while_predicting
+    data = spam
+    model = Kolosal::Model.load(data.reference_model)
+    started = Queue.new
+    threads = Array.new(4) do
+      Thread.new do
+        outcomes = []
+        started << true
+        loop do
+          outcomes << (model.predict_proba(data.rows) == data.reference)
+        rescue Kolosal::FailedPreconditionError
+          break outcomes
+        end
+      end
+    end
+    4.times { started.pop }
+    sleep 0.05
+    model.close
+    threads.each { |thread| assert thread.value.all? }
+    assert model.closed?
   end
 
   def test_dense_dataset_training_and_split

@@ -4,6 +4,8 @@ module Kolosal
   # A table of features, optionally with labels (kolosal_dataset). Immutable; safe to read from
   # many threads.
   class Dataset
+    include NativeObject
+
     # Reads a CSV file. Options (a Hash, keyword arguments or a JSON String): target, task
     # ("classification" or "regression"), delimiter, has_header, missing_values, column_types,
     # drop_columns, max_rows. Without a target the dataset has no labels (for prediction).
@@ -13,56 +15,49 @@ module Kolosal
       Kolosal.yield_and_close(new(Native.kolosal_dataset_from_csv(path.to_s, config)), &block)
     end
 
-    # Copies a dense matrix (see Kolosal::Matrix; NaN = missing) and optional labels (one per
+    # Copies a dense matrix (see Kolosal::Matrix.pack; NaN = missing) and optional labels (one per
     # row: class indices or regression targets) into a dataset. Options: feature_names,
     # target_name, task. With a block, yields the dataset and closes it.
     def self.from_dense(data, labels: nil, rows: nil, cols: nil, dtype: :float64, **options,
                         &block)
-      matrix = Matrix.new(data, rows: rows, cols: cols, dtype: dtype)
-      label_bytes = labels && Matrix.new(labels, rows: matrix.rows, cols: 1, dtype: dtype).bytes
+      bytes, dtype_code, rows, cols = Matrix.pack(data, rows, cols, dtype)
+      label_bytes = labels && Matrix.pack(labels, rows, 1, dtype).first
       pointer = Native.kolosal_dataset_from_dense(
-        matrix.bytes, matrix.dtype_code, matrix.rows, matrix.cols, Native::KOLOSAL_ROW_MAJOR,
-        label_bytes, matrix.dtype_code, options.empty? ? nil : Kolosal.config_json(options)
+        bytes, dtype_code, rows, cols, Native::KOLOSAL_ROW_MAJOR, label_bytes, dtype_code,
+        options.empty? ? nil : Kolosal.config_json(options)
       )
       Kolosal.yield_and_close(new(pointer), &block)
     end
 
-    # @api private: wraps a native dataset handle (use read_csv or from_dense).
-    def initialize(pointer)
-      @handle = Handle.new(pointer, :kolosal_dataset_free, "dataset")
+    # @api private: wraps a Kolosal::Native::Handle (use read_csv or from_dense).
+    def initialize(handle)
+      @handle = handle
     end
 
-    # @api private
-    attr_reader :handle
-
     def n_rows
-      @handle.use { |dataset| Native.kolosal_dataset_n_rows(dataset) }
+      Native.kolosal_dataset_n_rows(@handle)
     end
 
     # The number of feature columns (the target is not counted).
     def n_cols
-      @handle.use { |dataset| Native.kolosal_dataset_n_cols(dataset) }
+      Native.kolosal_dataset_n_cols(@handle)
     end
 
     # Rows, columns (name, type, missing count, categories), task and classes, as a Hash.
     def describe
-      JSON.parse(@handle.use { |dataset| Native.kolosal_dataset_describe(dataset) })
+      JSON.parse(Native.kolosal_dataset_describe(@handle))
     end
 
     # The labels: class indices (classification) or target values (regression), as Floats.
     def labels
-      @handle.use do |dataset|
-        Native.kolosal_dataset_labels(dataset, Native.kolosal_dataset_n_rows(dataset)).unpack("e*")
-      end
+      Native.kolosal_dataset_labels(@handle, n_rows).unpack("e*")
     end
 
     # A seeded split, stratified for classification: [train, test]. With a block, yields both
     # and closes both.
     def train_test_split(test_fraction, seed: 0)
-      train, test = @handle.use do |dataset|
-        Native.kolosal_dataset_train_test_split(dataset, test_fraction.to_f, seed)
-      end
-      parts = [Dataset.new(train), Dataset.new(test)]
+      parts = Native.kolosal_dataset_train_test_split(@handle, test_fraction.to_f, seed)
+                    .map { |handle| Dataset.new(handle) }
       return parts unless block_given?
 
       begin
@@ -70,15 +65,6 @@ module Kolosal
       ensure
         parts.each(&:close)
       end
-    end
-
-    # Frees the dataset (waits for calls running on it). Safe to call twice.
-    def close
-      @handle.close
-    end
-
-    def closed?
-      @handle.closed?
     end
   end
 end

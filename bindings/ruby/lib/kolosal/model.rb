@@ -4,6 +4,11 @@ module Kolosal
   # A trained pipeline: preprocessing, model and metadata (kolosal_model). Immutable; any number
   # of threads may predict with it at once.
   class Model
+    include NativeObject
+
+    ROW_MAJOR = Native::KOLOSAL_ROW_MAJOR
+    private_constant :ROW_MAJOR
+
     # Reads a model file (never runs code from it). With a block, yields the model and closes it.
     def self.load(path, &block)
       Kolosal.yield_and_close(new(Native.kolosal_model_load(path.to_s)), &block)
@@ -14,12 +19,12 @@ module Kolosal
       Kolosal.yield_and_close(new(Native.kolosal_model_load_buffer(bytes.b)), &block)
     end
 
-    # @api private: wraps a native model handle (use load, from_bytes or Trainer#fit).
-    def initialize(pointer)
-      @handle = Handle.new(pointer, :kolosal_model_free, "model")
+    # @api private: wraps a Kolosal::Native::Handle (use load, from_bytes or Trainer#fit).
+    def initialize(handle)
+      @handle = handle
       # A model never changes: its shape is read once.
-      @n_features = Native.kolosal_model_n_features(pointer)
-      @n_classes = Native.kolosal_model_n_classes(pointer)
+      @n_features = Native.kolosal_model_n_features(handle)
+      @n_classes = Native.kolosal_model_n_classes(handle)
     end
 
     # The number of input columns the model expects.
@@ -29,88 +34,60 @@ module Kolosal
 
     # Writes the model file atomically.
     def save(path)
-      @handle.use { |model| Native.kolosal_model_save(model, path.to_s) }
+      Native.kolosal_model_save(@handle, path.to_s)
       self
     end
 
     # The serialised model (a binary String; deterministic for a given model).
     def to_bytes
-      @handle.use do |model|
-        size = Native.kolosal_model_save_buffer(model, 0)
-        bytes, written = Native.kolosal_model_save_buffer(model, size)
-        bytes.byteslice(0, written)
-      end
+      size = Native.kolosal_model_save_buffer(@handle, 0)
+      bytes, written = Native.kolosal_model_save_buffer(@handle, size)
+      bytes.byteslice(0, written)
     end
 
     # Model type, params, task, classes, features, metrics and library version, as a Hash.
     def metadata
-      JSON.parse(@handle.use { |model| Native.kolosal_model_metadata(model) })
+      JSON.parse(Native.kolosal_model_metadata(@handle))
     end
 
     # The name of each class, by class index (empty for regression).
     def class_names
-      @handle.use do |model|
-        Array.new(@n_classes) { |index| Native.kolosal_model_class_name(model, index) }
-      end
+      Array.new(@n_classes) { |index| Native.kolosal_model_class_name(@handle, index) }
     end
 
     # One Float per row: the class index for classification, the value for regression. data is
     # an Array of rows, a flat Array or a packed String (see Kolosal::Matrix), columns in
     # training order.
     def predict(data, rows: nil, cols: nil, dtype: :float64)
-      matrix = Matrix.new(data, rows: rows, cols: cols, dtype: dtype, default_cols: @n_features)
-      @handle.use do |model|
-        Native.kolosal_model_predict(model, matrix.bytes, matrix.dtype_code, matrix.rows,
-                                     matrix.cols, Native::KOLOSAL_ROW_MAJOR, matrix.rows)
-      end.unpack("e*")
+      bytes, dtype_code, rows, cols = Matrix.pack(data, rows, cols, dtype, @n_features)
+      Native.kolosal_model_predict(@handle, bytes, dtype_code, rows, cols, ROW_MAJOR, rows)
+            .unpack("e*")
     end
 
     # Class probabilities: one Array of n_classes Floats per row. Regression models raise
     # FailedPreconditionError.
     def predict_proba(data, rows: nil, cols: nil, dtype: :float64)
-      matrix = Matrix.new(data, rows: rows, cols: cols, dtype: dtype, default_cols: @n_features)
-      @handle.use do |model|
-        Native.kolosal_model_predict_proba(model, matrix.bytes, matrix.dtype_code, matrix.rows,
-                                           matrix.cols, Native::KOLOSAL_ROW_MAJOR,
-                                           matrix.rows * @n_classes)
-      end.unpack("e*").each_slice([@n_classes, 1].max).to_a
+      bytes, dtype_code, rows, cols = Matrix.pack(data, rows, cols, dtype, @n_features)
+      Native.kolosal_model_predict_proba(@handle, bytes, dtype_code, rows, cols, ROW_MAJOR,
+                                         rows * @n_classes)
+            .unpack("e*").each_slice([@n_classes, 1].max).to_a
     end
 
     # #predict on a dataset whose columns are matched by name (extra columns such as the target
     # are ignored; categorical text maps to the training categories).
     def predict_dataset(dataset)
-      with_dataset(dataset) do |model, data, rows|
-        Native.kolosal_model_predict_dataset(model, data, rows)
-      end.unpack("e*")
+      Native.kolosal_model_predict_dataset(@handle, dataset.handle, dataset.n_rows).unpack("e*")
     end
 
     # #predict_proba on a dataset (columns matched by name).
     def predict_proba_dataset(dataset)
-      with_dataset(dataset) do |model, data, rows|
-        Native.kolosal_model_predict_proba_dataset(model, data, rows * @n_classes)
-      end.unpack("e*").each_slice([@n_classes, 1].max).to_a
+      Native.kolosal_model_predict_proba_dataset(@handle, dataset.handle, dataset.n_rows * @n_classes)
+            .unpack("e*").each_slice([@n_classes, 1].max).to_a
     end
 
     # Every applicable metric on a labelled dataset, as a Hash (e.g. "accuracy" => 0.93).
     def evaluate(dataset)
-      JSON.parse(with_dataset(dataset) { |model, data| Native.kolosal_model_evaluate(model, data) })
-    end
-
-    # Frees the model (waits for predictions running on it). Safe to call twice.
-    def close
-      @handle.close
-    end
-
-    def closed?
-      @handle.closed?
-    end
-
-    private
-
-    def with_dataset(dataset)
-      @handle.use do |model|
-        dataset.handle.use { |data| yield model, data, Native.kolosal_dataset_n_rows(data) }
-      end
+      JSON.parse(Native.kolosal_model_evaluate(@handle, dataset.handle))
     end
   end
 end

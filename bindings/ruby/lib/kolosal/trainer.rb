@@ -4,6 +4,8 @@ module Kolosal
   # Fits models with one configuration (kolosal_train_engine). Runs one fit or cross-validation
   # at a time; #cancel may be called from any thread.
   class Trainer
+    include NativeObject
+
     # Like new; with a block, yields the trainer and closes it.
     def self.open(config = nil, **keywords, &block)
       Kolosal.yield_and_close(new(config, **keywords), &block)
@@ -13,8 +15,7 @@ module Kolosal
     # n_jobs, random_state, cv_folds, metric. The model name and params are checked here.
     def initialize(config = nil, **keywords)
       config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
-      @handle = Handle.new(Native.kolosal_train_engine_create(config), :kolosal_train_engine_free,
-                           "trainer")
+      @handle = Native.kolosal_train_engine_create(config)
       @progress = nil
       @progress_error = nil
     end
@@ -22,22 +23,20 @@ module Kolosal
     # Fits preprocessing and model on a labelled dataset and returns the Model. With a block,
     # yields the model and closes it. Runs without the GVL; interrupting the thread cancels.
     def fit(dataset, &block)
-      pointer = run(dataset) { |engine, data| Native.kolosal_train_engine_fit(engine, data) }
-      Kolosal.yield_and_close(Model.new(pointer), &block)
+      handle = run { Native.kolosal_train_engine_fit(@handle, dataset.handle) }
+      Kolosal.yield_and_close(Model.new(handle), &block)
     end
 
     # K-fold cross-validated score ("cv_folds" and "metric" of the config): a Hash with
     # "metric", "greater_is_better", "fold_scores", "mean" and "std".
     def cross_validate(dataset)
-      JSON.parse(run(dataset) do |engine, data|
-        Native.kolosal_train_engine_cross_validate(engine, data)
-      end)
+      JSON.parse(run { Native.kolosal_train_engine_cross_validate(@handle, dataset.handle) })
     end
 
     # Asks a running fit or cross-validation to stop; it raises CancelledError soon after. The
     # trainer can be used again.
     def cancel
-      @handle.use { |engine| Native.kolosal_train_engine_cancel(engine) }
+      Native.kolosal_train_engine_cancel(@handle)
       nil
     end
 
@@ -51,25 +50,15 @@ module Kolosal
         @progress_error = e
         true
       end
-      @handle.use { |engine| Native.kolosal_ruby_train_engine_set_progress(engine, callback) }
+      Native.kolosal_ruby_train_engine_set_progress(@handle, callback)
       @progress = callback # the native side holds the Proc: keep it alive
       self
     end
 
-    # Frees the engine (waits for a running fit). Safe to call twice.
-    def close
-      @handle.close
-      @progress = nil
-    end
-
-    def closed?
-      @handle.closed?
-    end
-
     private
 
-    def run(dataset)
-      @handle.use { |engine| dataset.handle.use { |data| yield engine, data } }
+    def run
+      yield
     rescue CancelledError
       error = @progress_error
       @progress_error = nil
