@@ -146,3 +146,20 @@ static void kolosal_csharp_throw(kolosal_status status) {
 %apply void* VOID_INT_PTR { const void*, void*, float* }
 
 %include "kolosal.i"
+
+/* ------------------------------------------------------------------------------------------ */
+/* Progress (placed after kolosal.i, which defines the handle typemaps it uses): the callback  */
+/* is a managed delegate (Kolosal.Native.ProgressCallback) marshalled to a function pointer;   */
+/* TrainingEngine keeps it alive while it is set. It runs on the thread that runs the fit.      */
+%typemap(ctype) kolosal_progress_fn "kolosal_progress_fn"
+%typemap(imtype) kolosal_progress_fn "Kolosal.Native.ProgressCallback"
+%typemap(cstype) kolosal_progress_fn "Kolosal.Native.ProgressCallback"
+%typemap(csin) kolosal_progress_fn "$csinput"
+%typemap(in) kolosal_progress_fn "$1 = $input;"
+%inline %{
+/* Sets (callback != NULL) or clears the progress callback; no user data is needed in C#. */
+kolosal_status kolosal_csharp_train_engine_set_progress(kolosal_train_engine* engine,
+                                                        kolosal_progress_fn callback) {
+  return kolosal_train_engine_set_progress(engine, callback, NULL);
+}
+%}

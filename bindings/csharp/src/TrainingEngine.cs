@@ -17,19 +17,42 @@ public sealed class TrainingEngine : NativeResource {
       : base("TrainingEngine", KolosalC.kolosal_train_engine_create(configJson),
              KolosalC.kolosal_train_engine_free) {}
 
-  /// <summary>Fits preprocessing and model on a labelled dataset.</summary>
-  public Model Fit(Dataset dataset) {
+  // The delegate the native side calls; kept here so that the GC does not collect it while set.
+  private ProgressCallback progressCallback;
+  // An exception thrown by the handler: it cancels the fit and is rethrown by Fit.
+  private Exception progressError;
+
+  /// <summary>
+  /// Sets (or clears, with null) the handler called during Fit and CrossValidate. Not to be
+  /// called while a fit runs on this engine. An exception thrown by the handler cancels the fit
+  /// and comes out of Fit / CrossValidate unchanged.
+  /// </summary>
+  public void SetProgress(ProgressHandler handler) {
+    ProgressCallback callback = null;
+    if (handler != null) {
+      callback = (fraction, stage, userData) => {
+        try {
+          return handler(fraction, stage) ? 1 : 0;
+        } catch (Exception error) {
+          // An exception must not unwind through native frames: keep it for Fit to rethrow.
+          progressError = error;
+          return 1;
+        }
+      };
+    }
     IntPtr handle = Acquire();
     try {
-      IntPtr data = dataset.Acquire();
-      try {
-        return new Model(KolosalC.kolosal_train_engine_fit(handle, data));
-      } finally {
-        dataset.Release();
-      }
+      KolosalC.kolosal_csharp_train_engine_set_progress(handle, callback);
+      progressCallback = callback;
     } finally {
       Release();
     }
+  }
+
+  /// <summary>Fits preprocessing and model on a labelled dataset.</summary>
+  public Model Fit(Dataset dataset) {
+    return WithDataset(dataset,
+                       (engine, data) => new Model(KolosalC.kolosal_train_engine_fit(engine, data)));
   }
 
   /// <summary>
@@ -37,13 +60,24 @@ public sealed class TrainingEngine : NativeResource {
   /// {"metric", "greater_is_better", "fold_scores", "mean", "std"}.
   /// </summary>
   public string CrossValidate(Dataset dataset) {
+    return WithDataset(dataset, KolosalC.kolosal_train_engine_cross_validate);
+  }
+
+  private T WithDataset<T>(Dataset dataset, Func<IntPtr, IntPtr, T> call) {
     IntPtr handle = Acquire();
     try {
       IntPtr data = dataset.Acquire();
       try {
-        return KolosalC.kolosal_train_engine_cross_validate(handle, data);
+        progressError = null;
+        return call(handle, data);
+      } catch (KolosalException) when (progressError != null) {
+        Exception error = progressError;
+        progressError = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+        throw;  // not reached
       } finally {
         dataset.Release();
+        GC.KeepAlive(progressCallback);
       }
     } finally {
       Release();
