@@ -1,5 +1,5 @@
 // Runs Kolosal's samplers on the standard test functions and writes one JSON line per run
-// (final best value, regret) and per timing run (sampler time per trial). See bench/hpo/README.md.
+// (final best value, regret) and per timing run (sampler time per trial). See docs/hpo.md.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>

@@ -33,7 +33,7 @@ struct GpSettings {
   int64_t n_candidates = 2000;
   /// At most this many trials (the best half and the most recent half) train the GP, which
   /// bounds the cubic cost of a fit in long studies.
-  int64_t max_training_points = 300;
+  int64_t max_training_points = 200;
 };
 
 /// A study's configuration, parsed from the product's JSON config keys (see docs/hpo.md).
