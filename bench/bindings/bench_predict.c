@@ -92,8 +92,8 @@ static int Time(const char* path, long calls, int reps) {
   for (int rep = -reps; rep < reps; ++rep) { /* negative reps warm up */
     const double start = NowNs();
     for (long call = 0; call < calls; ++call) {
-      if (kolosal_model_predict(model, kBenchRow, KOLOSAL_FLOAT64, 1, kFeatures,
-                                KOLOSAL_ROW_MAJOR, &label, 1) != KOLOSAL_OK) {
+      if (kolosal_model_predict(model, kBenchRow, KOLOSAL_FLOAT64, 1, kFeatures, KOLOSAL_ROW_MAJOR,
+                                &label, 1) != KOLOSAL_OK) {
         kolosal_model_free(model);
         free(per_call);
         return Fail("kolosal_model_predict");

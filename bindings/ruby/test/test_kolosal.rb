@@ -251,6 +251,23 @@ class KolosalTest < Minitest::Test
     end
   end
 
+  # A fit runs without the GVL (other threads keep running) and an interrupt cancels it.
+  def test_interrupting_a_fit_cancels_it
+    data = spam
+    Kolosal::Dataset.read_csv(data.path, target: "type") do |dataset|
+      Kolosal::Trainer.open(model: "gradient_boosting", params: { n_estimators: 100_000 }) do |trainer|
+        fitting = Thread.new { trainer.fit(dataset) }
+        sleep 0.2 # 100 000 rounds: still fitting, and this thread runs meanwhile
+        started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+        fitting.raise(Interrupt, "stop")
+        assert_raises(Interrupt) { fitting.join }
+        assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, :<, 30
+        trainer.on_progress { :cancel } # usable again afterwards
+        assert_raises(Kolosal::CancelledError) { trainer.fit(dataset) }
+      end
+    end
+  end
+
   # Each error carries the message of its own call, with many threads failing at once.
   def test_error_messages_stay_with_their_call
     threads = Array.new(8) do |worker|
