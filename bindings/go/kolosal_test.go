@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"kolosal.ai/kolosal"
 )
@@ -468,4 +469,22 @@ func TestFinalizersFreeForgottenValues(t *testing.T) {
 	}
 	runtime.GC()
 	runtime.GC()
+}
+
+// A context that ends during a long fit cancels it.
+func TestContextCancelsALongFit(t *testing.T) {
+	data := loadSpam(t)
+	dataset := must[*kolosal.Dataset](t)(kolosal.ReadCSV(data.path, kolosal.CSVOptions{Target: "type"}))
+	defer dataset.Close()
+	trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(kolosal.TrainConfig{
+		Model: "gradient_boosting", Params: map[string]any{"n_estimators": 100000}}))
+	defer trainer.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	started := time.Now()
+	_, err := trainer.FitContext(ctx, dataset)
+	expectError(t, err, kolosal.ErrCancelled, "")
+	if elapsed := time.Since(started); elapsed > 30*time.Second {
+		t.Fatalf("the fit took %v to stop", elapsed)
+	}
 }
