@@ -488,3 +488,42 @@ func TestContextCancelsALongFit(t *testing.T) {
 		t.Fatalf("the fit took %v to stop", elapsed)
 	}
 }
+
+// Closing a model while goroutines predict with it waits for their calls: every prediction is
+// either complete and right or a FailedPrecondition error.
+func TestCloseWhilePredicting(t *testing.T) {
+	data := loadSpam(t)
+	model := must[*kolosal.Model](t)(kolosal.LoadModel(data.refModel))
+	var wait sync.WaitGroup
+	failures := make(chan string, 4)
+	started := make(chan struct{}, 4)
+	for worker := 0; worker < 4; worker++ {
+		wait.Add(1)
+		go func() {
+			defer wait.Done()
+			started <- struct{}{}
+			for {
+				proba, err := model.PredictProba(data.features, data.rows, data.cols)
+				if errors.Is(err, kolosal.ErrFailedPrecondition) {
+					return
+				}
+				if err != nil || proba[len(proba)-1] != data.reference[len(proba)-1] {
+					failures <- fmt.Sprint("wrong prediction or error: ", err)
+					return
+				}
+			}
+		}()
+	}
+	for worker := 0; worker < 4; worker++ {
+		<-started
+	}
+	time.Sleep(50 * time.Millisecond)
+	if err := model.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wait.Wait()
+	close(failures)
+	for failure := range failures {
+		t.Error(failure)
+	}
+}
