@@ -21,8 +21,9 @@
  * - long calls (load, read, fit, cross-validate, evaluate, predictions of many rows) run
  *   without the GVL, so other Ruby threads run meanwhile; a fit or cross-validation interrupted
  *   by Thread#raise, Thread#kill or Ctrl-C is cancelled through kolosal_train_engine_cancel.
- *   While the GVL is released, every String the call reads is locked (rb_str_locktmp): another
- *   thread that tries to modify it gets a RuntimeError instead of freeing memory in use.
+ *   While the GVL is released, every String the call reads is frozen or locked
+ *   (rb_str_locktmp): another thread that tries to modify it gets an error instead of freeing
+ *   memory in use.
  */
 %module "kolosal::native"
 
@@ -85,6 +86,11 @@ void CancelEngine(void* engine) {
   VALUE error = rb_funcall(error_class, rb_intern("for_status"), 2, INT2NUM(status), message);
   rb_exc_raise(error);
 }
+
+/* Whether a String the call reads must be locked against changes while the GVL is released.
+ * A frozen String cannot change (and may be shared by threads calling at once, which a lock
+ * would refuse). */
+bool NeedsLock(VALUE value) { return !NIL_P(value) && !OBJ_FROZEN(value); }
 
 /* A packed String's bytes, or NULL for nil. */
 const void* PackedBytes(VALUE value) {
@@ -254,18 +260,18 @@ void TYPE##_free_function(void* pointer) { TYPE##_free(static_cast<TYPE*>(pointe
 /* int64_t size) for model bytes. Locked while the call may run without the GVL.              */
 %typemap(in) const void* (VALUE locked = Qnil) {
   $1 = ($1_ltype)kolosal::ruby::PackedBytes($input);
-  locked = NIL_P($input) ? Qnil : $input;
+  locked = kolosal::ruby::NeedsLock($input) ? $input : Qnil;
 }
 %typemap(check) const void* "if (!NIL_P(locked$argnum)) rb_str_locktmp(locked$argnum);"
 %typemap(freearg) const void* "if (!NIL_P(locked$argnum)) rb_str_unlocktmp(locked$argnum);"
 
 %typemap(in) (const void* data, int64_t size) (VALUE locked = Qnil) {
   Check_Type($input, T_STRING);
-  locked = $input;
+  locked = kolosal::ruby::NeedsLock($input) ? $input : Qnil;
   $1 = RSTRING_PTR($input);
   $2 = (int64_t)RSTRING_LEN($input);
 }
-%typemap(check) (const void* data, int64_t size) "rb_str_locktmp(locked$argnum);"
+%typemap(check) (const void* data, int64_t size) "if (!NIL_P(locked$argnum)) rb_str_locktmp(locked$argnum);"
 %typemap(freearg) (const void* data, int64_t size) "if (!NIL_P(locked$argnum)) rb_str_unlocktmp(locked$argnum);"
 
 /* Output buffers: the Ruby argument is the capacity; a new packed String comes back. */

@@ -139,6 +139,7 @@ class KolosalTest < Minitest::Test
     data = spam
     Kolosal::Model.load(data.reference_model) do |model|
       sample = (0...data.rows.size).step(37).to_h { |row| [row, model.predict_proba([data.rows[row]])] }
+      packed = data.rows.flatten.pack("E*").freeze # one String, read by all threads at once
       failures = Queue.new
       threads = Array.new(8) do
         Thread.new do
@@ -147,6 +148,7 @@ class KolosalTest < Minitest::Test
               failures << "row #{row}" unless model.predict_proba([data.rows[row]]) == expected
             end
             failures << "batch" unless model.predict_proba(data.rows) == data.reference
+            failures << "shared String" unless model.predict_proba(packed) == data.reference
           end
         end
       end
