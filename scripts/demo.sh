@@ -10,4 +10,5 @@ export CCACHE_BASEDIR="$root_dir"
 cmake --preset release -DKOLOSAL_BUILD_TESTS=OFF >/dev/null
 cmake --build --preset release -j"$(nproc)" --target kolosal kolosal_cli
 build/bin/kolosal info
-build/bin/kolosal demo "$@"
+data_dir=$(scripts/data-dir.sh)
+build/bin/kolosal demo ${data_dir:+--data-dir "$data_dir"} "$@"

@@ -8,7 +8,10 @@ cd "$root_dir"
 scripts/bootstrap.sh
 # Relative paths in ccache keys: a fresh clone anywhere reuses earlier compilations.
 export CCACHE_BASEDIR="$root_dir"
-cmake --preset release -DKOLOSAL_BUILD_TESTS=ON -DKOLOSAL_BUILD_BINDINGS=ON >/dev/null
+data_dir=$(scripts/data-dir.sh)
+echo "test.sh: datasets from ${data_dir:-<none found; data tests will skip>}"
+cmake --preset release -DKOLOSAL_BUILD_TESTS=ON -DKOLOSAL_BUILD_BINDINGS=ON \
+  ${data_dir:+-DKOLOSAL_DATA_DIR="$data_dir"} >/dev/null
 cmake --build --preset release -j"$(nproc)"
 
 # Servers the tests need run on 127.0.0.1 only for the duration of the run.
