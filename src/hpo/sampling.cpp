@@ -39,11 +39,6 @@ ParamVector PriorCentre(const SearchSpace& space) {
   return values;
 }
 
-bool HasParamsAndLoss(const FrozenTrial& trial) {
-  if (trial.params.empty() || !std::isfinite(trial.value)) return false;
-  return trial.state == TrialState::kComplete || trial.state == TrialState::kPruned;
-}
-
 }  // namespace kolosal::hpo::detail
 
 namespace kolosal::hpo::detail {

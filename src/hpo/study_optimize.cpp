@@ -63,35 +63,48 @@ std::optional<Trial> Study::AskWithinBudget(int64_t& started_in_call, int64_t ca
   return AskLocked();
 }
 
-void Study::RunTrial(const Objective& objective, const Trial& trial,
-                     const OptimizeControl& control) {
+void Study::RunTrial(const Objective& objective, const Trial& trial) {
+  TrialState outcome = TrialState::kComplete;
+  double value = 0.0;
+  std::string failure;
   try {
-    const double value = objective(trial);
-    Tell(trial.number(), value);
+    value = objective(trial);
   } catch (const TrialPruned&) {
-    TellPruned(trial.number());
+    outcome = TrialState::kPruned;
   } catch (const std::exception& error) {
-    TellFailed(trial.number());
-    if (const Error* kolosal_error = dynamic_cast<const Error*>(&error);
-        kolosal_error != nullptr && kolosal_error->code() == StatusCode::kCancelled) {
-      Cancel();
-    }
-    if (control.log) {
-      // Logged from the worker: the log callback is documented as thread-safe by callers that
-      // run n_jobs > 1; with n_jobs == 1 this is the calling thread.
-      control.log(LogLevel::kWarning, "trial " + std::to_string(trial.number()) +
-                                          " failed: " + std::string(error.what()));
-    }
+    outcome = TrialState::kFailed;
+    failure = error.what();
+    const Error* kolosal_error = dynamic_cast<const Error*>(&error);
+    if (kolosal_error != nullptr && kolosal_error->code() == StatusCode::kCancelled) Cancel();
+  } catch (...) {
+    outcome = TrialState::kFailed;
+    failure = "an exception that is not a std::exception";
+  }
+  try {
+    if (outcome == TrialState::kComplete) Tell(trial.number(), value);
+    if (outcome == TrialState::kPruned) TellPruned(trial.number());
+    if (outcome == TrialState::kFailed) TellFailed(trial.number());
+  } catch (const Error& error) {
+    // Another worker may have failed this trial by the heartbeat rule meanwhile.
+    failure += std::string(failure.empty() ? "" : "; ") + "result not recorded: " + error.what();
   }
   std::lock_guard lock(events_mutex_);
   finished_events_.push_back(storage_->GetTrial(study_id_, trial.number()));
+  if (!failure.empty()) {
+    pending_logs_.push_back("trial " + std::to_string(trial.number()) + " failed: " + failure);
+  }
 }
 
 void Study::DeliverEvents(const OptimizeControl& control) {
   std::vector<FrozenTrial> events;
+  std::vector<std::string> logs;
   {
     std::lock_guard lock(events_mutex_);
     events.swap(finished_events_);
+    logs.swap(pending_logs_);
+  }
+  for (const std::string& message : logs) {
+    if (control.log) control.log(LogLevel::kWarning, message);
   }
   for (const FrozenTrial& trial : events) {
     if (control.on_trial_finished && !control.on_trial_finished(trial)) Cancel();
@@ -104,7 +117,7 @@ void Study::RunWorker(const Objective& objective, const OptimizeControl& control
     if (control.cancellation && control.cancellation->IsCancelled()) Cancel();
     std::optional<Trial> trial = AskWithinBudget(started_in_call, control.n_trials);
     if (!trial) return;
-    RunTrial(objective, *trial, control);
+    RunTrial(objective, *trial);
     if (std::this_thread::get_id() == caller) DeliverEvents(control);
   }
 }

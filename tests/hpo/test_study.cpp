@@ -136,14 +136,25 @@ TEST(Study, CancellationFromTheProgressCallbackAndTheToken) {
 }
 
 TEST(Study, ObjectiveExceptionsFailTheTrialAndTheStudyGoesOn) {
-  auto study = Study::Create(kSpace, R"({"max_trials":6})");
-  study->Optimize([](const Trial& trial) -> double {
-    if (trial.number() % 2 == 0) throw std::runtime_error("boom");
-    return Quadratic(trial);
-  });
+  auto study = Study::Create(kSpace, R"({"max_trials":6,"n_jobs":2})");
+  OptimizeControl control;
+  std::vector<std::string> messages;
+  const std::thread::id caller = std::this_thread::get_id();
+  control.log = [&](LogLevel, std::string_view message) {
+    EXPECT_EQ(std::this_thread::get_id(), caller);
+    messages.emplace_back(message);
+  };
+  study->Optimize(
+      [](const Trial& trial) -> double {
+        if (trial.number() % 2 == 0) throw std::runtime_error("boom");
+        if (trial.number() == 5) throw 42;
+        return Quadratic(trial);
+      },
+      control);
+  EXPECT_EQ(messages.size(), 4u);
   int failed = 0;
   for (const FrozenTrial& trial : study->Trials()) failed += trial.state == TrialState::kFailed;
-  EXPECT_EQ(failed, 3);
+  EXPECT_EQ(failed, 4);
 }
 
 TEST(Study, EnqueuedParametersComeFirstAndWarmStartAddsHistory) {

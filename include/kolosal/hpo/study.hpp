@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -33,8 +34,8 @@ std::string_view StopReasonName(StopReason reason);
 /// trial.Report / trial.ShouldPrune and throw TrialPruned; any other exception fails the trial.
 using Objective = std::function<double(const Trial& trial)>;
 
-/// What Study::Optimize receives besides the objective. Callbacks run on the thread that called
-/// Optimize, between trials.
+/// What Study::Optimize receives besides the objective. Callbacks (progress and log) run on the
+/// thread that called Optimize, between trials.
 struct OptimizeControl {
   /// Run at most this many trials in this call (besides max_trials for the whole study);
   /// -1 means no per-call limit.
@@ -125,7 +126,7 @@ class Study {
   std::optional<Trial> AskWithinBudget(int64_t& started_in_call, int64_t call_limit);
   void RunWorker(const Objective& objective, const OptimizeControl& control,
                  int64_t& started_in_call, std::thread::id caller);
-  void RunTrial(const Objective& objective, const Trial& trial, const OptimizeControl& control);
+  void RunTrial(const Objective& objective, const Trial& trial);
   void DeliverEvents(const OptimizeControl& control);
 
   std::shared_ptr<const SearchSpace> space_;
@@ -146,6 +147,7 @@ class Study {
 
   std::mutex events_mutex_;
   std::vector<FrozenTrial> finished_events_;
+  std::vector<std::string> pending_logs_;
 };
 
 }  // namespace kolosal::hpo

@@ -24,9 +24,6 @@ inline double Loss(double value, Direction direction) {
   return direction == Direction::kMinimize ? value : -value;
 }
 
-/// True when the trial has a usable value for ranking (COMPLETE, or PRUNED with a report).
-bool HasParamsAndLoss(const FrozenTrial& trial);
-
 }  // namespace kolosal::hpo::detail
 
 namespace kolosal::hpo::detail {
