@@ -47,6 +47,9 @@ struct FittedParts {
 
 FittedParts FitParts(const data::Dataset& dataset, const TrainSpec& spec,
                      const FitControl& control) {
+  if (!dataset.has_labels()) {
+    ThrowInvalidArgument("the training dataset has no target column (set \"target\")");
+  }
   const data::Labels& labels = dataset.labels();
   if (dataset.n_rows() == 0) ThrowInvalidArgument("the training dataset has no rows");
   if (dataset.n_features() == 0) ThrowInvalidArgument("the training dataset has no features");
