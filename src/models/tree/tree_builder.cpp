@@ -230,8 +230,10 @@ void TreeBuilder::SplitNode(OpenNode& node, Tree& tree, Rng& rng) {
   const int32_t left_node = tree.Split(node.node, node.best, bins_.mapper());
   const int64_t middle = partition_.Split(bins_, node.best, node.begin, node.end, params_.parallel);
   ++n_leaves_;
-  OpenNode left = MakeChild(left_node, node.depth + 1, node.begin, middle);
-  OpenNode right = MakeChild(left_node + 1, node.depth + 1, middle, node.end);
+  auto [left_totals, right_totals] = ChildTotals(node, middle);
+  OpenNode left = MakeChild(left_node, node.depth + 1, node.begin, middle, std::move(left_totals));
+  OpenNode right =
+      MakeChild(left_node + 1, node.depth + 1, middle, node.end, std::move(right_totals));
   AttachChildHistograms(node, left, right);
   for (OpenNode* child : {&left, &right}) {
     if (CanSplit(*child)) {
@@ -267,14 +269,37 @@ void TreeBuilder::AttachChildHistograms(OpenNode& parent, OpenNode& left, OpenNo
   parent.hist = -1;
 }
 
+// From the split feature's histogram when the node still has one (O(bins)), else by summing
+// the rows. The count channel is exact either way.
+std::pair<std::vector<double>, std::vector<double>> TreeBuilder::ChildTotals(const OpenNode& node,
+                                                                             int64_t middle) const {
+  if (node.hist < 0) return {SumStats(node.begin, middle), SumStats(middle, node.end)};
+  const int n_channels = scorer_.n_channels();
+  const int feature = node.best.feature;
+  const int missing_bin = bins_.mapper().missing_bin(feature);
+  const double* slice = hist_pool_[node.hist].data() + bins_.hist_offset(feature) * n_channels;
+  std::vector<double> left(static_cast<size_t>(n_channels), 0.0);
+  for (int bin = 0; bin <= missing_bin; ++bin) {
+    if (!node.best.GoesLeft(bin, missing_bin)) continue;
+    for (int channel = 0; channel < n_channels; ++channel) {
+      left[channel] += slice[bin * n_channels + channel];
+    }
+  }
+  std::vector<double> right(static_cast<size_t>(n_channels));
+  for (int channel = 0; channel < n_channels; ++channel) {
+    right[channel] = node.totals[channel] - left[channel];
+  }
+  return {std::move(left), std::move(right)};
+}
+
 TreeBuilder::OpenNode TreeBuilder::MakeChild(int32_t node_idx, int depth, int64_t begin,
-                                             int64_t end) const {
+                                             int64_t end, std::vector<double> totals) const {
   OpenNode child;
   child.node = node_idx;
   child.depth = depth;
   child.begin = begin;
   child.end = end;
-  child.totals = SumStats(begin, end);
+  child.totals = std::move(totals);
   return child;
 }
 

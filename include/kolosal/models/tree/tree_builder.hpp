@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "kolosal/core/random.hpp"
@@ -65,7 +66,10 @@ class TreeBuilder {
 
   bool CanSplit(const OpenNode& node) const;
   bool AcceptGain(const OpenNode& node, double gain, double parent_score) const;
-  OpenNode MakeChild(int32_t node_idx, int depth, int64_t begin, int64_t end) const;
+  std::pair<std::vector<double>, std::vector<double>> ChildTotals(const OpenNode& node,
+                                                                  int64_t middle) const;
+  OpenNode MakeChild(int32_t node_idx, int depth, int64_t begin, int64_t end,
+                     std::vector<double> totals) const;
   std::vector<double> SumStats(int64_t begin, int64_t end) const;
   void GatherStats(const OpenNode& node);
   void BuildHistogram(const OpenNode& node, std::span<const int32_t> features, double* hist);
