@@ -27,6 +27,9 @@ def parse_args():
     parser.add_argument("--max-depth", type=int, default=6)
     parser.add_argument("--learning-rate", type=float, default=0.1)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--omp-wait-policy", default="PASSIVE",
+                        help="OMP_WAIT_POLICY for XGBoost and scikit-learn; ACTIVE spinning "
+                             "threads distort timings badly when other work shares the cores")
     parser.add_argument("--max-bins", type=int, default=255,
                         help="value bins (XGBoost's max_bin counts one more)")
     return parser.parse_args()
@@ -35,6 +38,7 @@ def parse_args():
 ARGS = parse_args()
 # OpenMP thread counts must be set before scikit-learn and XGBoost load their runtimes.
 os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
+os.environ["OMP_WAIT_POLICY"] = ARGS.omp_wait_policy
 
 import numpy as np  # noqa: E402
 import xgboost as xgb  # noqa: E402

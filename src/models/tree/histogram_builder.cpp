@@ -7,6 +7,8 @@ namespace kolosal::models::tree {
 namespace {
 
 // Rows kept in increasing order (see RowPartition) make the column reads sweep forward.
+// kUnitCount: every row counts once (boosting), so the count channel needs no load.
+template <bool kUnitCount>
 void AccumulateRegression(const uint8_t* column, std::span<const int32_t> rows,
                           const RowStat* ordered, double* hist) {
   const size_t n = rows.size();
@@ -14,7 +16,7 @@ void AccumulateRegression(const uint8_t* column, std::span<const int32_t> rows,
     double* slot = hist + 3 * static_cast<size_t>(column[rows[idx]]);
     slot[0] += ordered[idx].a;
     slot[1] += ordered[idx].b;
-    slot[2] += ordered[idx].count;
+    slot[2] += kUnitCount ? 1.0 : ordered[idx].count;
   }
 }
 
@@ -33,6 +35,7 @@ void AccumulateClasses(const uint8_t* column, std::span<const int32_t> rows, con
 // summed in a fixed order, so the result does not depend on threads.
 constexpr int kCopies = 4;
 
+template <bool kUnitCount>
 void AccumulateRegressionInterleaved(const uint8_t* column, std::span<const int32_t> rows,
                                      const RowStat* ordered, int n_bins, double* hist) {
   thread_local std::vector<double> scratch;
@@ -46,10 +49,10 @@ void AccumulateRegressionInterleaved(const uint8_t* column, std::span<const int3
       double* slot = copies + copy * copy_size + 3 * static_cast<size_t>(column[rows[idx + copy]]);
       slot[0] += ordered[idx + copy].a;
       slot[1] += ordered[idx + copy].b;
-      slot[2] += ordered[idx + copy].count;
+      slot[2] += kUnitCount ? 1.0 : ordered[idx + copy].count;
     }
   }
-  AccumulateRegression(column, rows.subspan(idx), ordered + idx, copies);
+  AccumulateRegression<kUnitCount>(column, rows.subspan(idx), ordered + idx, copies);
   for (size_t pos = 0; pos < copy_size; ++pos) {
     hist[pos] = (copies[pos] + copies[copy_size + pos]) +
                 (copies[2 * copy_size + pos] + copies[3 * copy_size + pos]);
@@ -69,11 +72,16 @@ void HistogramBuilder::BuildFeature(const BinnedMatrix& bins, int feature,
     return;
   }
   const int n_bins = bins.hist_bins(feature);
-  if (rows.size() >= static_cast<size_t>(8 * n_bins)) {
-    AccumulateRegressionInterleaved(bins.column(feature), rows, ordered, n_bins, slice);
-    return;
+  const bool interleave = rows.size() >= static_cast<size_t>(8 * n_bins);
+  const uint8_t* column = bins.column(feature);
+  if (scorer.criterion() == Criterion::kGradient) {
+    if (interleave)
+      return AccumulateRegressionInterleaved<true>(column, rows, ordered, n_bins, slice);
+    return AccumulateRegression<true>(column, rows, ordered, slice);
   }
-  AccumulateRegression(bins.column(feature), rows, ordered, slice);
+  if (interleave)
+    return AccumulateRegressionInterleaved<false>(column, rows, ordered, n_bins, slice);
+  AccumulateRegression<false>(column, rows, ordered, slice);
 }
 
 void HistogramBuilder::SubtractFeature(const BinnedMatrix& bins, int feature, int n_channels,

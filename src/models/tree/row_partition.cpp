@@ -34,13 +34,14 @@ int64_t RowPartition::SplitSequential(const uint8_t* column, const bool* goes_le
                                       int64_t end) {
   int64_t n_left = begin;
   int64_t n_right = 0;
+  // Branch-free: a split sends rows both ways unpredictably.
   for (int64_t idx = begin; idx < end; ++idx) {
     const int32_t row = rows_[idx];
-    if (goes_left[column[row]]) {
-      rows_[n_left++] = row;
-    } else {
-      scratch_[n_right++] = row;
-    }
+    const int64_t left = goes_left[column[row]] ? 1 : 0;
+    rows_[n_left] = row;
+    scratch_[n_right] = row;
+    n_left += left;
+    n_right += 1 - left;
   }
   std::copy(scratch_.begin(), scratch_.begin() + n_right, rows_.begin() + n_left);
   return n_left;

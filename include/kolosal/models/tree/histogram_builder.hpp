@@ -14,8 +14,8 @@ namespace kolosal::models::tree {
 class HistogramBuilder {
  public:
   /// Overwrites `feature`'s slice of `hist` with the sums over `rows`. `ordered[i]` is the stat
-  /// of row `rows[i]`. Does not throw; touches only that slice, so features may be built in
-  /// parallel into one histogram.
+  /// of row `rows[i]`; with Criterion::kGradient every count must be 1. Does not throw; touches
+  /// only that slice, so features may be built in parallel into one histogram.
   static void BuildFeature(const BinnedMatrix& bins, int feature, std::span<const int32_t> rows,
                            const RowStat* ordered, const SplitScorer& scorer, double* hist);
 
