@@ -118,7 +118,7 @@ size_t HandleSize(const void*) { return sizeof(Handle); }
 
 /* The parent of every handle type: kolosal_ruby_close accepts any handle. */
 const rb_data_type_t kHandleType = {
-    "Kolosal::Native::Handle", {nullptr, FreeHandleData, HandleSize, {nullptr}}, nullptr,
+    "Kolosal::Native::Handle", {nullptr, FreeHandleData, HandleSize, nullptr, {nullptr}}, nullptr,
     nullptr, RUBY_TYPED_FREE_IMMEDIATELY};
 
 VALUE handle_class = Qnil; /* Kolosal::Native::Handle, defined in %init */
@@ -199,7 +199,9 @@ int Progress(double fraction, const char* stage, void* user_data) {
 /* ------------------------------------------------------------------------------------------ */
 /* Status: nil (or the outputs) on success, Kolosal::Error raised on failure.                   */
 %typemap(out) kolosal_status "$result = Qnil;"
-%typemap(ret) kolosal_status "if ($1 != KOLOSAL_OK) kolosal::ruby::RaiseStatus($1);"
+%typemap(ret) kolosal_status %{
+  if ($1 != KOLOSAL_OK) kolosal::ruby::RaiseStatus($1);
+%}
 %apply int { kolosal_status status };
 %apply unsigned long long { uint64_t };
 
@@ -209,7 +211,7 @@ int Progress(double fraction, const char* stage, void* user_data) {
 %{
 namespace kolosal::ruby {
 const rb_data_type_t TYPE##_type = {
-    #TYPE, {nullptr, FreeHandleData, HandleSize, {nullptr}}, &kHandleType, nullptr,
+    #TYPE, {nullptr, FreeHandleData, HandleSize, nullptr, {nullptr}}, &kHandleType, nullptr,
     RUBY_TYPED_FREE_IMMEDIATELY};
 void TYPE##_free_function(void* pointer) { TYPE##_free(static_cast<TYPE*>(pointer)); }
 }  // namespace kolosal::ruby
