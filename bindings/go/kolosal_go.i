@@ -19,8 +19,11 @@
  */
 %module capi
 
+/* Warnings are errors in our C (the shim below) as in the rest of the project, except unused
+ * parameters, which SWIG's generated code has. */
 %insert(cgo_comment_typedefs) %{
 #cgo pkg-config: kolosal
+#cgo CFLAGS: -Wall -Wextra -Werror -Wno-unused-parameter
 #include <stdint.h>
 %}
 
@@ -100,7 +103,7 @@ static intgo kolosal_go_error_new(kolosal_status status) {
 %}
 
 /* Scalars out: plain Go pointers. */
-%typemap(in) int64_t*, double* %{ $1 = *($&1_ltype)&$input; %}
+%typemap(in) int64_t*, double* %{ $1 = ($1_ltype)$input; %}
 
 /* Untyped data: unsafe.Pointer to the first element of a slice. */
 %typemap(gotype) void*, const void* "unsafe.Pointer"
