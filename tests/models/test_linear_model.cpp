@@ -231,3 +231,41 @@ TEST(LinearModelTest, NonMapStateIsCorrupt) {
 
 }  // namespace
 }  // namespace kolosal::testing
+
+namespace kolosal::models {
+namespace {
+
+// A row's prediction must not depend on the batch it arrives in.
+TEST(LinearModelBatchInvariance, OneRowEqualsTheSameRowInABatch) {
+  const int64_t n_rows = 37;
+  const int64_t n_features = 11;
+  std::vector<float> x(static_cast<size_t>(n_rows * n_features));
+  for (size_t idx = 0; idx < x.size(); ++idx) x[idx] = std::sin(0.37f * static_cast<float>(idx));
+  for (const int n_classes : {2, 4}) {
+    std::vector<float> y(static_cast<size_t>(n_rows));
+    for (int64_t row = 0; row < n_rows; ++row) {
+      y[static_cast<size_t>(row)] = static_cast<float>(row % n_classes);
+    }
+    const std::vector<data::FeatureInfo> features(static_cast<size_t>(n_features));
+    const TrainData train{{x.data(), n_rows, n_features}, y,        {}, features,
+                          Task::kClassification,          n_classes};
+    const auto model = ModelRegistry::Builtin()
+                           .Find("logistic_regression")
+                           .create(nlohmann::json::object(), Task::kClassification)
+                           ->Fit(train, FitControl{});
+    std::vector<float> batch(static_cast<size_t>(n_rows * n_classes));
+    model->Predict({x.data(), n_rows, n_features}, batch);
+    for (int64_t row = 0; row < n_rows; ++row) {
+      std::vector<float> single(static_cast<size_t>(n_classes));
+      model->Predict({x.data() + row * n_features, 1, n_features}, single);
+      for (int cls = 0; cls < n_classes; ++cls) {
+        EXPECT_EQ(single[static_cast<size_t>(cls)],
+                  batch[static_cast<size_t>(row * n_classes + cls)])
+            << "row " << row << " class " << cls;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kolosal::models

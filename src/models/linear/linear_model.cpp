@@ -1,6 +1,7 @@
 #include "kolosal/models/linear/linear_model.hpp"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -23,38 +24,46 @@ int CoefRowsFor(Task task, int n_classes) {
   return task == Task::kClassification && n_classes > 2 ? n_classes : 1;
 }
 
-void PredictValues(const FeatureMap& features, const Eigen::MatrixXf& weights,
-                   const Eigen::RowVectorXf& offsets, std::span<float> out) {
-  Eigen::Map<Eigen::VectorXf> values(out.data(), features.rows());
-  values.noalias() = features * weights.col(0);
-  values.array() += offsets(0);
+// Every row is computed on its own with the same operations (one dot product per output,
+// scalar exp), so a row's prediction does not depend on the batch it arrives in: predicting one
+// row gives bit for bit what the same row gives inside a large batch.
+float RowScore(const FeatureMap& features, int64_t row_idx, const Eigen::MatrixXf& weights,
+               int64_t output_idx) {
+  return features.row(row_idx).dot(weights.col(output_idx).transpose());
 }
 
-// The scores go into the first half of `out`, become probabilities there (vectorised), and
-// are then spread out to [1 - p, p] pairs from the last row backwards, which never overwrites a
-// probability that has not been read yet.
+void PredictValues(const FeatureMap& features, const Eigen::MatrixXf& weights,
+                   const Eigen::RowVectorXf& offsets, std::span<float> out) {
+  for (int64_t row_idx = 0; row_idx < features.rows(); ++row_idx) {
+    out[static_cast<size_t>(row_idx)] = RowScore(features, row_idx, weights, 0) + offsets(0);
+  }
+}
+
 void PredictBinary(const FeatureMap& features, const Eigen::MatrixXf& weights,
                    const Eigen::RowVectorXf& offsets, std::span<float> out) {
-  const int64_t n_rows = features.rows();
-  Eigen::Map<Eigen::VectorXf> positive(out.data(), n_rows);
-  positive.noalias() = features * weights.col(0);
-  positive = (1.0f + (-(positive.array() + offsets(0))).exp()).inverse().matrix();
-  for (int64_t row_idx = n_rows - 1; row_idx >= 0; --row_idx) {
-    const float probability = out[static_cast<size_t>(row_idx)];
-    out[static_cast<size_t>(2 * row_idx + 1)] = probability;
+  for (int64_t row_idx = 0; row_idx < features.rows(); ++row_idx) {
+    const float score = RowScore(features, row_idx, weights, 0) + offsets(0);
+    const float probability = 1.0f / (1.0f + std::exp(-score));
     out[static_cast<size_t>(2 * row_idx)] = 1.0f - probability;
+    out[static_cast<size_t>(2 * row_idx + 1)] = probability;
   }
 }
 
 void PredictMultinomial(const FeatureMap& features, const Eigen::MatrixXf& weights,
                         const Eigen::RowVectorXf& offsets, std::span<float> out) {
-  Eigen::Map<RowMajorMatrixXf> probabilities(out.data(), features.rows(), weights.cols());
-  probabilities.noalias() = features * weights;
-  for (int64_t row_idx = 0; row_idx < probabilities.rows(); ++row_idx) {
-    auto row = probabilities.row(row_idx);
-    row += offsets;
-    row.array() = (row.array() - row.maxCoeff()).exp();
-    row /= row.sum();
+  const int64_t n_classes = weights.cols();
+  for (int64_t row_idx = 0; row_idx < features.rows(); ++row_idx) {
+    float* row = out.data() + row_idx * n_classes;
+    for (int64_t class_idx = 0; class_idx < n_classes; ++class_idx) {
+      row[class_idx] = RowScore(features, row_idx, weights, class_idx) + offsets(class_idx);
+    }
+    const float max_score = *std::max_element(row, row + n_classes);
+    float total = 0.0f;
+    for (int64_t class_idx = 0; class_idx < n_classes; ++class_idx) {
+      row[class_idx] = std::exp(row[class_idx] - max_score);
+      total += row[class_idx];
+    }
+    for (int64_t class_idx = 0; class_idx < n_classes; ++class_idx) row[class_idx] /= total;
   }
 }
 
