@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace kolosal::hpo::detail {
@@ -27,7 +28,8 @@ double LogNormalCdf(double z) {
 }
 
 double LogNormalMass(double a, double b) {
-  if (a >= 0.0) return LogNormalMass(-b, -a);  // mirror into the lower tail
+  if (!(a < b)) return -std::numeric_limits<double>::infinity();  // empty (or NaN) interval
+  if (a >= 0.0) return LogNormalMass(-b, -a);                     // mirror into the lower tail
   if (b <= 0.0) {
     const double log_b = LogNormalCdf(b);
     const double log_a = LogNormalCdf(a);

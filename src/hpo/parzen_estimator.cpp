@@ -92,6 +92,7 @@ void ParzenEstimator::BuildNumeric(Dimension& dim, const std::vector<double>& ob
   dim.low = spec.SamplingLow();
   dim.high = spec.SamplingHigh();
   const double range = dim.high - dim.low;
+  if (range <= 0.0) return;  // a constant parameter: sampled and scored as its one value
   for (double value : observed) dim.mus.push_back(spec.ToSampling(value));
   dim.sigmas = NeighbourGaps(dim.mus, dim.low, dim.high);
   const double n_kernels = static_cast<double>(dim.mus.size()) + 1.0;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "kolosal/hpo/detail/normal.hpp"
 #include "kolosal/hpo/detail/parzen_estimator.hpp"
 #include "kolosal/hpo/in_memory_storage.hpp"
 #include "kolosal/hpo/study.hpp"
@@ -78,6 +79,14 @@ TEST(TpeSampler, ParzenMassesAreNormalised) {
   double total = 0.0;
   for (double log_mass : estimator.LogPdf(grid)) total += std::exp(log_mass);
   EXPECT_NEAR(total, 1.0, 1e-9);
+}
+
+TEST(TpeSampler, NormalMassesAreAccurateInBothTailsAndEmptyIntervals) {
+  EXPECT_NEAR(std::exp(detail::LogNormalMass(-1.0, 1.0)), 0.6826894921, 1e-9);
+  EXPECT_NEAR(detail::LogNormalMass(30.0, 31.0), detail::LogNormalMass(-31.0, -30.0), 1e-9);
+  EXPECT_TRUE(std::isfinite(detail::LogNormalMass(40.0, 41.0)));
+  EXPECT_EQ(detail::LogNormalMass(0.0, 0.0), -std::numeric_limits<double>::infinity());
+  EXPECT_NEAR(detail::NormalQuantile(detail::NormalCdf(1.3)), 1.3, 1e-9);
 }
 
 TEST(TpeSampler, ConcentratesNearTheOptimum) {
