@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "data/expect_error.hpp"
+#include "common/expect_error.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/csv_reader.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "data/expect_error.hpp"
+#include "common/expect_error.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/dataset.hpp"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "data/expect_error.hpp"
+#include "common/expect_error.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/split.hpp"
 

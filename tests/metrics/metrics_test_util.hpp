@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/expect_error.hpp"
 #include "kolosal/core/error.hpp"
 
 namespace kolosal::metrics::testing {
@@ -16,14 +17,7 @@ inline constexpr double kTolerance = 1e-12;
 /// Runs `call` and expects Error(kInvalidArgument) whose message contains `fragment`.
 template <typename Call>
 void ExpectInvalidArgument(Call call, std::string_view fragment) {
-  try {
-    call();
-    ADD_FAILURE() << "expected Error(kInvalidArgument) mentioning '" << fragment << "'";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), StatusCode::kInvalidArgument);
-    EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos)
-        << "message: " << error.what();
-  }
+  ::kolosal::testing::ExpectError(call, StatusCode::kInvalidArgument, fragment);
 }
 
 /// Expects `actual` within a relative tolerance of `expected` (for values far from 1).

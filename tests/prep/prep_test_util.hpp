@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/expect_error.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/dataset.hpp"
 #include "kolosal/io/msgpack_io.hpp"
@@ -16,20 +17,7 @@
 
 namespace kolosal::prep::testing {
 
-/// Runs `action` and checks that it throws kolosal::Error with `code` and a message containing
-/// `part`.
-template <typename Action>
-void ExpectError(Action&& action, StatusCode code, std::string_view part = "") {
-  try {
-    action();
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), code) << error.what();
-    EXPECT_NE(std::string(error.what()).find(part), std::string::npos)
-        << "message \"" << error.what() << "\" lacks \"" << part << "\"";
-    return;
-  }
-  ADD_FAILURE() << "expected a kolosal::Error";
-}
+using ::kolosal::testing::ExpectError;
 
 /// Packs whatever `write` writes and unpacks it again: a msgpack object to load from.
 template <typename Write>
