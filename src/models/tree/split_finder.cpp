@@ -137,13 +137,15 @@ std::vector<int> SplitFinder::SortedCategories(const FeatureHistogram& hist,
     return SplitScorer::Count(stats, n_channels) < cat_min_rows_;
   });
   const int majority = scorer_.is_classification() ? MajorityClass(parent, scorer_.n_classes()) : 0;
-  std::vector<double> keys(static_cast<size_t>(hist.n_entries), 0.0);
+  thread_local std::vector<std::pair<double, int>> keyed;
+  keyed.clear();
   for (int entry : present) {
     const double* stats = hist.values + static_cast<int64_t>(entry) * n_channels;
-    keys[entry] = scorer_.Weight(stats) > 0.0 ? CategoryKey(stats, majority) : 0.0;
+    keyed.emplace_back(scorer_.Weight(stats) > 0.0 ? CategoryKey(stats, majority) : 0.0, entry);
   }
-  std::stable_sort(present.begin(), present.end(),
-                   [&](int lhs, int rhs) { return keys[lhs] < keys[rhs]; });
+  // Ties go by category code, so the order is fully determined.
+  std::sort(keyed.begin(), keyed.end());
+  for (size_t idx = 0; idx < keyed.size(); ++idx) present[idx] = keyed[idx].second;
   return present;
 }
 

@@ -162,8 +162,8 @@ void TreeEnsemble::Accumulate(data::MatrixView x, float* out, int64_t stride,
     AccumulateRange(x, 0, x.rows, out, stride, offset);
     return;
   }
-  // A few ranges per thread: large enough to reuse each tree chunk, enough to balance load.
-  const int64_t n_ranges = 4 * static_cast<int64_t>(tbb::this_task_arena::max_concurrency());
+  // Two ranges per thread: large enough to reuse each tree chunk, enough to balance load.
+  const int64_t n_ranges = 2 * static_cast<int64_t>(tbb::this_task_arena::max_concurrency());
   const int64_t range_rows = std::max(
       kBlockRows, ((x.rows + n_ranges - 1) / n_ranges + kBlockRows - 1) / kBlockRows * kBlockRows);
   const int64_t n_tasks = (x.rows + range_rows - 1) / range_rows;
