@@ -56,6 +56,11 @@ Args ParseArgs(int argc, char** argv) {
 // The study config of a sampler name as the benchmark reports it.
 nlohmann::json ConfigFor(const std::string& sampler, int trials, int seed) {
   nlohmann::json config = {{"max_trials", trials}, {"random_state", seed}};
+  if (sampler == "adaptive_gp") {  // ADAPTIVE around the GP (hyperopt_backend skopt)
+    config["optimization_strategy"] = "ADAPTIVE";
+    config["hyperopt_backend"] = "skopt";
+    return config;
+  }
   if (sampler == "adaptive") {
     config["optimization_strategy"] = "ADAPTIVE";
   } else {

@@ -2,7 +2,8 @@
 # The HPO benchmark of issue 5: Kolosal's tpe, gp and ADAPTIVE against Optuna's TPE
 # (univariate, multivariate) and random sampler, in the same run, on 2 cores (one each).
 # Usage: run_bench.sh path/to/kolosal_bench_hpo [output-dir]
-# Env: KOLOSAL_BENCH_SEEDS (20), KOLOSAL_BENCH_TRIALS (100), KOLOSAL_BENCH_TIMING_TRIALS (1000).
+# Env: KOLOSAL_BENCH_SEEDS (20), KOLOSAL_BENCH_TRIALS (100), KOLOSAL_BENCH_TIMING_TRIALS (1000),
+#      KOLOSAL_BENCH_SAMPLERS (tpe,gp,adaptive; adaptive_gp adds ADAPTIVE around the GP, ~6 min).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bench=${1:?usage: run_bench.sh path/to/kolosal_bench_hpo [output-dir]}
@@ -10,13 +11,15 @@ out=${2:-.}
 seeds=${KOLOSAL_BENCH_SEEDS:-20}
 trials=${KOLOSAL_BENCH_TRIALS:-100}
 timing=${KOLOSAL_BENCH_TIMING_TRIALS:-1000}
+samplers=${KOLOSAL_BENCH_SAMPLERS:-tpe,gp,adaptive}
 mkdir -p "$out"
 if ! /usr/bin/python3 -c "import optuna" 2>/dev/null; then
   echo "run_bench.sh: Optuna is missing (apt-get install python3-optuna)" >&2
   exit 2
 fi
 echo "HPO benchmark: ${seeds} seeds x ${trials} trials; timing at ${timing} trials" >&2
-"$bench" --seeds "$seeds" --trials "$trials" --timing-trials "$timing" >"$out/kolosal.jsonl" &
+"$bench" --samplers "$samplers" --seeds "$seeds" --trials "$trials" --timing-trials "$timing" \
+  >"$out/kolosal.jsonl" &
 ours=$!
 /usr/bin/python3 "$here/optuna_bench.py" --seeds "$seeds" --trials "$trials" \
   --timing-trials "$timing" >"$out/optuna.jsonl" &
