@@ -11,6 +11,7 @@ namespace {
 
 constexpr int64_t kBlockRows = 64;
 constexpr int kLanes = TreeEnsemble::kLanes;
+constexpr int64_t kTreeMajorLeaves = 1 << 22;  // leaf indices buffered per slab
 constexpr size_t kChunkBytes = 192 * 1024;
 
 template <typename T>
@@ -18,6 +19,13 @@ std::vector<T> Column(const std::vector<TreeNode>& nodes, T TreeNode::*member) {
   std::vector<T> values(nodes.size());
   for (size_t idx = 0; idx < nodes.size(); ++idx) values[idx] = nodes[idx].*member;
   return values;
+}
+
+bool HasCategoricalSplit(const std::vector<TreeNode>& nodes, int64_t begin, int64_t end) {
+  for (int64_t idx = begin; idx < end; ++idx) {
+    if ((nodes[idx].flags & TreeNode::kCategorical) != 0) return true;
+  }
+  return false;
 }
 
 // Children come after their parent, so one forward pass finds every node's depth.
@@ -33,6 +41,34 @@ int32_t MaxDepth(const std::vector<TreeNode>& nodes, int64_t begin, int64_t end)
     depth[node.left - begin + 1] = node_depth + 1;
   }
   return max_depth;
+}
+
+// kCategorical = false: the tree has numeric splits only, so routing is branch-free.
+template <bool kCategorical>
+void FindLeavesIn(const TreeNode* nodes, const uint32_t* words, int32_t root, int32_t depth,
+                  const float* const* rows, int32_t* leaves) {
+  int32_t idx[kLanes];
+  for (int lane = 0; lane < kLanes; ++lane) idx[lane] = root;
+  for (int32_t level = 0; level < depth; ++level) {
+    bool active = false;
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const TreeNode& node = nodes[idx[lane]];
+      const bool leaf = node.is_leaf();
+      const float value = rows[lane][leaf ? 0 : node.feature];
+      bool left = false;
+      if constexpr (kCategorical) {
+        left = node.GoesLeft(value, words);
+      } else {
+        left = (value <= node.threshold) |
+               ((value != value) & ((node.flags & TreeNode::kDefaultLeft) != 0));
+      }
+      const int32_t next = node.left + (left ? 0 : 1);
+      idx[lane] = leaf ? idx[lane] : next;
+      active |= !leaf;
+    }
+    if (!active) break;
+  }
+  for (int lane = 0; lane < kLanes; ++lane) leaves[lane] = nodes[idx[lane]].left;
 }
 
 inline int32_t FindLeaf(const TreeNode* nodes, const uint32_t* words, int32_t node_idx,
@@ -64,6 +100,7 @@ void TreeEnsemble::Append(const Tree& tree, int output_offset) {
     nodes_.push_back(node);
   }
   depths_.push_back(MaxDepth(tree.nodes(), 0, tree.n_nodes()));
+  categorical_trees_.push_back(HasCategoricalSplit(tree.nodes(), 0, tree.n_nodes()) ? 1 : 0);
   leaf_values_.insert(leaf_values_.end(), tree.leaf_values().begin(), tree.leaf_values().end());
   category_words_.insert(category_words_.end(), tree.category_words().begin(),
                          tree.category_words().end());
@@ -89,28 +126,19 @@ void TreeEnsemble::Truncate(int64_t n_trees) {
   roots_.resize(static_cast<size_t>(n_trees));
   output_offsets_.resize(static_cast<size_t>(n_trees));
   depths_.resize(static_cast<size_t>(n_trees));
+  categorical_trees_.resize(static_cast<size_t>(n_trees));
 }
 
 // Walks kLanes rows down one tree in lockstep, so that their independent node loads overlap
 // instead of waiting on each other. A lane that reached its leaf stays there.
 void TreeEnsemble::FindLeaves(int64_t tree_idx, const float* const* rows, int32_t* leaves) const {
-  const TreeNode* nodes = nodes_.data();
-  const uint32_t* words = category_words_.data();
-  int32_t idx[kLanes];
-  for (int lane = 0; lane < kLanes; ++lane) idx[lane] = roots_[tree_idx];
-  for (int32_t level = 0; level < depths_[tree_idx]; ++level) {
-    bool active = false;
-    for (int lane = 0; lane < kLanes; ++lane) {
-      const TreeNode& node = nodes[idx[lane]];
-      const bool leaf = node.is_leaf();
-      const int32_t feature = leaf ? 0 : node.feature;
-      const int32_t next = node.left + (node.GoesLeft(rows[lane][feature], words) ? 0 : 1);
-      idx[lane] = leaf ? idx[lane] : next;
-      active |= !leaf;
-    }
-    if (!active) break;
+  if (categorical_trees_[tree_idx] != 0) {
+    FindLeavesIn<true>(nodes_.data(), category_words_.data(), roots_[tree_idx], depths_[tree_idx],
+                       rows, leaves);
+    return;
   }
-  for (int lane = 0; lane < kLanes; ++lane) leaves[lane] = nodes[idx[lane]].left;
+  FindLeavesIn<false>(nodes_.data(), category_words_.data(), roots_[tree_idx], depths_[tree_idx],
+                      rows, leaves);
 }
 
 void TreeEnsemble::AccumulateBlock(data::MatrixView x, int64_t row_begin, int64_t row_end,
@@ -118,19 +146,29 @@ void TreeEnsemble::AccumulateBlock(data::MatrixView x, int64_t row_begin, int64_
                                    int64_t offset) const {
   const float* leaves = leaf_values_.data();
   const int width = leaf_width_;
+  const auto n_rows = static_cast<int>(row_end - row_begin);
+  // Row pointers once per block, padded to whole lane groups with the last row.
+  const float* rows[kBlockRows + kLanes];
+  for (int idx = 0; idx < n_rows + kLanes; ++idx) {
+    rows[idx] = x.row(row_begin + std::min(idx, n_rows - 1));
+  }
   for (int64_t tree_idx = tree_begin; tree_idx < tree_end; ++tree_idx) {
-    float* tree_out = out + offset + output_offsets_[tree_idx];
-    for (int64_t lane_row = row_begin; lane_row < row_end; lane_row += kLanes) {
-      const float* rows[kLanes];
-      for (int lane = 0; lane < kLanes; ++lane) {
-        rows[lane] = x.row(std::min(lane_row + lane, row_end - 1));
+    float* tree_out = out + offset + output_offsets_[tree_idx] + row_begin * stride;
+    if (depths_[tree_idx] == 0) {
+      // A single leaf (common late in boosting): the same values for every row.
+      const float* values = leaves + static_cast<int64_t>(nodes_[roots_[tree_idx]].left) * width;
+      for (int row = 0; row < n_rows; ++row) {
+        for (int j = 0; j < width; ++j) tree_out[row * stride + j] += values[j];
       }
+      continue;
+    }
+    for (int group = 0; group < n_rows; group += kLanes) {
       int32_t leaf_idx[kLanes];
-      FindLeaves(tree_idx, rows, leaf_idx);
-      const int n_lanes = static_cast<int>(std::min<int64_t>(kLanes, row_end - lane_row));
+      FindLeaves(tree_idx, rows + group, leaf_idx);
+      const int n_lanes = std::min(kLanes, n_rows - group);
       for (int lane = 0; lane < n_lanes; ++lane) {
         const float* values = leaves + static_cast<int64_t>(leaf_idx[lane]) * width;
-        float* row_out = tree_out + (lane_row + lane) * stride;
+        float* row_out = tree_out + (group + lane) * stride;
         for (int j = 0; j < width; ++j) row_out[j] += values[j];
       }
     }
@@ -156,8 +194,49 @@ void TreeEnsemble::AccumulateRange(data::MatrixView x, int64_t row_begin, int64_
   }
 }
 
+// Trees much larger than a cache chunk (fully grown forests): one task per tree walks every
+// row of a slab, keeping that tree's nodes in cache, and stores leaf indices; the rows then add
+// their leaves in tree order, so the result is the same as row-major.
+void TreeEnsemble::AccumulateTreeMajor(data::MatrixView x, float* out, int64_t stride,
+                                       int64_t offset) const {
+  const int64_t slab_rows = std::max<int64_t>(kBlockRows, kTreeMajorLeaves / n_trees());
+  std::vector<int32_t> leaf_of(static_cast<size_t>(std::min(x.rows, slab_rows) * n_trees()));
+  for (int64_t slab = 0; slab < x.rows; slab += slab_rows) {
+    const int64_t n_rows = std::min(slab_rows, x.rows - slab);
+    tbb::parallel_for(int64_t{0}, n_trees(), [&](int64_t tree_idx) {
+      int32_t* leaves = leaf_of.data() + tree_idx * n_rows;
+      const float* rows[kLanes];
+      for (int64_t group = 0; group < n_rows; group += kLanes) {
+        for (int lane = 0; lane < kLanes; ++lane) {
+          rows[lane] = x.row(slab + std::min<int64_t>(group + lane, n_rows - 1));
+        }
+        int32_t lane_leaves[kLanes];
+        FindLeaves(tree_idx, rows, lane_leaves);
+        const int64_t n_lanes = std::min<int64_t>(kLanes, n_rows - group);
+        std::copy_n(lane_leaves, n_lanes, leaves + group);
+      }
+    });
+    tbb::parallel_for(int64_t{0}, n_rows, [&](int64_t row) {
+      float* row_out = out + (slab + row) * stride + offset;
+      for (int64_t tree_idx = 0; tree_idx < n_trees(); ++tree_idx) {
+        const float* values = leaf_values_.data() +
+                              static_cast<int64_t>(leaf_of[tree_idx * n_rows + row]) * leaf_width_;
+        float* tree_out = row_out + output_offsets_[tree_idx];
+        for (int j = 0; j < leaf_width_; ++j) tree_out[j] += values[j];
+      }
+    });
+  }
+}
+
 void TreeEnsemble::Accumulate(data::MatrixView x, float* out, int64_t stride,
                               int64_t offset) const {
+  const bool big_trees =
+      n_trees() > 0 && n_nodes() / n_trees() * static_cast<int64_t>(sizeof(TreeNode)) >
+                           static_cast<int64_t>(kChunkBytes);
+  if (big_trees && x.rows >= 4 * kBlockRows) {
+    AccumulateTreeMajor(x, out, stride, offset);
+    return;
+  }
   if (x.rows <= kBlockRows) {
     AccumulateRange(x, 0, x.rows, out, stride, offset);
     return;
@@ -252,6 +331,7 @@ TreeEnsemble TreeEnsemble::Load(const msgpack::object& state, int64_t n_features
     std::vector<TreeNode> local(ensemble.nodes_.begin() + begin, ensemble.nodes_.begin() + end);
     for (TreeNode& node : local) node.left -= node.is_leaf() ? 0 : static_cast<int32_t>(begin);
     ensemble.depths_.push_back(MaxDepth(local, 0, end - begin));
+    ensemble.categorical_trees_.push_back(HasCategoricalSplit(local, 0, end - begin) ? 1 : 0);
   }
   return ensemble;
 }

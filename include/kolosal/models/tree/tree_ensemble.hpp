@@ -55,6 +55,7 @@ class TreeEnsemble {
   void AccumulateBlock(data::MatrixView x, int64_t row_begin, int64_t row_end, int64_t tree_begin,
                        int64_t tree_end, float* out, int64_t stride, int64_t offset) const;
   void FindLeaves(int64_t tree_idx, const float* const* rows, int32_t* leaves) const;
+  void AccumulateTreeMajor(data::MatrixView x, float* out, int64_t stride, int64_t offset) const;
   void AccumulateRange(data::MatrixView x, int64_t row_begin, int64_t row_end, float* out,
                        int64_t stride, int64_t offset) const;
 
@@ -66,7 +67,8 @@ class TreeEnsemble {
   std::vector<double> gains_;
   std::vector<int32_t> roots_;
   std::vector<int32_t> output_offsets_;
-  std::vector<int32_t> depths_;  // per tree, derived (not saved)
+  std::vector<int32_t> depths_;             // per tree, derived (not saved)
+  std::vector<uint8_t> categorical_trees_;  // per tree: has a categorical split (derived)
 };
 
 }  // namespace kolosal::models::tree
