@@ -237,8 +237,9 @@ int Main(int argc, char** argv) {
   std::printf("threads=%d rounds=%d max_depth=%d learning_rate=%.2f forest_trees=%d\n",
               options.threads, options.rounds, options.max_depth, options.learning_rate,
               options.forest_trees);
-  std::printf("%-18s %-38s %-28s %-6s %-28s %-7s %-7s\n", "dataset", "pair",
-              "train ratio (ours/peer wall)", "cpu", "predict ratio (ours/peer)", "ours", "peer");
+  std::printf("%-18s %-38s %-28s %-28s %-28s %-7s %-7s\n", "dataset", "pair",
+              "train wall (ours/peer)", "train cpu (ours/peer)", "predict wall (ours/peer)", "ours",
+              "peer");
   for (const BenchSplit& split : splits) BenchDataset(split, options);
   return 0;
 }

@@ -29,6 +29,7 @@ TreeBuilder::TreeBuilder(const BinnedMatrix& bins, SplitScorer scorer, TreeGrowt
       finder_(bins_, scorer_, category_scorer_, params.cat_smooth, params.cat_min_rows),
       subtract_(params.max_features >= 1.0) {
   ordered_.resize(static_cast<size_t>(bins.n_rows()));
+  slot_of_.fill(-1);
   int64_t total_bins = 0;
   for (int feature = 0; feature < bins.n_features(); ++feature)
     total_bins += bins.hist_bins(feature);
@@ -143,19 +144,22 @@ FeatureHistogram TreeBuilder::BuildSparse(const OpenNode& node, int feature) {
   const std::span<const int32_t> rows = partition_.Rows(node.begin, node.end);
   const uint8_t* column = bins_.column(feature);
   const int missing_bin = bins_.mapper().missing_bin(feature);
-  std::array<int16_t, 256> slot_of;
-  slot_of.fill(-1);
-  slot_of[missing_bin] = 0;  // slot 0 holds the missing bin
+  // slot_of_ is all -1 between calls; slot 0 holds the missing bin.
+  slot_of_[missing_bin] = 0;
   sparse_bins_.clear();
-  sparse_unsorted_.assign((rows.size() + 1) * n_channels, 0.0);
+  if (sparse_unsorted_.size() < (rows.size() + 1) * n_channels) {
+    sparse_unsorted_.resize((rows.size() + 1) * n_channels);
+  }
+  std::fill_n(sparse_unsorted_.data(), n_channels, 0.0);
   const bool classes = scorer_.is_classification();
   for (size_t idx = 0; idx < rows.size(); ++idx) {
     const uint8_t bin = column[rows[idx]];
-    if (slot_of[bin] < 0) {
+    if (slot_of_[bin] < 0) {
       sparse_bins_.push_back(bin);
-      slot_of[bin] = static_cast<int16_t>(sparse_bins_.size());
+      slot_of_[bin] = static_cast<int16_t>(sparse_bins_.size());
+      std::fill_n(sparse_unsorted_.data() + slot_of_[bin] * n_channels, n_channels, 0.0);
     }
-    double* slot = sparse_unsorted_.data() + slot_of[bin] * n_channels;
+    double* slot = sparse_unsorted_.data() + slot_of_[bin] * n_channels;
     const RowStat& stat = ordered_[idx];
     if (classes) {
       slot[stat.label] += stat.a;
@@ -169,10 +173,12 @@ FeatureHistogram TreeBuilder::BuildSparse(const OpenNode& node, int feature) {
   const size_t n_entries = sparse_bins_.size();
   sparse_values_.resize((n_entries + 1) * n_channels);
   for (size_t entry = 0; entry <= n_entries; ++entry) {
-    const int16_t slot = entry < n_entries ? slot_of[sparse_bins_[entry]] : 0;
+    const int slot = entry < n_entries ? slot_of_[sparse_bins_[entry]] : 0;
     std::copy_n(sparse_unsorted_.data() + slot * n_channels, n_channels,
                 sparse_values_.data() + entry * n_channels);
   }
+  for (int bin : sparse_bins_) slot_of_[bin] = -1;
+  slot_of_[missing_bin] = -1;
   FeatureHistogram view;
   view.values = sparse_values_.data();
   view.n_entries = static_cast<int>(n_entries);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -100,6 +101,7 @@ class TreeBuilder {
   std::span<const RowStat> stats_;
   std::vector<int32_t> tree_features_;
   std::vector<RowStat> ordered_;
+  std::array<int16_t, 256> slot_of_{};  // bin -> sparse slot, -1 when unused
   std::vector<double> sparse_unsorted_;
   std::vector<double> sparse_values_;
   std::vector<int> sparse_bins_;
