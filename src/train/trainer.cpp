@@ -106,7 +106,7 @@ models::TrainedPipeline FitPipeline(const data::Dataset& dataset, const TrainSpe
 
 CrossValidationResult CrossValidate(const data::Dataset& dataset, const TrainSpec& spec,
                                     int n_folds, const std::string& metric_name,
-                                    const FitControl& control) {
+                                    const FitControl& control, const FoldCallback& on_fold) {
   const data::Labels& labels = dataset.labels();
   const metrics::Metric& metric = metrics::MetricRegistry::Builtin().Find(
       metric_name.empty() ? std::string(metrics::DefaultMetric(labels.task)) : metric_name);
@@ -128,6 +128,7 @@ CrossValidationResult CrossValidate(const data::Dataset& dataset, const TrainSpe
     parts.model->Predict(test_matrix.view(), raw);
     result.fold_scores.push_back(
         metric.compute(test_part.labels().values, raw, labels.n_classes()));
+    if (on_fold) on_fold(static_cast<int>(fold_idx), result.fold_scores.back());
   }
   const double n = static_cast<double>(result.fold_scores.size());
   result.mean = std::accumulate(result.fold_scores.begin(), result.fold_scores.end(), 0.0) / n;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -34,11 +35,15 @@ struct CrossValidationResult {
   double std_dev = 0.0;
 };
 
+/// Called after each fold of CrossValidate with the fold's index and score; it may throw to stop
+/// the cross-validation (the tuner reports the running mean to a pruner this way).
+using FoldCallback = std::function<void(int fold_idx, double fold_score)>;
+
 /// K-fold (stratified for classification) cross-validated score of `spec` on `dataset`.
 /// The preprocessing is refitted inside every fold, so nothing leaks from the test part.
-/// `metric` empty = accuracy or r2.
+/// `metric` empty = accuracy or r2. `on_fold` runs on the calling thread.
 CrossValidationResult CrossValidate(const data::Dataset& dataset, const TrainSpec& spec,
                                     int n_folds, const std::string& metric,
-                                    const FitControl& control);
+                                    const FitControl& control, const FoldCallback& on_fold = {});
 
 }  // namespace kolosal::train
