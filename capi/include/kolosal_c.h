@@ -64,6 +64,14 @@ typedef struct kolosal_train_engine kolosal_train_engine;
  *  safe. */
 typedef struct kolosal_model kolosal_model;
 
+/** A hyperparameter optimization study (ask/tell). Every function on it is thread-safe except
+ *  kolosal_optimizer_free. */
+typedef struct kolosal_optimizer kolosal_optimizer;
+/** One trial handed out by kolosal_optimizer_ask: its number and parameters. Immutable apart
+ *  from the intermediate values it reports; thread-safe. It keeps its study alive, so it stays
+ *  usable (report, should_prune, getters) even after its optimizer is freed. */
+typedef struct kolosal_trial kolosal_trial;
+
 /** Progress callback: fraction in [0, 1] and a stage name. Return non-zero to cancel. */
 typedef int (*kolosal_progress_fn)(double fraction, const char* stage, void* user_data);
 
@@ -181,7 +189,37 @@ KOLOSAL_API kolosal_status kolosal_train_engine_cross_validate(kolosal_train_eng
                                                                const kolosal_dataset* dataset,
                                                                char** out_json);
 
-/** Asks a running fit or cross-validation to stop; it returns KOLOSAL_CANCELLED soon after.
+/** Tunes the engine's model: a study over the search space whose objective is the K-fold
+ *  cross-validated score ("cv_folds" and "metric" of the engine's config; minimised or
+ *  maximised as the metric says), then refits the best parameters on the whole dataset.
+ *  The engine's "params" stay fixed (they are left out of the model's default search space).
+ *  Each fold's running mean is reported as an intermediate value, so a pruner stops weak trials
+ *  early. The progress callback gets stage "tuning" after each trial ("preprocessing" and the
+ *  model's stages during the refit); kolosal_train_engine_cancel stops the study.
+ *  \param tune_config_json NULL or JSON: {"n_trials": 20 (trials in this call),
+ *         "search_space": {"params": [...]} (default: the model's registry space),
+ *         "max_trials", "optimization_timeout", "optimization_strategy", "hyperopt_backend",
+ *         "pruner", "study_name", "random_state", "n_jobs" (parallel trials), ... (every study
+ *         key of kolosal_optimizer_create except "direction", which the metric decides)}.
+ *         "max_trials" caps the whole study, old trials included (default: no cap).
+ *  \param storage_url NULL or "" (in memory), "sqlite:///abs/path.db" or
+ *         "postgresql://user@host:port/db": a study of the same "study_name" there is resumed,
+ *         so several calls or processes add to one study.
+ *  \param[out] out receives the refitted model, to free with kolosal_model_free(). Its
+ *         metadata ("tuning") records the metric, direction, best_params, best_score,
+ *         best_trial, n_trials, the trial counts by state, the stop reason and every trial's
+ *         number, state and value.
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (no labels, bad or unknown config key, bad space, every
+ *  trial failed: the first failure is in the message), KOLOSAL_IO (unreachable storage),
+ *  KOLOSAL_FAILED_PRECONDITION (a stored study with another space or direction; another fit is
+ *  running on this engine), KOLOSAL_TIMEOUT (no trial completed before the timeout),
+ *  KOLOSAL_CANCELLED. Not thread-safe with other calls on the same engine except cancel. */
+KOLOSAL_API kolosal_status kolosal_train_engine_tune(kolosal_train_engine* engine,
+                                                     const kolosal_dataset* dataset,
+                                                     const char* tune_config_json,
+                                                     const char* storage_url, kolosal_model** out);
+
+/** Asks a running fit, cross-validation or tuning to stop; it returns KOLOSAL_CANCELLED soon after.
  *  The engine can be used again afterwards. Thread-safe (meant to be called from another
  *  thread). */
 KOLOSAL_API kolosal_status kolosal_train_engine_cancel(kolosal_train_engine* engine);
@@ -265,6 +303,163 @@ KOLOSAL_API kolosal_status kolosal_model_evaluate(const kolosal_model* model,
 
 /** Frees a model. Accepts NULL. */
 KOLOSAL_API void kolosal_model_free(kolosal_model* model);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Hyperparameter optimization (ask/tell)                                                      */
+/*                                                                                            */
+/* A loop in any language, with no callback:                                                  */
+/*   kolosal_optimizer_create(space, config, storage, &opt);                                  */
+/*   for (;;) {                                                                               */
+/*     kolosal_optimizer_should_stop(opt, &stop); if (stop) break;                            */
+/*     kolosal_optimizer_ask(opt, &trial);                                                    */
+/*     kolosal_trial_get_float(trial, "x", &x);   ... evaluate ...                            */
+/*     kolosal_optimizer_tell(opt, trial, value);                                             */
+/*     kolosal_trial_free(trial);                                                             */
+/*   }                                                                                        */
+/*   kolosal_optimizer_best(opt, &best_json);                                                 */
+/* docs/hpo.md describes the search space, the config keys, samplers, pruners and storages.   */
+
+/** Creates a study, or resumes the study of the same "study_name" in the storage.
+ *  \param space_json the search space: {"params": [{"name": "x", "type": "float", "low": -5,
+ *         "high": 5, "log": false}, {"name": "n", "type": "int", "low": 1, "high": 9,
+ *         "step": 1}, {"name": "k", "type": "categorical", "choices": ["a", "b"]}, ...]};
+ *         a parameter may have a "condition": {"parent": [values]}.
+ *  \param config_json NULL or JSON: {"max_trials": 100, "optimization_timeout": 0 (seconds,
+ *         from creation), "optimization_strategy": "OPTUNA" | "TPE" | "GRID_SEARCH" |
+ *         "RANDOM_SEARCH" | "BAYESIAN_OPTIMIZATION" | "ADAPTIVE" | "HYPERBAND" |
+ *         "SUCCESSIVE_HALVING", "hyperopt_backend", "sampler", "pruner", "direction":
+ *         "minimize" | "maximize", "random_state": 42, "early_stopping_patience": 0,
+ *         "convergence_tolerance", "study_name": "kolosal", "enqueue_trials": [...],
+ *         "warm_start": [...], ...}.
+ *  \param storage_url NULL or "" (in memory), "sqlite:///abs/path.db" or
+ *         "postgresql://user[:password]@host:port/db" (shared by processes and machines).
+ *  \param[out] out free with kolosal_optimizer_free().
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL space, bad JSON, a bad space such as low > high,
+ *  an unknown config key, with a did-you-mean suggestion), KOLOSAL_IO (the storage cannot be
+ *  opened or reached), KOLOSAL_FAILED_PRECONDITION (the stored study has another space or
+ *  direction). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_create(const char* space_json, const char* config_json,
+                                                    const char* storage_url,
+                                                    kolosal_optimizer** out);
+
+/** Starts a trial: the oldest enqueued parameter set if any, else the sampler's proposal. It
+ *  does not check the stop rules (see kolosal_optimizer_should_stop).
+ *  \param[out] out free with kolosal_trial_free() (freeing does not end the trial; tell it).
+ *  Errors: KOLOSAL_IO (storage failure). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_ask(kolosal_optimizer* optimizer, kolosal_trial** out);
+
+/** Ends a running trial as COMPLETE with its objective value (NaN ends it as FAILED).
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL, a trial of another optimizer),
+ *  KOLOSAL_FAILED_PRECONDITION (the trial is already finished). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_tell(kolosal_optimizer* optimizer,
+                                                  const kolosal_trial* trial, double value);
+
+/** Ends a running trial as PRUNED (its value is its last reported value). Errors as for
+ *  kolosal_optimizer_tell. Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_tell_pruned(kolosal_optimizer* optimizer,
+                                                         const kolosal_trial* trial);
+
+/** Ends a running trial as FAILED (the objective could not be evaluated). Errors as for
+ *  kolosal_optimizer_tell. Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_tell_failed(kolosal_optimizer* optimizer,
+                                                         const kolosal_trial* trial);
+
+/** Queues a parameter set to be asked before any sampled one.
+ *  \param params_json {"name": value, ...}; missing parameters are sampled.
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (bad JSON, not an object, a value out of range),
+ *  KOLOSAL_NOT_FOUND (an unknown parameter, with a did-you-mean suggestion). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_enqueue(kolosal_optimizer* optimizer,
+                                                     const char* params_json);
+
+/** Adds the finished trials of an earlier study, so the sampler starts from them.
+ *  \param history_json the JSON of kolosal_optimizer_history (or its "trials" array, or
+ *         [{"params": {...}, "value": v}, ...]); COMPLETE trials that fit this space are kept.
+ *  \param[out] out_added receives how many trials were added.
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (bad JSON, not a list of trials). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_warm_start(kolosal_optimizer* optimizer,
+                                                        const char* history_json,
+                                                        int64_t* out_added);
+
+/** The best objective value of the COMPLETE trials.
+ *  Errors: KOLOSAL_FAILED_PRECONDITION when no trial has completed yet. Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_best_value(kolosal_optimizer* optimizer, double* out);
+
+/** The best COMPLETE trial as JSON: {"number": 7, "value": 0.12, "params": {"x": 1.5, ...}}.
+ *  \param[out] out_json free with kolosal_string_free().
+ *  Errors: KOLOSAL_FAILED_PRECONDITION when no trial has completed yet. Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_best(kolosal_optimizer* optimizer, char** out_json);
+
+/** The study's history as JSON: {"study_name", "direction", "n_trials", "best_trial",
+ *  "best_value", "best_params" (null while nothing completed), "trials": [{"number", "state",
+ *  "value", "params", "intermediate_values", "datetime_start", "datetime_complete",
+ *  "duration"}, ...]}. Every trial in the storage is listed, those of other processes too.
+ *  \param[out] out_json free with kolosal_string_free(). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_history(kolosal_optimizer* optimizer, char** out_json);
+
+/** Whether the study is over: max_trials trials started, the timeout passed, no improvement
+ *  for early_stopping_patience trials, a grid exhausted, or kolosal_optimizer_cancel called.
+ *  \param[out] out receives 1 when the study should stop, else 0. Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_should_stop(kolosal_optimizer* optimizer,
+                                                         int64_t* out);
+
+/** Why the study would stop now: "none", "max_trials", "timeout", "converged", "cancelled" or
+ *  "exhausted".
+ *  \param[out] out free with kolosal_string_free(). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_optimizer_stop_reason(kolosal_optimizer* optimizer, char** out);
+
+/** Marks the study cancelled: kolosal_optimizer_should_stop reports it from now on. Running
+ *  trials can still be told. Thread-safe (meant to be called from another thread). */
+KOLOSAL_API kolosal_status kolosal_optimizer_cancel(kolosal_optimizer* optimizer);
+
+/** Frees an optimizer. Accepts NULL. Trials asked from it stay valid (they keep the study
+ *  alive) until they are freed. Must not be called while another thread uses the optimizer. */
+KOLOSAL_API void kolosal_optimizer_free(kolosal_optimizer* optimizer);
+
+/** The trial's number in its study (0, 1, ...; distinct across processes sharing a storage).
+ *  Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_trial_number(const kolosal_trial* trial, int64_t* out);
+
+/** Whether the trial has the parameter: it exists and its conditions hold.
+ *  \param[out] out receives 1 or 0. Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_trial_has_param(const kolosal_trial* trial, const char* name,
+                                                   int64_t* out);
+
+/** The value of a float (or int) parameter.
+ *  Errors: KOLOSAL_NOT_FOUND (unknown or inactive parameter), KOLOSAL_INVALID_ARGUMENT (a
+ *  categorical parameter). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_trial_get_float(const kolosal_trial* trial, const char* name,
+                                                   double* out);
+
+/** The value of an int parameter.
+ *  Errors: KOLOSAL_NOT_FOUND (unknown or inactive parameter), KOLOSAL_INVALID_ARGUMENT (not an
+ *  int parameter). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_trial_get_int(const kolosal_trial* trial, const char* name,
+                                                 int64_t* out);
+
+/** The choice of a categorical parameter as text: a string choice itself, a number or boolean
+ *  choice as its JSON text ("3", "true").
+ *  \param[out] out free with kolosal_string_free().
+ *  Errors: KOLOSAL_NOT_FOUND (unknown or inactive parameter), KOLOSAL_INVALID_ARGUMENT (not a
+ *  categorical parameter). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_trial_get_categorical(const kolosal_trial* trial,
+                                                         const char* name, char** out);
+
+/** The active parameters as JSON: {"x": 1.5, "n": 3, "k": "a"}.
+ *  \param[out] out_json free with kolosal_string_free(). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_trial_params(const kolosal_trial* trial, char** out_json);
+
+/** Records an intermediate objective value of the running trial at step (>= 0), for pruning.
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (negative step), KOLOSAL_FAILED_PRECONDITION (the trial is
+ *  finished). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_trial_report(const kolosal_trial* trial, int64_t step,
+                                                double value);
+
+/** Whether the study's pruner says to stop this trial now (then tell it pruned).
+ *  \param[out] out receives 1 or 0 (always 0 without a pruner). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_trial_should_prune(const kolosal_trial* trial, int64_t* out);
+
+/** Frees a trial handle (the trial itself stays in the study). Accepts NULL. */
+KOLOSAL_API void kolosal_trial_free(kolosal_trial* trial);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -5,6 +5,7 @@
 #include "detail/handles.hpp"
 #include "kolosal/core/config.hpp"
 #include "kolosal/models/registry.hpp"
+#include "kolosal/train/tuner.hpp"
 
 namespace {
 
@@ -117,6 +118,29 @@ kolosal_status kolosal_train_engine_cross_validate(kolosal_train_engine* engine,
                                {"mean", result.mean},
                                {"std", result.std_dev}};
   *out_json = kolosal::capi::CopyString(json.dump());
+  KOLOSAL_API_END
+}
+
+kolosal_status kolosal_train_engine_tune(kolosal_train_engine* engine,
+                                         const kolosal_dataset* dataset,
+                                         const char* tune_config_json, const char* storage_url,
+                                         kolosal_model** out) {
+  KOLOSAL_API_BEGIN
+  KOLOSAL_CHECK_ARG(engine);
+  KOLOSAL_CHECK_ARG(dataset);
+  KOLOSAL_CHECK_ARG(out);
+  kolosal::train::TuneOptions options = kolosal::train::ParseTuneConfig(
+      kolosal::ParseJsonConfig(tune_config_json ? tune_config_json : "", "tune config"));
+  options.cv_folds = engine->cv_folds;
+  options.metric = engine->metric;
+  options.storage_url = storage_url ? storage_url : "";
+  BusyScope busy(*engine);
+  kolosal::train::TuneResult result =
+      kolosal::train::TuneModel(dataset->dataset, engine->spec, options, MakeControl(*engine));
+  auto model = std::make_unique<kolosal_model>();
+  model->pipeline =
+      std::make_shared<const kolosal::models::TrainedPipeline>(std::move(result.pipeline));
+  *out = model.release();
   KOLOSAL_API_END
 }
 

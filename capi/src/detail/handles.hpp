@@ -6,6 +6,8 @@
 
 #include "kolosal/core/fit_control.hpp"
 #include "kolosal/data/dataset.hpp"
+#include "kolosal/hpo/study.hpp"
+#include "kolosal/hpo/trial.hpp"
 #include "kolosal/models/trained_pipeline.hpp"
 #include "kolosal/train/trainer.hpp"
 #include "kolosal_c.h"
@@ -31,4 +33,15 @@ struct kolosal_train_engine {
   std::shared_ptr<kolosal::CancellationToken> cancellation =
       std::make_shared<kolosal::CancellationToken>();
   std::atomic<bool> busy{false};
+};
+
+// The study is shared with every trial asked from it: a C++ Trial points at its Study, so a
+// trial handle keeps the study alive and stays safe after kolosal_optimizer_free.
+struct kolosal_optimizer {
+  std::shared_ptr<kolosal::hpo::Study> study;
+};
+
+struct kolosal_trial {
+  std::shared_ptr<kolosal::hpo::Study> study;
+  kolosal::hpo::Trial trial;
 };

@@ -1,0 +1,455 @@
+/* The optimizer and trial handles from C11: ask/tell loops with known answers, pruning,
+ * enqueue, warm start, storages, cancellation from another thread, and every bad input. */
+#define _DEFAULT_SOURCE
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capi_test_util.h"
+
+static const char* kSpace =
+    "{\"params\":[{\"name\":\"x\",\"type\":\"float\",\"low\":-5,\"high\":5},"
+    "{\"name\":\"n\",\"type\":\"int\",\"low\":-4,\"high\":4},"
+    "{\"name\":\"k\",\"type\":\"categorical\",\"choices\":[\"a\",\"b\",\"c\"]}]}";
+
+/* (x - 2)^2 + (n + 1)^2, plus 1 unless k is "b": the minimum is 0 at x = 2, n = -1, k = b. */
+static double objective(kolosal_trial* trial) {
+  double x = 0.0;
+  int64_t n = 0;
+  char* k = NULL;
+  double value;
+  EXPECT_OK(kolosal_trial_get_float(trial, "x", &x));
+  EXPECT_OK(kolosal_trial_get_int(trial, "n", &n));
+  EXPECT_OK(kolosal_trial_get_categorical(trial, "k", &k));
+  value = (x - 2.0) * (x - 2.0) + (double)((n + 1) * (n + 1)) +
+          (k != NULL && strcmp(k, "b") == 0 ? 0.0 : 1.0);
+  kolosal_string_free(k);
+  return value;
+}
+
+static int64_t should_stop(kolosal_optimizer* optimizer) {
+  int64_t stop = -1;
+  EXPECT_OK(kolosal_optimizer_should_stop(optimizer, &stop));
+  return stop;
+}
+
+static int stop_reason_is(kolosal_optimizer* optimizer, const char* expected) {
+  char* reason = NULL;
+  int same;
+  EXPECT_OK(kolosal_optimizer_stop_reason(optimizer, &reason));
+  same = reason != NULL && strcmp(reason, expected) == 0;
+  if (!same) fprintf(stderr, "stop reason: %s, expected %s\n", reason ? reason : "NULL", expected);
+  kolosal_string_free(reason);
+  return same;
+}
+
+/* Runs ask/tell until the study stops; returns the number of trials and the smallest value. */
+static int run_loop(kolosal_optimizer* optimizer, double* min_value) {
+  int n_trials = 0;
+  *min_value = INFINITY;
+  while (!should_stop(optimizer) && n_trials < 1000) {
+    kolosal_trial* trial = NULL;
+    double value;
+    if (!EXPECT_OK(kolosal_optimizer_ask(optimizer, &trial))) return n_trials;
+    value = objective(trial);
+    if (value < *min_value) *min_value = value;
+    EXPECT_OK(kolosal_optimizer_tell(optimizer, trial, value));
+    kolosal_trial_free(trial);
+    ++n_trials;
+  }
+  return n_trials;
+}
+
+static int history_has(kolosal_optimizer* optimizer, const char* fragment) {
+  char* history = NULL;
+  int found;
+  EXPECT_OK(kolosal_optimizer_history(optimizer, &history));
+  found = history != NULL && strstr(history, fragment) != NULL;
+  if (!found) fprintf(stderr, "history lacks %s\n", fragment);
+  kolosal_string_free(history);
+  return found;
+}
+
+static void test_ask_tell_known_answers(void) {
+  kolosal_optimizer* optimizer = NULL;
+  double min_value = 0.0, best_value = -1.0;
+  char* best = NULL;
+  int n_trials;
+  EXPECT_OK(
+      kolosal_optimizer_create(kSpace, "{\"max_trials\":40,\"random_state\":1}", NULL, &optimizer));
+  n_trials = run_loop(optimizer, &min_value);
+  EXPECT_TRUE(n_trials == 40);
+  EXPECT_TRUE(stop_reason_is(optimizer, "max_trials"));
+  EXPECT_OK(kolosal_optimizer_best_value(optimizer, &best_value));
+  EXPECT_TRUE(best_value == min_value);
+  EXPECT_TRUE(best_value < 1.5);
+  EXPECT_OK(kolosal_optimizer_best(optimizer, &best));
+  EXPECT_TRUE(best != NULL && strstr(best, "\"params\":{") != NULL);
+  kolosal_string_free(best);
+  EXPECT_TRUE(history_has(optimizer, "\"n_trials\":40"));
+  EXPECT_TRUE(history_has(optimizer, "\"direction\":\"minimize\""));
+  kolosal_optimizer_free(optimizer);
+}
+
+static void test_maximize(void) {
+  kolosal_optimizer* optimizer = NULL;
+  double max_value = -INFINITY, best_value = 0.0;
+  int trial_idx;
+  EXPECT_OK(kolosal_optimizer_create(
+      kSpace, "{\"max_trials\":12,\"direction\":\"maximize\",\"sampler\":\"random\"}", "",
+      &optimizer));
+  for (trial_idx = 0; trial_idx < 12; ++trial_idx) {
+    kolosal_trial* trial = NULL;
+    double value;
+    EXPECT_OK(kolosal_optimizer_ask(optimizer, &trial));
+    value = objective(trial);
+    if (value > max_value) max_value = value;
+    EXPECT_OK(kolosal_optimizer_tell(optimizer, trial, value));
+    kolosal_trial_free(trial);
+  }
+  EXPECT_TRUE(should_stop(optimizer) == 1);
+  EXPECT_OK(kolosal_optimizer_best_value(optimizer, &best_value));
+  EXPECT_TRUE(best_value == max_value);
+  kolosal_optimizer_free(optimizer);
+}
+
+/* GRID_SEARCH asks every point of a 4 x 3 grid exactly once, then reports "exhausted". */
+static void test_grid_covers_its_grid(void) {
+  const char* space =
+      "{\"params\":[{\"name\":\"a\",\"type\":\"int\",\"low\":0,\"high\":3},"
+      "{\"name\":\"k\",\"type\":\"categorical\",\"choices\":[\"x\",\"y\",\"z\"]}]}";
+  int seen[4][3];
+  int n_trials = 0, a_idx, k_idx, all_once = 1;
+  kolosal_optimizer* optimizer = NULL;
+  memset(seen, 0, sizeof seen);
+  EXPECT_OK(kolosal_optimizer_create(space, "{\"optimization_strategy\":\"GRID_SEARCH\"}", NULL,
+                                     &optimizer));
+  while (!should_stop(optimizer) && n_trials < 100) {
+    kolosal_trial* trial = NULL;
+    int64_t a = -1;
+    char* k = NULL;
+    EXPECT_OK(kolosal_optimizer_ask(optimizer, &trial));
+    EXPECT_OK(kolosal_trial_get_int(trial, "a", &a));
+    EXPECT_OK(kolosal_trial_get_categorical(trial, "k", &k));
+    if (a >= 0 && a < 4 && k != NULL && k[0] >= 'x' && k[0] <= 'z') ++seen[a][k[0] - 'x'];
+    EXPECT_OK(kolosal_optimizer_tell(optimizer, trial, (double)a));
+    kolosal_string_free(k);
+    kolosal_trial_free(trial);
+    ++n_trials;
+  }
+  EXPECT_TRUE(n_trials == 12);
+  for (a_idx = 0; a_idx < 4; ++a_idx) {
+    for (k_idx = 0; k_idx < 3; ++k_idx) all_once &= seen[a_idx][k_idx] == 1;
+  }
+  EXPECT_TRUE(all_once);
+  EXPECT_TRUE(stop_reason_is(optimizer, "exhausted"));
+  kolosal_optimizer_free(optimizer);
+}
+
+static void test_params_and_conditions(void) {
+  const char* space =
+      "{\"params\":[{\"name\":\"kernel\",\"type\":\"categorical\",\"choices\":[\"rbf\",\"poly\"]},"
+      "{\"name\":\"gamma\",\"type\":\"float\",\"low\":0.001,\"high\":1,\"log\":true,"
+      "\"condition\":{\"kernel\":[\"rbf\"]}},"
+      "{\"name\":\"flag\",\"type\":\"categorical\",\"choices\":[true]}]}";
+  kolosal_optimizer* optimizer = NULL;
+  kolosal_trial* trial = NULL;
+  int64_t has = -1, number = -1;
+  double gamma = 0.0;
+  char* json = NULL;
+  char* flag = NULL;
+  EXPECT_OK(kolosal_optimizer_create(space, NULL, NULL, &optimizer));
+  EXPECT_OK(kolosal_optimizer_enqueue(optimizer, "{\"kernel\":\"rbf\",\"gamma\":0.5}"));
+  EXPECT_OK(kolosal_optimizer_ask(optimizer, &trial));
+  EXPECT_OK(kolosal_trial_number(trial, &number));
+  EXPECT_TRUE(number == 0);
+  EXPECT_OK(kolosal_trial_has_param(trial, "gamma", &has));
+  EXPECT_TRUE(has == 1);
+  EXPECT_OK(kolosal_trial_has_param(trial, "nope", &has));
+  EXPECT_TRUE(has == 0);
+  EXPECT_OK(kolosal_trial_get_float(trial, "gamma", &gamma));
+  EXPECT_TRUE(fabs(gamma - 0.5) < 1e-12);
+  EXPECT_OK(kolosal_trial_get_categorical(trial, "flag", &flag));
+  EXPECT_TRUE(flag != NULL && strcmp(flag, "true") == 0);
+  kolosal_string_free(flag);
+  EXPECT_OK(kolosal_trial_params(trial, &json));
+  EXPECT_TRUE(json != NULL && strstr(json, "\"kernel\":\"rbf\"") != NULL &&
+              strstr(json, "\"gamma\":0.5") != NULL);
+  kolosal_string_free(json);
+  EXPECT_OK(kolosal_optimizer_tell(optimizer, trial, 1.0));
+  kolosal_trial_free(trial);
+  kolosal_optimizer_free(optimizer);
+}
+
+static void test_pruning_and_failures(void) {
+  kolosal_optimizer* optimizer = NULL;
+  kolosal_trial* good = NULL;
+  kolosal_trial* bad = NULL;
+  kolosal_trial* broken = NULL;
+  int64_t prune = -1, step;
+  EXPECT_OK(kolosal_optimizer_create(
+      kSpace, "{\"pruner\":{\"name\":\"median\",\"n_startup_trials\":1}}", NULL, &optimizer));
+  EXPECT_OK(kolosal_optimizer_ask(optimizer, &good));
+  for (step = 0; step < 5; ++step) EXPECT_OK(kolosal_trial_report(good, step, 1.0));
+  EXPECT_OK(kolosal_trial_should_prune(good, &prune));
+  EXPECT_TRUE(prune == 0);
+  EXPECT_OK(kolosal_optimizer_tell(optimizer, good, 1.0));
+  EXPECT_OK(kolosal_optimizer_ask(optimizer, &bad));
+  EXPECT_OK(kolosal_trial_report(bad, 0, 100.0));
+  EXPECT_OK(kolosal_trial_should_prune(bad, &prune));
+  EXPECT_TRUE(prune == 1);
+  EXPECT_OK(kolosal_optimizer_tell_pruned(optimizer, bad));
+  EXPECT_OK(kolosal_optimizer_ask(optimizer, &broken));
+  EXPECT_OK(kolosal_optimizer_tell_failed(optimizer, broken));
+  EXPECT_TRUE(history_has(optimizer, "\"state\":\"PRUNED\""));
+  EXPECT_TRUE(history_has(optimizer, "\"state\":\"FAILED\""));
+  EXPECT_TRUE(history_has(optimizer, "\"intermediate_values\":{\"0\":100.0}"));
+  /* Telling a finished trial, in any way, is FAILED_PRECONDITION. */
+  EXPECT_STATUS(KOLOSAL_FAILED_PRECONDITION, kolosal_optimizer_tell(optimizer, good, 2.0));
+  EXPECT_ERROR_CONTAINS("trial 0");
+  EXPECT_STATUS(KOLOSAL_FAILED_PRECONDITION, kolosal_optimizer_tell_pruned(optimizer, bad));
+  EXPECT_STATUS(KOLOSAL_FAILED_PRECONDITION, kolosal_optimizer_tell_failed(optimizer, broken));
+  EXPECT_STATUS(KOLOSAL_FAILED_PRECONDITION, kolosal_trial_report(good, 9, 1.0));
+  kolosal_trial_free(good);
+  kolosal_trial_free(bad);
+  kolosal_trial_free(broken);
+  kolosal_optimizer_free(optimizer);
+}
+
+static void test_warm_start(void) {
+  kolosal_optimizer* first = NULL;
+  kolosal_optimizer* second = NULL;
+  double min_value = 0.0, first_best = 0.0, second_best = -1.0;
+  int64_t added = -1;
+  char* history = NULL;
+  EXPECT_OK(kolosal_optimizer_create(kSpace, "{\"max_trials\":8}", NULL, &first));
+  run_loop(first, &min_value);
+  EXPECT_OK(kolosal_optimizer_best_value(first, &first_best));
+  EXPECT_OK(kolosal_optimizer_history(first, &history));
+  EXPECT_OK(kolosal_optimizer_create(kSpace, "{\"max_trials\":20}", NULL, &second));
+  EXPECT_OK(kolosal_optimizer_warm_start(second, history, &added));
+  EXPECT_TRUE(added == 8);
+  EXPECT_OK(kolosal_optimizer_best_value(second, &second_best));
+  EXPECT_TRUE(second_best == first_best);
+  kolosal_string_free(history);
+  kolosal_optimizer_free(first);
+  kolosal_optimizer_free(second);
+}
+
+/* A trial keeps its study alive: it stays usable after the optimizer is freed. */
+static void test_trial_outlives_optimizer(void) {
+  kolosal_optimizer* optimizer = NULL;
+  kolosal_trial* trial = NULL;
+  double x = 99.0;
+  int64_t prune = -1;
+  char* json = NULL;
+  EXPECT_OK(kolosal_optimizer_create(kSpace, NULL, NULL, &optimizer));
+  EXPECT_OK(kolosal_optimizer_ask(optimizer, &trial));
+  kolosal_optimizer_free(optimizer);
+  EXPECT_OK(kolosal_trial_get_float(trial, "x", &x));
+  EXPECT_TRUE(x >= -5.0 && x <= 5.0);
+  EXPECT_OK(kolosal_trial_report(trial, 0, 1.0));
+  EXPECT_OK(kolosal_trial_should_prune(trial, &prune));
+  EXPECT_OK(kolosal_trial_params(trial, &json));
+  kolosal_string_free(json);
+  kolosal_trial_free(trial);
+}
+
+static void* cancel_from_thread(void* optimizer) {
+  kolosal_optimizer_cancel((kolosal_optimizer*)optimizer);
+  return NULL;
+}
+
+static void test_cancel_and_budgets(void) {
+  kolosal_optimizer* optimizer = NULL;
+  pthread_t thread;
+  double min_value = 0.0;
+  EXPECT_OK(kolosal_optimizer_create(kSpace, NULL, NULL, &optimizer));
+  EXPECT_TRUE(should_stop(optimizer) == 0);
+  EXPECT_TRUE(stop_reason_is(optimizer, "none"));
+  EXPECT_TRUE(pthread_create(&thread, NULL, cancel_from_thread, optimizer) == 0);
+  pthread_join(thread, NULL);
+  EXPECT_TRUE(should_stop(optimizer) == 1);
+  EXPECT_TRUE(stop_reason_is(optimizer, "cancelled"));
+  kolosal_optimizer_free(optimizer);
+
+  /* Convergence: a constant objective never improves. */
+  optimizer = NULL;
+  EXPECT_OK(kolosal_optimizer_create(kSpace, "{\"early_stopping_patience\":3}", NULL, &optimizer));
+  while (!should_stop(optimizer)) {
+    kolosal_trial* trial = NULL;
+    EXPECT_OK(kolosal_optimizer_ask(optimizer, &trial));
+    EXPECT_OK(kolosal_optimizer_tell(optimizer, trial, 1.0));
+    kolosal_trial_free(trial);
+  }
+  EXPECT_TRUE(stop_reason_is(optimizer, "converged"));
+  EXPECT_TRUE(history_has(optimizer, "\"n_trials\":4"));
+  kolosal_optimizer_free(optimizer);
+
+  optimizer = NULL;
+  EXPECT_OK(kolosal_optimizer_create(kSpace, "{\"optimization_timeout\":0.05}", NULL, &optimizer));
+  usleep(100000);
+  EXPECT_TRUE(stop_reason_is(optimizer, "timeout"));
+  EXPECT_TRUE(run_loop(optimizer, &min_value) == 0);
+  kolosal_optimizer_free(optimizer);
+}
+
+/* Two optimizers on one SQLite study: the second resumes the first's trials. */
+static void test_sqlite_storage(void) {
+  char url[300];
+  const char* path = capi_write_temp_file(".db", "", 0);
+  kolosal_optimizer* first = NULL;
+  kolosal_optimizer* second = NULL;
+  double min_value = 0.0;
+  unlink(path);
+  snprintf(url, sizeof url, "sqlite://%s", path);
+  EXPECT_OK(
+      kolosal_optimizer_create(kSpace, "{\"max_trials\":5,\"study_name\":\"s\"}", url, &first));
+  EXPECT_TRUE(run_loop(first, &min_value) == 5);
+  kolosal_optimizer_free(first);
+  EXPECT_OK(
+      kolosal_optimizer_create(kSpace, "{\"max_trials\":9,\"study_name\":\"s\"}", url, &second));
+  EXPECT_TRUE(run_loop(second, &min_value) == 4);
+  EXPECT_TRUE(history_has(second, "\"n_trials\":9"));
+  kolosal_optimizer_free(second);
+  /* Another space under the same study name is refused. */
+  second = NULL;
+  EXPECT_STATUS(KOLOSAL_FAILED_PRECONDITION,
+                kolosal_optimizer_create("{\"params\":[{\"name\":\"y\",\"type\":\"float\","
+                                         "\"low\":0,\"high\":1}]}",
+                                         "{\"study_name\":\"s\"}", url, &second));
+  EXPECT_TRUE(second == NULL);
+  unlink(path);
+}
+
+static void test_postgres_storage(void) {
+  const char* url = getenv("KOLOSAL_TEST_POSTGRES_URL");
+  char config[200];
+  kolosal_optimizer* optimizer = NULL;
+  double min_value = 0.0;
+  if (url == NULL || url[0] == '\0') {
+    printf("KOLOSAL_TEST_POSTGRES_URL is not set: skipping the PostgreSQL check\n");
+    return;
+  }
+  snprintf(config, sizeof config, "{\"max_trials\":3,\"study_name\":\"capi_%ld\"}", (long)getpid());
+  EXPECT_OK(kolosal_optimizer_create(kSpace, config, url, &optimizer));
+  EXPECT_TRUE(run_loop(optimizer, &min_value) == 3);
+  EXPECT_TRUE(history_has(optimizer, "\"n_trials\":3"));
+  kolosal_optimizer_free(optimizer);
+}
+
+static void test_bad_input(void) {
+  kolosal_optimizer* optimizer = (kolosal_optimizer*)0x1;
+  kolosal_optimizer* other = NULL;
+  kolosal_optimizer* valid = NULL;
+  kolosal_trial* trial = NULL;
+  kolosal_trial* foreign = NULL;
+  double value = -7.0;
+  int64_t count = -7;
+  char* text = (char*)0x1;
+
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_create(NULL, NULL, NULL, &optimizer));
+  EXPECT_ERROR_CONTAINS("space_json is NULL");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_create(kSpace, NULL, NULL, NULL));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_create("{", NULL, NULL, &optimizer));
+  EXPECT_ERROR_CONTAINS("invalid JSON");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_create(kSpace, "{]", NULL, &optimizer));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create(kSpace, "{\"max_trial\":5}", NULL, &optimizer));
+  EXPECT_ERROR_CONTAINS("did you mean 'max_trials'");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create("{\"params\":[{\"name\":\"x\",\"type\":\"float\","
+                                         "\"low\":2,\"high\":1}]}",
+                                         NULL, NULL, &optimizer));
+  EXPECT_ERROR_CONTAINS("above high");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create("{\"params\":[]}", NULL, NULL, &optimizer));
+  EXPECT_ERROR_CONTAINS("empty");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create("{\"params\":[{\"name\":\"x\",\"type\":\"flaot\","
+                                         "\"low\":0,\"high\":1}]}",
+                                         NULL, NULL, &optimizer));
+  EXPECT_ERROR_CONTAINS("did you mean 'float'");
+  EXPECT_STATUS(
+      KOLOSAL_IO,
+      kolosal_optimizer_create(kSpace, NULL, "sqlite:///nonexistent-dir/kolosal/s.db", &optimizer));
+  EXPECT_ERROR_CONTAINS("nonexistent-dir");
+  EXPECT_STATUS(KOLOSAL_IO, kolosal_optimizer_create(
+                                kSpace, NULL, "postgresql://nobody@127.0.0.1:1/none", &optimizer));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create(kSpace, NULL, "mysql://host/db", &optimizer));
+  EXPECT_TRUE(optimizer == (kolosal_optimizer*)0x1);
+
+  EXPECT_OK(kolosal_optimizer_create(kSpace, NULL, NULL, &valid));
+  EXPECT_OK(kolosal_optimizer_create(kSpace, NULL, NULL, &other));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_ask(NULL, &trial));
+  EXPECT_ERROR_CONTAINS("optimizer is NULL");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_ask(valid, NULL));
+  EXPECT_STATUS(KOLOSAL_FAILED_PRECONDITION, kolosal_optimizer_best_value(valid, &value));
+  EXPECT_ERROR_CONTAINS("no trial has completed");
+  EXPECT_STATUS(KOLOSAL_FAILED_PRECONDITION, kolosal_optimizer_best(valid, &text));
+  EXPECT_TRUE(value == -7.0 && text == (char*)0x1);
+  EXPECT_OK(kolosal_optimizer_ask(valid, &trial));
+  EXPECT_OK(kolosal_optimizer_ask(other, &foreign));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_tell(valid, NULL, 1.0));
+  EXPECT_ERROR_CONTAINS("trial is NULL");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_tell(NULL, trial, 1.0));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_tell(valid, foreign, 1.0));
+  EXPECT_ERROR_CONTAINS("another optimizer");
+  EXPECT_STATUS(KOLOSAL_NOT_FOUND, kolosal_trial_get_float(trial, "y", &value));
+  EXPECT_ERROR_CONTAINS("'y'");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_get_int(trial, "x", &count));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_get_float(trial, "k", &value));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_get_categorical(trial, "x", &text));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_get_float(trial, NULL, &value));
+  EXPECT_ERROR_CONTAINS("name is NULL");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_get_float(trial, "x", NULL));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_number(NULL, &count));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_report(trial, -1, 1.0));
+  EXPECT_ERROR_CONTAINS("step");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_report(NULL, 0, 1.0));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_should_prune(NULL, &count));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_trial_params(trial, NULL));
+  EXPECT_TRUE(value == -7.0 && count == -7 && text == (char*)0x1);
+  EXPECT_STATUS(KOLOSAL_NOT_FOUND, kolosal_optimizer_enqueue(valid, "{\"zz\":1}"));
+  EXPECT_ERROR_CONTAINS("did you mean 'x'");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_enqueue(valid, "{\"x\":99}"));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_enqueue(valid, "[1]"));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_enqueue(valid, NULL));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_warm_start(valid, "{", &count));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_warm_start(valid, "{}", &count));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_warm_start(valid, "[]", NULL));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_history(NULL, &text));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_should_stop(valid, NULL));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_stop_reason(NULL, &text));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_optimizer_cancel(NULL));
+  EXPECT_OK(kolosal_optimizer_tell(valid, trial, NAN));
+  EXPECT_TRUE(history_has(valid, "\"state\":\"FAILED\""));
+  EXPECT_STATUS(KOLOSAL_FAILED_PRECONDITION, kolosal_optimizer_tell(valid, trial, 1.0));
+  kolosal_trial_free(trial);
+  kolosal_trial_free(foreign);
+  kolosal_trial_free(NULL);
+  kolosal_optimizer_free(valid);
+  kolosal_optimizer_free(other);
+  kolosal_optimizer_free(NULL);
+}
+
+int main(int argc, char** argv) {
+  (void)argc;
+  (void)argv;
+  test_ask_tell_known_answers();
+  test_maximize();
+  test_grid_covers_its_grid();
+  test_params_and_conditions();
+  test_pruning_and_failures();
+  test_warm_start();
+  test_trial_outlives_optimizer();
+  test_cancel_and_budgets();
+  test_sqlite_storage();
+  test_postgres_storage();
+  test_bad_input();
+  return capi_test_finish("test_capi_hpo");
+}
