@@ -133,6 +133,18 @@ hpo::StudyOptions MakeStudyOptions(const TuneOptions& options, const metrics::Me
   return hpo::ParseStudyOptions(config);
 }
 
+/// Fails before any trial runs when the model cannot fit the task or its fixed params are bad.
+void CheckModel(const TrainSpec& spec, Task task) {
+  const models::ModelEntry& entry = models::ModelRegistry::Builtin().Find(spec.model);
+  const bool supported = task == Task::kClassification ? entry.traits.supports_classification
+                                                       : entry.traits.supports_regression;
+  if (!supported) {
+    ThrowInvalidArgument("model '" + spec.model + "' does not support " +
+                         std::string(TaskName(task)));
+  }
+  entry.create(spec.params, task);
+}
+
 TrainSpec WithParams(const TrainSpec& spec, const nlohmann::json& params) {
   TrainSpec merged = spec;
   if (!merged.params.is_object()) merged.params = nlohmann::json::object();
@@ -302,6 +314,7 @@ TuneResult TuneModel(const data::Dataset& dataset, const TrainSpec& spec,
     ThrowInvalidArgument("the training dataset has no target column (set \"target\")");
   }
   if (options.cv_folds < 2) ThrowInvalidArgument("tuning needs cv_folds >= 2");
+  CheckModel(spec, dataset.labels().task);
   const metrics::Metric& metric = ResolveMetric(options.metric, dataset.labels().task);
   hpo::SearchSpace space =
       hpo::SearchSpace::FromJson(ResolveSearchSpace(spec, options.search_space));

@@ -1,5 +1,3 @@
-#include "kolosal/train/tuner.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,6 +11,7 @@
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/data/synthetic.hpp"
+#include "kolosal/train/tuner.hpp"
 
 namespace kolosal::train {
 namespace {
@@ -42,8 +41,8 @@ std::vector<double> CompleteValues(const nlohmann::json& summary) {
 }
 
 std::string TempDbPath(const std::string& name) {
-  const std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                     (name + "_" + std::to_string(::getpid()) + ".db");
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(path);
   return path.string();
 }
@@ -51,9 +50,8 @@ std::string TempDbPath(const std::string& name) {
 TEST(TuneModel, MaximisesR2AndRefitsTheBestParams) {
   const data::Dataset dataset = data::MakeRegression(300, 5, 5.0, 3);
   const TuneResult result =
-      TuneModel(dataset, TrainSpec{"ridge", {}, {}}, Options(8, {{"optimization_strategy",
-                                                                  "RANDOM_SEARCH"}}),
-                Control());
+      TuneModel(dataset, TrainSpec{"ridge", {}, {}},
+                Options(8, {{"optimization_strategy", "RANDOM_SEARCH"}}), Control());
   const nlohmann::json& summary = result.summary;
   EXPECT_EQ(summary.at("metric"), "r2");
   EXPECT_EQ(summary.at("direction"), "maximize");
@@ -100,9 +98,9 @@ TEST(TuneModel, PrunerStopsWeakTrialsFromFoldReports) {
       R"({"params":[{"name":"alpha","type":"float","low":1e-3,"high":1e7,"log":true}]})");
   const TuneResult result = TuneModel(dataset, TrainSpec{"ridge", {}, {}}, options, Control());
   EXPECT_GT(result.summary.at("n_pruned").get<int64_t>(), 0);
-  EXPECT_EQ(result.summary.at("n_complete").get<int64_t>() +
-                result.summary.at("n_pruned").get<int64_t>(),
-            16);
+  EXPECT_EQ(
+      result.summary.at("n_complete").get<int64_t>() + result.summary.at("n_pruned").get<int64_t>(),
+      16);
 }
 
 TEST(TuneModel, SqliteStudyResumesAcrossCalls) {
@@ -155,40 +153,71 @@ TEST(TuneModel, CancellationStopsTheStudy) {
   const data::Dataset dataset = data::MakeRegression(120, 3, 1.0, 10);
   TuneOptions options = Options(10);
   options.on_trial = [](const TunedTrial& trial) { return trial.index < 2; };
-  ExpectError([&] { TuneModel(dataset, TrainSpec{"ridge", {}, {}}, options, Control()); },
-              StatusCode::kCancelled, "cancelled");
+  ExpectError(
+      [&] {
+        TuneModel(dataset, TrainSpec{"ridge", {}, {}}, options, Control());
+      },
+      StatusCode::kCancelled, "cancelled");
   FitControl control = Control();
   control.cancellation = std::make_shared<CancellationToken>();
   control.cancellation->Cancel();
-  ExpectError([&] { TuneModel(dataset, TrainSpec{"ridge", {}, {}}, Options(3), control); },
-              StatusCode::kCancelled);
+  ExpectError(
+      [&] {
+        TuneModel(dataset, TrainSpec{"ridge", {}, {}}, Options(3), control);
+      },
+      StatusCode::kCancelled);
 }
 
 TEST(TuneModel, EveryTrialFailingReportsTheFirstFailure) {
   const data::Dataset dataset = data::MakeRegression(100, 3, 1.0, 11);
   TuneOptions options = Options(2);
-  options.search_space = nlohmann::json::parse(
-      R"({"params":[{"name":"alpah","type":"float","low":0.1,"high":1}]})");
-  ExpectError([&] { TuneModel(dataset, TrainSpec{"ridge", {}, {}}, options, Control()); },
-              StatusCode::kInvalidArgument, "no trial completed", "alpah");
+  options.search_space =
+      nlohmann::json::parse(R"({"params":[{"name":"alpah","type":"float","low":0.1,"high":1}]})");
+  ExpectError(
+      [&] {
+        TuneModel(dataset, TrainSpec{"ridge", {}, {}}, options, Control());
+      },
+      StatusCode::kInvalidArgument, "no trial completed", "alpah");
 }
 
 TEST(TuneModel, RejectsBadInput) {
   data::Dataset unlabelled = data::MakeRegression(50, 3, 1.0, 12);
   const data::Dataset dataset = unlabelled;
   unlabelled.clear_labels();
-  ExpectError([&] { TuneModel(unlabelled, TrainSpec{"ridge", {}, {}}, Options(2), Control()); },
-              StatusCode::kInvalidArgument, "no target");
+  ExpectError(
+      [&] {
+        TuneModel(unlabelled, TrainSpec{"ridge", {}, {}}, Options(2), Control());
+      },
+      StatusCode::kInvalidArgument, "no target");
   TuneOptions accuracy = Options(2);
   accuracy.metric = "accuracy";
-  ExpectError([&] { TuneModel(dataset, TrainSpec{"ridge", {}, {}}, accuracy, Control()); },
-              StatusCode::kInvalidArgument, "metric 'accuracy' is for classification");
+  ExpectError(
+      [&] {
+        TuneModel(dataset, TrainSpec{"ridge", {}, {}}, accuracy, Control());
+      },
+      StatusCode::kInvalidArgument, "metric 'accuracy' is for classification");
   TuneOptions unreachable = Options(2);
   unreachable.storage_url = "sqlite:///nonexistent-dir/kolosal/study.db";
-  ExpectError([&] { TuneModel(dataset, TrainSpec{"ridge", {}, {}}, unreachable, Control()); },
-              StatusCode::kIo);
-  ExpectError([&] { TuneModel(dataset, TrainSpec{"rigde", {}, {}}, Options(2), Control()); },
-              StatusCode::kInvalidArgument, "did you mean 'ridge'");
+  ExpectError(
+      [&] {
+        TuneModel(dataset, TrainSpec{"ridge", {}, {}}, unreachable, Control());
+      },
+      StatusCode::kIo);
+  ExpectError(
+      [&] {
+        TuneModel(dataset, TrainSpec{"rigde", {}, {}}, Options(2), Control());
+      },
+      StatusCode::kInvalidArgument, "did you mean 'ridge'");
+  ExpectError(
+      [&] {
+        TuneModel(dataset, TrainSpec{"logistic_regression", {}, {}}, Options(2), Control());
+      },
+      StatusCode::kInvalidArgument, "does not support regression");
+  ExpectError(
+      [&] {
+        TuneModel(dataset, TrainSpec{"ridge", {{"alpah", 1}}, {}}, Options(2), Control());
+      },
+      StatusCode::kInvalidArgument, "did you mean 'alpha'");
 }
 
 TEST(ParseTuneConfig, SplitsTunerAndStudyKeys) {
@@ -204,14 +233,22 @@ TEST(ParseTuneConfig, SplitsTunerAndStudyKeys) {
 }
 
 TEST(ParseTuneConfig, UnknownKeysSuggestTheNearestOne) {
-  ExpectError([] { ParseTuneConfig({{"n_trial", 3}}); }, StatusCode::kInvalidArgument,
-              "tune config", "did you mean 'n_trials'");
-  ExpectError([] { ParseTuneConfig({{"max_trial", 3}}); }, StatusCode::kInvalidArgument,
-              "did you mean 'max_trials'");
-  ExpectError([] { ParseTuneConfig({{"direction", "maximize"}}); },
-              StatusCode::kInvalidArgument, "follows from the metric");
-  ExpectError([] { ParseTuneConfig({{"n_trials", 0}}); }, StatusCode::kInvalidArgument,
-              "n_trials");
+  ExpectError(
+      [] {
+        ParseTuneConfig({{"n_trial", 3}});
+      },
+      StatusCode::kInvalidArgument, "tune config", "did you mean 'n_trials'");
+  ExpectError(
+      [] {
+        ParseTuneConfig({{"max_trial", 3}});
+      },
+      StatusCode::kInvalidArgument, "did you mean 'max_trials'");
+  ExpectError(
+      [] {
+        ParseTuneConfig({{"direction", "maximize"}});
+      },
+      StatusCode::kInvalidArgument, "follows from the metric");
+  ExpectError([] { ParseTuneConfig({{"n_trials", 0}}); }, StatusCode::kInvalidArgument, "n_trials");
 }
 
 TEST(ResolveSearchSpace, FixedParamsLeaveTheDefaultSpace) {
@@ -233,10 +270,16 @@ TEST(ResolveSearchSpace, FixedParamsLeaveTheDefaultSpace) {
 TEST(ResolveSearchSpace, RejectsOverlapsAndEmptySpaces) {
   const nlohmann::json space =
       nlohmann::json::parse(R"({"params":[{"name":"alpha","type":"float","low":0.1,"high":1}]})");
-  ExpectError([&] { ResolveSearchSpace(TrainSpec{"ridge", {{"alpha", 1.0}}, {}}, space); },
-              StatusCode::kInvalidArgument, "'alpha' is also fixed");
-  ExpectError([] { ResolveSearchSpace(TrainSpec{"ridge", {{"alpha", 1.0}}, {}}, std::nullopt); },
-              StatusCode::kInvalidArgument, "nothing to tune");
+  ExpectError(
+      [&] {
+        ResolveSearchSpace(TrainSpec{"ridge", {{"alpha", 1.0}}, {}}, space);
+      },
+      StatusCode::kInvalidArgument, "'alpha' is also fixed");
+  ExpectError(
+      [] {
+        ResolveSearchSpace(TrainSpec{"ridge", {{"alpha", 1.0}}, {}}, std::nullopt);
+      },
+      StatusCode::kInvalidArgument, "nothing to tune");
   ExpectError(
       [] {
         ResolveSearchSpace(TrainSpec{"ridge", {}, {}},
