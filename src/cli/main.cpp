@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", kolosal::kVersionString);
   app.require_subcommand(1);
   kolosal::cli::AddTrainCommand(app);
+  kolosal::cli::AddTuneCommand(app);
   kolosal::cli::AddPredictCommand(app);
   kolosal::cli::AddEvaluateCommand(app);
   kolosal::cli::AddInfoCommand(app);

@@ -10,10 +10,18 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 # --help on every command, and a clear non-zero exit for a bad command line.
-for command in train predict evaluate info demo; do
+for command in train tune predict evaluate info demo; do
   "$cli" "$command" --help >/dev/null 2>&1 || fail "$command --help"
 done
 "$cli" train --data x.csv >/dev/null 2>&1 && fail "train without --target should fail"
+"$cli" tune --data x.csv >/dev/null 2>&1 && fail "tune without --target should fail"
+printf 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n' >"$work/small.csv"
+"$cli" tune --data "$work/small.csv" --target y --strategy GRIDSEARCH 2>"$work/err" >/dev/null \
+  && fail "tune with an unknown strategy should fail"
+grep -q "did you mean 'GRID_SEARCH'" "$work/err" || fail "tune strategy message: $(cat "$work/err")"
+"$cli" tune --data "$work/small.csv" --target y --study-config '{"max_trial":3}' 2>"$work/err" \
+  >/dev/null && fail "tune with an unknown study key should fail"
+grep -q "did you mean 'max_trials'" "$work/err" || fail "tune key message: $(cat "$work/err")"
 
 # A corrupt model: non-zero exit and exactly one line on stderr.
 printf 'KOLOSAL\x1agarbage' >"$work/corrupt.kolosal"
@@ -58,6 +66,25 @@ head -1 "$work/proba.csv" | grep -q '"nonspam","spam"' || fail "predict --proba 
 r2=$("$cli" evaluate --model "$work/ames.kolosal" --data "$data_dir/ames.csv" \
   --target Sale_Price | awk -F': ' '$1 == "r2" {print $2}')
 awk -v r="$r2" 'BEGIN {exit !(r >= 0.8)}' || fail "ames r2 $r2 < 0.8"
+
+# Tuning on real data: a progress line per trial, a model that evaluates, and an SQLite study
+# that a second run resumes (3 + 3 trials in one study).
+"$cli" tune --data "$data_dir/sonar.csv" --target Class --model logistic_regression --trials 3 \
+  --cv 3 --out "$work/sonar.kolosal" >"$work/tune.log" || fail "tune sonar: $(cat "$work/tune.log")"
+[ "$(grep -c '^trial [0-9]/3 (#[0-9]*)  value [0-9.]*  best [0-9.]* (#[0-9]*)  params {' \
+  "$work/tune.log")" -eq 3 ] || fail "tune: expected 3 trial lines: $(cat "$work/tune.log")"
+grep -q "^best trial #[0-9]*: accuracy" "$work/tune.log" || fail "tune: no best trial line"
+"$cli" evaluate --model "$work/sonar.kolosal" --data "$data_dir/sonar.csv" --target Class \
+  >/dev/null || fail "evaluate the tuned model"
+for run in 1 2; do
+  "$cli" tune --data "$data_dir/sonar.csv" --target Class --trials 3 --cv 3 \
+    --storage "sqlite://$work/study.db" --study-name sonar_lr >"$work/resume$run.log" \
+    || fail "tune resume run $run: $(cat "$work/resume$run.log")"
+done
+grep -q "^study 'sonar_lr': 3 trials" "$work/resume1.log" || fail "first run: 3 trials expected"
+grep -q "^study 'sonar_lr': 6 trials" "$work/resume2.log" \
+  || fail "second run: 6 trials expected: $(cat "$work/resume2.log")"
+grep -q "^trial 1/3 (#3)" "$work/resume2.log" || fail "second run continues at trial #3"
 
 [ $failures -eq 0 ] && echo "cli: all checks passed"
 exit $((failures > 0))
