@@ -86,7 +86,36 @@ public final class TrainingEngine extends NativeResource {
     }
   }
 
-  /** Asks a running fit or cross-validation to stop (it then throws CANCELLED). Thread-safe. */
+  /**
+   * Tunes the engine's model by cross-validation ("cv_folds" and "metric" of the configuration)
+   * over the model's default search space (or the config's), then refits the best params on the
+   * whole dataset. The model's {@link Model#metadata()} holds the study summary under "tuning".
+   * The progress listener gets stage "tuning" after each trial; {@link #cancel()} stops it.
+   */
+  public Model tune(Dataset dataset, TuneConfig config) {
+    return tune(dataset, config, null);
+  }
+
+  /**
+   * Like {@link #tune(Dataset, TuneConfig)}, with the study in a storage ("sqlite:///abs/path.db"
+   * or "postgresql://..."): a study of the same name there is resumed and extended.
+   */
+  public Model tune(Dataset dataset, TuneConfig config, String storageUrl) {
+    long handle = acquire();
+    try {
+      long data = dataset.acquire();
+      try {
+        return new Model(KolosalC.kolosal_train_engine_tune(handle, data,
+            config == null ? null : config.toJson(), storageUrl));
+      } finally {
+        dataset.release();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** Asks a running fit, cross-validation or tuning to stop (it then throws CANCELLED). */
   public void cancel() {
     long handle = acquire();
     try {
