@@ -95,7 +95,10 @@ std::vector<float> GbdtObjective::BaseMargins(std::span<const float> y,
       sums[static_cast<size_t>(y[row])] += weights[row];
     }
   }
-  if (total <= 0.0) return std::vector<float>(static_cast<size_t>(n_margins()), 0.0f);
+  if (total <= 0.0) {
+    // Not a braced list: that would make a vector of two elements.
+    return std::vector<float>(static_cast<size_t>(n_margins()), 0.0f);  // NOLINT
+  }
   if (type_ == ObjectiveType::kSquaredError) return {static_cast<float>(sums[0] / total)};
   auto probability = [&](int k) {
     return std::clamp(sums[static_cast<size_t>(k)] / total, kMinProbability, 1.0 - kMinProbability);

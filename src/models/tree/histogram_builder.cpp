@@ -39,7 +39,7 @@ template <bool kUnitCount>
 void AccumulateRegressionInterleaved(const uint8_t* column, std::span<const int32_t> rows,
                                      const RowStat* ordered, int n_bins, double* hist) {
   thread_local std::vector<double> scratch;
-  const auto copy_size = static_cast<size_t>(3 * n_bins);
+  const size_t copy_size = 3 * static_cast<size_t>(n_bins);
   scratch.assign(kCopies * copy_size, 0.0);
   double* copies = scratch.data();
   const size_t n = rows.size();
@@ -72,7 +72,7 @@ void HistogramBuilder::BuildFeature(const BinnedMatrix& bins, int feature,
     return;
   }
   const int n_bins = bins.hist_bins(feature);
-  const bool interleave = rows.size() >= static_cast<size_t>(8 * n_bins);
+  const bool interleave = rows.size() >= 8 * static_cast<size_t>(n_bins);
   const uint8_t* column = bins.column(feature);
   if (scorer.criterion() == Criterion::kGradient) {
     if (interleave)

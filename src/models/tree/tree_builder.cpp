@@ -157,9 +157,10 @@ FeatureHistogram TreeBuilder::BuildSparse(const OpenNode& node, int feature) {
     if (slot_of_[bin] < 0) {
       sparse_bins_.push_back(bin);
       slot_of_[bin] = static_cast<int16_t>(sparse_bins_.size());
-      std::fill_n(sparse_unsorted_.data() + slot_of_[bin] * n_channels, n_channels, 0.0);
+      std::fill_n(sparse_unsorted_.data() + static_cast<ptrdiff_t>(slot_of_[bin]) * n_channels,
+                  n_channels, 0.0);
     }
-    double* slot = sparse_unsorted_.data() + slot_of_[bin] * n_channels;
+    double* slot = sparse_unsorted_.data() + static_cast<ptrdiff_t>(slot_of_[bin]) * n_channels;
     const RowStat& stat = ordered_[idx];
     if (classes) {
       slot[stat.label] += stat.a;
@@ -174,7 +175,7 @@ FeatureHistogram TreeBuilder::BuildSparse(const OpenNode& node, int feature) {
   sparse_values_.resize((n_entries + 1) * n_channels);
   for (size_t entry = 0; entry <= n_entries; ++entry) {
     const int slot = entry < n_entries ? slot_of_[sparse_bins_[entry]] : 0;
-    std::copy_n(sparse_unsorted_.data() + slot * n_channels, n_channels,
+    std::copy_n(sparse_unsorted_.data() + static_cast<ptrdiff_t>(slot) * n_channels, n_channels,
                 sparse_values_.data() + entry * n_channels);
   }
   for (int bin : sparse_bins_) slot_of_[bin] = -1;
@@ -349,7 +350,7 @@ TreeBuilder::OpenNode TreeBuilder::PopNext() {
 }
 
 int TreeBuilder::AcquireHistogram() {
-  const size_t size = static_cast<size_t>(bins_.total_hist_bins() * scorer_.n_channels());
+  const auto size = static_cast<size_t>(bins_.total_hist_bins() * scorer_.n_channels());
   if (!free_hists_.empty()) {
     const int hist = free_hists_.back();
     free_hists_.pop_back();

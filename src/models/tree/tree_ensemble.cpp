@@ -12,7 +12,7 @@ namespace {
 constexpr int64_t kBlockRows = 64;
 constexpr int kLanes = TreeEnsemble::kLanes;
 constexpr int64_t kTreeMajorLeaves = 1 << 22;  // leaf indices buffered per slab
-constexpr size_t kChunkBytes = 192 * 1024;
+constexpr size_t kChunkBytes = size_t{192} * 1024;
 
 template <typename T>
 std::vector<T> Column(const std::vector<TreeNode>& nodes, T TreeNode::*member) {
@@ -48,7 +48,7 @@ template <bool kCategorical>
 void FindLeavesIn(const TreeNode* nodes, const uint32_t* words, int32_t root, int32_t depth,
                   const float* const* rows, int32_t* leaves) {
   int32_t idx[kLanes];
-  for (int lane = 0; lane < kLanes; ++lane) idx[lane] = root;
+  std::fill_n(idx, kLanes, root);
   for (int32_t level = 0; level < depth; ++level) {
     bool active = false;
     for (int lane = 0; lane < kLanes; ++lane) {
