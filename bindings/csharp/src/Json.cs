@@ -7,6 +7,15 @@ namespace Kolosal {
 
 /// <summary>Writes the JSON text of the config builders.</summary>
 internal static class Json {
+  /// <summary>Text that is already JSON and is written as is.</summary>
+  internal sealed class Raw {
+    public string Text { get; }
+
+    public Raw(string text) {
+      Text = text;
+    }
+  }
+
   public static string Write(object value) {
     var output = new StringBuilder();
     Append(output, value);
@@ -16,6 +25,8 @@ internal static class Json {
   private static void Append(StringBuilder output, object value) {
     if (value == null) {
       output.Append("null");
+    } else if (value is Raw) {
+      output.Append(((Raw)value).Text);
     } else if (value is string) {
       AppendString(output, (string)value);
     } else if (value is char) {

@@ -63,6 +63,19 @@ public sealed class TrainingEngine : NativeResource {
     return WithDataset(dataset, KolosalC.kolosal_train_engine_cross_validate);
   }
 
+  /// <summary>
+  /// Tunes the engine's model by cross-validation ("cv_folds" and "metric" of the configuration)
+  /// over the model's default search space (or the config's), then refits the best params on
+  /// the whole dataset. The model's Metadata() holds the study summary under "tuning". With a
+  /// storage URL ("sqlite:///abs/path.db", "postgresql://...") a study of the same name there
+  /// is resumed and extended. The progress handler gets stage "tuning" after each trial;
+  /// Cancel() stops it.
+  /// </summary>
+  public Model Tune(Dataset dataset, TuneConfig config = null, string storageUrl = null) {
+    return WithDataset(dataset, (engine, data) => new Model(
+        KolosalC.kolosal_train_engine_tune(engine, data, config?.Json, storageUrl)));
+  }
+
   private T WithDataset<T>(Dataset dataset, Func<IntPtr, IntPtr, T> call) {
     IntPtr handle = Acquire();
     try {
@@ -84,7 +97,8 @@ public sealed class TrainingEngine : NativeResource {
     }
   }
 
-  /// <summary>Asks a running fit to stop (it then throws Cancelled). Thread-safe.</summary>
+  /// <summary>Asks a running fit, cross-validation or tuning to stop (it then throws Cancelled).
+  /// Thread-safe.</summary>
   public void Cancel() {
     IntPtr handle = Acquire();
     try {
