@@ -114,8 +114,35 @@ func (t *Trainer) CrossValidateContext(ctx context.Context, data *Dataset) (*CVR
 	return result, nil
 }
 
-// Cancel asks a running fit or cross-validation to stop; it returns a Cancelled error soon
-// after. The trainer can be used again afterwards.
+// Tune tunes the trainer's model by cross-validation ("cv_folds" and "metric" of the config)
+// over its default search space (or config's SearchSpace), then refits the best params on the
+// whole dataset; the model's Metadata holds the study summary under "tuning". config: nil, a
+// TuneConfig, a map or JSON text. storageURL: "" (in memory), "sqlite:///abs/path.db" or
+// "postgresql://...": a study of the same name there is resumed and extended. The progress
+// callback gets stage "tuning" after each trial.
+func (t *Trainer) Tune(data *Dataset, config any, storageURL string) (*Model, error) {
+	return t.TuneContext(context.Background(), data, config, storageURL)
+}
+
+// TuneContext is Tune, cancelled (error code Cancelled) when ctx is done.
+func (t *Trainer) TuneContext(ctx context.Context, data *Dataset, config any,
+	storageURL string) (*Model, error) {
+	configText, err := configJSON(config)
+	if err != nil {
+		return nil, err
+	}
+	var modelPtr uintptr
+	err = t.run(ctx, data, func(engine, dataset uintptr) error {
+		return capi.Kolosal_train_engine_tune(engine, dataset, configText, storageURL, &modelPtr)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newModel(modelPtr)
+}
+
+// Cancel asks a running fit, cross-validation or tuning to stop; it returns a Cancelled error
+// soon after. The trainer can be used again afterwards.
 func (t *Trainer) Cancel() error {
 	ptr, err := t.h.acquire()
 	if err != nil {
