@@ -329,6 +329,12 @@ KOLOSAL_RUBY_WITHOUT_GVL(kolosal_dataset_from_dense)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_dataset_train_test_split)
 KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_fit)
 KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_cross_validate)
+KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_tune)
+/* Opening a storage may wait for a database server; a GP sampler's ask takes milliseconds to
+ * seconds; a long history is a large document. */
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_optimizer_create)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_optimizer_ask)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_optimizer_history)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_load)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_load_buffer)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_save)

@@ -11,17 +11,22 @@
 #     end
 #   end
 #
+#   space = [{ name: "x", type: "float", low: -5, high: 5 }]
+#   Kolosal::Optimizer.open(space, max_trials: 40) do |optimizer|
+#     optimizer.optimize { |trial| (trial.float("x") - 2)**2 }   # ask/tell, in Ruby
+#   end
+#
 # - Failures raise Kolosal::Error (a subclass per status, e.g. Kolosal::IOError) carrying the
 #   status code and the library's message.
-# - Dataset, Trainer and Model hold native handles. #close frees one (twice is fine; a closed
-#   object raises Kolosal::FailedPreconditionError); the block forms close for you, and the GC
-#   frees what was forgotten. A close while other threads use the object takes effect when
-#   their calls return.
+# - Dataset, Trainer, Model, Optimizer and Trial hold native handles. #close frees one (twice
+#   is fine; a closed object raises Kolosal::FailedPreconditionError); the block forms close
+#   for you, and the GC frees what was forgotten. A close while other threads use the object
+#   takes effect when their calls return.
 # - Matrices are an Array of rows, a flat Array (with cols:), or a packed String
 #   (Array#pack("E*") for float64, "e*" with dtype: :float32); they cross to C in one piece.
-# - Long calls (reading, loading, fitting, cross-validating, evaluating, predicting many rows)
-#   release the GVL, so other threads run meanwhile. Thread#raise, Thread#kill or Ctrl-C
-#   during a fit cancels it.
+# - Long calls (reading, loading, fitting, cross-validating, tuning, evaluating, predicting
+#   many rows, opening a study, asking) release the GVL, so other threads run meanwhile.
+#   Thread#raise, Thread#kill or Ctrl-C during a fit or tuning cancels it.
 module Kolosal
 end
 
@@ -33,6 +38,8 @@ require_relative "kolosal/matrix"
 require_relative "kolosal/dataset"
 require_relative "kolosal/model"
 require_relative "kolosal/trainer"
+require_relative "kolosal/trial"
+require_relative "kolosal/optimizer"
 
 module Kolosal
   # The library version, e.g. "0.1.0".

@@ -33,8 +33,22 @@ module Kolosal
       JSON.parse(run { Native.kolosal_train_engine_cross_validate(@handle, dataset.handle) })
     end
 
-    # Asks a running fit or cross-validation to stop; it raises CancelledError soon after. The
-    # trainer can be used again.
+    # Tunes the trainer's model by cross-validation ("cv_folds" and "metric" of the config)
+    # over its default search space (or search_space:), then refits the best params on the
+    # whole dataset; the Model's metadata["tuning"] holds the study summary. config (a Hash,
+    # keyword arguments or a JSON String): n_trials, max_trials, search_space,
+    # optimization_strategy, optimization_timeout, pruner, study_name, random_state, ...
+    # storage: nil (in memory), "sqlite:///abs/path.db" or "postgresql://...": a study of the
+    # same name there is resumed. With a block, yields the model and closes it. Runs without
+    # the GVL; interrupting the thread cancels; #on_progress gets stage "tuning" per trial.
+    def tune(dataset, config = nil, storage: nil, **keywords, &block)
+      config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
+      handle = run { Native.kolosal_train_engine_tune(@handle, dataset.handle, config, storage) }
+      Kolosal.yield_and_close(Model.new(handle), &block)
+    end
+
+    # Asks a running fit, cross-validation or tuning to stop; it raises CancelledError soon
+    # after. The trainer can be used again.
     def cancel
       Native.kolosal_train_engine_cancel(@handle)
       nil
