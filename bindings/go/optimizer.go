@@ -288,7 +288,8 @@ func (t *Trial) Categorical(name string) (string, error) {
 // Params are the active parameters by name (numbers as float64).
 func (t *Trial) Params() (map[string]any, error) {
 	var text string
-	if err := t.call(func(ptr uintptr) error { return capi.Kolosal_trial_params(ptr, &text) }); err != nil {
+	err := t.call(func(ptr uintptr) error { return capi.Kolosal_trial_params(ptr, &text) })
+	if err != nil {
 		return nil, err
 	}
 	params := map[string]any{}
