@@ -11,8 +11,8 @@ namespace {
 
 using kolosal::hpo::Study;
 
-/// A trial handle may only be told through the optimizer that asked it: telling it through
-/// another study would finish an unrelated trial of the same number.
+// A trial handle may only be told through the optimizer that asked it: telling it through
+// another study would finish an unrelated trial of the same number.
 void CheckSameStudy(const kolosal_optimizer& optimizer, const kolosal_trial& trial) {
   if (trial.study != optimizer.study) {
     kolosal::ThrowInvalidArgument("trial " + std::to_string(trial.trial.number()) +

@@ -39,8 +39,8 @@ std::string FormatValue(double value) {
   return text;
 }
 
-/// "trial 12/50 (#11)  value 0.9412  best 0.9466 (#7)  params {...}": the count in this call,
-/// then the trial's number in the study (which a resumed study continues).
+// "trial 12/50 (#11)  value 0.9412  best 0.9466 (#7)  params {...}": the count in this call,
+// then the trial's number in the study (which a resumed study continues).
 bool PrintTrial(const train::TunedTrial& trial) {
   std::string line = "trial " + std::to_string(trial.index);
   if (trial.n_trials > 0) line += "/" + std::to_string(trial.n_trials);
@@ -58,7 +58,7 @@ bool PrintTrial(const train::TunedTrial& trial) {
   return true;
 }
 
-/// The study keys that the command-line options set, over those of --study-config.
+// The study keys that the command-line options set, over those of --study-config.
 nlohmann::json StudyConfig(const TuneArgs& args) {
   nlohmann::json config = ParseJsonConfig(args.study_config, "--study-config");
   if (!config.is_object()) ThrowInvalidArgument("--study-config: expected a JSON object");

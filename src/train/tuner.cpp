@@ -1,7 +1,6 @@
 #include "kolosal/train/tuner.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -22,7 +21,12 @@ namespace {
 
 constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
 constexpr int64_t kDefaultTrials = 20;
-const std::array<std::string, 2> kTunerKeys = {"n_trials", "search_space"};
+
+// The keys of a tune config that the tuner reads itself; the rest go to the study.
+const std::vector<std::string>& TunerKeys() {
+  static const std::vector<std::string> keys = {"n_trials", "search_space"};
+  return keys;
+}
 
 // The tuner passes every key it does not own to the study parser. A key that neither knows is
 // reported against the tuner's keys when one of them is the plausible typo ("n_trial"), and
@@ -46,14 +50,14 @@ void CheckStudyConfig(const nlohmann::json& study_config) {
     hpo::ParseStudyOptions(study_config);
   } catch (const Error&) {
     for (const auto& [key, value] : study_config.items()) {
-      if (NearestName(key, kTunerKeys).empty() || !IsUnknownStudyKey(key, value)) continue;
-      ThrowInvalidArgument("tune config: " + UnknownNameMessage("key", key, kTunerKeys));
+      if (NearestName(key, TunerKeys()).empty() || !IsUnknownStudyKey(key, value)) continue;
+      ThrowInvalidArgument("tune config: " + UnknownNameMessage("key", key, TunerKeys()));
     }
     throw;
   }
 }
 
-/// The value a fixed param has, or nullptr.
+// The value a fixed param has, or nullptr.
 const nlohmann::json* FixedValue(const TrainSpec& spec, const std::string& name) {
   if (!spec.params.is_object()) return nullptr;
   auto it = spec.params.find(name);
@@ -65,8 +69,8 @@ bool ConditionAllows(const nlohmann::json& allowed_values, const nlohmann::json&
   return std::find(allowed_values.begin(), allowed_values.end(), value) != allowed_values.end();
 }
 
-/// `param` without the parts of its condition that fixed params satisfy; nullopt when a fixed
-/// param (or a dropped parent) rules it out.
+// `param` without the parts of its condition that fixed params satisfy; nullopt when a fixed
+// param (or a dropped parent) rules it out.
 std::optional<nlohmann::json> WithFixedParents(nlohmann::json param, const TrainSpec& spec,
                                                const std::set<std::string>& dropped) {
   if (!param.contains("condition") || !param["condition"].is_object()) return param;
@@ -133,7 +137,7 @@ hpo::StudyOptions MakeStudyOptions(const TuneOptions& options, const metrics::Me
   return hpo::ParseStudyOptions(config);
 }
 
-/// Fails before any trial runs when the model cannot fit the task or its fixed params are bad.
+// Fails before any trial runs when the model cannot fit the task or its fixed params are bad.
 void CheckModel(const TrainSpec& spec, Task task) {
   const models::ModelEntry& entry = models::ModelRegistry::Builtin().Find(spec.model);
   const bool supported = task == Task::kClassification ? entry.traits.supports_classification
@@ -152,8 +156,8 @@ TrainSpec WithParams(const TrainSpec& spec, const nlohmann::json& params) {
   return merged;
 }
 
-/// The state one Tune call shares between its objective (on worker threads) and the callbacks
-/// (on the calling thread).
+// The state one Tune call shares between its objective (on worker threads) and the callbacks
+// (on the calling thread).
 struct TuneRun {
   const data::Dataset& dataset;
   const TrainSpec& spec;
@@ -284,7 +288,7 @@ TuneOptions ParseTuneConfig(const nlohmann::json& config) {
   if (const nlohmann::json* space = reader.Find("search_space")) options.search_space = *space;
   if (config.is_object()) {
     for (const auto& [key, value] : config.items()) {
-      if (std::find(kTunerKeys.begin(), kTunerKeys.end(), key) == kTunerKeys.end()) {
+      if (std::find(TunerKeys().begin(), TunerKeys().end(), key) == TunerKeys().end()) {
         options.study_config[key] = value;
       }
     }
