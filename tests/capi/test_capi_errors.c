@@ -18,8 +18,8 @@ static kolosal_dataset* make_dataset(void) {
     features[2 * row + 1] = (float)(row % 5);
     labels[row] = (float)(row % 2);
   }
-  EXPECT_OK(kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, 200, 2, KOLOSAL_ROW_MAJOR,
-                                       labels, KOLOSAL_FLOAT32, NULL, &dataset));
+  EXPECT_OK(kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, 200, 2, KOLOSAL_ROW_MAJOR, labels,
+                                       KOLOSAL_FLOAT32, NULL, &dataset));
   return dataset;
 }
 
@@ -39,13 +39,11 @@ static void test_null_arguments(kolosal_model* model) {
   EXPECT_ERROR_CONTAINS("path is NULL");
   EXPECT_TRUE(dataset == (kolosal_dataset*)0x1);
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_dataset_from_csv("x.csv", NULL, NULL));
-  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
-                kolosal_model_predict(NULL, features, KOLOSAL_FLOAT32, 1, 2, KOLOSAL_ROW_MAJOR,
-                                      out, 4));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_predict(NULL, features, KOLOSAL_FLOAT32, 1,
+                                                                2, KOLOSAL_ROW_MAJOR, out, 4));
   EXPECT_ERROR_CONTAINS("model is NULL");
-  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
-                kolosal_model_predict(model, NULL, KOLOSAL_FLOAT32, 1, 2, KOLOSAL_ROW_MAJOR, out,
-                                      4));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_predict(model, NULL, KOLOSAL_FLOAT32, 1, 2,
+                                                                KOLOSAL_ROW_MAJOR, out, 4));
   EXPECT_ERROR_CONTAINS("data is NULL");
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_build_info(NULL));
   kolosal_dataset_free(NULL);
@@ -57,26 +55,21 @@ static void test_null_arguments(kolosal_model* model) {
 static void test_wrong_shapes_and_dtypes(kolosal_model* model) {
   float out[8] = {-7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f, -7.0f};
   kolosal_dataset* dataset = NULL;
-  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
-                kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 2, 3, KOLOSAL_ROW_MAJOR,
-                                      out, 8));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 2,
+                                                                3, KOLOSAL_ROW_MAJOR, out, 8));
   EXPECT_ERROR_CONTAINS("3 columns, the model expects 2");
   EXPECT_TRUE(out[0] == -7.0f);
-  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
-                kolosal_model_predict(model, features, KOLOSAL_FLOAT32, -1, 2, KOLOSAL_ROW_MAJOR,
-                                      out, 8));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_predict(model, features, KOLOSAL_FLOAT32,
+                                                                -1, 2, KOLOSAL_ROW_MAJOR, out, 8));
   EXPECT_ERROR_CONTAINS("negative shape");
-  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
-                kolosal_model_predict(model, features, (kolosal_dtype)7, 2, 2, KOLOSAL_ROW_MAJOR,
-                                      out, 8));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_predict(model, features, (kolosal_dtype)7,
+                                                                2, 2, KOLOSAL_ROW_MAJOR, out, 8));
   EXPECT_ERROR_CONTAINS("unknown dtype 7");
-  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
-                kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 2, 2, (kolosal_layout)5,
-                                      out, 8));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 2,
+                                                                2, (kolosal_layout)5, out, 8));
   EXPECT_ERROR_CONTAINS("unknown layout 5");
-  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
-                kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 4, 2, KOLOSAL_ROW_MAJOR,
-                                      out, 3));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 4,
+                                                                2, KOLOSAL_ROW_MAJOR, out, 3));
   EXPECT_ERROR_CONTAINS("the output buffer holds 3 values, 4 are needed");
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
                 kolosal_model_predict_proba(model, features, KOLOSAL_FLOAT32, 4, 2,
@@ -114,14 +107,12 @@ static void test_unknown_config_keys(void) {
   EXPECT_ERROR_CONTAINS("max_iter");
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_train_engine_create("{not json", &engine));
   EXPECT_ERROR_CONTAINS("invalid JSON");
-  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
-                kolosal_train_engine_create("{\"n_jobs\":0}", &engine));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_train_engine_create("{\"n_jobs\":0}", &engine));
   EXPECT_ERROR_CONTAINS("n_jobs");
   EXPECT_TRUE(engine == NULL);
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
-                kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, 2, 2, KOLOSAL_ROW_MAJOR,
-                                           NULL, KOLOSAL_FLOAT32, "{\"feature_nmes\":[]}",
-                                           &dataset));
+                kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, 2, 2, KOLOSAL_ROW_MAJOR, NULL,
+                                           KOLOSAL_FLOAT32, "{\"feature_nmes\":[]}", &dataset));
   EXPECT_ERROR_CONTAINS("did you mean 'feature_names'");
 }
 
