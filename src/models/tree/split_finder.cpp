@@ -1,7 +1,6 @@
 #include "kolosal/models/tree/split_finder.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include "kolosal/core/random.hpp"
 
@@ -24,38 +23,52 @@ int MajorityClass(const double* parent, int n_classes) {
   return best;
 }
 
-// Value bins that hold rows, in increasing bin order.
-std::vector<int> NonEmptyBins(const double* slice, int n_bins, int n_channels) {
-  std::vector<int> present;
-  present.reserve(static_cast<size_t>(n_bins));
+// Value bins that hold rows, in increasing bin order, into `present`.
+void NonEmptyBins(const double* slice, int n_bins, int n_channels, std::vector<int>& present) {
+  present.clear();
   for (int bin = 0; bin < n_bins; ++bin) {
     if (HasRows(slice + static_cast<int64_t>(bin) * n_channels, n_channels)) present.push_back(bin);
   }
-  return present;
 }
 
-}  // namespace
+// Per-thread scratch for the scan order: FindFeature runs once per feature and node, so an
+// allocation per call would dominate small nodes.
+std::vector<int>& OrderScratch() {
+  thread_local std::vector<int> order;
+  return order;
+}
+
+// The last position a scan visits: with `order` null (every entry in turn), the last entry
+// that holds rows.
+int LastPosition(const int* order, int n_positions, const double* slice, int n_channels) {
+  int last = n_positions - 1;
+  if (order != nullptr) return last;
+  while (last >= 0 && !HasRows(slice + static_cast<int64_t>(last) * n_channels, n_channels)) --last;
+  return last;
+}
 
 // The 3-channel criteria (gradient, squared error) with the stats in registers: the hot loop of
-// boosting and regression forests.
-template <Criterion kCriterion>
-SplitFinder::ScanResult ScanThreeChannels(const SplitScorer& scorer, std::span<const int> order,
-                                          const double* slice, const double* missing,
-                                          const double* parent, double parent_score,
-                                          int only_position) {
+// boosting and regression forests. kInOrder: positions are the entries themselves, and empty
+// ones are skipped (as if `order` listed the non-empty entries).
+template <Criterion kCriterion, bool kInOrder>
+SplitFinder::ScanResult ScanThreeChannels(const SplitScorer& scorer, const int* order,
+                                          int n_positions, const double* slice,
+                                          const double* missing, const double* parent,
+                                          double parent_score, int only_position) {
   const bool has_missing = missing[2] > 0.0;
-  const int n_positions = static_cast<int>(order.size());
+  const int last = LastPosition(kInOrder ? nullptr : order, n_positions, slice, 3);
   SplitFinder::ScanResult best;
   for (int missing_left = 0; missing_left < 2; ++missing_left) {
     if (missing_left == 1 && !has_missing) break;
     double left[3] = {0.0, 0.0, 0.0};
     if (missing_left == 1) std::copy(missing, missing + 3, left);
-    for (int position = 0; position < n_positions; ++position) {
-      const double* stats = slice + static_cast<int64_t>(order[position]) * 3;
+    for (int position = 0; position <= last; ++position) {
+      const double* stats = slice + static_cast<int64_t>(kInOrder ? position : order[position]) * 3;
+      if (kInOrder && !(stats[2] > 0.0)) continue;
       left[0] += stats[0];
       left[1] += stats[1];
       left[2] += stats[2];
-      const bool right_empty = position == n_positions - 1 && (missing_left == 1 || !has_missing);
+      const bool right_empty = position == last && (missing_left == 1 || !has_missing);
       if (right_empty) break;
       if (only_position >= 0 ? position != only_position : !(stats[2] > 0.0)) continue;
       const double right[3] = {parent[0] - left[0], parent[1] - left[1], parent[2] - left[2]};
@@ -69,27 +82,20 @@ SplitFinder::ScanResult ScanThreeChannels(const SplitScorer& scorer, std::span<c
   return best;
 }
 
-SplitFinder::ScanResult SplitFinder::Scan(const SplitScorer& scorer, std::span<const int> order,
-                                          const double* slice, const double* missing,
-                                          const double* parent, double parent_score,
-                                          int only_position) const {
-  if (scorer.criterion() == Criterion::kGradient) {
-    return ScanThreeChannels<Criterion::kGradient>(scorer, order, slice, missing, parent,
-                                                   parent_score, only_position);
-  }
-  if (scorer.criterion() == Criterion::kSquaredError) {
-    return ScanThreeChannels<Criterion::kSquaredError>(scorer, order, slice, missing, parent,
-                                                       parent_score, only_position);
-  }
+// Any criterion (class weights), with the same conventions.
+template <bool kInOrder>
+SplitFinder::ScanResult ScanChannels(const SplitScorer& scorer, const int* order, int n_positions,
+                                     const double* slice, const double* missing,
+                                     const double* parent, double parent_score, int only_position) {
   const int n_channels = scorer.n_channels();
   const bool has_missing = HasRows(missing, n_channels);
-  const int n_positions = static_cast<int>(order.size());
+  const int last = LastPosition(kInOrder ? nullptr : order, n_positions, slice, n_channels);
   // Per-thread scratch: Scan runs once per feature and node, so allocations would dominate.
   thread_local std::vector<double> scratch;
   scratch.resize(2 * static_cast<size_t>(n_channels));
   const std::span<double> left(scratch.data(), static_cast<size_t>(n_channels));
   const std::span<double> right(scratch.data() + n_channels, static_cast<size_t>(n_channels));
-  ScanResult best;
+  SplitFinder::ScanResult best;
   for (int missing_left = 0; missing_left < 2; ++missing_left) {
     if (missing_left == 1 && !has_missing) break;
     if (missing_left == 1) {
@@ -97,10 +103,12 @@ SplitFinder::ScanResult SplitFinder::Scan(const SplitScorer& scorer, std::span<c
     } else {
       std::fill(left.begin(), left.end(), 0.0);
     }
-    for (int position = 0; position < n_positions; ++position) {
-      const double* stats = slice + static_cast<int64_t>(order[position]) * n_channels;
+    for (int position = 0; position <= last; ++position) {
+      const double* stats =
+          slice + static_cast<int64_t>(kInOrder ? position : order[position]) * n_channels;
+      if (kInOrder && !HasRows(stats, n_channels)) continue;
       Add(left.data(), stats, n_channels);
-      const bool right_empty = position == n_positions - 1 && (missing_left == 1 || !has_missing);
+      const bool right_empty = position == last && (missing_left == 1 || !has_missing);
       if (right_empty) break;
       if (only_position >= 0 ? position != only_position : !HasRows(stats, n_channels)) continue;
       for (int channel = 0; channel < n_channels; ++channel) {
@@ -113,6 +121,39 @@ SplitFinder::ScanResult SplitFinder::Scan(const SplitScorer& scorer, std::span<c
     }
   }
   return best;
+}
+
+template <bool kInOrder>
+SplitFinder::ScanResult ScanAny(const SplitScorer& scorer, const int* order, int n_positions,
+                                const double* slice, const double* missing, const double* parent,
+                                double parent_score, int only_position) {
+  switch (scorer.criterion()) {
+    case Criterion::kGradient:
+      return ScanThreeChannels<Criterion::kGradient, kInOrder>(
+          scorer, order, n_positions, slice, missing, parent, parent_score, only_position);
+    case Criterion::kSquaredError:
+      return ScanThreeChannels<Criterion::kSquaredError, kInOrder>(
+          scorer, order, n_positions, slice, missing, parent, parent_score, only_position);
+    case Criterion::kGini:
+    case Criterion::kEntropy:
+      break;
+  }
+  return ScanChannels<kInOrder>(scorer, order, n_positions, slice, missing, parent, parent_score,
+                                only_position);
+}
+
+}  // namespace
+
+SplitFinder::ScanResult SplitFinder::Scan(const SplitScorer& scorer, const int* order,
+                                          int n_positions, const double* slice,
+                                          const double* missing, const double* parent,
+                                          double parent_score, int only_position) const {
+  if (order == nullptr) {
+    return ScanAny<true>(scorer, order, n_positions, slice, missing, parent, parent_score,
+                         only_position);
+  }
+  return ScanAny<false>(scorer, order, n_positions, slice, missing, parent, parent_score,
+                        only_position);
 }
 
 double SplitFinder::CategoryKey(const double* stats, int majority_class) const {
@@ -128,10 +169,10 @@ double SplitFinder::CategoryKey(const double* stats, int majority_class) const {
   return 0.0;
 }
 
-std::vector<int> SplitFinder::SortedCategories(const FeatureHistogram& hist,
-                                               const double* parent) const {
+void SplitFinder::SortedCategories(const FeatureHistogram& hist, const double* parent,
+                                   std::vector<int>& present) const {
   const int n_channels = scorer_.n_channels();
-  std::vector<int> present = NonEmptyBins(hist.values, hist.n_entries, n_channels);
+  NonEmptyBins(hist.values, hist.n_entries, n_channels, present);
   std::erase_if(present, [&](int entry) {
     const double* stats = hist.values + static_cast<int64_t>(entry) * n_channels;
     return SplitScorer::Count(stats, n_channels) < cat_min_rows_;
@@ -146,7 +187,6 @@ std::vector<int> SplitFinder::SortedCategories(const FeatureHistogram& hist,
   // Ties go by category code, so the order is fully determined.
   std::sort(keyed.begin(), keyed.end());
   for (size_t idx = 0; idx < keyed.size(); ++idx) present[idx] = keyed[idx].second;
-  return present;
 }
 
 FeatureHistogram SplitFinder::DenseView(int feature, const double* hist) const {
@@ -158,25 +198,23 @@ FeatureHistogram SplitFinder::DenseView(int feature, const double* hist) const {
   return view;
 }
 
-SplitCandidate SplitFinder::FindFeature(int feature, const FeatureHistogram& hist,
-                                        const double* parent, double parent_score,
-                                        const uint64_t* random_seed) const {
+void SplitFinder::FindFeature(int feature, const FeatureHistogram& hist, const double* parent,
+                              double parent_score, const uint64_t* random_seed,
+                              SplitCandidate& best_split) const {
   const int n_channels = scorer_.n_channels();
   const bool categorical = bins_.mapper().categorical(feature);
-  // Empty bins never change the partition, so numeric scans visit only the non-empty ones.
-  // Sparse histograms hold only non-empty bins already.
-  std::vector<int> order;
+  // Numeric scans without a random draw visit the entries in order and skip the empty ones
+  // (empty bins never change the partition); the others get an explicit order.
+  std::vector<int>& order = OrderScratch();
+  const bool explicit_order = categorical || random_seed != nullptr;
   if (categorical) {
-    order = SortedCategories(hist, parent);
-  } else if (hist.bin_ids != nullptr) {
-    order.resize(static_cast<size_t>(hist.n_entries));
-    std::iota(order.begin(), order.end(), 0);
-  } else {
-    order = NonEmptyBins(hist.values, hist.n_entries, n_channels);
+    SortedCategories(hist, parent, order);
+  } else if (random_seed != nullptr) {
+    NonEmptyBins(hist.values, hist.n_entries, n_channels, order);
   }
   int only_position = -1;
   if (random_seed != nullptr) {
-    if (order.size() < 2) return {};
+    if (order.size() < 2) return;
     uint64_t draw = 0;
     auto uniform_index = [&](uint64_t n) {
       return static_cast<size_t>(
@@ -191,23 +229,26 @@ SplitCandidate SplitFinder::FindFeature(int feature, const FeatureHistogram& his
   }
   const SplitScorer& scorer = categorical ? category_scorer_ : scorer_;
   const double score = categorical ? category_scorer_.Score(parent) : parent_score;
+  const int n_positions = explicit_order ? static_cast<int>(order.size()) : hist.n_entries;
+  const int* positions = explicit_order ? order.data() : nullptr;
   const ScanResult best =
-      Scan(scorer, order, hist.values, hist.missing, parent, score, only_position);
-  if (best.position < 0) return {};
+      Scan(scorer, positions, n_positions, hist.values, hist.missing, parent, score, only_position);
+  if (best.position < 0 || !(best.gain > best_split.gain)) return;
 
-  SplitCandidate candidate;
+  auto entry_at = [&](int position) { return explicit_order ? order[position] : position; };
+  SplitCandidate& candidate = best_split;
   candidate.feature = feature;
   candidate.gain = best.gain;
   candidate.default_left = best.default_left;
   candidate.categorical = categorical;
-  candidate.threshold_bin = hist.bin(order[best.position]);
+  candidate.threshold_bin = hist.bin(entry_at(best.position));
+  candidate.left_bins = {};
   if (categorical) {
     for (int position = 0; position <= best.position; ++position) {
-      const int bin = hist.bin(order[position]);
+      const int bin = hist.bin(entry_at(position));
       candidate.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
     }
   }
-  return candidate;
 }
 
 }  // namespace kolosal::models::tree

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 
 #include "kolosal/models/tree/histogram_builder.hpp"
@@ -19,6 +20,29 @@ bool IsRealGain(double gain, double parent_score, double min_split_gain) {
   return gain > min_split_gain && gain > 1e-10 * (1.0 + std::abs(parent_score));
 }
 
+// A histogram with one bin and no missing rows (or nothing at all) cannot split its node.
+bool CanSplitFeature(const FeatureHistogram& hist, int n_channels) {
+  if (hist.n_entries >= 2) return true;
+  return hist.n_entries == 1 && SplitScorer::Count(hist.missing, n_channels) > 0.0;
+}
+
+// Calls visit(feature) for every candidate feature of a node that is live. With every feature at
+// every node those are the live features; else the drawn ones that are live (both increasing).
+// A feature that is not live has stale lists, which must not be read.
+template <typename Visit>
+void ForEachLiveCandidate(std::span<const int32_t> live, std::span<const int32_t> drawn,
+                          bool all_features, const Visit& visit) {
+  if (all_features) {
+    for (const int32_t feature : live) visit(feature);
+    return;
+  }
+  size_t live_pos = 0;
+  for (const int32_t feature : drawn) {
+    while (live_pos < live.size() && live[live_pos] < feature) ++live_pos;
+    if (live_pos < live.size() && live[live_pos] == feature) visit(feature);
+  }
+}
+
 }  // namespace
 
 TreeBuilder::TreeBuilder(const BinnedMatrix& bins, SplitScorer scorer, TreeGrowthParams params)
@@ -27,13 +51,15 @@ TreeBuilder::TreeBuilder(const BinnedMatrix& bins, SplitScorer scorer, TreeGrowt
       params_(params),
       category_scorer_(scorer.WithExtraL2(params.cat_l2)),
       finder_(bins_, scorer_, category_scorer_, params.cat_smooth, params.cat_min_rows),
-      subtract_(params.max_features >= 1.0) {
+      subtract_(params.max_features >= 1.0),
+      lists_(bins_, scorer_) {
   ordered_.resize(static_cast<size_t>(bins.n_rows()));
   slot_of_.fill(-1);
   int64_t total_bins = 0;
   for (int feature = 0; feature < bins.n_features(); ++feature)
     total_bins += bins.hist_bins(feature);
-  sparse_rows_ = std::clamp<int64_t>(total_bins / std::max(1, bins.n_features()), 16, 256);
+  sparse_rows_ = std::clamp<int64_t>(total_bins / std::max(1, bins.n_features()), 16,
+                                     SortedRowLists::kMaxRows);
 }
 
 bool TreeBuilder::UseParallel(int64_t n_rows, size_t n_features) const {
@@ -50,6 +76,7 @@ Tree TreeBuilder::Build(std::span<const int32_t> rows, std::span<const RowStat> 
     tree_features_.resize(static_cast<size_t>(bins_.n_features()));
     std::iota(tree_features_.begin(), tree_features_.end(), 0);
   }
+  use_lists_ = lists_.Reset(static_cast<int64_t>(rows.size()), tree_features_);
   open_.clear();
   leaf_ranges_.clear();
   n_leaves_ = 1;
@@ -79,9 +106,16 @@ std::span<const int32_t> TreeBuilder::LeafRows(int32_t leaf_idx) const {
   return partition_.Rows(begin, end);
 }
 
+// A node of one distinct row (bootstrap copies) or of one class has no split with a gain.
 bool TreeBuilder::CanSplit(const OpenNode& node) const {
   const double count = SplitScorer::Count(node.totals.data(), scorer_.n_channels());
   if (params_.max_depth > 0 && node.depth >= params_.max_depth) return false;
+  if (node.end - node.begin < 2) return false;
+  if (scorer_.is_classification()) {
+    int n_present = 0;
+    for (int k = 0; k < scorer_.n_classes(); ++k) n_present += node.totals[k] > 0.0 ? 1 : 0;
+    if (n_present < 2) return false;
+  }
   return count >= static_cast<double>(params_.min_samples_split) && count >= 2.0;
 }
 
@@ -122,9 +156,10 @@ void TreeBuilder::BuildHistogram(const OpenNode& node, std::span<const int32_t> 
   tbb::parallel_for(size_t{0}, features.size(), build);
 }
 
-std::vector<int32_t> TreeBuilder::DrawNodeFeatures(Rng& rng) const {
-  std::vector<int32_t> features = tree_features_;
-  if (subtract_) return features;
+void TreeBuilder::DrawNodeFeatures(Rng& rng) {
+  std::vector<int32_t>& features = node_features_;
+  features = tree_features_;
+  if (subtract_) return;
   const auto n_total = features.size();
   const auto n_draw = std::clamp<size_t>(
       static_cast<size_t>(std::floor(params_.max_features * static_cast<double>(n_total))), 1,
@@ -134,7 +169,6 @@ std::vector<int32_t> TreeBuilder::DrawNodeFeatures(Rng& rng) const {
   }
   features.resize(n_draw);
   std::sort(features.begin(), features.end());
-  return features;
 }
 
 // Sums the node's stats per occurring bin of `feature` (in row order, into slots in order of
@@ -188,45 +222,162 @@ FeatureHistogram TreeBuilder::BuildSparse(const OpenNode& node, int feature) {
   return view;
 }
 
-std::vector<SplitCandidate> TreeBuilder::FindCandidates(const OpenNode& node,
-                                                        std::span<const int32_t> features,
-                                                        double parent_score, uint64_t random_seed) {
-  std::vector<SplitCandidate> candidates(features.size());
-  auto find = [&](size_t pos, const FeatureHistogram& view) {
-    const uint64_t feature_seed = MixSeed(random_seed, static_cast<uint64_t>(features[pos]));
-    candidates[pos] = finder_.FindFeature(features[pos], view, node.totals.data(), parent_score,
-                                          params_.random_splits ? &feature_seed : nullptr);
-  };
+std::span<const int32_t> TreeBuilder::LiveFeatures(const OpenNode& node) const {
+  return node.live.empty() ? std::span<const int32_t>(tree_features_) : node.live;
+}
+
+void TreeBuilder::FindInFeature(const OpenNode& node, int feature, const FeatureHistogram& view,
+                                double parent_score, uint64_t random_seed,
+                                SplitCandidate& best) const {
+  const uint64_t feature_seed = MixSeed(random_seed, static_cast<uint64_t>(feature));
+  finder_.FindFeature(feature, view, node.totals.data(), parent_score,
+                      params_.random_splits ? &feature_seed : nullptr, best);
+}
+
+// The best split over the node's drawn features; equal gains go to the earlier feature.
+SplitCandidate TreeBuilder::FindBestSplit(OpenNode& node, double parent_score,
+                                          uint64_t random_seed) {
+  if (node.hist < 0 && node.list_base >= 0) {
+    return FindBestSplitInLists(node, parent_score, random_seed);
+  }
+  const std::span<const int32_t> features = node_features_;
+  SplitCandidate best;
   if (node.hist < 0) {
     GatherStats(node);
-    for (size_t pos = 0; pos < features.size(); ++pos) find(pos, BuildSparse(node, features[pos]));
-    return candidates;
+    for (const int32_t feature : features) {
+      const FeatureHistogram view = BuildSparse(node, feature);
+      if (CanSplitFeature(view, scorer_.n_channels())) {
+        FindInFeature(node, feature, view, parent_score, random_seed, best);
+      }
+    }
+    return best;
   }
   const double* hist = hist_pool_[node.hist].data();
-  auto find_dense = [&](size_t pos) { find(pos, finder_.DenseView(features[pos], hist)); };
-  if (UseParallel(node.end - node.begin, features.size())) {
-    tbb::parallel_for(size_t{0}, features.size(), find_dense);
-  } else {
-    for (size_t pos = 0; pos < features.size(); ++pos) find_dense(pos);
+  if (!UseParallel(node.end - node.begin, features.size())) {
+    for (const int32_t feature : features) {
+      FindInFeature(node, feature, finder_.DenseView(feature, hist), parent_score, random_seed,
+                    best);
+    }
+    return best;
   }
-  return candidates;
+  candidates_.assign(features.size(), SplitCandidate{});
+  tbb::parallel_for(size_t{0}, features.size(), [&](size_t pos) {
+    FindInFeature(node, features[pos], finder_.DenseView(features[pos], hist), parent_score,
+                  random_seed, candidates_[pos]);
+  });
+  for (const SplitCandidate& candidate : candidates_) {
+    if (candidate.valid() && candidate.gain > best.gain) best = candidate;
+  }
+  return best;
+}
+
+// A small node reads sparse histograms from its lists. A feature that is constant on the node's
+// rows is constant on every descendant too, so it leaves node.live: no descendant walks or
+// partitions its list again (the model is the same; such a feature never splits).
+SplitCandidate TreeBuilder::FindBestSplitInLists(OpenNode& node, double parent_score,
+                                                 uint64_t random_seed) {
+  if (node.end - node.begin == 2 && !params_.random_splits) {
+    return FindBestSplitOfTwo(node, parent_score);
+  }
+  const std::span<const int32_t> live = LiveFeatures(node);
+  constant_features_.clear();
+  SplitCandidate best;
+  ForEachLiveCandidate(live, node_features_, subtract_, [&](int32_t feature) {
+    const FeatureHistogram view = lists_.Histogram(feature, node.list_base, node.begin, node.end);
+    if (!CanSplitFeature(view, scorer_.n_channels())) {
+      constant_features_.push_back(feature);
+      return;
+    }
+    FindInFeature(node, feature, view, parent_score, random_seed, best);
+  });
+  // When every feature is constant the node has no split, so an empty list never means "all"
+  // for a node that gets children.
+  if (!constant_features_.empty()) {
+    live_scratch_.clear();
+    std::set_difference(live.begin(), live.end(), constant_features_.begin(),
+                        constant_features_.end(), std::back_inserter(live_scratch_));
+    node.live.assign(live_scratch_.begin(), live_scratch_.end());
+  }
+  return best;
+}
+
+// The gain of sending the row with `stat` left and the node's other rows right, as a scan would
+// compute it; -inf when a side is not allowed.
+double TreeBuilder::GainOfLeft(const OpenNode& node, const RowStat& stat,
+                               double parent_score) const {
+  const int n_channels = scorer_.n_channels();
+  std::vector<double>& scratch = gain_scratch_;
+  scratch.assign(2 * static_cast<size_t>(n_channels), 0.0);
+  double* left = scratch.data();
+  if (scorer_.is_classification()) {
+    left[stat.label] += stat.a;
+  } else {
+    left[0] += stat.a;
+    left[1] += stat.b;
+  }
+  left[n_channels - 1] += stat.count;
+  double* right = scratch.data() + n_channels;
+  for (int channel = 0; channel < n_channels; ++channel) {
+    right[channel] = node.totals[channel] - left[channel];
+  }
+  if (!scorer_.Feasible(left) || !scorer_.Feasible(right)) {
+    return -std::numeric_limits<double>::infinity();
+  }
+  return scorer_.Score(left) + scorer_.Score(right) - parent_score;
+}
+
+// Two distinct rows: a numeric feature either holds both in one bin (no split) or splits them,
+// the row with the lower bin left and a missing value (the highest bin) right, so the node has
+// two possible numeric gains. Computing each once gives the split a scan of every feature finds.
+SplitCandidate TreeBuilder::FindBestSplitOfTwo(const OpenNode& node, double parent_score) {
+  std::array<const RowStat*, 2> rows = {nullptr, nullptr};
+  std::array<double, 2> gains{};
+  SplitCandidate best;
+  ForEachLiveCandidate(LiveFeatures(node), node_features_, subtract_, [&](int32_t feature) {
+    if (bins_.mapper().categorical(feature)) {
+      const FeatureHistogram view = lists_.Histogram(feature, node.list_base, node.begin, node.end);
+      if (CanSplitFeature(view, scorer_.n_channels())) {
+        FindInFeature(node, feature, view, parent_score, 0, best);
+      }
+      return;
+    }
+    int bin = 0;
+    const RowStat* lower = lists_.LowerOfTwo(feature, node.list_base, node.begin, &bin);
+    if (lower == nullptr) return;
+    // The node has two rows, so at most two distinct lower rows.
+    const size_t which = rows[0] == lower ? 0 : (rows[1] == lower || rows[0] != nullptr ? 1 : 0);
+    if (rows[which] != lower) {
+      rows[which] = lower;
+      gains[which] = GainOfLeft(node, *lower, parent_score);
+    }
+    if (!(gains[which] > best.gain)) return;
+    best = SplitCandidate{};
+    best.feature = feature;
+    best.gain = gains[which];
+    best.threshold_bin = bin;
+  });
+  return best;
+}
+
+// The first small node of a subtree sorts its rows into lists that its descendants inherit.
+void TreeBuilder::PrepareSmallNode(OpenNode& node) {
+  if (!use_lists_ || node.hist >= 0 || node.list_base >= 0) return;
+  lists_.BuildRoot(node.begin, partition_.Rows(node.begin, node.end), stats_);
+  node.list_base = node.begin;
 }
 
 // Finds the node's best split over its features, from a dense histogram (built here unless the
 // node has one) or, for a small node, from sparse ones.
 void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
-  const std::vector<int32_t> features = DrawNodeFeatures(rng);
+  DrawNodeFeatures(rng);
   if (node.hist < 0 && node.end - node.begin >= sparse_rows_) {
     node.hist = AcquireHistogram();
-    BuildHistogram(node, features, hist_pool_[node.hist].data());
+    BuildHistogram(node, node_features_, hist_pool_[node.hist].data());
   }
+  PrepareSmallNode(node);
   const double parent_score = scorer_.Score(node.totals.data());
   const uint64_t random_seed = params_.random_splits ? rng() : 0;
-  node.best = SplitCandidate{};
-  for (const SplitCandidate& candidate :
-       FindCandidates(node, features, parent_score, random_seed)) {
-    if (candidate.valid() && candidate.gain > node.best.gain) node.best = candidate;
-  }
+  node.best = FindBestSplit(node, parent_score, random_seed);
   if (node.best.valid() && !AcceptGain(node, node.best.gain, parent_score)) {
     node.best = SplitCandidate{};
   }
@@ -241,6 +392,14 @@ void TreeBuilder::SplitNode(OpenNode& node, Tree& tree, Rng& rng) {
   OpenNode left = MakeChild(left_node, node.depth + 1, node.begin, middle, std::move(left_totals));
   OpenNode right =
       MakeChild(left_node + 1, node.depth + 1, middle, node.end, std::move(right_totals));
+  // Lists are read only by children that are evaluated.
+  if (node.list_base >= 0 && (CanSplit(left) || CanSplit(right))) {
+    lists_.Partition(node.best, LiveFeatures(node), node.list_base, node.begin, middle, node.end);
+  }
+  left.list_base = node.list_base;
+  right.list_base = node.list_base;
+  left.live = node.live;
+  right.live = std::move(node.live);
   AttachChildHistograms(node, left, right);
   for (OpenNode* child : {&left, &right}) {
     if (CanSplit(*child)) {

@@ -59,9 +59,11 @@ class SplitFinder {
         cat_min_rows_(cat_min_rows) {}
 
   /// `parent` is the node's channel sums. `random_seed` is null for the best split, else the seed
-  /// of the random draw. Returns an invalid candidate when the feature cannot split the node.
-  SplitCandidate FindFeature(int feature, const FeatureHistogram& hist, const double* parent,
-                             double parent_score, const uint64_t* random_seed) const;
+  /// of the random draw. Replaces `best` when this feature's best split has a larger gain than
+  /// `best.gain` (an out parameter: building and copying a candidate for every feature of every
+  /// node costs more than the scan of a small node).
+  void FindFeature(int feature, const FeatureHistogram& hist, const double* parent,
+                   double parent_score, const uint64_t* random_seed, SplitCandidate& best) const;
   /// The dense view of `feature` in a whole-node histogram.
   FeatureHistogram DenseView(int feature, const double* hist) const;
 
@@ -73,10 +75,13 @@ class SplitFinder {
   };
 
  private:
-  ScanResult Scan(const SplitScorer& scorer, std::span<const int> order, const double* slice,
+  /// Scans positions 0..n_positions-1: entries order[position], or (order null) the entries
+  /// themselves with the empty ones skipped. Returns the best position.
+  ScanResult Scan(const SplitScorer& scorer, const int* order, int n_positions, const double* slice,
                   const double* missing, const double* parent, double parent_score,
                   int only_position) const;
-  std::vector<int> SortedCategories(const FeatureHistogram& hist, const double* parent) const;
+  void SortedCategories(const FeatureHistogram& hist, const double* parent,
+                        std::vector<int>& present) const;
   double CategoryKey(const double* stats, int majority_class) const;
 
   const BinnedMatrix& bins_;

@@ -9,6 +9,7 @@
 #include "kolosal/core/random.hpp"
 #include "kolosal/models/tree/binned_matrix.hpp"
 #include "kolosal/models/tree/row_partition.hpp"
+#include "kolosal/models/tree/sorted_row_lists.hpp"
 #include "kolosal/models/tree/split_criterion.hpp"
 #include "kolosal/models/tree/split_finder.hpp"
 #include "kolosal/models/tree/tree.hpp"
@@ -35,10 +36,11 @@ struct TreeGrowthParams {
 
 /// Grows one tree on binned data with histograms: the smaller child's histogram is built and the
 /// larger one's is the parent's minus it (unless features are drawn per node). Nodes with fewer
-/// rows than a feature has bins use sparse histograms (sorted bins) instead, which keeps fully
-/// grown forest trees cheap. One builder grows
-/// one tree at a time; keep one per thread. Deterministic for a given Rng state whatever the
-/// number of threads.
+/// rows than a feature has bins use sparse histograms (sorted bins) instead, read from per-feature
+/// row lists sorted by bin (SortedRowLists), which keeps fully grown forest trees cheap. Nodes
+/// whose rows are all one row, or (classification) all one class, are leaves without a search.
+/// One builder grows one tree at a time; keep one per thread. Deterministic for a given Rng
+/// state whatever the number of threads.
 class TreeBuilder {
  public:
   TreeBuilder(const BinnedMatrix& bins, SplitScorer scorer, TreeGrowthParams params);
@@ -61,7 +63,11 @@ class TreeBuilder {
     int64_t begin = 0;
     int64_t end = 0;
     std::vector<double> totals;
-    int hist = -1;  // index into hist_pool_, or -1
+    int hist = -1;           // index into hist_pool_, or -1
+    int64_t list_base = -1;  // first position of the small subtree whose lists it uses, or -1
+    // Features that may still split the node (increasing), when some are known to be constant
+    // on its rows; empty: every feature of the tree. Only for nodes that use lists.
+    std::vector<int32_t> live;
     SplitCandidate best;
   };
 
@@ -75,9 +81,14 @@ class TreeBuilder {
   void GatherStats(const OpenNode& node);
   void BuildHistogram(const OpenNode& node, std::span<const int32_t> features, double* hist);
   FeatureHistogram BuildSparse(const OpenNode& node, int feature);
-  std::vector<SplitCandidate> FindCandidates(const OpenNode& node,
-                                             std::span<const int32_t> features, double parent_score,
-                                             uint64_t random_seed);
+  SplitCandidate FindBestSplit(OpenNode& node, double parent_score, uint64_t random_seed);
+  SplitCandidate FindBestSplitInLists(OpenNode& node, double parent_score, uint64_t random_seed);
+  SplitCandidate FindBestSplitOfTwo(const OpenNode& node, double parent_score);
+  double GainOfLeft(const OpenNode& node, const RowStat& stat, double parent_score) const;
+  std::span<const int32_t> LiveFeatures(const OpenNode& node) const;
+  void FindInFeature(const OpenNode& node, int feature, const FeatureHistogram& view,
+                     double parent_score, uint64_t random_seed, SplitCandidate& best) const;
+  void PrepareSmallNode(OpenNode& node);
   void Evaluate(OpenNode& node, Rng& rng);
   void SplitNode(OpenNode& node, Tree& tree, Rng& rng);
   void AttachChildHistograms(OpenNode& parent, OpenNode& left, OpenNode& right);
@@ -86,7 +97,7 @@ class TreeBuilder {
   OpenNode PopNext();
   int AcquireHistogram();
   void ReleaseHistogram(int& hist);
-  std::vector<int32_t> DrawNodeFeatures(Rng& rng) const;
+  void DrawNodeFeatures(Rng& rng);
   bool UseParallel(int64_t n_rows, size_t n_features) const;
 
   const BinnedMatrix& bins_;
@@ -98,8 +109,15 @@ class TreeBuilder {
   int64_t sparse_rows_ = 0;  // nodes with fewer rows use sparse per-feature histograms
 
   RowPartition partition_;
+  SortedRowLists lists_;
+  bool use_lists_ = false;
   std::span<const RowStat> stats_;
   std::vector<int32_t> tree_features_;
+  std::vector<int32_t> node_features_;  // the features drawn for the node being evaluated
+  std::vector<SplitCandidate> candidates_;
+  std::vector<int32_t> constant_features_;  // scratch: drawn features found constant on a node
+  std::vector<int32_t> live_scratch_;
+  mutable std::vector<double> gain_scratch_;
   std::vector<RowStat> ordered_;
   std::array<int16_t, 256> slot_of_{};  // bin -> sparse slot, -1 when unused
   std::vector<double> sparse_unsorted_;
