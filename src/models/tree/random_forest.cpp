@@ -1,10 +1,14 @@
 #include "kolosal/models/tree/random_forest.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
 
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "kolosal/core/config.hpp"
 #include "kolosal/core/error.hpp"
@@ -71,10 +75,9 @@ std::vector<int32_t> DrawCounts(Rng& rng, int64_t n_rows) {
   return counts;
 }
 
-GrownTree GrowTree(const ForestContext& context, int64_t tree_idx) {
+GrownTree GrowTree(const ForestContext& context, int64_t tree_idx, TreeBuilder& builder) {
   Rng rng(MixSeed(context.seed, static_cast<uint64_t>(tree_idx)));
   const int64_t n_rows = context.bins.n_rows();
-  TreeBuilder builder(context.bins, context.scorer, context.growth);
   GrownTree grown;
   if (!context.params.bootstrap) {
     grown.tree = builder.Build(AllRows(n_rows), context.stats, {}, rng);
@@ -212,15 +215,26 @@ std::unique_ptr<Model> RandomForest::Fit(const TrainData& data, const FitControl
   const ForestContext context{params_, *bins, scorer, growth, stats, control.random_state};
   TreeEnsemble ensemble(data.x.cols, scorer.leaf_width());
   OobAccumulator oob(data.x.rows, scorer.leaf_width());
+  // One builder per thread, reused from tree to tree: a tree depends only on its own seed, and
+  // fresh buffers per tree would cost page faults.
+  tbb::enumerable_thread_specific<std::unique_ptr<TreeBuilder>> builders(
+      [&] { return std::make_unique<TreeBuilder>(*bins, scorer, growth); });
   const int64_t batch_size = std::max(1, 4 * ArenaThreads(control));
   for (int64_t first = 0; first < params_.n_estimators; first += batch_size) {
     control.CheckCancelled();
     const int64_t last = std::min(params_.n_estimators, first + batch_size);
     std::vector<GrownTree> grown(static_cast<size_t>(last - first));
+    // One task per tree (simple_partitioner): trees differ in cost, so idle threads steal them.
     arena.execute([&] {
-      tbb::parallel_for(first, last, [&](int64_t tree_idx) {
-        grown[tree_idx - first] = GrowTree(context, tree_idx);
-      });
+      tbb::parallel_for(
+          tbb::blocked_range<int64_t>(first, last, 1),
+          [&](const tbb::blocked_range<int64_t>& range) {
+            TreeBuilder& builder = *builders.local();
+            for (int64_t tree_idx = range.begin(); tree_idx < range.end(); ++tree_idx) {
+              grown[tree_idx - first] = GrowTree(context, tree_idx, builder);
+            }
+          },
+          tbb::simple_partitioner());
     });
     for (const GrownTree& tree : grown) {
       ensemble.Append(tree.tree, 0);
