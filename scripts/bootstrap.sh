@@ -10,7 +10,7 @@ sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
 packages=(
-  build-essential cmake pkg-config ccache git clang-format
+  build-essential cmake pkg-config ccache git clang-format xz-utils
   libeigen3-dev libsleef-dev libtbb-dev libmsgpack-cxx-dev nlohmann-json3-dev zlib1g-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev postgresql libpq-dev
