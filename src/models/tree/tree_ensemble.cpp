@@ -105,6 +105,7 @@ void TreeEnsemble::Append(const Tree& tree, int output_offset) {
   category_words_.insert(category_words_.end(), tree.category_words().begin(),
                          tree.category_words().end());
   gains_.insert(gains_.end(), tree.gains().begin(), tree.gains().end());
+  complete_.Add(nodes_, category_words_, node_base, depths_.back(), n_features_);
 }
 
 void TreeEnsemble::Truncate(int64_t n_trees) {
@@ -127,6 +128,7 @@ void TreeEnsemble::Truncate(int64_t n_trees) {
   output_offsets_.resize(static_cast<size_t>(n_trees));
   depths_.resize(static_cast<size_t>(n_trees));
   categorical_trees_.resize(static_cast<size_t>(n_trees));
+  complete_.Truncate(n_trees);
 }
 
 // Walks kLanes rows down one tree in lockstep, so that their independent node loads overlap
@@ -141,36 +143,60 @@ void TreeEnsemble::FindLeaves(int64_t tree_idx, const float* const* rows, int32_
                       rows, leaves);
 }
 
+// A block's outputs go through an output-major copy, so that one tree's additions to one output
+// are contiguous (vector adds). They are copied in from `out` and back, so every output receives
+// the same additions in the same order as a row-by-row walk would give it.
 void TreeEnsemble::AccumulateBlock(data::MatrixView x, int64_t row_begin, int64_t row_end,
                                    int64_t tree_begin, int64_t tree_end, float* out, int64_t stride,
                                    int64_t offset) const {
   const float* leaves = leaf_values_.data();
   const int width = leaf_width_;
   const auto n_rows = static_cast<int>(row_end - row_begin);
-  // Row pointers once per block, padded to whole lane groups with the last row.
+  thread_local std::vector<float> acc_buffer;
+  acc_buffer.assign(static_cast<size_t>(stride * kBlockRows), 0.0f);
+  float* acc = acc_buffer.data();
+  for (int row = 0; row < n_rows; ++row) {
+    for (int64_t output = 0; output < stride; ++output) {
+      acc[output * kBlockRows + row] = out[(row_begin + row) * stride + output];
+    }
+  }
+  const CompleteTrees::RowBlock block(x.row(row_begin), x.cols, n_rows);
+  // Row pointers for trees without a complete layout, padded to whole lane groups.
   const float* rows[kBlockRows + kLanes];
   for (int idx = 0; idx < n_rows + kLanes; ++idx) {
     rows[idx] = x.row(row_begin + std::min(idx, n_rows - 1));
   }
   for (int64_t tree_idx = tree_begin; tree_idx < tree_end; ++tree_idx) {
-    float* tree_out = out + offset + output_offsets_[tree_idx] + row_begin * stride;
+    float* tree_acc = acc + (offset + output_offsets_[tree_idx]) * kBlockRows;
     if (depths_[tree_idx] == 0) {
       // A single leaf (common late in boosting): the same values for every row.
       const float* values = leaves + static_cast<int64_t>(nodes_[roots_[tree_idx]].left) * width;
-      for (int row = 0; row < n_rows; ++row) {
-        for (int j = 0; j < width; ++j) tree_out[row * stride + j] += values[j];
+      for (int j = 0; j < width; ++j) {
+        for (int row = 0; row < n_rows; ++row) tree_acc[j * kBlockRows + row] += values[j];
       }
       continue;
     }
-    for (int group = 0; group < n_rows; group += kLanes) {
-      int32_t leaf_idx[kLanes];
-      FindLeaves(tree_idx, rows + group, leaf_idx);
-      const int n_lanes = std::min(kLanes, n_rows - group);
-      for (int lane = 0; lane < n_lanes; ++lane) {
-        const float* values = leaves + static_cast<int64_t>(leaf_idx[lane]) * width;
-        float* row_out = tree_out + (group + lane) * stride;
-        for (int j = 0; j < width; ++j) row_out[j] += values[j];
+    const bool complete = complete_.has(tree_idx);
+    if (complete && width == 1) {
+      complete_.AddLeafValues(tree_idx, block, category_words_.data(), leaves, tree_acc);
+      continue;
+    }
+    int32_t leaf_idx[kBlockRows + kLanes];
+    if (complete) {
+      complete_.FindLeaves(tree_idx, block, category_words_.data(), leaf_idx);
+    } else {
+      for (int group = 0; group < n_rows; group += kLanes) {
+        FindLeaves(tree_idx, rows + group, leaf_idx + group);
       }
+    }
+    for (int row = 0; row < n_rows; ++row) {
+      const float* values = leaves + static_cast<int64_t>(leaf_idx[row]) * width;
+      for (int j = 0; j < width; ++j) tree_acc[j * kBlockRows + row] += values[j];
+    }
+  }
+  for (int row = 0; row < n_rows; ++row) {
+    for (int64_t output = 0; output < stride; ++output) {
+      out[(row_begin + row) * stride + output] = acc[output * kBlockRows + row];
     }
   }
 }
@@ -332,6 +358,8 @@ TreeEnsemble TreeEnsemble::Load(const msgpack::object& state, int64_t n_features
     for (TreeNode& node : local) node.left -= node.is_leaf() ? 0 : static_cast<int32_t>(begin);
     ensemble.depths_.push_back(MaxDepth(local, 0, end - begin));
     ensemble.categorical_trees_.push_back(HasCategoricalSplit(local, 0, end - begin) ? 1 : 0);
+    ensemble.complete_.Add(ensemble.nodes_, ensemble.category_words_, static_cast<int32_t>(begin),
+                           ensemble.depths_.back(), n_features);
   }
   return ensemble;
 }

@@ -27,6 +27,8 @@ class GradientBoostingModel : public Model {
 
   const TreeEnsemble& ensemble() const { return ensemble_; }
   const GbdtObjective& objective() const { return objective_; }
+  /// The starting margins (one per margin of the objective) that the trees add to.
+  const std::vector<float>& base_margins() const { return base_margins_; }
   /// Boosting rounds kept (after early stopping).
   int64_t n_rounds() const { return ensemble_.n_trees() / objective_.n_margins(); }
 

@@ -6,6 +6,7 @@
 
 #include "kolosal/data/matrix_view.hpp"
 #include "kolosal/io/msgpack_io.hpp"
+#include "kolosal/models/tree/complete_trees.hpp"
 #include "kolosal/models/tree/tree.hpp"
 #include "kolosal/models/tree/tree_node.hpp"
 
@@ -35,8 +36,9 @@ class TreeEnsemble {
 
   /// For every row r of `x`: out[r * stride + offset + tree_output + j] += leaf value j.
   /// Runs over chunks of trees that fit in cache and blocks of rows, in parallel over row ranges
-  /// (oneTBB, in the caller's arena) for large inputs. The order of additions per row is fixed
-  /// (tree order), so results do not depend on threads.
+  /// (oneTBB, in the caller's arena) for large inputs; shallow trees walk as complete trees
+  /// (CompleteTrees). The order of additions per row is fixed (tree order), so results do not
+  /// depend on threads, batch size or SIMD.
   void Accumulate(data::MatrixView x, float* out, int64_t stride, int64_t offset) const;
   /// The same for trees [first_tree, last_tree) and one row.
   void AccumulateRow(const float* row, float* out, int64_t first_tree, int64_t last_tree) const;
@@ -69,6 +71,7 @@ class TreeEnsemble {
   std::vector<int32_t> output_offsets_;
   std::vector<int32_t> depths_;             // per tree, derived (not saved)
   std::vector<uint8_t> categorical_trees_;  // per tree: has a categorical split (derived)
+  CompleteTrees complete_;                  // shallow trees' prediction layout (derived)
 };
 
 }  // namespace kolosal::models::tree
