@@ -9,11 +9,9 @@ import java.util.Map;
  * kolosal_dataset_from_csv): {@code CsvOptions.builder().target("type").build()}.
  * Without a target the dataset has no labels (for prediction).
  */
-public final class CsvOptions {
-  private final String json;
-
+public final class CsvOptions extends JsonConfig {
   private CsvOptions(String json) {
-    this.json = json;
+    super(json);
   }
 
   public static Builder builder() {
@@ -25,18 +23,8 @@ public final class CsvOptions {
     return builder().target(column).build();
   }
 
-  public String toJson() {
-    return json;
-  }
-
-  @Override
-  public String toString() {
-    return json;
-  }
-
   /** Builds {@link CsvOptions}. */
-  public static final class Builder {
-    private final Map<String, Object> root = new LinkedHashMap<>();
+  public static final class Builder extends ObjectBuilder<Builder> {
     private final Map<String, Object> columnTypes = new LinkedHashMap<>();
 
     private Builder() {}
@@ -76,18 +64,13 @@ public final class CsvOptions {
       return set("max_rows", rows);
     }
 
-    /** Any other key. */
-    public Builder set(String key, Object value) {
-      root.put(key, value);
+    @Override
+    Builder self() {
       return this;
     }
 
     public CsvOptions build() {
-      Map<String, Object> all = new LinkedHashMap<>(root);
-      if (!columnTypes.isEmpty()) {
-        all.put("column_types", new LinkedHashMap<>(columnTypes));
-      }
-      return new CsvOptions(Json.write(all));
+      return new CsvOptions(write(Map.entry("column_types", columnTypes)));
     }
   }
 }

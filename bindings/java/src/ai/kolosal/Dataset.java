@@ -45,34 +45,34 @@ public final class Dataset extends NativeResource {
   }
 
   /** The general form; labels may be null. */
-  public static Dataset fromArray(float[] data, long rows, long cols, float[] labels,
-                                  DatasetOptions options) {
+  public static Dataset fromArray(
+      float[] data, long rows, long cols, float[] labels, DatasetOptions options) {
     return fromMatrix(data, rows, cols, labels, options);
   }
 
   /** The general form, from doubles; labels may be null. */
-  public static Dataset fromArray(double[] data, long rows, long cols, double[] labels,
-                                  DatasetOptions options) {
+  public static Dataset fromArray(
+      double[] data, long rows, long cols, double[] labels, DatasetOptions options) {
     return fromMatrix(data, rows, cols, labels, options);
   }
 
   /** From a direct FloatBuffer in native byte order (position 0); labels may be null. */
-  public static Dataset fromBuffer(FloatBuffer data, long rows, long cols, float[] labels,
-                                   DatasetOptions options) {
+  public static Dataset fromBuffer(
+      FloatBuffer data, long rows, long cols, float[] labels, DatasetOptions options) {
     return fromMatrix(data, rows, cols, labels, options);
   }
 
   /** From a direct DoubleBuffer in native byte order (position 0); labels may be null. */
-  public static Dataset fromBuffer(DoubleBuffer data, long rows, long cols, double[] labels,
-                                   DatasetOptions options) {
+  public static Dataset fromBuffer(
+      DoubleBuffer data, long rows, long cols, double[] labels, DatasetOptions options) {
     return fromMatrix(data, rows, cols, labels, options);
   }
 
-  private static Dataset fromMatrix(Object data, long rows, long cols, Object labels,
-                                    DatasetOptions options) {
+  private static Dataset fromMatrix(
+      Object data, long rows, long cols, Object labels, DatasetOptions options) {
     String json = options.toJson().isEmpty() ? null : options.toJson();
-    return new Dataset(KolosalC.kolosal_dataset_from_dense(data, rows, cols,
-        options.layout().code, labels, json));
+    return new Dataset(
+        KolosalC.kolosal_dataset_from_dense(data, rows, cols, options.layout().code, labels, json));
   }
 
   /** Number of rows. */

@@ -1,19 +1,16 @@
 package ai.kolosal;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Options of the array form of {@link Dataset} (the options JSON of kolosal_dataset_from_dense):
  * feature names, target name and task.
  */
-public final class DatasetOptions {
-  private final String json;
+public final class DatasetOptions extends JsonConfig {
   private final Layout layout;
 
   private DatasetOptions(String json, Layout layout) {
-    this.json = json;
+    super(json);
     this.layout = layout;
   }
 
@@ -24,23 +21,13 @@ public final class DatasetOptions {
     return new Builder();
   }
 
-  public String toJson() {
-    return json;
-  }
-
   /** Memory order of the matrix. */
   public Layout layout() {
     return layout;
   }
 
-  @Override
-  public String toString() {
-    return json;
-  }
-
   /** Builds {@link DatasetOptions}. */
-  public static final class Builder {
-    private final Map<String, Object> root = new LinkedHashMap<>();
+  public static final class Builder extends ObjectBuilder<Builder> {
     private Layout layout = Layout.ROW_MAJOR;
 
     private Builder() {}
@@ -64,14 +51,13 @@ public final class DatasetOptions {
       return this;
     }
 
-    /** Any other key. */
-    public Builder set(String key, Object value) {
-      root.put(key, value);
+    @Override
+    Builder self() {
       return this;
     }
 
     public DatasetOptions build() {
-      return new DatasetOptions(Json.write(root), layout);
+      return new DatasetOptions(write(), layout);
     }
   }
 }

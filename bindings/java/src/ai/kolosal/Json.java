@@ -40,8 +40,8 @@ final class Json {
     } else if (value.getClass().isArray()) {
       appendArray(out, value);
     } else {
-      throw new KolosalException(StatusCode.INVALID_ARGUMENT,
-          "cannot write a " + value.getClass().getName() + " as JSON");
+      throw new KolosalException(
+          StatusCode.INVALID_ARGUMENT, "cannot write a " + value.getClass().getName() + " as JSON");
     }
   }
 

@@ -196,8 +196,8 @@ public final class Model extends NativeResource {
     return out;
   }
 
-  private void predictInto(Object data, long rows, long cols, Layout layout, float[] out,
-                           boolean proba) {
+  private void predictInto(
+      Object data, long rows, long cols, Layout layout, float[] out, boolean proba) {
     long handle = acquire();
     try {
       if (proba) {

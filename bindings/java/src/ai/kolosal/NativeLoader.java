@@ -88,8 +88,8 @@ public final class NativeLoader {
         }
       }
       if (found == null) {
-        throw new UnsatisfiedLinkError(file + " not found in " + PATH_PROPERTY + "/" + PATH_ENV
-            + " = " + pathList);
+        throw new UnsatisfiedLinkError(
+            file + " not found in " + PATH_PROPERTY + "/" + PATH_ENV + " = " + pathList);
       }
       System.load(found.toAbsolutePath().toString());
     }

@@ -34,8 +34,8 @@ public final class Optimizer extends NativeResource {
 
   /** A study in the given storage (null or "" = in memory), resumed when it exists there. */
   public Optimizer(SearchSpace space, StudyConfig config, String storageUrl) {
-    this(space == null ? null : space.toJson(), config == null ? null : config.toJson(),
-        storageUrl);
+    this(
+        space == null ? null : space.toJson(), config == null ? null : config.toJson(), storageUrl);
   }
 
   /** A study from JSON text: the space, the config (null = defaults) and the storage URL. */

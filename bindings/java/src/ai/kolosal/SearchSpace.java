@@ -13,11 +13,9 @@ import java.util.Map;
  * .build()}. The library validates it when an optimizer is created (low above high, log with a
  * non-positive bound and unknown keys are errors there).
  */
-public final class SearchSpace {
-  private final String json;
-
+public final class SearchSpace extends JsonConfig {
   private SearchSpace(String json) {
-    this.json = json;
+    super(json);
   }
 
   public static Builder builder() {
@@ -27,16 +25,6 @@ public final class SearchSpace {
   /** A space from JSON text written elsewhere ({"params": [...]}). */
   public static SearchSpace fromJson(String json) {
     return new SearchSpace(json);
-  }
-
-  /** The JSON text handed to the library. */
-  public String toJson() {
-    return json;
-  }
-
-  @Override
-  public String toString() {
-    return json;
   }
 
   /** Builds a {@link SearchSpace}; parameters keep the order they were added in. */
@@ -110,8 +98,8 @@ public final class SearchSpace {
 
     private Map<String, Object> last() {
       if (params.isEmpty()) {
-        throw new KolosalException(StatusCode.INVALID_ARGUMENT,
-            "search space: add a parameter before its options");
+        throw new KolosalException(
+            StatusCode.INVALID_ARGUMENT, "search space: add a parameter before its options");
       }
       return params.get(params.size() - 1);
     }

@@ -1,19 +1,14 @@
 package ai.kolosal;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * The study configuration of an {@link Optimizer} (the config JSON of kolosal_optimizer_create,
  * docs/hpo.md), built with {@code StudyConfig.builder().maxTrials(50).strategy("TPE")
  * .randomState(7).build()}. The library validates every key when the optimizer is created: an
  * unknown key fails there with a did-you-mean suggestion.
  */
-public final class StudyConfig {
-  private final String json;
-
+public final class StudyConfig extends JsonConfig {
   private StudyConfig(String json) {
-    this.json = json;
+    super(json);
   }
 
   public static Builder builder() {
@@ -25,20 +20,8 @@ public final class StudyConfig {
     return new StudyConfig(json);
   }
 
-  /** The JSON text handed to the library. */
-  public String toJson() {
-    return json;
-  }
-
-  @Override
-  public String toString() {
-    return json;
-  }
-
   /** Builds a {@link StudyConfig}; keys keep the order they were set in. */
-  public static final class Builder {
-    private final Map<String, Object> root = new LinkedHashMap<>();
-
+  public static final class Builder extends ObjectBuilder<Builder> {
     private Builder() {}
 
     /** Trials in the whole study (a resumed study counts its old ones). */
@@ -80,14 +63,13 @@ public final class StudyConfig {
       return set("study_name", name);
     }
 
-    /** Any other key (strings, numbers, booleans, lists and maps). */
-    public Builder set(String key, Object value) {
-      root.put(key, value);
+    @Override
+    Builder self() {
       return this;
     }
 
     public StudyConfig build() {
-      return new StudyConfig(Json.write(root));
+      return new StudyConfig(write());
     }
   }
 }

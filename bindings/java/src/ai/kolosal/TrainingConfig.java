@@ -9,11 +9,9 @@ import java.util.Map;
  * The library validates every key and value when the engine is created: an unknown key fails
  * there with a did-you-mean suggestion.
  */
-public final class TrainingConfig {
-  private final String json;
-
+public final class TrainingConfig extends JsonConfig {
   private TrainingConfig(String json) {
-    this.json = json;
+    super(json);
   }
 
   public static Builder builder() {
@@ -25,19 +23,8 @@ public final class TrainingConfig {
     return new TrainingConfig(json);
   }
 
-  /** The JSON text handed to the library. */
-  public String toJson() {
-    return json;
-  }
-
-  @Override
-  public String toString() {
-    return json;
-  }
-
   /** Builds a {@link TrainingConfig}; keys keep the order they were set in. */
-  public static final class Builder {
-    private final Map<String, Object> root = new LinkedHashMap<>();
+  public static final class Builder extends ObjectBuilder<Builder> {
     private final Map<String, Object> params = new LinkedHashMap<>();
     private final Map<String, Object> preprocessing = new LinkedHashMap<>();
 
@@ -76,21 +63,14 @@ public final class TrainingConfig {
       return set("metric", name);
     }
 
-    /** Any other top-level key (strings, numbers, booleans, lists and maps). */
-    public Builder set(String key, Object value) {
-      root.put(key, value);
+    @Override
+    Builder self() {
       return this;
     }
 
     public TrainingConfig build() {
-      Map<String, Object> all = new LinkedHashMap<>(root);
-      if (!params.isEmpty()) {
-        all.put("params", new LinkedHashMap<>(params));
-      }
-      if (!preprocessing.isEmpty()) {
-        all.put("preprocessing", new LinkedHashMap<>(preprocessing));
-      }
-      return new TrainingConfig(Json.write(all));
+      return new TrainingConfig(
+          write(Map.entry("params", params), Map.entry("preprocessing", preprocessing)));
     }
   }
 }

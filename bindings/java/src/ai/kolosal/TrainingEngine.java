@@ -105,8 +105,8 @@ public final class TrainingEngine extends NativeResource {
     try {
       long data = dataset.acquire();
       try {
-        return new Model(KolosalC.kolosal_train_engine_tune(handle, data,
-            config == null ? null : config.toJson(), storageUrl));
+        return new Model(KolosalC.kolosal_train_engine_tune(
+            handle, data, config == null ? null : config.toJson(), storageUrl));
       } finally {
         dataset.release();
       }

@@ -1,19 +1,14 @@
 package ai.kolosal;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * What {@link TrainingEngine#tune} does (the tune config JSON of kolosal_train_engine_tune),
  * built with {@code TuneConfig.builder().nTrials(30).strategy("ADAPTIVE").studyName("spam")
  * .build()}. The engine's model, fixed params, cv_folds and metric come from its
  * {@link TrainingConfig}. Unknown keys fail in tune() with a did-you-mean suggestion.
  */
-public final class TuneConfig {
-  private final String json;
-
+public final class TuneConfig extends JsonConfig {
   private TuneConfig(String json) {
-    this.json = json;
+    super(json);
   }
 
   public static Builder builder() {
@@ -25,20 +20,8 @@ public final class TuneConfig {
     return new TuneConfig(json);
   }
 
-  /** The JSON text handed to the library. */
-  public String toJson() {
-    return json;
-  }
-
-  @Override
-  public String toString() {
-    return json;
-  }
-
   /** Builds a {@link TuneConfig}; keys keep the order they were set in. */
-  public static final class Builder {
-    private final Map<String, Object> root = new LinkedHashMap<>();
-
+  public static final class Builder extends ObjectBuilder<Builder> {
     private Builder() {}
 
     /** Trials to run in this call (default 20 unless maxTrials is set). */
@@ -81,14 +64,13 @@ public final class TuneConfig {
       return set("n_jobs", trials);
     }
 
-    /** Any other study key (docs/hpo.md), except "direction", which the metric decides. */
-    public Builder set(String key, Object value) {
-      root.put(key, value);
+    @Override
+    Builder self() {
       return this;
     }
 
     public TuneConfig build() {
-      return new TuneConfig(Json.write(root));
+      return new TuneConfig(write());
     }
   }
 }
