@@ -9,25 +9,17 @@ namespace Kolosal {
 /// The library validates every key and value when the engine is created; an unknown key fails
 /// there with a did-you-mean suggestion.
 /// </summary>
-public sealed class TrainingConfig {
-  /// <summary>The JSON text handed to the library.</summary>
-  public string Json { get; }
-
-  private TrainingConfig(string json) {
-    Json = json;
-  }
+public sealed class TrainingConfig : JsonConfig {
+  private TrainingConfig(string json) : base(json) {}
 
   public static TrainingConfigBuilder Builder() => new TrainingConfigBuilder();
 
   /// <summary>A configuration from JSON text written elsewhere.</summary>
   public static TrainingConfig FromJson(string json) => new TrainingConfig(json);
-
-  public override string ToString() => Json;
 }
 
 /// <summary>Builds a <see cref="TrainingConfig"/>; keys keep the order they were set in.</summary>
-public sealed class TrainingConfigBuilder {
-  private readonly OrderedDictionary root = new OrderedDictionary();
+public sealed class TrainingConfigBuilder : ObjectBuilder<TrainingConfigBuilder> {
   private readonly OrderedDictionary parameters = new OrderedDictionary();
   private readonly OrderedDictionary preprocessing = new OrderedDictionary();
 
@@ -53,43 +45,25 @@ public sealed class TrainingConfigBuilder {
   public TrainingConfigBuilder CvFolds(int folds) => Set("cv_folds", folds);
   public TrainingConfigBuilder Metric(string name) => Set("metric", name);
 
-  /// <summary>Any other top-level key (strings, numbers, booleans, lists, dictionaries).</summary>
-  public TrainingConfigBuilder Set(string key, object value) {
-    root[key] = value;
-    return this;
-  }
-
-  public TrainingConfig Build() {
-    var all = new OrderedDictionary();
-    foreach (System.Collections.DictionaryEntry entry in root) all[entry.Key] = entry.Value;
-    if (parameters.Count > 0) all["params"] = parameters;
-    if (preprocessing.Count > 0) all["preprocessing"] = preprocessing;
-    return TrainingConfig.FromJson(Kolosal.Json.Write(all));
-  }
+  public TrainingConfig Build() =>
+      TrainingConfig.FromJson(Write("params", parameters, "preprocessing", preprocessing) ?? "{}");
 }
 
 /// <summary>
 /// Options of <see cref="Dataset.FromCsv(string, CsvOptions)"/>:
 /// <c>CsvOptions.Builder().Target("type").Build()</c>. Without a target there are no labels.
 /// </summary>
-public sealed class CsvOptions {
-  public string Json { get; }
-
-  internal CsvOptions(string json) {
-    Json = json;
-  }
+public sealed class CsvOptions : JsonConfig {
+  internal CsvOptions(string json) : base(json) {}
 
   public static CsvOptionsBuilder Builder() => new CsvOptionsBuilder();
 
   /// <summary>Shorthand for Builder().Target(column).Build().</summary>
   public static CsvOptions Target(string column) => Builder().Target(column).Build();
-
-  public override string ToString() => Json;
 }
 
 /// <summary>Builds <see cref="CsvOptions"/>.</summary>
-public sealed class CsvOptionsBuilder {
-  private readonly OrderedDictionary root = new OrderedDictionary();
+public sealed class CsvOptionsBuilder : ObjectBuilder<CsvOptionsBuilder> {
   private readonly OrderedDictionary columnTypes = new OrderedDictionary();
 
   internal CsvOptionsBuilder() {}
@@ -110,32 +84,18 @@ public sealed class CsvOptionsBuilder {
     return this;
   }
 
-  /// <summary>Any other key.</summary>
-  public CsvOptionsBuilder Set(string key, object value) {
-    root[key] = value;
-    return this;
-  }
-
-  public CsvOptions Build() {
-    var all = new OrderedDictionary();
-    foreach (System.Collections.DictionaryEntry entry in root) all[entry.Key] = entry.Value;
-    if (columnTypes.Count > 0) all["column_types"] = columnTypes;
-    return new CsvOptions(Kolosal.Json.Write(all));
-  }
+  public CsvOptions Build() => new CsvOptions(Write("column_types", columnTypes) ?? "{}");
 }
 
 /// <summary>
 /// Options of the array form of <see cref="Dataset"/>: feature names, target name, task, layout.
 /// </summary>
-public sealed class DatasetOptions {
+public sealed class DatasetOptions : JsonConfig {
   internal static readonly DatasetOptions Default = new DatasetOptions(null, Layout.RowMajor);
 
-  /// <summary>The options JSON, or null for the library's defaults.</summary>
-  public string Json { get; }
   public Layout Layout { get; }
 
-  internal DatasetOptions(string json, Layout layout) {
-    Json = json;
+  internal DatasetOptions(string json, Layout layout) : base(json) {
     Layout = layout;
   }
 
@@ -143,8 +103,7 @@ public sealed class DatasetOptions {
 }
 
 /// <summary>Builds <see cref="DatasetOptions"/>.</summary>
-public sealed class DatasetOptionsBuilder {
-  private readonly OrderedDictionary root = new OrderedDictionary();
+public sealed class DatasetOptionsBuilder : ObjectBuilder<DatasetOptionsBuilder> {
   private global::Kolosal.Layout layout = global::Kolosal.Layout.RowMajor;
 
   internal DatasetOptionsBuilder() {}
@@ -161,13 +120,7 @@ public sealed class DatasetOptionsBuilder {
     return this;
   }
 
-  public DatasetOptionsBuilder Set(string key, object value) {
-    root[key] = value;
-    return this;
-  }
-
-  public DatasetOptions Build() =>
-      new DatasetOptions(root.Count == 0 ? null : Kolosal.Json.Write(root), layout);
+  public DatasetOptions Build() => new DatasetOptions(Write(), layout);
 }
 
 }  // namespace Kolosal

@@ -10,20 +10,13 @@ namespace Kolosal {
 /// validates it when an optimizer is created (low above high, log with a non-positive bound and
 /// unknown keys are errors there).
 /// </summary>
-public sealed class SearchSpace {
-  /// <summary>The JSON text handed to the library.</summary>
-  public string Json { get; }
-
-  private SearchSpace(string json) {
-    Json = json;
-  }
+public sealed class SearchSpace : JsonConfig {
+  private SearchSpace(string json) : base(json) {}
 
   public static SearchSpaceBuilder Builder() => new SearchSpaceBuilder();
 
   /// <summary>A space from JSON text written elsewhere ({"params": [...]}).</summary>
   public static SearchSpace FromJson(string json) => new SearchSpace(json);
-
-  public override string ToString() => Json;
 }
 
 /// <summary>Builds a <see cref="SearchSpace"/>; parameters keep the order they were added in.</summary>
@@ -92,24 +85,17 @@ public sealed class SearchSpaceBuilder {
 /// library validates every key when the optimizer is created; an unknown key fails there with a
 /// did-you-mean suggestion.
 /// </summary>
-public sealed class StudyConfig {
-  public string Json { get; }
-
-  private StudyConfig(string json) {
-    Json = json;
-  }
+public sealed class StudyConfig : JsonConfig {
+  private StudyConfig(string json) : base(json) {}
 
   public static StudyConfigBuilder Builder() => new StudyConfigBuilder();
 
   /// <summary>A configuration from JSON text written elsewhere.</summary>
   public static StudyConfig FromJson(string json) => new StudyConfig(json);
-
-  public override string ToString() => Json;
 }
 
 /// <summary>Builds a <see cref="StudyConfig"/>; keys keep the order they were set in.</summary>
-public sealed class StudyConfigBuilder {
-  private readonly OrderedDictionary root = new OrderedDictionary();
+public sealed class StudyConfigBuilder : ObjectBuilder<StudyConfigBuilder> {
 
   internal StudyConfigBuilder() {}
 
@@ -130,13 +116,7 @@ public sealed class StudyConfigBuilder {
   /// <summary>The study's name inside its storage (resumed when it exists).</summary>
   public StudyConfigBuilder StudyName(string name) => Set("study_name", name);
 
-  /// <summary>Any other key (strings, numbers, booleans, lists, dictionaries).</summary>
-  public StudyConfigBuilder Set(string key, object value) {
-    root[key] = value;
-    return this;
-  }
-
-  public StudyConfig Build() => StudyConfig.FromJson(Kolosal.Json.Write(root));
+  public StudyConfig Build() => StudyConfig.FromJson(Write() ?? "{}");
 }
 
 /// <summary>
@@ -145,24 +125,17 @@ public sealed class StudyConfigBuilder {
 /// engine's model, fixed params, cv_folds and metric come from its TrainingConfig. Unknown keys
 /// fail in Tune with a did-you-mean suggestion.
 /// </summary>
-public sealed class TuneConfig {
-  public string Json { get; }
-
-  private TuneConfig(string json) {
-    Json = json;
-  }
+public sealed class TuneConfig : JsonConfig {
+  private TuneConfig(string json) : base(json) {}
 
   public static TuneConfigBuilder Builder() => new TuneConfigBuilder();
 
   /// <summary>A configuration from JSON text written elsewhere.</summary>
   public static TuneConfig FromJson(string json) => new TuneConfig(json);
-
-  public override string ToString() => Json;
 }
 
 /// <summary>Builds a <see cref="TuneConfig"/>; keys keep the order they were set in.</summary>
-public sealed class TuneConfigBuilder {
-  private readonly OrderedDictionary root = new OrderedDictionary();
+public sealed class TuneConfigBuilder : ObjectBuilder<TuneConfigBuilder> {
 
   internal TuneConfigBuilder() {}
 
@@ -181,13 +154,7 @@ public sealed class TuneConfigBuilder {
   /// <summary>Trials run at a time.</summary>
   public TuneConfigBuilder ParallelTrials(int trials) => Set("n_jobs", trials);
 
-  /// <summary>Any other study key (docs/hpo.md) except "direction", which the metric decides.</summary>
-  public TuneConfigBuilder Set(string key, object value) {
-    root[key] = value;
-    return this;
-  }
-
-  public TuneConfig Build() => TuneConfig.FromJson(Kolosal.Json.Write(root));
+  public TuneConfig Build() => TuneConfig.FromJson(Write() ?? "{}");
 }
 
 }  // namespace Kolosal
