@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -41,7 +42,11 @@ struct Options {
   int max_bins = 255;
   bool run_peers = true;
   bool ordinal = false;  // treat category codes as numbers in Kolosal too (as XGBoost gets them)
+  int score_splits = 1;  // > 1: also average the test scores over this many splits
 };
+
+// The split every timing uses; --score-splits adds the seeds after it.
+constexpr uint64_t kSplitSeed = 42;
 
 struct Measured {
   double fit_s = 0.0;
@@ -81,6 +86,7 @@ Options ParseOptions(int argc, char** argv) {
       {"--max-depth", [&](const std::string& v) { options.max_depth = std::stoi(v); }},
       {"--repeats", [&](const std::string& v) { options.repeats = std::stoi(v); }},
       {"--max-bins", [&](const std::string& v) { options.max_bins = std::stoi(v); }},
+      {"--score-splits", [&](const std::string& v) { options.score_splits = std::stoi(v); }},
   };
   for (int idx = 1; idx < argc; ++idx) {
     const std::string arg = argv[idx];
@@ -107,15 +113,32 @@ DatasetSpec FindSpec(const std::string& name) {
   throw std::runtime_error("no target known for dataset " + name);
 }
 
+// The work folder of a dataset's split: the dataset's name for the timed split, else with the
+// seed appended.
+std::string SplitName(const std::string& dataset, uint64_t seed) {
+  return seed == kSplitSeed ? dataset : dataset + ".s" + std::to_string(seed);
+}
+
+std::vector<uint64_t> SplitSeeds(const Options& options) {
+  std::vector<uint64_t> seeds;
+  for (int idx = 0; idx < std::max(1, options.score_splits); ++idx)
+    seeds.push_back(kSplitSeed + idx);
+  return seeds;
+}
+
 void RunPeers(const Options& options) {
   std::string names;
-  for (const std::string& name : options.datasets) names += (names.empty() ? "" : ",") + name;
+  for (const std::string& dataset : options.datasets) {
+    for (const uint64_t seed : SplitSeeds(options)) {
+      names += (names.empty() ? "" : ",") + SplitName(dataset, seed);
+    }
+  }
   const std::string command =
       options.python + " " + KOLOSAL_BENCH_PEERS_SCRIPT + " --work-dir " + options.work_dir +
       " --datasets " + names + " --threads " + std::to_string(options.threads) + " --rounds " +
       std::to_string(options.rounds) + " --forest-trees " + std::to_string(options.forest_trees) +
-      " --max-depth " + std::to_string(options.max_depth) + " --repeats " +
-      std::to_string(options.repeats);
+      " --max-depth " + std::to_string(options.max_depth) + " --max-bins " +
+      std::to_string(options.max_bins) + " --repeats " + std::to_string(options.repeats);
   if (std::system(command.c_str()) != 0) throw std::runtime_error("peers failed: " + command);
 }
 
@@ -137,7 +160,7 @@ double BestOf(int repeats, const Predict& predict) {
 }
 
 Measured BenchKolosal(const BenchSplit& split, const std::string& model_name,
-                      const nlohmann::json& params, const Options& options) {
+                      const nlohmann::json& params, const Options& options, int repeats) {
   std::vector<data::FeatureInfo> features = split.train.features;
   for (data::FeatureInfo& feature : features) feature.categorical &= !options.ordinal;
   models::TrainData train;
@@ -158,8 +181,8 @@ Measured BenchKolosal(const BenchSplit& split, const std::string& model_name,
   measured.fit_cpu_s = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   std::vector<float> out(static_cast<size_t>(split.test.rows * model->n_outputs()));
   tbb::task_arena arena(options.threads);
-  measured.predict_s = BestOf(
-      options.repeats, [&] { arena.execute([&] { model->Predict(split.test.view(), out); }); });
+  measured.predict_s =
+      BestOf(repeats, [&] { arena.execute([&] { model->Predict(split.test.view(), out); }); });
   measured.score = Score(split, out);
   return measured;
 }
@@ -187,20 +210,29 @@ PeerResult ReadPeer(const nlohmann::json& peer) {
   return {peer.at("fit_s"), peer.value("fit_cpu_s", 0.0), peer.at("predict_s"), peer.at("score")};
 }
 
-void PrintRow(const std::string& dataset, const std::string& pair, const Measured& ours,
-              const PeerResult& peer) {
+struct PairResult {
+  std::string pair;
+  Measured ours;
+  PeerResult peer;
+};
+
+void PrintRow(const std::string& dataset, const PairResult& row) {
+  const Measured& ours = row.ours;
+  const PeerResult& peer = row.peer;
   std::printf(
       "%-18s %-38s %6.3f (%6.2fs/%6.2fs) %6.3f (%6.2fs/%6.2fs) %6.3f (%7.4fs/%7.4fs)  %.4f  "
       "%.4f\n",
-      dataset.c_str(), pair.c_str(), ours.fit_s / peer.fit_s, ours.fit_s, peer.fit_s,
+      dataset.c_str(), row.pair.c_str(), ours.fit_s / peer.fit_s, ours.fit_s, peer.fit_s,
       ours.fit_cpu_s / peer.fit_cpu_s, ours.fit_cpu_s, peer.fit_cpu_s,
       ours.predict_s / peer.predict_s, ours.predict_s, peer.predict_s, ours.score, peer.score);
   std::fflush(stdout);
 }
 
-void BenchDataset(const BenchSplit& split, const Options& options) {
-  const std::string folder = options.work_dir + "/" + split.name;
-  std::ifstream peers_file(folder + "/peers.json");
+// Kolosal's two models on one split against the peers' results for it. `timed`: predictions are
+// timed (best of options.repeats), XGBoost's through its C API; else only the scores count.
+std::vector<PairResult> BenchSplitPairs(const BenchSplit& split, const std::string& folder,
+                                        const Options& options, bool timed) {
+  std::ifstream peers_file(options.work_dir + "/" + folder + "/peers.json");
   const nlohmann::json peers = nlohmann::json::parse(peers_file);
   const nlohmann::json boosting_params = {{"n_estimators", options.rounds},
                                           {"learning_rate", options.learning_rate},
@@ -210,37 +242,87 @@ void BenchDataset(const BenchSplit& split, const Options& options) {
                                           {"min_child_weight", 1.0},
                                           {"reg_lambda", 1.0},
                                           {"max_bins", options.max_bins}};
-  const Measured boosting = BenchKolosal(split, "gradient_boosting", boosting_params, options);
+  const int repeats = timed ? options.repeats : 1;
+  const Measured boosting =
+      BenchKolosal(split, "gradient_boosting", boosting_params, options, repeats);
   const bool classification = split.task == Task::kClassification;
   const nlohmann::json forest_params = {{"n_estimators", options.forest_trees},
                                         {"max_features", classification ? "sqrt" : "all"}};
-  const Measured forest = BenchKolosal(split, "random_forest", forest_params, options);
+  const Measured forest = BenchKolosal(split, "random_forest", forest_params, options, repeats);
   PeerResult xgb = ReadPeer(peers.at("xgboost_hist"));
   // The XGBoost pair's prediction time is XGBoost's C API predictor, called from here.
-  xgb.predict_s =
-      BenchXgboostPredictor(split, peers.at("xgboost_hist").at("model"), options).predict_s;
-  PrintRow(split.name, "gradient_boosting vs xgboost hist", boosting, xgb);
-  PrintRow(split.name, "gradient_boosting vs sklearn HistGB", boosting,
-           ReadPeer(peers.at("sklearn_hist_gradient_boosting")));
-  PrintRow(split.name, "random_forest vs sklearn RandomForest", forest,
-           ReadPeer(peers.at("sklearn_random_forest")));
+  if (timed) {
+    xgb.predict_s =
+        BenchXgboostPredictor(split, peers.at("xgboost_hist").at("model"), options).predict_s;
+  }
+  return {{"gradient_boosting vs xgboost hist", boosting, xgb},
+          {"gradient_boosting vs sklearn HistGB", boosting,
+           ReadPeer(peers.at("sklearn_hist_gradient_boosting"))},
+          {"random_forest vs sklearn RandomForest", forest,
+           ReadPeer(peers.at("sklearn_random_forest"))}};
 }
 
-int Main(int argc, char** argv) {
-  const Options options = ParseOptions(argc, argv);
-  std::vector<BenchSplit> splits;
-  for (const std::string& name : options.datasets) {
-    splits.push_back(LoadSplit(options.data_dir, FindSpec(name), 42));
-    WriteSplit(splits.back(), options.work_dir + "/" + name);
-  }
-  if (options.run_peers) RunPeers(options);
+void PrintHeader(const Options& options) {
   std::printf("threads=%d rounds=%d max_depth=%d learning_rate=%.2f forest_trees=%d\n",
               options.threads, options.rounds, options.max_depth, options.learning_rate,
               options.forest_trees);
   std::printf("%-18s %-38s %-28s %-28s %-28s %-7s %-7s\n", "dataset", "pair",
               "train wall (ours/peer)", "train cpu (ours/peer)", "predict wall (ours/peer)", "ours",
               "peer");
-  for (const BenchSplit& split : splits) BenchDataset(split, options);
+}
+
+// Mean scores over the splits, and the mean difference with its standard error.
+void PrintScoreMeans(const std::string& dataset, const std::vector<std::vector<PairResult>>& runs) {
+  for (size_t pair = 0; pair < runs.front().size(); ++pair) {
+    const auto n = static_cast<double>(runs.size());
+    double ours = 0.0;
+    double peer = 0.0;
+    for (const std::vector<PairResult>& run : runs) {
+      ours += run[pair].ours.score / n;
+      peer += run[pair].peer.score / n;
+    }
+    double squares = 0.0;
+    for (const std::vector<PairResult>& run : runs) {
+      const double diff = run[pair].ours.score - run[pair].peer.score - (ours - peer);
+      squares += diff * diff;
+    }
+    const double std_error = runs.size() > 1 ? std::sqrt(squares / (n - 1.0) / n) : 0.0;
+    std::printf("%-18s %-38s %.4f  %.4f  %+.4f +- %.4f\n", dataset.c_str(),
+                runs.front()[pair].pair.c_str(), ours, peer, ours - peer, std_error);
+  }
+  std::fflush(stdout);
+}
+
+int Main(int argc, char** argv) {
+  const Options options = ParseOptions(argc, argv);
+  const std::vector<uint64_t> seeds = SplitSeeds(options);
+  std::map<std::string, std::vector<BenchSplit>> splits;
+  for (const std::string& dataset : options.datasets) {
+    for (const uint64_t seed : seeds) {
+      splits[dataset].push_back(LoadSplit(options.data_dir, FindSpec(dataset), seed));
+      WriteSplit(splits[dataset].back(), options.work_dir + "/" + SplitName(dataset, seed));
+    }
+  }
+  if (options.run_peers) RunPeers(options);
+  PrintHeader(options);
+  std::map<std::string, std::vector<std::vector<PairResult>>> runs;
+  for (const std::string& dataset : options.datasets) {
+    runs[dataset].push_back(BenchSplitPairs(splits[dataset].front(), dataset, options, true));
+    for (const PairResult& row : runs[dataset].back()) PrintRow(dataset, row);
+  }
+  if (seeds.size() < 2) return 0;
+  std::printf(
+      "\ntest scores averaged over %zu splits (seeds %llu..%llu): ours, peer, ours - peer "
+      "+- its standard error\n",
+      seeds.size(), static_cast<unsigned long long>(seeds.front()),
+      static_cast<unsigned long long>(seeds.back()));
+  for (const std::string& dataset : options.datasets) {
+    for (size_t idx = 1; idx < seeds.size(); ++idx) {
+      runs[dataset].push_back(
+          BenchSplitPairs(splits[dataset][idx], SplitName(dataset, seeds[idx]), options, false));
+    }
+    PrintScoreMeans(dataset, runs[dataset]);
+  }
   return 0;
 }
 
