@@ -326,6 +326,9 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   result.growth.cat_l2 = reader.GetDouble("cat_l2", 10.0, 0.0, 1e6);
   result.growth.cat_min_rows =
       static_cast<double>(reader.GetInt("min_data_per_group", 100, 1, 1LL << 31));
+  result.growth.cat_max_threshold =
+      static_cast<int>(reader.GetInt("max_cat_threshold", 32, 1, 255));
+  result.growth.cat_onehot_max = static_cast<int>(reader.GetInt("max_cat_to_onehot", 4, 0, 255));
   // The training engine passes these to every model; they come through FitControl here.
   reader.Allow("random_state");
   reader.Allow("n_jobs");

@@ -170,12 +170,12 @@ double SplitFinder::CategoryKey(const double* stats, int majority_class) const {
 }
 
 void SplitFinder::SortedCategories(const FeatureHistogram& hist, const double* parent,
-                                   std::vector<int>& present) const {
+                                   double min_rows, std::vector<int>& present) const {
   const int n_channels = scorer_.n_channels();
   NonEmptyBins(hist.values, hist.n_entries, n_channels, present);
   std::erase_if(present, [&](int entry) {
     const double* stats = hist.values + static_cast<int64_t>(entry) * n_channels;
-    return SplitScorer::Count(stats, n_channels) < cat_min_rows_;
+    return SplitScorer::Count(stats, n_channels) < min_rows;
   });
   const int majority = scorer_.is_classification() ? MajorityClass(parent, scorer_.n_classes()) : 0;
   thread_local std::vector<std::pair<double, int>> keyed;
@@ -207,8 +207,12 @@ void SplitFinder::FindFeature(int feature, const FeatureHistogram& hist, const d
   // (empty bins never change the partition); the others get an explicit order.
   std::vector<int>& order = OrderScratch();
   const bool explicit_order = categorical || random_seed != nullptr;
+  if (categorical && random_seed == nullptr && cat_max_threshold_ > 0) {
+    FindCategories(feature, hist, parent, best_split);
+    return;
+  }
   if (categorical) {
-    SortedCategories(hist, parent, order);
+    SortedCategories(hist, parent, cat_min_rows_, order);
   } else if (random_seed != nullptr) {
     NonEmptyBins(hist.values, hist.n_entries, n_channels, order);
   }
@@ -249,6 +253,96 @@ void SplitFinder::FindFeature(int feature, const FeatureHistogram& hist, const d
       candidate.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
     }
   }
+}
+
+bool SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, const double* parent,
+                                 SplitCandidate& best_split) const {
+  const int n_channels = scorer_.n_channels();
+  auto stats_at = [&](int entry) { return hist.values + static_cast<int64_t>(entry) * n_channels; };
+  const bool has_missing = HasRows(hist.missing, n_channels);
+  thread_local std::vector<double> scratch;
+  scratch.resize(2 * static_cast<size_t>(n_channels));
+  double* left = scratch.data();
+  double* right = scratch.data() + n_channels;
+  auto start_left = [&](bool missing_left) {
+    for (int channel = 0; channel < n_channels; ++channel) {
+      left[channel] = missing_left ? hist.missing[channel] : 0.0;
+    }
+  };
+  auto fill_right = [&] {
+    for (int channel = 0; channel < n_channels; ++channel)
+      right[channel] = parent[channel] - left[channel];
+  };
+  // The categories order[first..last] go left.
+  struct Cut {
+    double gain = -std::numeric_limits<double>::infinity();
+    int first = -1;
+    int last = -1;
+    bool default_left = false;
+  };
+  Cut best;
+  std::vector<int>& order = OrderScratch();
+  const auto n_categories = static_cast<int>(bins_.mapper().n_bins(feature));
+  if (n_categories <= cat_onehot_max_) {
+    // One category against the rest, with the ordinary penalties.
+    NonEmptyBins(hist.values, hist.n_entries, n_channels, order);
+    const double parent_score = scorer_.Score(parent);
+    const auto n_present = static_cast<int>(order.size());
+    for (int position = 0; position < n_present; ++position) {
+      for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
+        if (n_present == 1 && (missing_left == 1 || !has_missing)) continue;
+        start_left(missing_left == 1);
+        Add(left, stats_at(order[position]), n_channels);
+        fill_right();
+        if (!scorer_.Feasible(left) || !scorer_.Feasible(right)) continue;
+        const double gain = scorer_.Score(left) + scorer_.Score(right) - parent_score;
+        if (gain > best.gain) best = {gain, position, position, missing_left == 1};
+      }
+    }
+  } else {
+    SortedCategories(hist, parent, cat_smooth_, order);
+    const auto n_sorted = static_cast<int>(order.size());
+    const int max_left = std::min(cat_max_threshold_, (n_sorted + 1) / 2);
+    const double parent_score = category_scorer_.Score(parent);
+    for (int reverse = 0; reverse < 2; ++reverse) {
+      for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
+        start_left(missing_left == 1);
+        double group_rows = 0.0;
+        for (int step = 0; step < std::min(n_sorted, max_left); ++step) {
+          const int position = reverse == 1 ? n_sorted - 1 - step : step;
+          const double* stats = stats_at(order[position]);
+          Add(left, stats, n_channels);
+          group_rows += SplitScorer::Count(stats, n_channels);
+          if (step == n_sorted - 1 && (missing_left == 1 || !has_missing)) break;
+          fill_right();
+          if (!category_scorer_.Feasible(left)) continue;
+          if (!category_scorer_.Feasible(right) ||
+              SplitScorer::Count(right, n_channels) < cat_min_rows_) {
+            break;
+          }
+          if (group_rows < cat_min_rows_) continue;
+          group_rows = 0.0;
+          const double gain =
+              category_scorer_.Score(left) + category_scorer_.Score(right) - parent_score;
+          if (!(gain > best.gain)) continue;
+          best = {gain, reverse == 1 ? position : 0, reverse == 1 ? n_sorted - 1 : position,
+                  missing_left == 1};
+        }
+      }
+    }
+  }
+  if (best.first < 0 || !(best.gain > best_split.gain)) return false;
+  best_split.feature = feature;
+  best_split.gain = best.gain;
+  best_split.default_left = best.default_left;
+  best_split.categorical = true;
+  best_split.threshold_bin = hist.bin(order[best.last]);
+  best_split.left_bins = {};
+  for (int position = best.first; position <= best.last; ++position) {
+    const int bin = hist.bin(order[position]);
+    best_split.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
+  }
+  return true;
 }
 
 }  // namespace kolosal::models::tree

@@ -50,7 +50,8 @@ TreeBuilder::TreeBuilder(const BinnedMatrix& bins, SplitScorer scorer, TreeGrowt
       scorer_(scorer),
       params_(params),
       category_scorer_(scorer.WithExtraL2(params.cat_l2)),
-      finder_(bins_, scorer_, category_scorer_, params.cat_smooth, params.cat_min_rows),
+      finder_(bins_, scorer_, category_scorer_, params.cat_smooth, params.cat_min_rows,
+              params.cat_max_threshold, params.cat_onehot_max),
       subtract_(params.max_features >= 1.0),
       lists_(bins_, scorer_) {
   ordered_.resize(static_cast<size_t>(bins.n_rows()));

@@ -47,16 +47,26 @@ struct FeatureHistogram {
 /// random threshold or category subset instead (extra trees). Const and thread-safe.
 class SplitFinder {
  public:
-  /// Categorical splits are scored with `category_scorer` (LightGBM's cat_l2), ordered with
-  /// `cat_smooth` added to the hessian, and leave categories with fewer than `cat_min_rows` rows
-  /// on the right (LightGBM's min_data_per_group). The scorers must outlive the finder.
+  /// Categorical splits are scored with `category_scorer` (LightGBM's cat_l2) and ordered with
+  /// `cat_smooth` added to the hessian. With `cat_max_threshold` 0, categories with fewer than
+  /// `cat_min_rows` rows stay on the right and one scan runs over the sorted categories. With
+  /// `cat_max_threshold` > 0 the scan is LightGBM's: categories with fewer rows than
+  /// `cat_smooth` stay on the right, the sorted categories are scanned from both ends with at
+  /// most `cat_max_threshold` of them on the scanned side, a cut is only tried once the
+  /// categories added since the last cut hold `cat_min_rows` rows (min_data_per_group) and the
+  /// other side keeps that many, and features with at most `cat_onehot_max` categories are
+  /// split one category against the rest, scored with `scorer` (max_cat_to_onehot). The
+  /// scorers must outlive the finder.
   SplitFinder(const BinnedMatrix& bins, const SplitScorer& scorer,
-              const SplitScorer& category_scorer, double cat_smooth, double cat_min_rows)
+              const SplitScorer& category_scorer, double cat_smooth, double cat_min_rows,
+              int cat_max_threshold = 0, int cat_onehot_max = 0)
       : bins_(bins),
         scorer_(scorer),
         category_scorer_(category_scorer),
         cat_smooth_(cat_smooth),
-        cat_min_rows_(cat_min_rows) {}
+        cat_min_rows_(cat_min_rows),
+        cat_max_threshold_(cat_max_threshold),
+        cat_onehot_max_(cat_onehot_max) {}
 
   /// `parent` is the node's channel sums. `random_seed` is null for the best split, else the seed
   /// of the random draw. Replaces `best` when this feature's best split has a larger gain than
@@ -80,15 +90,21 @@ class SplitFinder {
   ScanResult Scan(const SplitScorer& scorer, const int* order, int n_positions, const double* slice,
                   const double* missing, const double* parent, double parent_score,
                   int only_position) const;
-  void SortedCategories(const FeatureHistogram& hist, const double* parent,
+  /// The categories with at least `min_rows` rows, sorted by CategoryKey.
+  void SortedCategories(const FeatureHistogram& hist, const double* parent, double min_rows,
                         std::vector<int>& present) const;
   double CategoryKey(const double* stats, int majority_class) const;
+  /// LightGBM's categorical search (cat_max_threshold_ > 0); false when no split is feasible.
+  bool FindCategories(int feature, const FeatureHistogram& hist, const double* parent,
+                      SplitCandidate& best_split) const;
 
   const BinnedMatrix& bins_;
   const SplitScorer& scorer_;
   const SplitScorer& category_scorer_;
   double cat_smooth_;
   double cat_min_rows_;
+  int cat_max_threshold_;
+  int cat_onehot_max_;
 };
 
 }  // namespace kolosal::models::tree

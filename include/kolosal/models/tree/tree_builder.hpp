@@ -28,7 +28,11 @@ struct TreeGrowthParams {
   double cat_smooth = 10.0;   // added to the hessian when ordering categories (gradient only)
   double cat_l2 = 0.0;        // extra L2 penalty on categorical splits (gradient only)
   double cat_min_rows = 0.0;  // categories with fewer rows in a node never go left alone
-  bool parallel = true;       // use oneTBB over features and row blocks inside one tree
+  // > 0: LightGBM's categorical search (see SplitFinder) with at most this many categories on
+  // one side, and one category against the rest for features with at most cat_onehot_max.
+  int cat_max_threshold = 0;
+  int cat_onehot_max = 0;
+  bool parallel = true;  // use oneTBB over features and row blocks inside one tree
   /// Split impure classification nodes even when the best gain is zero (as CART does), so
   /// that XOR-like patterns are found one level deeper.
   bool split_zero_gain = false;
