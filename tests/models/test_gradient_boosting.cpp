@@ -2,7 +2,10 @@
 // cancellation and corrupt model state.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "kolosal/io/model_file.hpp"
 #include "kolosal/models/tree/gradient_boosting_model.hpp"
@@ -174,6 +177,67 @@ TEST(GradientBoosting, CancelsBetweenRounds) {
   EXPECT_EQ(calls, 3);
 }
 
+// One categorical feature with `n_categories` codes of 40 rows each; y is `value_of[code]`.
+TreeData CategoryRegression(const std::vector<float>& value_of) {
+  TreeData data;
+  data.cols = 1;
+  data.task = Task::kRegression;
+  const auto n_categories = static_cast<int>(value_of.size());
+  data.features = {{"c", true, n_categories}};
+  for (int row = 0; row < 40 * n_categories; ++row) {
+    data.x.push_back(static_cast<float>(row % n_categories));
+    data.y.push_back(value_of[static_cast<size_t>(row % n_categories)]);
+  }
+  return data;
+}
+
+// How many categories share each prediction of a one-split model, smallest group first.
+std::vector<int> CategoryGroups(const nlohmann::json& extra, const std::vector<float>& value_of) {
+  nlohmann::json params = {{"n_estimators", 1}, {"learning_rate", 1.0},   {"growth", "depth_wise"},
+                           {"max_depth", 1},    {"min_samples_leaf", 1},  {"reg_lambda", 0.0},
+                           {"cat_l2", 0.0},     {"min_data_per_group", 1}};
+  if (extra.is_object()) params.update(extra);
+  const TreeData train = CategoryRegression(value_of);
+  const auto model = FitTree("gradient_boosting", params, train);
+  std::vector<float> codes;
+  for (size_t code = 0; code < value_of.size(); ++code) codes.push_back(static_cast<float>(code));
+  const std::vector<float> out =
+      PredictRows(*model, {codes.data(), static_cast<int64_t>(codes.size()), 1});
+  std::vector<int> groups;
+  std::vector<float> seen;
+  for (float value : out) {
+    const auto found = std::find(seen.begin(), seen.end(), value);
+    if (found == seen.end()) {
+      seen.push_back(value);
+      groups.push_back(1);
+    } else {
+      ++groups[static_cast<size_t>(found - seen.begin())];
+    }
+  }
+  std::sort(groups.begin(), groups.end());
+  return groups;
+}
+
+TEST(GradientBoosting, CategoricalSplitsFollowLightGbmLimits) {
+  // Even codes are high: the best partition is {0, 2, 4, 6} against the rest.
+  const std::vector<float> even_high = {1, 0, 1, 0, 1, 0, 1, 0};
+  EXPECT_EQ(CategoryGroups({}, even_high), (std::vector<int>{4, 4}));
+  // max_cat_threshold caps the categories on the scanned side.
+  EXPECT_EQ(CategoryGroups({{"max_cat_threshold", 2}}, even_high), (std::vector<int>{2, 6}));
+  EXPECT_EQ(CategoryGroups({{"max_cat_threshold", 1}}, even_high), (std::vector<int>{1, 7}));
+  // min_data_per_group: a cut needs 120 new rows (3 categories) on the scanned side, and no
+  // cut at all when no group of at most 4 categories holds 200 rows.
+  EXPECT_EQ(CategoryGroups({{"min_data_per_group", 120}}, even_high), (std::vector<int>{3, 5}));
+  EXPECT_EQ(CategoryGroups({{"min_data_per_group", 200}}, even_high), (std::vector<int>{8}));
+  // Categories with fewer rows than cat_smooth never go to the scanned side.
+  EXPECT_EQ(CategoryGroups({{"cat_smooth", 41.0}}, even_high), (std::vector<int>{8}));
+  // At most max_cat_to_onehot categories: one category against the rest.
+  const std::vector<float> two_high = {0, 0, 1, 1};
+  EXPECT_EQ(CategoryGroups({}, two_high), (std::vector<int>{1, 3}));
+  EXPECT_EQ(CategoryGroups({{"max_cat_to_onehot", 0}}, two_high), (std::vector<int>{2, 2}));
+  EXPECT_EQ(CategoryGroups({{"max_cat_to_onehot", 3}}, two_high), (std::vector<int>{2, 2}));
+}
+
 TEST(GradientBoosting, RejectsBadParams) {
   auto create = [](const nlohmann::json& params, Task task) {
     return CreateTree("gradient_boosting", params, task);
@@ -196,6 +260,16 @@ TEST(GradientBoosting, RejectsBadParams) {
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
     create({{"max_bins", 256}}, Task::kRegression);
   });
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, double>>{{"max_cat_threshold", 0},
+                                                   {"max_cat_threshold", 256},
+                                                   {"max_cat_to_onehot", -1},
+                                                   {"max_cat_to_onehot", 256},
+                                                   {"min_data_per_group", 0},
+                                                   {"cat_smooth", -1.0},
+                                                   {"cat_l2", -1.0}}) {
+    ExpectStatus(StatusCode::kInvalidArgument, [&] { create({{key, value}}, Task::kRegression); });
+  }
 }
 
 }  // namespace
