@@ -43,6 +43,8 @@ struct Options {
   bool run_peers = true;
   bool ordinal = false;  // treat category codes as numbers in Kolosal too (as XGBoost gets them)
   int score_splits = 1;  // > 1: also average the test scores over this many splits
+  // Extra gradient_boosting params (a JSON object) on top of the matched ones, for experiments.
+  nlohmann::json gbdt_params = nlohmann::json::object();
 };
 
 // The split every timing uses; --score-splits adds the seeds after it.
@@ -87,6 +89,8 @@ Options ParseOptions(int argc, char** argv) {
       {"--repeats", [&](const std::string& v) { options.repeats = std::stoi(v); }},
       {"--max-bins", [&](const std::string& v) { options.max_bins = std::stoi(v); }},
       {"--score-splits", [&](const std::string& v) { options.score_splits = std::stoi(v); }},
+      {"--gbdt-params",
+       [&](const std::string& v) { options.gbdt_params = nlohmann::json::parse(v); }},
   };
   for (int idx = 1; idx < argc; ++idx) {
     const std::string arg = argv[idx];
@@ -234,14 +238,15 @@ std::vector<PairResult> BenchSplitPairs(const BenchSplit& split, const std::stri
                                         const Options& options, bool timed) {
   std::ifstream peers_file(options.work_dir + "/" + folder + "/peers.json");
   const nlohmann::json peers = nlohmann::json::parse(peers_file);
-  const nlohmann::json boosting_params = {{"n_estimators", options.rounds},
-                                          {"learning_rate", options.learning_rate},
-                                          {"growth", "depth_wise"},
-                                          {"max_depth", options.max_depth},
-                                          {"min_samples_leaf", 1},
-                                          {"min_child_weight", 1.0},
-                                          {"reg_lambda", 1.0},
-                                          {"max_bins", options.max_bins}};
+  nlohmann::json boosting_params = {{"n_estimators", options.rounds},
+                                    {"learning_rate", options.learning_rate},
+                                    {"growth", "depth_wise"},
+                                    {"max_depth", options.max_depth},
+                                    {"min_samples_leaf", 1},
+                                    {"min_child_weight", 1.0},
+                                    {"reg_lambda", 1.0},
+                                    {"max_bins", options.max_bins}};
+  boosting_params.update(options.gbdt_params);
   const int repeats = timed ? options.repeats : 1;
   const Measured boosting =
       BenchKolosal(split, "gradient_boosting", boosting_params, options, repeats);
