@@ -1,5 +1,6 @@
 // Runs Kolosal's samplers on the standard test functions and writes one JSON line per run
 // (final best value, regret) and per timing run (sampler time per trial). See docs/hpo.md.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +25,8 @@ struct Args {
   std::vector<std::string> samplers = {"tpe", "gp", "adaptive"};
   std::vector<std::string> functions;
   int seeds = 20;
+  int seed_offset = 0;
+  nlohmann::json extra_config = nlohmann::json::object();
   int trials = 100;
   int timing_trials = 1000;
   std::vector<std::string> timing_samplers = {"tpe", "adaptive", "gp"};
@@ -46,6 +49,8 @@ Args ParseArgs(int argc, char** argv) {
     if (key == "--samplers") args.samplers = SplitList(value);
     if (key == "--functions") args.functions = SplitList(value);
     if (key == "--seeds") args.seeds = std::atoi(value.c_str());
+    if (key == "--seed-offset") args.seed_offset = std::atoi(value.c_str());
+    if (key == "--config") args.extra_config = nlohmann::json::parse(value);
     if (key == "--trials") args.trials = std::atoi(value.c_str());
     if (key == "--timing-trials") args.timing_trials = std::atoi(value.c_str());
     if (key == "--timing-samplers") args.timing_samplers = SplitList(value);
@@ -53,26 +58,28 @@ Args ParseArgs(int argc, char** argv) {
   return args;
 }
 
-// The study config of a sampler name as the benchmark reports it.
-nlohmann::json ConfigFor(const std::string& sampler, int trials, int seed) {
+// The study config of a sampler name as the benchmark reports it, with `extra` (--config)
+// merged over it.
+nlohmann::json ConfigFor(const std::string& sampler, int trials, int seed,
+                         const nlohmann::json& extra) {
   nlohmann::json config = {{"max_trials", trials}, {"random_state", seed}};
   if (sampler == "adaptive_gp") {  // ADAPTIVE around the GP (hyperopt_backend skopt)
     config["optimization_strategy"] = "ADAPTIVE";
     config["hyperopt_backend"] = "skopt";
-    return config;
-  }
-  if (sampler == "adaptive") {
+  } else if (sampler == "adaptive") {
     config["optimization_strategy"] = "ADAPTIVE";
   } else {
     config["sampler"] = sampler;
   }
+  config.merge_patch(extra);
   return config;
 }
 
 // Runs one study; returns the best value and fills the per-trial ask+tell times (seconds).
 double RunStudy(const TestFunction& function, const std::string& sampler, int trials, int seed,
-                std::vector<double>* overheads) {
-  Study study(function.space, kolosal::hpo::ParseStudyOptions(ConfigFor(sampler, trials, seed)),
+                const nlohmann::json& extra, std::vector<double>* overheads) {
+  Study study(function.space,
+              kolosal::hpo::ParseStudyOptions(ConfigFor(sampler, trials, seed, extra)),
               std::make_unique<kolosal::hpo::InMemoryStorage>());
   double best = std::numeric_limits<double>::infinity();
   for (int trial_idx = 0; trial_idx < trials; ++trial_idx) {
@@ -94,7 +101,8 @@ double RunStudy(const TestFunction& function, const std::string& sampler, int tr
 
 // Mean ask + tell time over `measured` trials asked after `history` random finished trials (the
 // sampler's cost depends on how many trials it sees, not on where they lie).
-double TimeAt(const TestFunction& function, const std::string& sampler, int history) {
+double TimeAt(const TestFunction& function, const std::string& sampler, int history,
+              const nlohmann::json& extra) {
   constexpr int kMeasured = 10;
   nlohmann::json trials = nlohmann::json::array();
   kolosal::Rng rng(12345);
@@ -104,7 +112,7 @@ double TimeAt(const TestFunction& function, const std::string& sampler, int hist
     trials.push_back(
         {{"params", function.space.ToExternal(params)}, {"value", function.evaluate(params)}});
   }
-  nlohmann::json config = ConfigFor(sampler, history + kMeasured, 0);
+  nlohmann::json config = ConfigFor(sampler, history + kMeasured, 0, extra);
   config["warm_start"] = trials;
   Study study(function.space, kolosal::hpo::ParseStudyOptions(config),
               std::make_unique<kolosal::hpo::InMemoryStorage>());
@@ -139,9 +147,10 @@ int main(int argc, char** argv) {
       continue;
     }
     for (const std::string& sampler : args.samplers) {
-      for (int seed = 0; seed < args.seeds; ++seed) {
+      for (int seed = args.seed_offset; seed < args.seed_offset + args.seeds; ++seed) {
         std::vector<double> overheads;
-        const double best = RunStudy(function, sampler, args.trials, seed, &overheads);
+        const double best =
+            RunStudy(function, sampler, args.trials, seed, args.extra_config, &overheads);
         const nlohmann::json line = {
             {"kind", "run"},
             {"library", "kolosal"},
@@ -165,8 +174,8 @@ int main(int argc, char** argv) {
         {"library", "kolosal"},
         {"sampler", sampler},
         {"function", timing_function.name},
-        {"at_100", TimeAt(timing_function, sampler, 90)},
-        {"at_1000", TimeAt(timing_function, sampler, args.timing_trials - 10)}};
+        {"at_100", TimeAt(timing_function, sampler, 90, args.extra_config)},
+        {"at_1000", TimeAt(timing_function, sampler, args.timing_trials - 10, args.extra_config)}};
     std::cout << line.dump() << std::endl;
     std::fprintf(stderr, "[kolosal] timing %s done\n", sampler.c_str());
   }
