@@ -9,8 +9,8 @@
 namespace kolosal::hpo {
 namespace {
 
-constexpr double kPadding = 0.5;
-constexpr double kMinFraction = 0.10;
+constexpr double kPadding = 1.0;
+constexpr double kMinFraction = 0.25;
 
 bool IsConditionParent(const SearchSpace& space, const std::string& name) {
   for (const ParamSpec& spec : space.params()) {

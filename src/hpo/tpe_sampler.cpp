@@ -120,10 +120,14 @@ TpeSampler::Split TpeSampler::SplitTrials(const SamplingContext& context) const 
 
 void TpeSampler::SampleGroup(const SearchSpace& space, const std::vector<size_t>& group,
                              const Split& split, ParamVector& values, Rng& rng) const {
-  const detail::ParzenEstimator below(space, group, Observed(split.below, group),
-                                      settings_.prior_weight);
-  const detail::ParzenEstimator above(space, group, Observed(split.above, group),
-                                      settings_.prior_weight);
+  const std::vector<const ParamVector*> observed_below = Observed(split.below, group);
+  const std::vector<const ParamVector*> observed_above = Observed(split.above, group);
+  // One magic-clip floor for both sides, from all the group's observations (docs/hpo.md).
+  const size_t clip_count = observed_below.size() + observed_above.size();
+  const detail::ParzenEstimator below(space, group, observed_below, settings_.prior_weight,
+                                      clip_count);
+  const detail::ParzenEstimator above(space, group, observed_above, settings_.prior_weight,
+                                      clip_count);
   const size_t n_candidates = static_cast<size_t>(settings_.n_ei_candidates);
   const std::vector<double> candidates = below.Sample(n_candidates, rng);
   const std::vector<double> log_below = below.LogPdf(candidates);

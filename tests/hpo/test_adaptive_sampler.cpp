@@ -33,7 +33,7 @@ double Median(std::vector<double> values) {
 // The rule must help: on every benchmark function ADAPTIVE's median regret over fixed seeds is
 // no worse than that of the TPE sampler it wraps.
 TEST(AdaptiveSampler, DoesNotDoWorseThanTheSamplerItWraps) {
-  constexpr int kSeeds = 7;
+  constexpr int kSeeds = 20;  // the benchmark's seeds: fewer make the medians coin flips
   constexpr int kTrials = 100;
   for (const TestFunction& function : StandardTestFunctions()) {
     std::vector<double> adaptive;

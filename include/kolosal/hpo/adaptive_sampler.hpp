@@ -15,7 +15,7 @@ namespace kolosal::hpo {
 /// second such point on, so the wrapped sampler's startup trials have spread out first), take
 /// the best k = clamp(ceil(0.2 n), 3, 25) of the n completed trials. For each numeric
 /// parameter the new range is the smallest interval (in sampling coordinates) holding their
-/// values, widened on both sides by half its width, at least 10% of the full range in all, and
+/// values, widened on both sides by its width, at least 25% of the full range in all, and
 /// clipped to the full range; categoricals (and ints that other parameters depend on) keep
 /// their full range. Ranges are recomputed from all trials at each point, so they can grow
 /// back. The wrapped sampler then works inside the region and sees only the trials inside it.

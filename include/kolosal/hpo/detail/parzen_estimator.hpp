@@ -15,15 +15,19 @@ std::vector<double> DefaultTpeWeights(size_t n);
 /// A Parzen estimator over a group of parameters (one in univariate TPE): one kernel per
 /// observation plus a prior kernel (centre of each range, sigma = the range). Numeric
 /// dimensions are truncated normals in sampling coordinates whose bandwidth is the larger gap
-/// to the neighbouring observations, clipped to [range / min(100, n + 2), range]; discrete
-/// ones use the probability mass of each grid cell. Categorical dimensions mix one count at the
-/// observed choice with the prior spread over all choices.
+/// to the neighbouring observations (the prior centre is not a neighbour), clipped to
+/// [range / min(100, n + 2), range] where n is `clip_count`; discrete ones use the probability
+/// mass of each grid cell. Categorical dimensions mix one count at the observed choice with the
+/// prior spread over all choices.
 class ParzenEstimator {
  public:
   /// `dims` are parameter indices of `space`; each observation holds a value for every one of
-  /// them, and observations come in trial-number order.
+  /// them, and observations come in trial-number order. `clip_count` is the number of
+  /// observations the magic clip counts (at least the estimator's own): TPE passes the
+  /// observations of both its estimators, so the good and the bad side share one floor.
   ParzenEstimator(const SearchSpace& space, std::vector<size_t> dims,
-                  const std::vector<const ParamVector*>& observations, double prior_weight);
+                  const std::vector<const ParamVector*>& observations, double prior_weight,
+                  size_t clip_count = 0);
 
   size_t n_dims() const { return dims_.size(); }
   /// `n` draws, row-major (n x n_dims), in internal values.
@@ -54,6 +58,7 @@ class ParzenEstimator {
   std::vector<double> weights_;  // normalised, the prior kernel last
   std::vector<double> log_weights_;
   double prior_weight_;
+  size_t clip_count_;
 };
 
 }  // namespace kolosal::hpo::detail
