@@ -22,14 +22,14 @@ using kolosal::hpo::Study;
 using kolosal::hpo::TestFunction;
 
 struct Args {
-  std::vector<std::string> samplers = {"tpe", "gp", "adaptive"};
+  std::vector<std::string> samplers = {"tpe", "gp", "adaptive", "adaptive_gp"};
   std::vector<std::string> functions;
   int seeds = 20;
   int seed_offset = 0;
   nlohmann::json extra_config = nlohmann::json::object();
   int trials = 100;
   int timing_trials = 1000;
-  std::vector<std::string> timing_samplers = {"tpe", "adaptive", "gp"};
+  std::vector<std::string> timing_samplers = {"tpe", "adaptive", "gp", "adaptive_gp"};
 };
 
 std::vector<std::string> SplitList(const std::string& text) {

@@ -104,7 +104,7 @@ def print_timing(timings):
     for name, record in sorted(timings.items()):
         print(f"  {name:<14} at 100: {1000 * record['at_100']:8.3f} ms   at 1000: "
               f"{1000 * record['at_1000']:8.3f} ms")
-    for ours in ["tpe", "adaptive", "gp"]:
+    for ours in OURS:
         if ours not in timings:
             continue
         for peer in ["optuna_tpe", "optuna_tpe_mv"]:
