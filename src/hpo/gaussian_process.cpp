@@ -1,5 +1,6 @@
 #include "kolosal/hpo/detail/gaussian_process.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -11,13 +12,12 @@ namespace {
 
 constexpr double kSqrt5 = 2.23606797749978969641;
 constexpr double kMinNoise = 1e-6;
-constexpr int kMaxIterations = 60;
 
-// Matérn 5/2 correlation at distance r.
-double Matern(double r) { return (1.0 + kSqrt5 * r + 5.0 / 3.0 * r * r) * std::exp(-kSqrt5 * r); }
-
-// -d Matern / d r, divided by r (finite at r = 0).
-double MaternSlopeOverR(double r) { return 5.0 / 3.0 * (1.0 + kSqrt5 * r) * std::exp(-kSqrt5 * r); }
+// Matérn 5/2 correlation at the distances r, elementwise (Eigen vectorises the exp).
+Eigen::ArrayXXd Matern(const Eigen::ArrayXXd& r) {
+  const Eigen::ArrayXXd scaled = kSqrt5 * r;
+  return (1.0 + scaled + scaled.square() / 3.0) * (-scaled).exp();
+}
 
 // theta = [log l_1..l_D, log s2, log(noise - kMinNoise)].
 struct Hyper {
@@ -71,11 +71,11 @@ double GaussianProcess::NegativeLogPosterior(const Eigen::VectorXd& theta,
   const Hyper hyper = Unpack(theta);
   const Eigen::Index n = x_.rows();
   const Eigen::Index dims = theta.size() - 2;
-  const Eigen::MatrixXd r = ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales)
-                                .array()
-                                .sqrt()
-                                .matrix();
-  const Eigen::MatrixXd correlation = r.unaryExpr([](double value) { return Matern(value); });
+  const Eigen::ArrayXXd scaled =
+      kSqrt5 *
+      ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales).array().sqrt();
+  const Eigen::ArrayXXd decay = (-scaled).exp();
+  const Eigen::MatrixXd correlation = ((1.0 + scaled + scaled.square() / 3.0) * decay).matrix();
   Eigen::MatrixXd covariance = hyper.signal_variance * correlation;
   covariance.diagonal().array() += hyper.noise_variance;
   const Eigen::LLT<Eigen::MatrixXd> cholesky(covariance);
@@ -88,8 +88,9 @@ double GaussianProcess::NegativeLogPosterior(const Eigen::VectorXd& theta,
   // d nll / d theta = 0.5 tr((K^-1 - alpha alpha^T) dK/dtheta).
   Eigen::MatrixXd weights = cholesky.solve(Eigen::MatrixXd::Identity(n, n));
   weights.noalias() -= alpha * alpha.transpose();
+  // -d Matern / d r, divided by r (finite at r = 0).
   const Eigen::MatrixXd slope =
-      hyper.signal_variance * r.unaryExpr([](double value) { return MaternSlopeOverR(value); });
+      (hyper.signal_variance * 5.0 / 3.0 * (1.0 + scaled) * decay).matrix();
   const Eigen::MatrixXd weighted_slope = weights.cwiseProduct(slope);
   for (Eigen::Index dim = 0; dim < dims; ++dim) {
     gradient[dim] =
@@ -102,6 +103,10 @@ double GaussianProcess::NegativeLogPosterior(const Eigen::VectorXd& theta,
 }
 
 void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rng& rng) {
+  Fit(x, y, rng, FitOptions{});
+}
+
+void GaussianProcess::SetData(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
   x_ = x;
   y_ = y;
   const Eigen::Index dims = x.cols();
@@ -114,6 +119,24 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rn
             .square()
             .matrix();
   }
+}
+
+void GaussianProcess::Condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                                const Eigen::VectorXd& theta) {
+  SetData(x, y);
+  SetPosterior(theta);
+  // The log posterior from the factorisation just made (no gradient, so no inverse).
+  Eigen::VectorXd unused_gradient = Eigen::VectorXd::Zero(theta.size());
+  const double log_det = 2.0 * cholesky_.matrixLLT().diagonal().array().log().sum();
+  const double nll = 0.5 * y_.dot(alpha_) + 0.5 * log_det +
+                     0.5 * static_cast<double>(x_.rows()) * std::log(2.0 * std::numbers::pi);
+  log_posterior_ = LogPrior(Unpack(theta), theta, unused_gradient) - nll;
+}
+
+void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rng& rng,
+                          const FitOptions& options) {
+  SetData(x, y);
+  const Eigen::Index dims = x.cols();
   Eigen::VectorXd lower(dims + 2);
   Eigen::VectorXd upper(dims + 2);
   lower.head(dims).setConstant(std::log(1e-2));
@@ -127,14 +150,19 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rn
   };
   Eigen::VectorXd best_theta;
   double best_value = std::numeric_limits<double>::infinity();
-  for (int start = 0; start < 2; ++start) {
+  for (int start = 0; start < options.n_starts; ++start) {
     Eigen::VectorXd theta0(dims + 2);
-    for (Eigen::Index dim = 0; dim < dims; ++dim) {
-      theta0[dim] = start == 0 ? 0.0 : std::log(0.1) + std::log(10.0) * UniformUnit(rng);
+    if (start == 0 && options.initial.size() == dims + 2) {
+      theta0 = options.initial.cwiseMax(lower).cwiseMin(upper);
+    } else {
+      for (Eigen::Index dim = 0; dim < dims; ++dim) {
+        theta0[dim] = start == 0 ? 0.0 : std::log(0.1) + std::log(10.0) * UniformUnit(rng);
+      }
+      theta0[dims] = 0.0;
+      theta0[dims + 1] = std::log(1e-3);
     }
-    theta0[dims] = 0.0;
-    theta0[dims + 1] = std::log(1e-3);
-    const LbfgsResult result = MinimizeLbfgs(objective, theta0, lower, upper, kMaxIterations);
+    const LbfgsResult result =
+        MinimizeLbfgs(objective, theta0, lower, upper, options.max_iterations);
     if (result.value < best_value) {
       best_value = result.value;
       best_theta = result.x;
@@ -149,44 +177,66 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rn
 }
 
 void GaussianProcess::SetPosterior(const Eigen::VectorXd& theta) {
+  theta_ = theta;
   const Hyper hyper = Unpack(theta);
   lengthscales_ = hyper.inv_sq_lengthscales.array().rsqrt().matrix();
   signal_variance_ = hyper.signal_variance;
   noise_variance_ = hyper.noise_variance;
   Eigen::MatrixXd covariance =
-      signal_variance_ * ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales)
-                             .array()
-                             .sqrt()
-                             .matrix()
-                             .unaryExpr([](double value) { return Matern(value); });
+      signal_variance_ *
+      Matern(ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales).array().sqrt())
+          .matrix();
   covariance.diagonal().array() += noise_variance_;
   for (double jitter = 1e-8; jitter < 1.0; jitter *= 10.0) {
     cholesky_.compute(covariance);
     if (cholesky_.info() == Eigen::Success) break;
     covariance.diagonal().array() += jitter;
   }
+  diagonal_ = covariance.diagonal();
   alpha_ = cholesky_.solve(y_);
+  scaled_train_ = x_.array().rowwise() * lengthscales_.array().inverse().transpose();
+  train_norms_ = scaled_train_.rowwise().squaredNorm();
+}
+
+Eigen::MatrixXd GaussianProcess::CrossCovariance(const Eigen::MatrixXd& points) const {
+  const Eigen::ArrayXd inv_lengthscales = lengthscales_.array().inverse();
+  const Eigen::MatrixXd scaled_points = points.array().rowwise() * inv_lengthscales.transpose();
+  Eigen::MatrixXd cross(points.rows(), x_.rows());
+  cross.noalias() = -2.0 * scaled_points * scaled_train_.transpose();
+  cross.colwise() += scaled_points.rowwise().squaredNorm();
+  cross.rowwise() += train_norms_.transpose();
+  return signal_variance_ * Matern(cross.array().max(0.0).sqrt()).matrix();
 }
 
 GaussianProcess::Prediction GaussianProcess::Predict(const Eigen::MatrixXd& points) const {
-  const Eigen::Index n_points = points.rows();
-  const Eigen::Index n_train = x_.rows();
-  const Eigen::ArrayXd inv_lengthscales = lengthscales_.array().inverse();
-  const Eigen::MatrixXd scaled_points = points.array().rowwise() * inv_lengthscales.transpose();
-  const Eigen::MatrixXd scaled_train = x_.array().rowwise() * inv_lengthscales.transpose();
-  Eigen::MatrixXd cross(n_points, n_train);
-  const Eigen::VectorXd point_norms = scaled_points.rowwise().squaredNorm();
-  const Eigen::VectorXd train_norms = scaled_train.rowwise().squaredNorm();
-  cross.noalias() = -2.0 * scaled_points * scaled_train.transpose();
-  cross.colwise() += point_norms;
-  cross.rowwise() += train_norms.transpose();
-  cross = signal_variance_ *
-          cross.unaryExpr([](double r2) { return Matern(std::sqrt(std::max(r2, 0.0))); });
+  const Eigen::MatrixXd cross = CrossCovariance(points);
   Prediction prediction;
   prediction.mean = cross * alpha_;
   const Eigen::MatrixXd v = cholesky_.matrixL().solve(cross.transpose());
   prediction.variance =
       (signal_variance_ - v.colwise().squaredNorm().transpose().array()).max(1e-12).matrix();
+  return prediction;
+}
+
+GaussianProcess::Prediction GaussianProcess::PredictWithVarianceBound(
+    const Eigen::MatrixXd& points) const {
+  // Blocks of rows keep the temporaries small (no page faults for large candidate sets).
+  constexpr Eigen::Index kBlock = 128;
+  Prediction prediction;
+  prediction.mean.resize(points.rows());
+  prediction.variance.resize(points.rows());
+  const Eigen::ArrayXd inv_diagonal = diagonal_.array().inverse();
+  for (Eigen::Index begin = 0; begin < points.rows(); begin += kBlock) {
+    const Eigen::Index size = std::min(kBlock, points.rows() - begin);
+    const Eigen::MatrixXd cross = CrossCovariance(points.middleRows(begin, size));
+    prediction.mean.segment(begin, size) = cross * alpha_;
+    // Given training point j alone the variance is s2 - k_j^2 / (K_jj + noise); more points
+    // can only lower it.
+    const Eigen::VectorXd explained =
+        (cross.array().square().rowwise() * inv_diagonal.transpose()).rowwise().maxCoeff();
+    prediction.variance.segment(begin, size) =
+        (signal_variance_ - explained.array()).max(1e-12).matrix();
+  }
   return prediction;
 }
 

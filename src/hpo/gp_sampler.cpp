@@ -16,6 +16,15 @@ namespace {
 constexpr size_t kRefined = 5;
 constexpr int kRefineRounds = 4;
 constexpr int kRefineSteps = 24;
+// Hyperparameter searches: a cold one (nothing remembered for the space) from two starts; then
+// one warm search per newly completed trial from the last result, with few iterations. Each runs
+// on at most this many rows of the training data (an iteration is cubic in them).
+constexpr int kColdIterations = 60;
+constexpr int kWarmIterations = 5;
+constexpr Eigen::Index kColdFitPoints = 40;
+constexpr Eigen::Index kWarmFitPoints = 64;
+// Spaces with a cached fit (ADAPTIVE's region and the full space).
+constexpr size_t kFitCaches = 4;
 
 struct Observation {
   const FrozenTrial* trial;
@@ -45,26 +54,70 @@ double ValueOf(const ParamSpec& spec, double unit) {
 
 // The finished trials the GP learns from: all of them, or the best and the newest halves of
 // the budget in a long study (the fit is cubic in their number).
-std::vector<Observation> TrainingSet(const SamplingContext& context, size_t max_points) {
+std::vector<Observation> TrainingSet(const SamplingContext& context, size_t max_points,
+                                     size_t& n_complete) {
   std::vector<Observation> observations;
   for (const FrozenTrial& trial : context.trials) {
     if (trial.state != TrialState::kComplete || trial.params.empty()) continue;
     if (!std::isfinite(trial.value)) continue;
     observations.push_back({&trial, detail::Loss(trial.value, context.direction)});
   }
+  n_complete = observations.size();
   if (observations.size() <= max_points) return observations;
-  std::vector<Observation> by_loss = observations;
-  std::sort(by_loss.begin(), by_loss.end(),
-            [](const Observation& lhs, const Observation& rhs) { return lhs.loss < rhs.loss; });
-  std::vector<Observation> kept(by_loss.begin(), by_loss.begin() + max_points / 2);
-  for (auto it = observations.rbegin(); it != observations.rend() && kept.size() < max_points;
-       ++it) {
-    const bool taken = std::any_of(kept.begin(), kept.end(), [&](const Observation& entry) {
-      return entry.trial == it->trial;
-    });
-    if (!taken) kept.push_back(*it);
+  std::vector<size_t> by_loss(observations.size());
+  std::iota(by_loss.begin(), by_loss.end(), 0);
+  std::stable_sort(by_loss.begin(), by_loss.end(), [&](size_t lhs, size_t rhs) {
+    return observations[lhs].loss < observations[rhs].loss;
+  });
+  std::vector<bool> taken(observations.size(), false);
+  for (size_t rank = 0; rank < max_points / 2; ++rank) taken[by_loss[rank]] = true;
+  size_t n_kept = max_points / 2;
+  for (size_t idx = observations.size(); idx-- > 0 && n_kept < max_points;) {
+    if (!taken[idx]) {
+      taken[idx] = true;
+      ++n_kept;
+    }
+  }
+  std::vector<Observation> kept;
+  for (size_t idx = 0; idx < observations.size(); ++idx) {
+    if (taken[idx]) kept.push_back(observations[idx]);
   }
   return kept;
+}
+
+// `count` distinct rows of `n`, in increasing order (a partial Fisher-Yates shuffle).
+std::vector<size_t> SampleRows(size_t n, size_t count, Rng& rng) {
+  std::vector<size_t> rows(n);
+  std::iota(rows.begin(), rows.end(), 0);
+  for (size_t idx = 0; idx < count; ++idx) {
+    std::swap(rows[idx], rows[idx + UniformIndex(rng, n - idx)]);
+  }
+  rows.resize(count);
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+// `count` rows: the best half by target and the newest of the rest (rows are in trial order).
+std::vector<size_t> BestAndNewestRows(const Eigen::VectorXd& y, size_t count) {
+  const size_t n_rows = static_cast<size_t>(y.size());
+  std::vector<size_t> order(n_rows);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t lhs, size_t rhs) {
+    return y[static_cast<Eigen::Index>(lhs)] < y[static_cast<Eigen::Index>(rhs)];
+  });
+  std::vector<bool> taken(n_rows, false);
+  for (size_t idx = 0; idx < count / 2; ++idx) taken[order[idx]] = true;
+  size_t n_taken = count / 2;
+  for (size_t idx = n_rows; idx-- > 0 && n_taken < count;) {
+    if (!taken[idx]) {
+      taken[idx] = true;
+      ++n_taken;
+    }
+  }
+  std::vector<size_t> rows;
+  for (size_t idx = 0; idx < n_rows; ++idx)
+    if (taken[idx]) rows.push_back(idx);
+  return rows;
 }
 
 }  // namespace
@@ -138,9 +191,9 @@ GpSampler::Candidates GpSampler::Propose(const SearchSpace& space,
 }
 
 GpSampler::TrainingData GpSampler::BuildTrainingData(const SamplingContext& context) const {
-  const std::vector<Observation> observations =
-      TrainingSet(context, static_cast<size_t>(settings_.max_training_points));
   TrainingData data;
+  const std::vector<Observation> observations =
+      TrainingSet(context, static_cast<size_t>(settings_.max_training_points), data.n_complete);
   if (observations.empty()) return data;
   Eigen::VectorXd losses(static_cast<Eigen::Index>(observations.size()));
   for (size_t idx = 0; idx < observations.size(); ++idx) {
@@ -183,15 +236,55 @@ GpSampler::TrainingData GpSampler::BuildTrainingData(const SamplingContext& cont
   return data;
 }
 
-std::vector<double> GpSampler::Score(const detail::GaussianProcess& process,
-                                     const Eigen::MatrixXd& features, double incumbent) {
-  const detail::GaussianProcess::Prediction prediction = process.Predict(features);
-  std::vector<double> scores(static_cast<size_t>(features.rows()));
-  for (Eigen::Index row = 0; row < features.rows(); ++row) {
-    scores[static_cast<size_t>(row)] = LogExpectedImprovement(
-        prediction.mean[row], std::sqrt(prediction.variance[row]), incumbent);
+std::vector<GpSampler::Scored> GpSampler::Best(const detail::GaussianProcess& process,
+                                               const Eigen::MatrixXd& features, double incumbent,
+                                               size_t count) {
+  constexpr size_t kBlock = 32;
+  const size_t n_rows = static_cast<size_t>(features.rows());
+  std::vector<Scored> best;
+  const auto by_score = [](const Scored& lhs, const Scored& rhs) { return lhs.score > rhs.score; };
+  if (n_rows <= kBlock) {  // one exact block: the bound would only add work
+    const detail::GaussianProcess::Prediction exact = process.Predict(features);
+    for (size_t row = 0; row < n_rows; ++row) {
+      const auto index = static_cast<Eigen::Index>(row);
+      best.push_back({row, LogExpectedImprovement(exact.mean[index],
+                                                  std::sqrt(exact.variance[index]), incumbent)});
+    }
+    std::stable_sort(best.begin(), best.end(), by_score);
+    best.resize(std::min(best.size(), count));
+    return best;
   }
-  return scores;
+  const detail::GaussianProcess::Prediction bound = process.PredictWithVarianceBound(features);
+  std::vector<double> bounds(n_rows);
+  for (size_t row = 0; row < n_rows; ++row) {
+    const auto index = static_cast<Eigen::Index>(row);
+    bounds[row] =
+        LogExpectedImprovement(bound.mean[index], std::sqrt(bound.variance[index]), incumbent);
+  }
+  std::vector<size_t> order(n_rows);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t lhs, size_t rhs) { return bounds[lhs] > bounds[rhs]; });
+  for (size_t next = 0; next < n_rows;) {
+    if (best.size() >= count && best.back().score >= bounds[order[next]]) break;
+    const size_t size = std::min(kBlock, n_rows - next);
+    Eigen::MatrixXd rows(static_cast<Eigen::Index>(size), features.cols());
+    for (size_t idx = 0; idx < size; ++idx) {
+      rows.row(static_cast<Eigen::Index>(idx)) =
+          features.row(static_cast<Eigen::Index>(order[next + idx]));
+    }
+    const detail::GaussianProcess::Prediction exact = process.Predict(rows);
+    for (size_t idx = 0; idx < size; ++idx) {
+      const auto index = static_cast<Eigen::Index>(idx);
+      const Scored entry{
+          order[next + idx],
+          LogExpectedImprovement(exact.mean[index], std::sqrt(exact.variance[index]), incumbent)};
+      best.insert(std::upper_bound(best.begin(), best.end(), entry, by_score), entry);
+      if (best.size() > count) best.pop_back();
+    }
+    next += size;
+  }
+  return best;
 }
 
 std::pair<ParamVector, double> GpSampler::Refine(const SearchSpace& space,
@@ -206,13 +299,69 @@ std::pair<ParamVector, double> GpSampler::Refine(const SearchSpace& space,
       moves.push_back(Perturb(space, current, step, rng));
       features.row(move) = Encode(space, moves.back());
     }
-    const std::vector<double> scores = Score(process, features, incumbent);
-    const auto top = std::max_element(scores.begin(), scores.end());
-    if (*top <= current_score) continue;
-    current_score = *top;
-    current = moves[static_cast<size_t>(top - scores.begin())];
+    const Scored top = Best(process, features, incumbent, 1).front();
+    if (top.score <= current_score) continue;
+    current_score = top.score;
+    current = moves[top.row];
   }
   return {std::move(current), current_score};
+}
+
+GpSampler::FitCache& GpSampler::CacheFor(const SearchSpace& space) {
+  std::vector<double> bounds;
+  for (const ParamSpec& spec : space.params()) {
+    bounds.push_back(spec.ToSampling(spec.low));
+    bounds.push_back(spec.ToSampling(spec.high));
+  }
+  auto found = std::find_if(fit_caches_.begin(), fit_caches_.end(),
+                            [&](const FitCache& cache) { return cache.bounds == bounds; });
+  if (found == fit_caches_.end()) {
+    if (fit_caches_.size() >= kFitCaches) fit_caches_.erase(fit_caches_.begin());
+    fit_caches_.push_back({std::move(bounds), Eigen::VectorXd(), 0});
+  } else {
+    std::rotate(found, found + 1, fit_caches_.end());
+  }
+  return fit_caches_.back();
+}
+
+void GpSampler::FitProcess(const SearchSpace& space, detail::GaussianProcess& process,
+                           const TrainingData& data, Rng& rng) {
+  FitCache& cache = CacheFor(space);
+  const bool warm = cache.theta.size() == data.x.cols() + 2;
+  if (warm && data.n_complete == cache.fitted_at) {
+    process.Condition(data.x, data.y, cache.theta);
+    return;
+  }
+  // The search runs on a random subset of the rows when there are many (its cost is cubic in
+  // them); the posterior then conditions on all of them.
+  detail::GaussianProcess::FitOptions options;
+  options.max_iterations = kColdIterations;
+  Eigen::Index fit_points = kColdFitPoints;
+  if (warm) {
+    options.n_starts = 1;
+    options.max_iterations = kWarmIterations;
+    options.initial = cache.theta;
+    fit_points = kWarmFitPoints;
+  }
+  if (data.x.rows() <= fit_points) {
+    process.Fit(data.x, data.y, rng, options);
+  } else {
+    // A warm search sees the best and the newest rows, so consecutive searches see nearly the
+    // same data and the hyperparameters move smoothly; a cold one a random sample.
+    const std::vector<size_t> rows =
+        warm ? BestAndNewestRows(data.y, static_cast<size_t>(fit_points))
+             : SampleRows(static_cast<size_t>(data.x.rows()), static_cast<size_t>(fit_points), rng);
+    Eigen::MatrixXd subset_x(fit_points, data.x.cols());
+    Eigen::VectorXd subset_y(fit_points);
+    for (Eigen::Index row = 0; row < fit_points; ++row) {
+      subset_x.row(row) = data.x.row(static_cast<Eigen::Index>(rows[static_cast<size_t>(row)]));
+      subset_y[row] = data.y[static_cast<Eigen::Index>(rows[static_cast<size_t>(row)])];
+    }
+    process.Fit(subset_x, subset_y, rng, options);
+    process.Condition(data.x, data.y, process.theta());
+  }
+  cache.theta = process.theta();
+  cache.fitted_at = data.n_complete;
 }
 
 ParamVector GpSampler::Sample(const SamplingContext& context, Rng& rng) {
@@ -221,21 +370,15 @@ ParamVector GpSampler::Sample(const SamplingContext& context, Rng& rng) {
   const size_t n_startup = static_cast<size_t>(std::max<int64_t>(settings_.n_startup_trials, 2));
   if (data.n_observed < n_startup) return detail::SampleUniformVector(space, rng);
   detail::GaussianProcess process;
-  process.Fit(data.x, data.y, rng);
+  FitProcess(space, process, data, rng);
 
   const Candidates candidates = Propose(space, data.best, rng);
-  const std::vector<double> scores = Score(process, candidates.features, data.incumbent);
-  std::vector<size_t> ranking(scores.size());
-  std::iota(ranking.begin(), ranking.end(), 0);
-  const size_t n_refined = std::min(kRefined, ranking.size());
-  std::partial_sort(ranking.begin(), ranking.begin() + static_cast<std::ptrdiff_t>(n_refined),
-                    ranking.end(),
-                    [&](size_t lhs, size_t rhs) { return scores[lhs] > scores[rhs]; });
-  ParamVector winner = candidates.params[ranking[0]];
-  double winner_score = scores[ranking[0]];
-  for (size_t rank = 0; rank < n_refined; ++rank) {
-    auto [refined, score] = Refine(space, process, data.incumbent, candidates.params[ranking[rank]],
-                                   scores[ranking[rank]], rng);
+  const std::vector<Scored> top = Best(process, candidates.features, data.incumbent, kRefined);
+  ParamVector winner = candidates.params[top.front().row];
+  double winner_score = top.front().score;
+  for (const Scored& entry : top) {
+    auto [refined, score] =
+        Refine(space, process, data.incumbent, candidates.params[entry.row], entry.score, rng);
     if (score <= winner_score) continue;
     winner_score = score;
     winner = std::move(refined);

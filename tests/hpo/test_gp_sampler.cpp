@@ -40,6 +40,50 @@ TEST(GpSampler, FitsAFunctionItHasSeen) {
   EXPECT_TRUE(std::isfinite(process.log_posterior()));
 }
 
+// The screening bound of the acquisition search: the same mean, and a variance never below the
+// exact one, so ranking rows by it skips only rows that cannot win.
+TEST(GpSampler, VarianceBoundIsAnUpperBound) {
+  Rng rng(3);
+  Eigen::MatrixXd x(40, 3);
+  Eigen::VectorXd y(40);
+  for (Eigen::Index row = 0; row < x.rows(); ++row) {
+    for (Eigen::Index col = 0; col < x.cols(); ++col) x(row, col) = UniformUnit(rng);
+    y[row] = std::sin(4.0 * x(row, 0)) + x(row, 1) * x(row, 2);
+  }
+  detail::GaussianProcess process;
+  process.Fit(x, y, rng);
+  Eigen::MatrixXd points(300, 3);
+  for (Eigen::Index row = 0; row < points.rows(); ++row) {
+    for (Eigen::Index col = 0; col < points.cols(); ++col) points(row, col) = UniformUnit(rng);
+  }
+  const auto exact = process.Predict(points);
+  const auto bound = process.PredictWithVarianceBound(points);
+  for (Eigen::Index row = 0; row < points.rows(); ++row) {
+    EXPECT_NEAR(bound.mean[row], exact.mean[row], 1e-9);
+    EXPECT_GE(bound.variance[row], exact.variance[row] - 1e-12);
+  }
+}
+
+// A warm-started fit reuses hyperparameters across asks; the trials must still depend only on
+// the seed.
+TEST(GpSampler, SameSeedGivesTheSameTrials) {
+  const auto run = [] {
+    auto study = Study::Create(
+        R"({"params":[{"name":"x","type":"float","low":-5,"high":5},
+                      {"name":"y","type":"float","low":-5,"high":5}]})",
+        R"({"sampler":"gp","max_trials":40,"random_state":11,"gp_candidates":300})");
+    study->Optimize([](const Trial& trial) {
+      const double x = trial.GetFloat("x");
+      const double y = trial.GetFloat("y");
+      return (x - 1.0) * (x - 1.0) + std::sin(3.0 * y) + 0.1 * y * y;
+    });
+    std::vector<ParamVector> params;
+    for (const FrozenTrial& trial : study->Trials()) params.push_back(trial.params);
+    return params;
+  };
+  EXPECT_EQ(run(), run());
+}
+
 TEST(GpSampler, ExpectedImprovementIsStableInTheTail) {
   EXPECT_NEAR(std::exp(LogExpectedImprovement(0.0, 1.0, 0.0)), 0.3989422804, 1e-6);
   const double far = LogExpectedImprovement(40.0, 1.0, 0.0);

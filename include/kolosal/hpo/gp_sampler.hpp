@@ -27,12 +27,14 @@ class GpSampler : public Sampler {
 
  private:
   struct TrainingData {
+    size_t n_complete = 0;  // completed trials, before the training-set cap
     Eigen::MatrixXd x;
     Eigen::VectorXd y;  // standardised losses, then the lies of running trials
     size_t n_observed = 0;
     double incumbent = 0.0;                // the best standardised loss
     std::vector<const ParamVector*> best;  // the best trials' parameters, best first
   };
+
   struct Candidates {
     std::vector<ParamVector> params;
     Eigen::MatrixXd features;
@@ -41,16 +43,38 @@ class GpSampler : public Sampler {
   Candidates Propose(const SearchSpace& space, const std::vector<const ParamVector*>& best,
                      Rng& rng) const;
   TrainingData BuildTrainingData(const SamplingContext& context) const;
-  static std::vector<double> Score(const detail::GaussianProcess& process,
-                                   const Eigen::MatrixXd& features, double incumbent);
+  struct Scored {
+    size_t row;
+    double score;  // log EI
+  };
+  /// The `count` rows of `features` with the highest log EI, best first. EI grows with the
+  /// variance, so the cheap variance bound of GaussianProcess::PredictWithVarianceBound bounds
+  /// EI from above: rows are scored exactly in order of their bound until the count-th best
+  /// exact score reaches the next bound. The result is that of scoring every row exactly.
+  static std::vector<Scored> Best(const detail::GaussianProcess& process,
+                                  const Eigen::MatrixXd& features, double incumbent, size_t count);
   /// Shrinking random steps from `current` that keep the best EI found.
   std::pair<ParamVector, double> Refine(const SearchSpace& space,
                                         const detail::GaussianProcess& process, double incumbent,
                                         ParamVector current, double current_score, Rng& rng) const;
   ParamVector Perturb(const SearchSpace& space, const ParamVector& origin, double scale,
                       Rng& rng) const;
+  // The hyperparameters of the last search on one space (ADAPTIVE asks on its region and on the
+  // full space in turn), and the completed-trial count it saw: the start of the next search, and
+  // reused as they are between searches. Only the cost and the starting point depend on them;
+  // the data always come from the study.
+  struct FitCache {
+    std::vector<double> bounds;  // the ranges the inputs are scaled to
+    Eigen::VectorXd theta;
+    size_t fitted_at = 0;
+  };
+  FitCache& CacheFor(const SearchSpace& space);
+  /// Fits `process` to `data`, warm-starting the hyperparameters from the last fit (see Sample).
+  void FitProcess(const SearchSpace& space, detail::GaussianProcess& process,
+                  const TrainingData& data, Rng& rng);
 
   GpSettings settings_;
+  std::vector<FitCache> fit_caches_;  // the most recently used last
 };
 
 /// log(EI) of a Gaussian posterior (mean, stddev) against the incumbent `best` (minimisation).

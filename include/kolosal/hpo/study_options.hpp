@@ -30,10 +30,10 @@ struct TpeSettings {
 struct GpSettings {
   int64_t n_startup_trials = 10;
   /// Random EI candidates per trial before the local refinement.
-  int64_t n_candidates = 2000;
+  int64_t n_candidates = 1000;
   /// At most this many trials (the best half and the most recent half) train the GP, which
-  /// bounds the cubic cost of a fit in long studies.
-  int64_t max_training_points = 200;
+  /// bounds the cost of an ask in long studies.
+  int64_t max_training_points = 100;
 };
 
 /// A study's configuration, parsed from the product's JSON config keys (see docs/hpo.md).

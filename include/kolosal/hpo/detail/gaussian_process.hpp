@@ -18,30 +18,56 @@ class GaussianProcess {
     Eigen::VectorXd variance;  // of the latent function (no noise)
   };
 
+  /// How hard Fit() searches the hyperparameters.
+  struct FitOptions {
+    /// L-BFGS starts: the first from `initial` (or unit lengthscales), the others from random
+    /// lengthscales in [0.1, 1].
+    int n_starts = 2;
+    int max_iterations = 60;
+    /// Hyperparameters to start from (a previous fit's theta()); empty for the default start.
+    Eigen::VectorXd initial;
+  };
+
   /// Fits hyperparameters and the posterior to rows of `x` and targets `y`.
   void Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rng& rng);
+  void Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rng& rng, const FitOptions& options);
+  /// The posterior to rows of `x` and targets `y` under given hyperparameters (a theta() of the
+  /// same input dimension), without searching them: one Cholesky factorisation.
+  void Condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eigen::VectorXd& theta);
   /// The posterior at the rows of `points`.
   Prediction Predict(const Eigen::MatrixXd& points) const;
+  /// The posterior mean at the rows of `points` and an upper bound of each variance: the
+  /// variance given only the training point most correlated with the row (conditioning on more
+  /// points can only lower it). O(n) per row instead of Predict's O(n^2).
+  Prediction PredictWithVarianceBound(const Eigen::MatrixXd& points) const;
 
   const Eigen::VectorXd& lengthscales() const { return lengthscales_; }
   double signal_variance() const { return signal_variance_; }
   double noise_variance() const { return noise_variance_; }
   /// The fitted log posterior of the hyperparameters (marginal likelihood plus priors).
   double log_posterior() const { return log_posterior_; }
+  /// The hyperparameters as the optimiser sees them: [log l_1..l_D, log s2, log(noise - 1e-6)].
+  const Eigen::VectorXd& theta() const { return theta_; }
 
  private:
   double NegativeLogPosterior(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
+  void SetData(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+  Eigen::MatrixXd CrossCovariance(const Eigen::MatrixXd& points) const;
   void SetPosterior(const Eigen::VectorXd& theta);
 
   Eigen::MatrixXd x_;
   Eigen::VectorXd y_;
   std::vector<Eigen::MatrixXd> squared_differences_;  // per input dimension
+  Eigen::VectorXd theta_;
   Eigen::VectorXd lengthscales_;
   double signal_variance_ = 1.0;
   double noise_variance_ = 1e-6;
   double log_posterior_ = 0.0;
   Eigen::LLT<Eigen::MatrixXd> cholesky_;
   Eigen::VectorXd alpha_;
+  Eigen::VectorXd diagonal_;      // of the factorised covariance (noise and jitter included)
+  Eigen::MatrixXd scaled_train_;  // x_ divided by the lengthscales, for Predict
+  Eigen::VectorXd train_norms_;
 };
 
 }  // namespace kolosal::hpo::detail
