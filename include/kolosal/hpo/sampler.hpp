@@ -23,9 +23,10 @@ struct SamplingContext {
   int64_t trial_number = 0;
 };
 
-/// Proposes parameters for new trials. Samplers keep no history of their own: everything they
-/// use comes from the context, so any number of processes can share a study. The study calls
-/// Sample under its own lock, so an implementation need not be thread-safe.
+/// Proposes parameters for new trials. Samplers keep no history of their own: every trial they
+/// use comes from the context, so any number of processes can share a study (a sampler may
+/// remember a starting point, as the GP does its last hyperparameters, but never data). The study
+/// calls Sample under its own lock, so an implementation need not be thread-safe.
 class Sampler {
  public:
   Sampler() = default;
