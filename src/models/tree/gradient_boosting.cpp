@@ -18,6 +18,12 @@ namespace kolosal::models::tree {
 namespace {
 
 constexpr int64_t kRowBlock = 4096;
+// Training cells (rows x features) below which one tree grows on the calling thread. The loops
+// inside a tree (per-node histograms, split search, partition) are too short to share on such
+// data: on diamonds (40k x 9) a second thread left the wall time as it was and doubled the CPU
+// time, and on a busy machine it made fits slower. Softmax rounds still grow their class trees in
+// parallel.
+constexpr int64_t kParallelCells = int64_t{1} << 20;
 constexpr uint64_t kRowSampleStream = 0x5a17;
 constexpr uint64_t kFeatureSampleStream = 0xfea7;
 constexpr uint64_t kTreeStream = 0x7733;
@@ -78,6 +84,7 @@ class BoostingRun {
   GbdtObjective objective_;
   int n_margins_;
   tbb::task_arena arena_;
+  bool parallel_rows_ = true;  // parallel loops over the rows of one tree (see kParallelCells)
 
   std::vector<int32_t> train_rows_;
   std::vector<int32_t> valid_rows_;
@@ -139,8 +146,9 @@ void BoostingRun::Prepare() {
   stats_.resize(train_rows_.size() * n_margins_);
   const SplitScorer scorer(Criterion::kGradient, 0, params_.reg_lambda, params_.reg_alpha,
                            params_.min_child_weight, static_cast<double>(params_.min_samples_leaf));
+  parallel_rows_ = static_cast<int64_t>(train_rows_.size()) * data_.x.cols >= kParallelCells;
   TreeGrowthParams growth = params_.growth;
-  growth.parallel = n_margins_ == 1;
+  growth.parallel = n_margins_ == 1 && parallel_rows_;
   for (int margin = 0; margin < n_margins_; ++margin) {
     builders_.push_back(std::make_unique<TreeBuilder>(*bins_, scorer, growth));
   }
@@ -198,7 +206,7 @@ std::vector<int32_t> BoostingRun::SampleFeatures(int64_t round) const {
 void BoostingRun::RunRound(int64_t round) {
   const auto n_rows = static_cast<int64_t>(train_rows_.size());
   arena_.execute([&] {
-    ForEachBlock(n_rows, true, [&](int64_t begin, int64_t end) {
+    ForEachBlock(n_rows, parallel_rows_ || n_margins_ > 1, [&](int64_t begin, int64_t end) {
       objective_.Gradients(y_, weights_, margins_, begin, end, stats_);
     });
     const std::vector<int32_t> rows = SampleRows(round);
@@ -251,7 +259,7 @@ void BoostingRun::FinishLeaves(Tree& tree, const TreeBuilder& builder, int margi
 
 void BoostingRun::UpdateMargins(const Tree& tree, const TreeBuilder& builder, int margin,
                                 bool all_rows) {
-  const bool parallel = n_margins_ == 1;
+  const bool parallel = n_margins_ == 1 && parallel_rows_;
   if (!all_rows) {
     ForEachBlock(
         static_cast<int64_t>(train_rows_.size()), parallel, [&](int64_t begin, int64_t end) {
