@@ -1,6 +1,7 @@
 #include "kolosal/models/tree/histogram_builder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace kolosal::models::tree {
@@ -35,27 +36,29 @@ void AccumulateClasses(const uint8_t* column, std::span<const int32_t> rows, con
 // summed in a fixed order, so the result does not depend on threads.
 constexpr int kCopies = 4;
 
+// `hist` (zeroed) serves as copy 0, so only copies 1..3 need scratch; the sums are the same as
+// with four scratch copies, ((copy 0 + copy 1) + (copy 2 + copy 3)) per bin.
 template <bool kUnitCount>
 void AccumulateRegressionInterleaved(const uint8_t* column, std::span<const int32_t> rows,
                                      const RowStat* ordered, int n_bins, double* hist) {
   thread_local std::vector<double> scratch;
   const size_t copy_size = 3 * static_cast<size_t>(n_bins);
-  scratch.assign(kCopies * copy_size, 0.0);
-  double* copies = scratch.data();
+  scratch.assign((kCopies - 1) * copy_size, 0.0);
+  const std::array<double*, kCopies> copies = {hist, scratch.data(), scratch.data() + copy_size,
+                                               scratch.data() + 2 * copy_size};
   const size_t n = rows.size();
   size_t idx = 0;
   for (; idx + kCopies <= n; idx += kCopies) {
     for (int copy = 0; copy < kCopies; ++copy) {
-      double* slot = copies + copy * copy_size + 3 * static_cast<size_t>(column[rows[idx + copy]]);
+      double* slot = copies[copy] + 3 * static_cast<size_t>(column[rows[idx + copy]]);
       slot[0] += ordered[idx + copy].a;
       slot[1] += ordered[idx + copy].b;
       slot[2] += kUnitCount ? 1.0 : ordered[idx + copy].count;
     }
   }
-  AccumulateRegression<kUnitCount>(column, rows.subspan(idx), ordered + idx, copies);
+  AccumulateRegression<kUnitCount>(column, rows.subspan(idx), ordered + idx, hist);
   for (size_t pos = 0; pos < copy_size; ++pos) {
-    hist[pos] = (copies[pos] + copies[copy_size + pos]) +
-                (copies[2 * copy_size + pos] + copies[3 * copy_size + pos]);
+    hist[pos] = (hist[pos] + copies[1][pos]) + (copies[2][pos] + copies[3][pos]);
   }
 }
 
