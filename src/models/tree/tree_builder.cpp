@@ -112,6 +112,8 @@ bool TreeBuilder::CanSplit(const OpenNode& node) const {
   const double count = SplitScorer::Count(node.totals.data(), scorer_.n_channels());
   if (params_.max_depth > 0 && node.depth >= params_.max_depth) return false;
   if (node.end - node.begin < 2) return false;
+  // No split is feasible: a leaf without building its histogram (the same tree).
+  if (!scorer_.MaySplitByWeight(node.totals.data())) return false;
   if (scorer_.is_classification()) {
     int n_present = 0;
     for (int k = 0; k < scorer_.n_classes(); ++k) n_present += node.totals[k] > 0.0 ? 1 : 0;

@@ -62,6 +62,12 @@ class SplitScorer {
     return Count(stats, n_channels()) >= min_samples_leaf_ && weight >= min_child_weight_ &&
            weight > 0.0;
   }
+  /// False when no split of a node with these sums can be feasible because its two children
+  /// cannot both reach min_child_weight. The relative margin (1e-9) is far above the rounding of
+  /// the children's sums, so every node this rejects has no feasible split.
+  bool MaySplitByWeight(const double* totals) const {
+    return Weight(totals) >= 2.0 * min_child_weight_ * (1.0 - 1e-9);
+  }
   double Score(const double* stats) const {
     switch (criterion_) {
       case Criterion::kGradient: {
