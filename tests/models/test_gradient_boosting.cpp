@@ -111,6 +111,19 @@ TEST(GradientBoosting, SameModelWithOneOrTwoThreads) {
   EXPECT_EQ(SaveModel(*one), SaveModel(*two));
 }
 
+// Above 2^20 training cells (rows x features) a single-output tree runs parallel loops inside
+// (histograms, split search, partition, gradients, margins); below, the test above stays serial.
+TEST(GradientBoosting, SameModelWithOneOrTwoThreadsOnLargeData) {
+  const TreeData regression = SmoothRegression(280000, 31);
+  const nlohmann::json all_rows = {{"n_estimators", 3}};
+  EXPECT_EQ(SaveModel(*FitTree("gradient_boosting", all_rows, regression, Control(1, 5))),
+            SaveModel(*FitTree("gradient_boosting", all_rows, regression, Control(2, 5))));
+  const TreeData binary = MixedClassification(360000, 2, 32);
+  const nlohmann::json sampled = {{"n_estimators", 3}, {"subsample", 0.8}};
+  EXPECT_EQ(SaveModel(*FitTree("gradient_boosting", sampled, binary, Control(1, 5))),
+            SaveModel(*FitTree("gradient_boosting", sampled, binary, Control(2, 5))));
+}
+
 TEST(GradientBoosting, SaveLoadIsBitExact) {
   const TreeData data = MixedClassification(1000, 3, 30);
   const auto model = FitTree("gradient_boosting", {{"n_estimators", 10}}, data);
