@@ -54,6 +54,25 @@ TEST(RandomForest, RegressesSmoothTarget) {
   }
 }
 
+// Two copies of one column give every split twice with the same gain; ties go to a feature
+// drawn per node, so both copies split nodes (the first one only, before).
+TEST(RandomForest, BreaksTiesBetweenEqualFeaturesAtRandom) {
+  const TreeData smooth = SmoothRegression(400, 8);
+  TreeData data = smooth;
+  data.cols = 2;
+  data.features = {{"a", false, 0}, {"a_copy", false, 0}};
+  data.x.clear();
+  for (int64_t row = 0; row < smooth.rows(); ++row) {
+    const float value = smooth.x[row * smooth.cols];
+    data.x.insert(data.x.end(), {value, value});
+  }
+  const auto model = FitTree("random_forest", {{"n_estimators", 10}}, data);
+  const std::vector<double> splits = model->FeatureImportance(models::ImportanceType::kSplit);
+  ASSERT_EQ(splits.size(), 2u);
+  EXPECT_GT(splits[0], 0.25 * (splits[0] + splits[1]));
+  EXPECT_GT(splits[1], 0.25 * (splits[0] + splits[1]));
+}
+
 TEST(RandomForest, SameModelWithOneOrTwoThreads) {
   const TreeData data = MixedClassification(3000, 4, 5);
   const TreeData regression = SmoothRegression(3000, 6);

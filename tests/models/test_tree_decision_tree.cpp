@@ -61,6 +61,29 @@ TEST(TreeDecisionTree, RegressionReproducesPiecewiseConstant) {
   EXPECT_EQ(AsForest(*model).ensemble().n_nodes(), 5);  // two splits, three leaves
 }
 
+// The rows with f0 = 0 hold f1 = 0 and f1 = 10 only; the training data has every f1 in between
+// (at f0 = 1), so the split of that node has nine bins to put its threshold in. As CART does, it
+// goes midway: f1 <= 5 predicts like f1 = 0, f1 >= 6 like f1 = 10.
+TEST(TreeDecisionTree, CentersThresholdsBetweenTheNodesValues) {
+  for (int copies : {1, 3}) {
+    TreeData data;
+    data.cols = 2;
+    data.features = {{"f0", false, 0}, {"f1", false, 0}};
+    for (int copy = 0; copy < copies; ++copy) {
+      data.x.insert(data.x.end(), {0, 0, 0, 10});
+      data.y.insert(data.y.end(), {0, 10});
+    }
+    for (int value = 1; value <= 9; ++value) {
+      data.x.insert(data.x.end(), {1, static_cast<float>(value)});
+      data.y.push_back(100);
+    }
+    const auto model = FitTree("decision_tree", {}, data);
+    const std::vector<float> probe = {0, 0, 0, 5, 0, 6, 0, 10};
+    const std::vector<float> expected = {0, 0, 10, 10};
+    EXPECT_EQ(PredictRows(*model, {probe.data(), 4, 2}), expected) << copies << " copies";
+  }
+}
+
 TEST(TreeDecisionTree, LearnsMissingValueDirection) {
   // Missing values behave like large values: the learned default direction must send them right.
   TreeData data = Classes({}, 1, {}, 2);

@@ -205,6 +205,8 @@ std::unique_ptr<Model> RandomForest::Fit(const TrainData& data, const FitControl
   growth.max_features = MaxFeaturesFraction(params_.max_features, data.x.cols);
   growth.parallel = params_.n_estimators == 1;
   growth.split_zero_gain = true;
+  growth.center_thresholds = true;
+  growth.random_ties = true;
 
   tbb::task_arena arena(ArenaThreads(control));
   std::unique_ptr<BinnedMatrix> bins;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <numeric>
 
 #include "kolosal/models/tree/histogram_builder.hpp"
@@ -19,6 +20,10 @@ constexpr int64_t kParallelWork = 32768;  // rows x features below which one thr
 bool IsRealGain(double gain, double parent_score, double min_split_gain) {
   return gain > min_split_gain && gain > 1e-10 * (1.0 + std::abs(parent_score));
 }
+
+// Gains closer than this (relative) are equal: features that split a node's rows alike sum the
+// same stats in different orders.
+constexpr double kTieTolerance = 1e-12;
 
 // A histogram with one bin and no missing rows (or nothing at all) cannot split its node.
 bool CanSplitFeature(const FeatureHistogram& hist, int n_channels) {
@@ -229,12 +234,44 @@ std::span<const int32_t> TreeBuilder::LiveFeatures(const OpenNode& node) const {
   return node.live.empty() ? std::span<const int32_t>(tree_features_) : node.live;
 }
 
+// Whether a split of `feature` with `gain` replaces `best`: a higher gain, or with random_ties
+// an equal one (up to rounding) and a higher rank of its feature.
+bool TreeBuilder::Beats(double gain, int feature, const SplitCandidate& best) const {
+  if (!best.valid()) return true;
+  if (!params_.random_ties) return gain > best.gain;
+  const double tolerance = kTieTolerance * std::max(std::abs(gain), std::abs(best.gain));
+  if (gain > best.gain + tolerance) return true;
+  if (gain < best.gain - tolerance) return false;
+  return MixSeed(tie_seed_, static_cast<uint64_t>(feature)) >
+         MixSeed(tie_seed_, static_cast<uint64_t>(best.feature));
+}
+
+// Any threshold from the split's bin up to below the next bin with rows splits the node alike.
+void TreeBuilder::CenterThreshold(const FeatureHistogram& view, SplitCandidate& split) const {
+  const int n_channels = scorer_.n_channels();
+  int entry = view.bin_ids == nullptr ? split.threshold_bin + 1 : 0;
+  while (entry < view.n_entries && view.bin(entry) <= split.threshold_bin) ++entry;
+  auto has_rows = [&](int at) {
+    return SplitScorer::Count(view.values + static_cast<int64_t>(at) * n_channels, n_channels) >
+           0.0;
+  };
+  while (entry < view.n_entries && !has_rows(entry)) ++entry;
+  // Past the last entry: the right side holds only missing values.
+  if (entry < view.n_entries) split.threshold_bin = (split.threshold_bin + view.bin(entry)) / 2;
+}
+
 void TreeBuilder::FindInFeature(const OpenNode& node, int feature, const FeatureHistogram& view,
                                 double parent_score, uint64_t random_seed,
                                 SplitCandidate& best) const {
   const uint64_t feature_seed = MixSeed(random_seed, static_cast<uint64_t>(feature));
+  SplitCandidate candidate;
   finder_.FindFeature(feature, view, node.totals.data(), parent_score,
-                      params_.random_splits ? &feature_seed : nullptr, best);
+                      params_.random_splits ? &feature_seed : nullptr, candidate);
+  if (!candidate.valid() || !Beats(candidate.gain, feature, best)) return;
+  if (params_.center_thresholds && !params_.random_splits && !candidate.categorical) {
+    CenterThreshold(view, candidate);
+  }
+  best = candidate;
 }
 
 // The best split over the node's drawn features; equal gains go to the earlier feature.
@@ -269,7 +306,7 @@ SplitCandidate TreeBuilder::FindBestSplit(OpenNode& node, double parent_score,
                   random_seed, candidates_[pos]);
   });
   for (const SplitCandidate& candidate : candidates_) {
-    if (candidate.valid() && candidate.gain > best.gain) best = candidate;
+    if (candidate.valid() && Beats(candidate.gain, candidate.feature, best)) best = candidate;
   }
   return best;
 }
@@ -345,7 +382,8 @@ SplitCandidate TreeBuilder::FindBestSplitOfTwo(const OpenNode& node, double pare
       return;
     }
     int bin = 0;
-    const RowStat* lower = lists_.LowerOfTwo(feature, node.list_base, node.begin, &bin);
+    int upper_bin = 0;
+    const RowStat* lower = lists_.LowerOfTwo(feature, node.list_base, node.begin, &bin, &upper_bin);
     if (lower == nullptr) return;
     // The node has two rows, so at most two distinct lower rows.
     const size_t which = rows[0] == lower ? 0 : (rows[1] == lower || rows[0] != nullptr ? 1 : 0);
@@ -353,11 +391,16 @@ SplitCandidate TreeBuilder::FindBestSplitOfTwo(const OpenNode& node, double pare
       rows[which] = lower;
       gains[which] = GainOfLeft(node, *lower, parent_score);
     }
-    if (!(gains[which] > best.gain)) return;
+    // GainOfLeft is -inf for a split that is not allowed.
+    if (!(gains[which] > -std::numeric_limits<double>::infinity())) return;
+    if (!Beats(gains[which], feature, best)) return;
     best = SplitCandidate{};
     best.feature = feature;
     best.gain = gains[which];
     best.threshold_bin = bin;
+    if (params_.center_thresholds && upper_bin != bins_.mapper().missing_bin(feature)) {
+      best.threshold_bin = (bin + upper_bin) / 2;
+    }
   });
   return best;
 }
@@ -380,6 +423,7 @@ void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
   PrepareSmallNode(node);
   const double parent_score = scorer_.Score(node.totals.data());
   const uint64_t random_seed = params_.random_splits ? rng() : 0;
+  tie_seed_ = params_.random_ties ? rng() : 0;
   node.best = FindBestSplit(node, parent_score, random_seed);
   if (node.best.valid() && !AcceptGain(node, node.best.gain, parent_score)) {
     node.best = SplitCandidate{};

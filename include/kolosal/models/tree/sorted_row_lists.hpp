@@ -40,11 +40,13 @@ class SortedRowLists {
   FeatureHistogram Histogram(int feature, int64_t base, int64_t begin, int64_t end);
 
   /// For a node of two rows at [begin, begin + 2): the stat of the row with the lower bin of
-  /// `feature` and that bin, or null when both rows share a bin.
-  const RowStat* LowerOfTwo(int feature, int64_t base, int64_t begin, int* bin) const {
+  /// `feature`, that bin and the other row's bin, or null when both rows share a bin.
+  const RowStat* LowerOfTwo(int feature, int64_t base, int64_t begin, int* bin,
+                            int* upper_bin) const {
     const uint16_t* list = lists_.get() + slot_of_feature_[feature] * n_positions_ + begin;
     if ((list[0] >> 8) == (list[1] >> 8)) return nullptr;
     *bin = list[0] >> 8;
+    *upper_bin = list[1] >> 8;
     return &stats_[base + (list[0] & 0xFF)];
   }
 

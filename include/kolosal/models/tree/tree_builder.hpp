@@ -36,6 +36,16 @@ struct TreeGrowthParams {
   /// Split impure classification nodes even when the best gain is zero (as CART does), so
   /// that XOR-like patterns are found one level deeper.
   bool split_zero_gain = false;
+  /// Put a numeric threshold midway (in bins) between the highest bin the node's left rows
+  /// occupy and the lowest its right rows occupy, as CART puts it midway between the two
+  /// values, instead of right above the left rows. The training rows split alike; unseen values
+  /// in the gap no longer all go right. Not with random_splits.
+  bool center_thresholds = false;
+  /// Give splits whose gains agree up to rounding to the feature ranked first by a per-node
+  /// random draw, as CART's random feature order does, instead of to the lowest feature index.
+  /// With every feature at every node, small nodes have many equal splits, and always taking the
+  /// first makes every tree route unseen rows the same way.
+  bool random_ties = false;
 };
 
 /// Grows one tree on binned data with histograms: the smaller child's histogram is built and the
@@ -90,6 +100,8 @@ class TreeBuilder {
   SplitCandidate FindBestSplitOfTwo(const OpenNode& node, double parent_score);
   double GainOfLeft(const OpenNode& node, const RowStat& stat, double parent_score) const;
   std::span<const int32_t> LiveFeatures(const OpenNode& node) const;
+  bool Beats(double gain, int feature, const SplitCandidate& best) const;
+  void CenterThreshold(const FeatureHistogram& view, SplitCandidate& split) const;
   void FindInFeature(const OpenNode& node, int feature, const FeatureHistogram& view,
                      double parent_score, uint64_t random_seed, SplitCandidate& best) const;
   void PrepareSmallNode(OpenNode& node);
@@ -132,6 +144,7 @@ class TreeBuilder {
   std::vector<OpenNode> open_;
   std::vector<std::pair<int64_t, int64_t>> leaf_ranges_;
   int32_t n_leaves_ = 0;
+  uint64_t tie_seed_ = 0;  // ranks features for random_ties at the node being evaluated
 };
 
 }  // namespace kolosal::models::tree
