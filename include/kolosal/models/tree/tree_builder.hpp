@@ -50,8 +50,9 @@ struct TreeGrowthParams {
 
 /// Grows one tree on binned data with histograms: the smaller child's histogram is built and the
 /// larger one's is the parent's minus it (unless features are drawn per node). Nodes with fewer
-/// rows than a feature has bins use sparse histograms (sorted bins) instead, read from per-feature
-/// row lists sorted by bin (SortedRowLists), which keeps fully grown forest trees cheap. Nodes
+/// rows than a feature has bins use sparse histograms (sorted bins) instead; when every node sees
+/// every feature, they are read from per-feature row lists sorted by bin (SortedRowLists), which
+/// keeps fully grown forest trees cheap, else built from the node's rows per drawn feature. Nodes
 /// whose rows are all one row, or (classification) all one class, are leaves without a search.
 /// One builder grows one tree at a time; keep one per thread. Deterministic for a given Rng
 /// state whatever the number of threads.
