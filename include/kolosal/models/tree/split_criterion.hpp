@@ -57,8 +57,9 @@ class SplitScorer {
     return total;
   }
   /// True when a child with these sums is allowed.
-  bool Feasible(const double* stats) const {
-    const double weight = Weight(stats);
+  bool Feasible(const double* stats) const { return FeasibleWeight(stats, Weight(stats)); }
+  /// Feasible() with the stats' Weight() already known.
+  bool FeasibleWeight(const double* stats, double weight) const {
     return Count(stats, n_channels()) >= min_samples_leaf_ && weight >= min_child_weight_ &&
            weight > 0.0;
   }
