@@ -133,17 +133,28 @@ bool TreeBuilder::CanSplit(const OpenNode& node) const {
 std::vector<double> TreeBuilder::SumStats(int64_t begin, int64_t end) const {
   const int n_channels = scorer_.n_channels();
   std::vector<double> totals(static_cast<size_t>(n_channels), 0.0);
-  const bool classes = scorer_.is_classification();
+  // Sums kept in registers: adding into `totals` would make every row wait for the last store.
+  double count = 0.0;
+  if (scorer_.is_classification()) {
+    for (int32_t row : partition_.Rows(begin, end)) {
+      const RowStat& stat = stats_[row];
+      totals[stat.label] += stat.a;
+      count += stat.count;
+    }
+    totals[n_channels - 1] = count;
+    return totals;
+  }
+  double sum_a = 0.0;
+  double sum_b = 0.0;
   for (int32_t row : partition_.Rows(begin, end)) {
     const RowStat& stat = stats_[row];
-    if (classes) {
-      totals[stat.label] += stat.a;
-    } else {
-      totals[0] += stat.a;
-      totals[1] += stat.b;
-    }
-    totals[n_channels - 1] += stat.count;
+    sum_a += stat.a;
+    sum_b += stat.b;
+    count += stat.count;
   }
+  totals[0] = sum_a;
+  totals[1] = sum_b;
+  totals[n_channels - 1] = count;
   return totals;
 }
 
