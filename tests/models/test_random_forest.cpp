@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "kolosal/io/model_file.hpp"
 #include "kolosal/models/tree/forest_model.hpp"
@@ -71,6 +72,29 @@ TEST(RandomForest, BreaksTiesBetweenEqualFeaturesAtRandom) {
   ASSERT_EQ(splits.size(), 2u);
   EXPECT_GT(splits[0], 0.25 * (splits[0] + splits[1]));
   EXPECT_GT(splits[1], 0.25 * (splits[0] + splits[1]));
+}
+
+// Twenty constant columns and one that separates the classes: sqrt draws 4 of the 21 features,
+// mostly constant ones, and the node keeps drawing until a feature can split it (as
+// scikit-learn does) instead of ending as an impure leaf.
+TEST(RandomForest, DrawsPastConstantFeatures) {
+  TreeData data;
+  data.cols = 21;
+  data.task = Task::kClassification;
+  data.n_classes = 2;
+  for (int64_t col = 0; col < data.cols; ++col) {
+    data.features.push_back({"f" + std::to_string(col), false, 0});
+  }
+  for (int row = 0; row < 40; ++row) {
+    data.x.insert(data.x.end(), 20, 1.0f);
+    data.x.push_back(static_cast<float>(row % 2));
+    data.y.push_back(static_cast<float>(row % 2));
+  }
+  const auto model = FitTree("random_forest", {{"n_estimators", 8}, {"bootstrap", false}}, data);
+  const std::vector<float> out = PredictRows(*model, data.view());
+  for (int64_t row = 0; row < data.rows(); ++row) {
+    EXPECT_FLOAT_EQ(out[row * 2 + 1], data.y[row]) << "row " << row;
+  }
 }
 
 TEST(RandomForest, SameModelWithOneOrTwoThreads) {

@@ -178,19 +178,38 @@ void TreeBuilder::BuildHistogram(const OpenNode& node, std::span<const int32_t> 
   tbb::parallel_for(size_t{0}, features.size(), build);
 }
 
+// The first n_drawn_ entries of draw_order_ are a uniform draw; DrawUntilSplit continues it.
 void TreeBuilder::DrawNodeFeatures(Rng& rng) {
-  std::vector<int32_t>& features = node_features_;
-  features = tree_features_;
-  if (subtract_) return;
-  const auto n_total = features.size();
-  const auto n_draw = std::clamp<size_t>(
+  if (subtract_) {
+    node_features_ = tree_features_;
+    return;
+  }
+  std::vector<int32_t>& order = draw_order_;
+  order = tree_features_;
+  const auto n_total = order.size();
+  n_drawn_ = std::clamp<size_t>(
       static_cast<size_t>(std::floor(params_.max_features * static_cast<double>(n_total))), 1,
       n_total);
-  for (size_t idx = 0; idx < n_draw; ++idx) {
-    std::swap(features[idx], features[idx + UniformIndex(rng, n_total - idx)]);
+  for (size_t idx = 0; idx < n_drawn_; ++idx) {
+    std::swap(order[idx], order[idx + UniformIndex(rng, n_total - idx)]);
   }
-  features.resize(n_draw);
-  std::sort(features.begin(), features.end());
+  node_features_.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_drawn_));
+  std::sort(node_features_.begin(), node_features_.end());
+}
+
+// When no drawn feature can split the node (all constant on its rows, in practice), the node
+// would end as an impure leaf. As scikit-learn's CART does, draw further features one at a time
+// until one splits it.
+void TreeBuilder::DrawUntilSplit(OpenNode& node, double parent_score, uint64_t random_seed,
+                                 Rng& rng) {
+  if (subtract_) return;  // every feature has been tried
+  const size_t n_total = draw_order_.size();
+  for (size_t idx = n_drawn_; idx < n_total && !node.best.valid(); ++idx) {
+    std::swap(draw_order_[idx], draw_order_[idx + UniformIndex(rng, n_total - idx)]);
+    node_features_.assign(1, draw_order_[idx]);
+    if (node.hist >= 0) BuildHistogram(node, node_features_, hist_pool_[node.hist].data());
+    node.best = FindBestSplit(node, parent_score, random_seed);
+  }
 }
 
 // Sums the node's stats per occurring bin of `feature` (in row order, into slots in order of
@@ -439,6 +458,7 @@ void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
   const uint64_t random_seed = params_.random_splits ? rng() : 0;
   tie_seed_ = params_.random_ties ? rng() : 0;
   node.best = FindBestSplit(node, parent_score, random_seed);
+  if (!node.best.valid()) DrawUntilSplit(node, parent_score, random_seed, rng);
   if (node.best.valid() && !AcceptGain(node, node.best.gain, parent_score)) {
     node.best = SplitCandidate{};
   }

@@ -115,6 +115,7 @@ class TreeBuilder {
   int AcquireHistogram();
   void ReleaseHistogram(int& hist);
   void DrawNodeFeatures(Rng& rng);
+  void DrawUntilSplit(OpenNode& node, double parent_score, uint64_t random_seed, Rng& rng);
   bool UseParallel(int64_t n_rows, size_t n_features) const;
 
   const BinnedMatrix& bins_;
@@ -131,6 +132,8 @@ class TreeBuilder {
   std::span<const RowStat> stats_;
   std::vector<int32_t> tree_features_;
   std::vector<int32_t> node_features_;  // the features drawn for the node being evaluated
+  std::vector<int32_t> draw_order_;     // the tree's features, the first n_drawn_ drawn
+  size_t n_drawn_ = 0;
   std::vector<SplitCandidate> candidates_;
   std::vector<int32_t> constant_features_;  // scratch: drawn features found constant on a node
   std::vector<int32_t> live_scratch_;
