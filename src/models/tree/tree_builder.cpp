@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <iterator>
 #include <limits>
 #include <numeric>
@@ -355,7 +357,14 @@ SplitCandidate TreeBuilder::FindBestSplitInLists(OpenNode& node, double parent_s
   const std::span<const int32_t> live = LiveFeatures(node);
   constant_features_.clear();
   SplitCandidate best;
+  const bool fused = scorer_.criterion() == Criterion::kSquaredError && !params_.random_splits;
   ForEachLiveCandidate(live, node_features_, subtract_, [&](int32_t feature) {
+    if (fused && !bins_.mapper().categorical(feature)) {
+      if (!FindNumericInList(node, feature, parent_score, best)) {
+        constant_features_.push_back(feature);
+      }
+      return;
+    }
     const FeatureHistogram view = lists_.Histogram(feature, node.list_base, node.begin, node.end);
     if (!CanSplitFeature(view, scorer_.n_channels())) {
       constant_features_.push_back(feature);
@@ -372,6 +381,95 @@ SplitCandidate TreeBuilder::FindBestSplitInLists(OpenNode& node, double parent_s
     node.live.assign(live_scratch_.begin(), live_scratch_.end());
   }
   return best;
+}
+
+namespace {
+
+struct Sums {
+  double a = 0.0;
+  double b = 0.0;
+  double count = 0.0;
+  void Add(const RowStat& stat) {
+    a += stat.a;
+    b += stat.b;
+    count += stat.count;
+  }
+};
+
+// Squared-error gain of splitting `parent` into `left` and the rest; -inf when not allowed.
+double SquaredErrorGain(const SplitScorer& scorer, const Sums& left, const double* parent,
+                        double parent_score) {
+  const double left_stats[3] = {left.a, left.b, left.count};
+  const double right_stats[3] = {parent[0] - left.a, parent[1] - left.b, parent[2] - left.count};
+  if (!scorer.Feasible(left_stats) || !scorer.Feasible(right_stats)) {
+    return -std::numeric_limits<double>::infinity();
+  }
+  return scorer.ScoreAs<Criterion::kSquaredError>(left_stats) +
+         scorer.ScoreAs<Criterion::kSquaredError>(right_stats) - parent_score;
+}
+
+}  // namespace
+
+// A numeric feature of a small squared-error node in one walk over its list, with no histogram:
+// the same thresholds, sides and tie rules as a scan of the sparse histogram (missing values,
+// last in the list, go right in one pass and left in the other; the first best wins within a
+// pass, and the missing-left pass only with a higher gain). Returns false when the feature is
+// constant on the node.
+bool TreeBuilder::FindNumericInList(const OpenNode& node, int feature, double parent_score,
+                                    SplitCandidate& best) const {
+  const uint16_t* entries = lists_.Entries(feature, node.begin);
+  const RowStat* stats = lists_.Stats(node.list_base);
+  const int missing_bin = bins_.mapper().missing_bin(feature);
+  int64_t n_values = node.end - node.begin;
+  Sums missing;
+  while (n_values > 0 && (entries[n_values - 1] >> 8) == missing_bin) {
+    missing.Add(stats[entries[--n_values] & 0xFF]);
+  }
+  const bool has_missing = missing.count > 0.0;
+  if (n_values == 0) return false;
+  if (!has_missing && (entries[0] >> 8) == (entries[n_values - 1] >> 8)) return false;
+  const double* parent = node.totals.data();
+  std::array<double, 2> pass_gain = {-std::numeric_limits<double>::infinity(),
+                                     -std::numeric_limits<double>::infinity()};
+  std::array<int, 2> pass_bin = {-1, -1};
+  std::array<int, 2> pass_next = {-1, -1};
+  Sums left;
+  for (int64_t idx = 0; idx < n_values; ++idx) {
+    const uint16_t key = entries[idx];
+    left.Add(stats[key & 0xFF]);
+    const int bin = key >> 8;
+    const bool last = idx + 1 == n_values;
+    const int next_bin = last ? -1 : entries[idx + 1] >> 8;
+    if (next_bin == bin) continue;
+    if (!last || has_missing) {
+      const double gain = SquaredErrorGain(scorer_, left, parent, parent_score);
+      if (gain > pass_gain[0]) {
+        pass_gain[0] = gain;
+        pass_bin[0] = bin;
+        pass_next[0] = next_bin;
+      }
+    }
+    if (!last && has_missing) {
+      const Sums with_missing{left.a + missing.a, left.b + missing.b, left.count + missing.count};
+      const double gain = SquaredErrorGain(scorer_, with_missing, parent, parent_score);
+      if (gain > pass_gain[1]) {
+        pass_gain[1] = gain;
+        pass_bin[1] = bin;
+        pass_next[1] = next_bin;
+      }
+    }
+  }
+  const int pass = pass_gain[1] > pass_gain[0] ? 1 : 0;
+  if (pass_bin[pass] < 0 || !Beats(pass_gain[pass], feature, best)) return true;
+  best = SplitCandidate{};
+  best.feature = feature;
+  best.gain = pass_gain[pass];
+  best.default_left = pass == 1;
+  best.threshold_bin = pass_bin[pass];
+  if (params_.center_thresholds && pass_next[pass] >= 0) {
+    best.threshold_bin = (pass_bin[pass] + pass_next[pass]) / 2;
+  }
+  return true;
 }
 
 // The gain of sending the row with `stat` left and the node's other rows right, as a scan would

@@ -50,6 +50,13 @@ class SortedRowLists {
     return &stats_[base + (list[0] & 0xFF)];
   }
 
+  /// The list of `feature` for node [begin, end): entries bin << 8 | local row, by bin, where
+  /// the local row indexes Stats(base) of the node's subtree root `base`.
+  const uint16_t* Entries(int feature, int64_t begin) const {
+    return lists_.get() + slot_of_feature_[feature] * n_positions_ + begin;
+  }
+  const RowStat* Stats(int64_t base) const { return stats_.data() + base; }
+
   /// Partitions the lists of `features` (which hold split.feature) of node [begin, end) (subtree
   /// root `base`) by `split`, left rows to [begin, middle). `middle` is what RowPartition::Split
   /// returned for the same node. Other features' lists of the node are stale afterwards.

@@ -98,6 +98,8 @@ class TreeBuilder {
   FeatureHistogram BuildSparse(const OpenNode& node, int feature);
   SplitCandidate FindBestSplit(OpenNode& node, double parent_score, uint64_t random_seed);
   SplitCandidate FindBestSplitInLists(OpenNode& node, double parent_score, uint64_t random_seed);
+  bool FindNumericInList(const OpenNode& node, int feature, double parent_score,
+                         SplitCandidate& best) const;
   SplitCandidate FindBestSplitOfTwo(const OpenNode& node, double parent_score);
   double GainOfLeft(const OpenNode& node, const RowStat& stat, double parent_score) const;
   std::span<const int32_t> LiveFeatures(const OpenNode& node) const;
