@@ -96,6 +96,51 @@ int SumGroups(const uint16_t* list, int64_t n, const RowStat* stats, double* val
   return n_groups;
 }
 
+// Running (a, b, count) sums.
+struct Sums {
+  double a = 0.0;
+  double b = 0.0;
+  double count = 0.0;
+  void Add(const RowStat& stat) {
+    a += stat.a;
+    b += stat.b;
+    count += stat.count;
+  }
+  void Add(double more_a, double more_b, double more_count) {
+    a += more_a;
+    b += more_b;
+    count += more_count;
+  }
+};
+
+// Squared-error gain of splitting `parent` into `left` and the rest; -inf when not allowed.
+// Inlined: it runs at every bin boundary of every feature of a small node.
+[[gnu::always_inline]] inline double SquaredErrorGain(const SplitScorer& scorer, const Sums& left,
+                                                      const double* parent, double parent_score) {
+  const double left_stats[3] = {left.a, left.b, left.count};
+  const double right_stats[3] = {parent[0] - left.a, parent[1] - left.b, parent[2] - left.count};
+  if (!scorer.Feasible(left_stats) || !scorer.Feasible(right_stats)) {
+    return -std::numeric_limits<double>::infinity();
+  }
+  return scorer.ScoreAs<Criterion::kSquaredError>(left_stats) +
+         scorer.ScoreAs<Criterion::kSquaredError>(right_stats) - parent_score;
+}
+
+// The best of a scan's two passes: a position per pass and its gain.
+struct TwoPasses {
+  std::array<double, 2> gain = {-std::numeric_limits<double>::infinity(),
+                                -std::numeric_limits<double>::infinity()};
+  std::array<int64_t, 2> position = {-1, -1};
+
+  void Offer(int pass, double candidate, int64_t at) {
+    if (!(candidate > gain[pass])) return;
+    gain[pass] = candidate;
+    position[pass] = at;
+  }
+  // The missing-left pass wins only with a higher gain.
+  int Best() const { return gain[1] > gain[0] ? 1 : 0; }
+};
+
 }  // namespace
 
 SortedRowLists::SortedRowLists(const BinnedMatrix& bins, const SplitScorer& scorer)
@@ -194,6 +239,118 @@ void SortedRowLists::Partition(const SplitCandidate& split, std::span<const int3
     std::copy_n(scratch_.data(), n_right, list + n_left);
   }
   (void)middle;
+}
+
+SortedRowLists::ListSplit SortedRowLists::SquaredErrorSplit(int feature, int64_t base,
+                                                            int64_t begin, int64_t end,
+                                                            const double* parent,
+                                                            double parent_score) {
+  const uint16_t* list = List(slot_of_feature_[feature], begin);
+  const RowStat* stats = stats_.data() + base;
+  const int missing_bin = bins_.mapper().missing_bin(feature);
+  if (bins_.mapper().categorical(feature)) {
+    return CategoricalSquaredErrorSplit(list, end - begin, stats, missing_bin, parent,
+                                        parent_score);
+  }
+  return NumericSquaredErrorSplit(list, end - begin, stats, missing_bin, parent, parent_score);
+}
+
+// Rows are added one by one (a histogram would sum each bin first), so gains can differ from a
+// histogram scan's in the last bits.
+SortedRowLists::ListSplit SortedRowLists::NumericSquaredErrorSplit(const uint16_t* list, int64_t n,
+                                                                   const RowStat* stats,
+                                                                   int missing_bin,
+                                                                   const double* parent,
+                                                                   double parent_score) const {
+  ListSplit split;
+  // The missing bin is the feature's highest, so its rows come last.
+  int64_t n_values = n;
+  Sums missing;
+  while (n_values > 0 && (list[n_values - 1] >> 8) == missing_bin) {
+    missing.Add(stats[list[--n_values] & 0xFF]);
+  }
+  const bool has_missing = missing.count > 0.0;
+  if (n_values == 0) return split;
+  if (!has_missing && (list[0] >> 8) == (list[n_values - 1] >> 8)) return split;
+  split.constant = false;
+  TwoPasses passes;
+  Sums left;
+  for (int64_t idx = 0; idx < n_values; ++idx) {
+    left.Add(stats[list[idx] & 0xFF]);
+    const bool last = idx + 1 == n_values;
+    if (!last && (list[idx + 1] >> 8) == (list[idx] >> 8)) continue;
+    // A boundary after this bin: the right side holds the later bins and, in pass 0, missing.
+    if (!last || has_missing)
+      passes.Offer(0, SquaredErrorGain(scorer_, left, parent, parent_score), idx);
+    if (!last && has_missing) {
+      Sums with_missing = left;
+      with_missing.Add(missing.a, missing.b, missing.count);
+      passes.Offer(1, SquaredErrorGain(scorer_, with_missing, parent, parent_score), idx);
+    }
+  }
+  const int pass = passes.Best();
+  const int64_t at = passes.position[pass];
+  if (at < 0) return split;
+  split.gain = passes.gain[pass];
+  split.default_left = pass == 1;
+  split.threshold_bin = list[at] >> 8;
+  split.next_bin = at + 1 < n_values ? list[at + 1] >> 8 : -1;
+  return split;
+}
+
+SortedRowLists::ListSplit SortedRowLists::CategoricalSquaredErrorSplit(
+    const uint16_t* list, int64_t n, const RowStat* stats, int missing_bin, const double* parent,
+    double parent_score) {
+  ListSplit split;
+  std::vector<CategoryGroup>& groups = groups_;
+  groups.clear();
+  Sums missing;
+  for (int64_t idx = 0; idx < n; ++idx) {
+    const int bin = list[idx] >> 8;
+    const RowStat& stat = stats[list[idx] & 0xFF];
+    if (bin == missing_bin) {
+      missing.Add(stat);
+      continue;
+    }
+    if (groups.empty() || groups.back().bin != bin) groups.push_back({0.0, bin});
+    CategoryGroup& group = groups.back();
+    group.a += stat.a;
+    group.b += stat.b;
+    group.count += stat.count;
+  }
+  const bool has_missing = missing.count > 0.0;
+  if (groups.empty() || (groups.size() == 1 && !has_missing)) return split;
+  split.constant = false;
+  for (CategoryGroup& group : groups) group.key = group.b > 0.0 ? group.a / group.b : 0.0;
+  std::sort(groups.begin(), groups.end(), [](const CategoryGroup& x, const CategoryGroup& y) {
+    return x.key < y.key || (x.key == y.key && x.bin < y.bin);
+  });
+  const auto n_groups = static_cast<int64_t>(groups.size());
+  TwoPasses passes;
+  Sums left;
+  for (int64_t position = 0; position < n_groups; ++position) {
+    left.Add(groups[position].a, groups[position].b, groups[position].count);
+    if (position + 1 < n_groups || has_missing) {
+      passes.Offer(0, SquaredErrorGain(scorer_, left, parent, parent_score), position);
+    }
+  }
+  // The missing-left pass starts from the missing rows, as the scan does.
+  Sums with_missing = missing;
+  for (int64_t position = 0; has_missing && position + 1 < n_groups; ++position) {
+    with_missing.Add(groups[position].a, groups[position].b, groups[position].count);
+    passes.Offer(1, SquaredErrorGain(scorer_, with_missing, parent, parent_score), position);
+  }
+  const int pass = passes.Best();
+  const int64_t at = passes.position[pass];
+  if (at < 0) return split;
+  split.gain = passes.gain[pass];
+  split.default_left = pass == 1;
+  split.threshold_bin = groups[at].bin;
+  for (int64_t position = 0; position <= at; ++position) {
+    const int bin = groups[position].bin;
+    split.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
+  }
+  return split;
 }
 
 }  // namespace kolosal::models::tree

@@ -358,10 +358,13 @@ SplitCandidate TreeBuilder::FindBestSplitInLists(OpenNode& node, double parent_s
   const bool fused = scorer_.criterion() == Criterion::kSquaredError && !params_.random_splits;
   ForEachLiveCandidate(live, node_features_, subtract_, [&](int32_t feature) {
     if (fused) {
-      const bool splits = bins_.mapper().categorical(feature)
-                              ? FindCategoricalInList(node, feature, parent_score, best)
-                              : FindNumericInList(node, feature, parent_score, best);
-      if (!splits) constant_features_.push_back(feature);
+      const SortedRowLists::ListSplit split = lists_.SquaredErrorSplit(
+          feature, node.list_base, node.begin, node.end, node.totals.data(), parent_score);
+      if (split.constant) {
+        constant_features_.push_back(feature);
+        return;
+      }
+      TakeListSplit(feature, split, best);
       return;
     }
     const FeatureHistogram view = lists_.Histogram(feature, node.list_base, node.begin, node.end);
@@ -382,171 +385,20 @@ SplitCandidate TreeBuilder::FindBestSplitInLists(OpenNode& node, double parent_s
   return best;
 }
 
-namespace {
-
-struct Sums {
-  double a = 0.0;
-  double b = 0.0;
-  double count = 0.0;
-  void Add(const RowStat& stat) {
-    a += stat.a;
-    b += stat.b;
-    count += stat.count;
-  }
-};
-
-// Squared-error gain of splitting `parent` into `left` and the rest; -inf when not allowed.
-// Inlined: it runs at every bin boundary of every feature of a small node.
-[[gnu::always_inline]] inline double SquaredErrorGain(const SplitScorer& scorer, const Sums& left,
-                                                      const double* parent, double parent_score) {
-  const double left_stats[3] = {left.a, left.b, left.count};
-  const double right_stats[3] = {parent[0] - left.a, parent[1] - left.b, parent[2] - left.count};
-  if (!scorer.Feasible(left_stats) || !scorer.Feasible(right_stats)) {
-    return -std::numeric_limits<double>::infinity();
-  }
-  return scorer.ScoreAs<Criterion::kSquaredError>(left_stats) +
-         scorer.ScoreAs<Criterion::kSquaredError>(right_stats) - parent_score;
-}
-
-}  // namespace
-
-// A numeric feature of a small squared-error node in one walk over its list, with no histogram:
-// the same thresholds, sides and tie rules as a scan of the sparse histogram (missing values,
-// last in the list, go right in one pass and left in the other; the first best wins within a
-// pass, and the missing-left pass only with a higher gain). Returns false when the feature is
-// constant on the node.
-bool TreeBuilder::FindNumericInList(const OpenNode& node, int feature, double parent_score,
-                                    SplitCandidate& best) const {
-  const uint16_t* entries = lists_.Entries(feature, node.begin);
-  const RowStat* stats = lists_.Stats(node.list_base);
-  const int missing_bin = bins_.mapper().missing_bin(feature);
-  int64_t n_values = node.end - node.begin;
-  Sums missing;
-  while (n_values > 0 && (entries[n_values - 1] >> 8) == missing_bin) {
-    missing.Add(stats[entries[--n_values] & 0xFF]);
-  }
-  const bool has_missing = missing.count > 0.0;
-  if (n_values == 0) return false;
-  if (!has_missing && (entries[0] >> 8) == (entries[n_values - 1] >> 8)) return false;
-  const double* parent = node.totals.data();
-  std::array<double, 2> pass_gain = {-std::numeric_limits<double>::infinity(),
-                                     -std::numeric_limits<double>::infinity()};
-  std::array<int, 2> pass_bin = {-1, -1};
-  std::array<int, 2> pass_next = {-1, -1};
-  Sums left;
-  for (int64_t idx = 0; idx < n_values; ++idx) {
-    const uint16_t key = entries[idx];
-    left.Add(stats[key & 0xFF]);
-    const int bin = key >> 8;
-    const bool last = idx + 1 == n_values;
-    const int next_bin = last ? -1 : entries[idx + 1] >> 8;
-    if (next_bin == bin) continue;
-    if (!last || has_missing) {
-      const double gain = SquaredErrorGain(scorer_, left, parent, parent_score);
-      if (gain > pass_gain[0]) {
-        pass_gain[0] = gain;
-        pass_bin[0] = bin;
-        pass_next[0] = next_bin;
-      }
-    }
-    if (!last && has_missing) {
-      const Sums with_missing{left.a + missing.a, left.b + missing.b, left.count + missing.count};
-      const double gain = SquaredErrorGain(scorer_, with_missing, parent, parent_score);
-      if (gain > pass_gain[1]) {
-        pass_gain[1] = gain;
-        pass_bin[1] = bin;
-        pass_next[1] = next_bin;
-      }
-    }
-  }
-  const int pass = pass_gain[1] > pass_gain[0] ? 1 : 0;
-  if (pass_bin[pass] < 0 || !Beats(pass_gain[pass], feature, best)) return true;
+// A split found in the lists replaces `best` as FindInFeature's would.
+void TreeBuilder::TakeListSplit(int feature, const SortedRowLists::ListSplit& split,
+                                SplitCandidate& best) const {
+  if (split.threshold_bin < 0 || !Beats(split.gain, feature, best)) return;
   best = SplitCandidate{};
   best.feature = feature;
-  best.gain = pass_gain[pass];
-  best.default_left = pass == 1;
-  best.threshold_bin = pass_bin[pass];
-  if (params_.center_thresholds && pass_next[pass] >= 0) {
-    best.threshold_bin = (pass_bin[pass] + pass_next[pass]) / 2;
+  best.gain = split.gain;
+  best.default_left = split.default_left;
+  best.threshold_bin = split.threshold_bin;
+  best.categorical = bins_.mapper().categorical(feature);
+  best.left_bins = split.left_bins;
+  if (params_.center_thresholds && !best.categorical && split.next_bin >= 0) {
+    best.threshold_bin = (split.threshold_bin + split.next_bin) / 2;
   }
-  return true;
-}
-
-// A categorical feature of a small squared-error node from its list: categories sorted by mean
-// target (ties by code), then scanned as FindNumericInList scans bins. Sums and order are those
-// of the sparse histogram and SplitFinder, so the split is the same to the bit.
-bool TreeBuilder::FindCategoricalInList(const OpenNode& node, int feature, double parent_score,
-                                        SplitCandidate& best) const {
-  const uint16_t* entries = lists_.Entries(feature, node.begin);
-  const RowStat* stats = lists_.Stats(node.list_base);
-  const int missing_bin = bins_.mapper().missing_bin(feature);
-  std::vector<CategoryGroup>& groups = category_groups_;
-  groups.clear();
-  Sums missing;
-  for (int64_t idx = 0; idx < node.end - node.begin; ++idx) {
-    const uint16_t key = entries[idx];
-    const RowStat& stat = stats[key & 0xFF];
-    if ((key >> 8) == missing_bin) {
-      missing.Add(stat);
-      continue;
-    }
-    if (groups.empty() || groups.back().bin != (key >> 8)) groups.push_back({0.0, key >> 8});
-    CategoryGroup& group = groups.back();
-    group.a += stat.a;
-    group.b += stat.b;
-    group.count += stat.count;
-  }
-  const bool has_missing = missing.count > 0.0;
-  if (groups.empty() || (groups.size() == 1 && !has_missing)) return false;
-  for (CategoryGroup& group : groups) group.key = group.b > 0.0 ? group.a / group.b : 0.0;
-  std::sort(groups.begin(), groups.end(), [](const CategoryGroup& x, const CategoryGroup& y) {
-    return x.key < y.key || (x.key == y.key && x.bin < y.bin);
-  });
-  const double* parent = node.totals.data();
-  std::array<double, 2> pass_gain = {-std::numeric_limits<double>::infinity(),
-                                     -std::numeric_limits<double>::infinity()};
-  std::array<int, 2> pass_position = {-1, -1};
-  Sums left;
-  for (size_t position = 0; position < groups.size(); ++position) {
-    const CategoryGroup& group = groups[position];
-    left.a += group.a;
-    left.b += group.b;
-    left.count += group.count;
-    const bool last = position + 1 == groups.size();
-    if (!last || has_missing) {
-      const double gain = SquaredErrorGain(scorer_, left, parent, parent_score);
-      if (gain > pass_gain[0]) {
-        pass_gain[0] = gain;
-        pass_position[0] = static_cast<int>(position);
-      }
-    }
-  }
-  // The missing-left pass sums from the missing rows first, as the scan does.
-  Sums with_missing = missing;
-  for (size_t position = 0; has_missing && position + 1 < groups.size(); ++position) {
-    const CategoryGroup& group = groups[position];
-    with_missing.a += group.a;
-    with_missing.b += group.b;
-    with_missing.count += group.count;
-    const double gain = SquaredErrorGain(scorer_, with_missing, parent, parent_score);
-    if (gain > pass_gain[1]) {
-      pass_gain[1] = gain;
-      pass_position[1] = static_cast<int>(position);
-    }
-  }
-  const int pass = pass_gain[1] > pass_gain[0] ? 1 : 0;
-  if (pass_position[pass] < 0 || !Beats(pass_gain[pass], feature, best)) return true;
-  best = SplitCandidate{};
-  best.feature = feature;
-  best.gain = pass_gain[pass];
-  best.default_left = pass == 1;
-  best.categorical = true;
-  best.threshold_bin = groups[pass_position[pass]].bin;
-  for (int position = 0; position <= pass_position[pass]; ++position) {
-    const int bin = groups[position].bin;
-    best.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
-  }
-  return true;
 }
 
 // The gain of sending the row with `stat` left and the node's other rows right, as a scan would

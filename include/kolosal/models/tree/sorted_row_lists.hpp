@@ -1,6 +1,8 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <vector>
@@ -50,12 +52,25 @@ class SortedRowLists {
     return &stats_[base + (list[0] & 0xFF)];
   }
 
-  /// The list of `feature` for node [begin, end): entries bin << 8 | local row, by bin, where
-  /// the local row indexes Stats(base) of the node's subtree root `base`.
-  const uint16_t* Entries(int feature, int64_t begin) const {
-    return lists_.get() + slot_of_feature_[feature] * n_positions_ + begin;
-  }
-  const RowStat* Stats(int64_t base) const { return stats_.data() + base; }
+  /// The best squared-error split of one feature over a node, found from its list directly.
+  struct ListSplit {
+    bool constant = true;  // one value (or only missing ones) on the node: no split possible
+    double gain = -std::numeric_limits<double>::infinity();
+    int threshold_bin = -1;  // numeric: the last bin on the left; -1: no split allowed
+    int next_bin = -1;       // numeric: the first bin with rows on the right; -1: only missing
+    bool default_left = false;
+    std::array<uint64_t, 4> left_bins{};  // categorical: the categories on the left
+  };
+
+  /// For a squared-error scorer: the best split of `feature` over node [begin, end) (subtree
+  /// root `base`), whose (a, b, count) sums are `parent` and score `parent_score`, in one walk
+  /// over the list with no histogram. Thresholds, sides and tie rules are a SplitFinder scan's
+  /// (missing values right in one pass and left in the other, the first best wins within a
+  /// pass, the missing-left pass only with a higher gain); categories are scanned in order of
+  /// their mean (ties by code), with the same sums as the sparse histogram's, so categorical
+  /// splits are the same to the bit.
+  ListSplit SquaredErrorSplit(int feature, int64_t base, int64_t begin, int64_t end,
+                              const double* parent, double parent_score);
 
   /// Partitions the lists of `features` (which hold split.feature) of node [begin, end) (subtree
   /// root `base`) by `split`, left rows to [begin, middle). `middle` is what RowPartition::Split
@@ -64,7 +79,21 @@ class SortedRowLists {
                  int64_t begin, int64_t middle, int64_t end);
 
  private:
+  struct CategoryGroup {
+    double key = 0.0;  // mean target: categories are scanned in this order
+    int bin = 0;
+    double a = 0.0;
+    double b = 0.0;
+    double count = 0.0;
+  };
+
   uint16_t* List(int slot, int64_t begin) { return lists_.get() + slot * n_positions_ + begin; }
+  ListSplit NumericSquaredErrorSplit(const uint16_t* list, int64_t n, const RowStat* stats,
+                                     int missing_bin, const double* parent,
+                                     double parent_score) const;
+  ListSplit CategoricalSquaredErrorSplit(const uint16_t* list, int64_t n, const RowStat* stats,
+                                         int missing_bin, const double* parent,
+                                         double parent_score);
 
   const BinnedMatrix& bins_;
   const SplitScorer& scorer_;
@@ -78,6 +107,7 @@ class SortedRowLists {
   std::vector<uint16_t> scratch_;         // right-hand entries while partitioning
   std::vector<double> values_;            // the last histogram's sums
   std::vector<int> bin_ids_;              // the last histogram's bins
+  std::vector<CategoryGroup> groups_;     // scratch of CategoricalSquaredErrorSplit
 };
 
 }  // namespace kolosal::models::tree

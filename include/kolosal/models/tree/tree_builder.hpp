@@ -98,10 +98,8 @@ class TreeBuilder {
   FeatureHistogram BuildSparse(const OpenNode& node, int feature);
   SplitCandidate FindBestSplit(OpenNode& node, double parent_score, uint64_t random_seed);
   SplitCandidate FindBestSplitInLists(OpenNode& node, double parent_score, uint64_t random_seed);
-  bool FindNumericInList(const OpenNode& node, int feature, double parent_score,
-                         SplitCandidate& best) const;
-  bool FindCategoricalInList(const OpenNode& node, int feature, double parent_score,
-                             SplitCandidate& best) const;
+  void TakeListSplit(int feature, const SortedRowLists::ListSplit& split,
+                     SplitCandidate& best) const;
   SplitCandidate FindBestSplitOfTwo(const OpenNode& node, double parent_score);
   double GainOfLeft(const OpenNode& node, const RowStat& stat, double parent_score) const;
   std::span<const int32_t> LiveFeatures(const OpenNode& node) const;
@@ -142,14 +140,6 @@ class TreeBuilder {
   std::vector<int32_t> constant_features_;  // scratch: drawn features found constant on a node
   std::vector<int32_t> live_scratch_;
   mutable std::vector<double> gain_scratch_;
-  struct CategoryGroup {
-    double key = 0.0;  // mean target, the order categories are scanned in
-    int bin = 0;
-    double a = 0.0;
-    double b = 0.0;
-    double count = 0.0;
-  };
-  mutable std::vector<CategoryGroup> category_groups_;  // scratch of FindCategoricalInList
   std::vector<RowStat> ordered_;
   std::array<int16_t, 256> slot_of_{};  // bin -> sparse slot, -1 when unused
   std::vector<double> sparse_unsorted_;
