@@ -307,7 +307,8 @@ void TreeBuilder::FindInFeature(const OpenNode& node, int feature, const Feature
   best = candidate;
 }
 
-// The best split over the node's drawn features; equal gains go to the earlier feature.
+// The best split over the node's drawn features; equal gains go to the earlier feature (with
+// random_ties, to the feature ranked first for the node).
 SplitCandidate TreeBuilder::FindBestSplit(OpenNode& node, double parent_score,
                                           uint64_t random_seed) {
   if (node.hist < 0 && node.list_base >= 0) {
