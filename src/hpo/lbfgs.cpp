@@ -36,7 +36,7 @@ Eigen::VectorXd Direction(const Eigen::VectorXd& gradient, const std::deque<Eige
 
 LbfgsResult MinimizeLbfgs(const DifferentiableFunction& f, Eigen::VectorXd x0,
                           const Eigen::VectorXd& lower, const Eigen::VectorXd& upper,
-                          int max_iterations) {
+                          int max_iterations, double first_step) {
   LbfgsResult result;
   result.x = Project(std::move(x0), lower, upper);
   Eigen::VectorXd gradient(result.x.size());
@@ -47,21 +47,41 @@ LbfgsResult MinimizeLbfgs(const DifferentiableFunction& f, Eigen::VectorXd x0,
     if (!std::isfinite(result.value) || gradient.norm() < 1e-6) break;
     Eigen::VectorXd direction = Direction(gradient, s_history, y_history);
     if (direction.dot(gradient) >= 0.0) direction = -gradient;  // not a descent direction
-    double step = 1.0;
+    const double start = result.iterations == 0 ? first_step : 1.0;
+    double step = start;
     Eigen::VectorXd candidate;
     Eigen::VectorXd candidate_gradient(result.x.size());
     double candidate_value = 0.0;
+    const auto sufficient = [&](double length, Eigen::VectorXd& point, double& value,
+                                Eigen::VectorXd& point_gradient) {
+      point = Project(result.x + length * direction, lower, upper);
+      value = f(point, point_gradient);
+      const double expected = gradient.dot(point - result.x);
+      return std::isfinite(value) && value <= result.value + 1e-4 * expected;
+    };
     bool accepted = false;
     for (int tries = 0; tries < 30; ++tries, step *= 0.5) {
-      candidate = Project(result.x + step * direction, lower, upper);
-      candidate_value = f(candidate, candidate_gradient);
-      const double expected = gradient.dot(candidate - result.x);
-      if (std::isfinite(candidate_value) && candidate_value <= result.value + 1e-4 * expected) {
+      if (sufficient(step, candidate, candidate_value, candidate_gradient)) {
         accepted = true;
         break;
       }
     }
+    // A start below 1 that is accepted at once may be shorter than the step a search from 1
+    // would accept: double it while the longer step is accepted too. The steps stay powers of
+    // two, so this finds the same step as halving from 1 whenever acceptance is monotone.
+    if (accepted && step == start) {
+      Eigen::VectorXd longer;
+      Eigen::VectorXd longer_gradient(result.x.size());
+      double longer_value = 0.0;
+      while (step < 1.0 && sufficient(2.0 * step, longer, longer_value, longer_gradient)) {
+        step *= 2.0;
+        candidate.swap(longer);
+        candidate_gradient.swap(longer_gradient);
+        candidate_value = longer_value;
+      }
+    }
     if (!accepted || (candidate - result.x).norm() < 1e-10) break;
+    if (result.iterations == 0) result.first_step = step;
     const Eigen::VectorXd s = candidate - result.x;
     const Eigen::VectorXd y = candidate_gradient - gradient;
     if (s.dot(y) > 1e-12) {

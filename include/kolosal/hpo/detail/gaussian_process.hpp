@@ -26,6 +26,9 @@ class GaussianProcess {
     int max_iterations = 60;
     /// Hyperparameters to start from (a previous fit's theta()); empty for the default start.
     Eigen::VectorXd initial;
+    /// Where the first line search from `initial` starts (see MinimizeLbfgs); a previous
+    /// search's first_step() saves most of its halvings.
+    double first_step = 1.0;
   };
 
   /// Fits hyperparameters and the posterior to rows of `x` and targets `y`.
@@ -48,6 +51,9 @@ class GaussianProcess {
   double log_posterior() const { return log_posterior_; }
   /// The hyperparameters as the optimiser sees them: [log l_1..l_D, log s2, log(noise - 1e-6)].
   const Eigen::VectorXd& theta() const { return theta_; }
+  /// The step the first line search of the last Fit() accepted from its first start (0 if
+  /// none).
+  double first_step() const { return first_step_; }
 
  private:
   double NegativeLogPosterior(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
@@ -63,6 +69,7 @@ class GaussianProcess {
   double signal_variance_ = 1.0;
   double noise_variance_ = 1e-6;
   double log_posterior_ = 0.0;
+  double first_step_ = 0.0;
   Eigen::LLT<Eigen::MatrixXd> cholesky_;
   Eigen::VectorXd alpha_;
   Eigen::VectorXd diagonal_;      // of the factorised covariance (noise and jitter included)
