@@ -64,6 +64,28 @@ TEST(GpSampler, VarianceBoundIsAnUpperBound) {
   }
 }
 
+// The kernel's own exp: with one training point the posterior mean is k(p, x0) / (s2 + noise)
+// times its target, checked against the Matérn formula with std::exp from r = 0 to s = 224.
+TEST(GpSampler, KernelMatchesTheMaternFormula) {
+  Eigen::MatrixXd x = Eigen::MatrixXd::Zero(1, 1);
+  Eigen::VectorXd y = Eigen::VectorXd::Ones(1);
+  Eigen::VectorXd theta(3);
+  theta << std::log(0.01), 0.0, std::log(1e-3);  // lengthscale 0.01, s2 = 1
+  detail::GaussianProcess process;
+  process.Condition(x, y, theta);
+  Eigen::MatrixXd points(200, 1);
+  for (Eigen::Index row = 0; row < points.rows(); ++row) points(row, 0) = row / 199.0;
+  const auto prediction = process.Predict(points);
+  const double diagonal = 1.0 + process.noise_variance();
+  for (Eigen::Index row = 0; row < points.rows(); ++row) {
+    const double scaled = std::sqrt(5.0) * points(row, 0) / 0.01;
+    const double matern = (1.0 + scaled + scaled * scaled / 3.0) * std::exp(-scaled);
+    // Rounding the distance (relative 1e-16) moves exp(-s) by s times that.
+    const double tolerance = 1e-15 * (1.0 + scaled) * matern + 1e-300;
+    EXPECT_NEAR(prediction.mean[row] * diagonal, matern, tolerance) << row;
+  }
+}
+
 // A warm-started fit reuses hyperparameters across asks; the trials must still depend only on
 // the seed.
 TEST(GpSampler, SameSeedGivesTheSameTrials) {
