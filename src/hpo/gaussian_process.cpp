@@ -15,15 +15,16 @@ namespace {
 constexpr double kSqrt5 = 2.23606797749978969641;
 constexpr double kMinNoise = 1e-6;
 
-// The Matérn factor (1 + s + s^2 / 3) exp(-s) at `size` values 0 <= s <= 700 (so the result
-// is a normal number) into `out`, and exp(-s)
-// into `decay` unless it is null. exp(-s) to about 1 ulp: Cody-Waite reduction to
-// |t| <= ln2 / 2, a degree-12 Taylor polynomial, and the power of two added to the exponent
-// bits. Unlike Eigen's exp it has no division and no branch, so GCC vectorises the loop; the
-// kernels are most of the GP's time (about 10^5 per ask). On x86-64 GCC also compiles an AVX2
-// copy, picked at load time (twice the lanes of the SSE2 baseline). The body is written out in
-// the loop because GCC does not inline a helper into a clone of another target.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+// The Matérn factor (1 + s + s^2 / 3) exp(-s) at `size` values 0 <= s <= 700 (so exp(-s) is a
+// normal number) into `out`, and exp(-s) into `decay` unless it is null. exp(-s) to about
+// 1 ulp: Cody-Waite reduction to |t| <= ln2 / 2, a degree-12 Taylor polynomial, and the power
+// of two added to the exponent bits. Unlike Eigen's exp it has no division and no branch, so
+// GCC vectorises the loop; the kernels (about 10^5 per ask) were most of the GP's time. On
+// x86-64 GCC also compiles an AVX2 copy, picked at load time (twice the lanes of the SSE2
+// baseline). The body is written out in the loop because GCC does not inline a helper into a
+// clone of another target.
+// The clones need GNU indirect functions: GCC on x86-64 glibc (not MinGW, macOS or musl).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
 __attribute__((target_clones("avx2", "default")))
 #endif
 void MaternFactor(const double* __restrict scaled, double* __restrict out, double* decay,
