@@ -1,13 +1,16 @@
 #include "kolosal/hpo/detail/gaussian_process.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
-#include <cstdint>
 #include <limits>
 #include <numbers>
 
 #include "kolosal/hpo/detail/lbfgs.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <sleef.h>
+#endif
 
 namespace kolosal::hpo::detail {
 namespace {
@@ -15,48 +18,45 @@ namespace {
 constexpr double kSqrt5 = 2.23606797749978969641;
 constexpr double kMinNoise = 1e-6;
 
-// The Matérn factor (1 + s + s^2 / 3) exp(-s) at `size` values 0 <= s <= 700 (so exp(-s) is a
-// normal number) into `out`, and exp(-s) into `decay` unless it is null. exp(-s) to about
-// 1 ulp: Cody-Waite reduction to |t| <= ln2 / 2, a degree-12 Taylor polynomial, and the power
-// of two added to the exponent bits. Unlike Eigen's exp it has no division and no branch, so
-// GCC vectorises the loop; the kernels (about 10^5 per ask) were most of the GP's time. On
-// x86-64 GCC also compiles an AVX2 copy, picked at load time (twice the lanes of the SSE2
-// baseline). The body is written out in the loop because GCC does not inline a helper into a
-// clone of another target.
-// The clones need GNU indirect functions: GCC on x86-64 glibc (not MinGW, macOS or musl).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-void MaternFactor(const double* __restrict scaled, double* __restrict out, double* decay,
-                  Eigen::Index size) {
-  double* __restrict exps = decay != nullptr ? decay : out;
-  constexpr double kLog2e = 1.4426950408889634;
-  constexpr double kLn2High = 0.693147180369123816490;
-  constexpr double kLn2Low = 1.90821492927058770002e-10;
-  constexpr double kShifter = 0x1.8p52;  // adding it rounds to an integer in the low bits
-  for (Eigen::Index idx = 0; idx < size; ++idx) {
-    const double s = scaled[idx];
-    const double x = -s;
-    const double shifted = x * kLog2e + kShifter;
-    const double power = shifted - kShifter;
-    const double t = (x - power * kLn2High) - power * kLn2Low;
-    double poly = 1.0 / 479001600.0;
-    poly = poly * t + 1.0 / 39916800.0;
-    poly = poly * t + 1.0 / 3628800.0;
-    poly = poly * t + 1.0 / 362880.0;
-    poly = poly * t + 1.0 / 40320.0;
-    poly = poly * t + 1.0 / 5040.0;
-    poly = poly * t + 1.0 / 720.0;
-    poly = poly * t + 1.0 / 120.0;
-    poly = poly * t + 1.0 / 24.0;
-    poly = poly * t + 1.0 / 6.0;
-    poly = poly * t + 0.5;
-    poly = poly * t + 1.0;
-    poly = poly * t + 1.0;
-    // The low bits of `shifted` hold the integer `power` in two's complement.
-    const uint64_t exponent = std::bit_cast<uint64_t>(shifted) << 52;
-    exps[idx] = std::bit_cast<double>(std::bit_cast<uint64_t>(poly) + exponent);
+#if defined(__x86_64__)
+// sleef.h declares its 256-bit functions only when the whole file is compiled for AVX.
+extern "C" __m256d Sleef_expd4_u10avx2(__m256d);
+
+__attribute__((target("avx2,fma"))) void NegativeExpAvx2(const double* scaled, double* out,
+                                                         Eigen::Index size) {
+  Eigen::Index idx = 0;
+  const __m256d zero = _mm256_setzero_pd();
+  for (; idx + 4 <= size; idx += 4) {
+    const __m256d negated = _mm256_sub_pd(zero, _mm256_loadu_pd(scaled + idx));
+    _mm256_storeu_pd(out + idx, Sleef_expd4_u10avx2(negated));
   }
+  for (; idx < size; ++idx) out[idx] = std::exp(-scaled[idx]);
+}
+#endif
+
+// exp(-s) at `size` values with Sleef (1 ulp): AVX2 where the CPU has it, else Sleef's
+// dispatcher over the SSE2/SSE4.1 versions.
+void NegativeExp(const double* scaled, double* out, Eigen::Index size) {
+#if defined(__x86_64__)
+  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (has_avx2) return NegativeExpAvx2(scaled, out, size);
+  Eigen::Index idx = 0;
+  const __m128d zero = _mm_setzero_pd();
+  for (; idx + 2 <= size; idx += 2) {
+    _mm_storeu_pd(out + idx, Sleef_expd2_u10(_mm_sub_pd(zero, _mm_loadu_pd(scaled + idx))));
+  }
+  for (; idx < size; ++idx) out[idx] = std::exp(-scaled[idx]);
+#else
+  for (Eigen::Index idx = 0; idx < size; ++idx) out[idx] = std::exp(-scaled[idx]);
+#endif
+}
+
+// The Matérn factor (1 + s + s^2 / 3) exp(-s) at `size` values into `out`, and exp(-s) into
+// `decay` unless it is null. The exponentials (about 10^5 per ask) were most of the GP's time,
+// so they go through Sleef's vector exp rather than Eigen's.
+void MaternFactor(const double* scaled, double* out, double* decay, Eigen::Index size) {
+  double* exps = decay != nullptr ? decay : out;
+  NegativeExp(scaled, exps, size);
   for (Eigen::Index idx = 0; idx < size; ++idx) {
     const double s = scaled[idx];
     out[idx] = (1.0 + s + s * s * (1.0 / 3.0)) * exps[idx];
