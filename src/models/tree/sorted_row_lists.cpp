@@ -137,8 +137,16 @@ struct TwoPasses {
     gain[pass] = candidate;
     position[pass] = at;
   }
-  // The missing-left pass wins only with a higher gain.
-  int Best() const { return gain[1] > gain[0] ? 1 : 0; }
+  // Writes the better pass's gain and side into `split` (the missing-left pass wins only with
+  // a higher gain) and returns its position, or -1 when neither pass found a split.
+  template <typename Split>
+  int64_t TakeBest(Split& split) const {
+    const int pass = gain[1] > gain[0] ? 1 : 0;
+    if (position[pass] < 0) return -1;
+    split.gain = gain[pass];
+    split.default_left = pass == 1;
+    return position[pass];
+  }
 };
 
 }  // namespace
@@ -288,11 +296,8 @@ SortedRowLists::ListSplit SortedRowLists::NumericSquaredErrorSplit(const uint16_
       passes.Offer(1, SquaredErrorGain(scorer_, with_missing, parent, parent_score), idx);
     }
   }
-  const int pass = passes.Best();
-  const int64_t at = passes.position[pass];
+  const int64_t at = passes.TakeBest(split);
   if (at < 0) return split;
-  split.gain = passes.gain[pass];
-  split.default_left = pass == 1;
   split.threshold_bin = list[at] >> 8;
   split.next_bin = at + 1 < n_values ? list[at + 1] >> 8 : -1;
   return split;
@@ -340,16 +345,11 @@ SortedRowLists::ListSplit SortedRowLists::CategoricalSquaredErrorSplit(
     with_missing.Add(groups[position].a, groups[position].b, groups[position].count);
     passes.Offer(1, SquaredErrorGain(scorer_, with_missing, parent, parent_score), position);
   }
-  const int pass = passes.Best();
-  const int64_t at = passes.position[pass];
+  const int64_t at = passes.TakeBest(split);
   if (at < 0) return split;
-  split.gain = passes.gain[pass];
-  split.default_left = pass == 1;
   split.threshold_bin = groups[at].bin;
-  for (int64_t position = 0; position <= at; ++position) {
-    const int bin = groups[position].bin;
-    split.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
-  }
+  for (int64_t position = 0; position <= at; ++position)
+    AddBin(split.left_bins, groups[position].bin);
   return split;
 }
 

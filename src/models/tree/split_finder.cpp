@@ -239,7 +239,7 @@ void SplitFinder::FindFeature(int feature, const FeatureHistogram& hist, const d
   std::vector<int>& order = OrderScratch();
   const bool explicit_order = categorical || random_seed != nullptr;
   if (categorical && random_seed == nullptr && cat_max_threshold_ > 0) {
-    FindCategories(feature, hist, parent, best_split);
+    FindCategories(feature, hist, parent, parent_score, best_split);
     return;
   }
   if (categorical) {
@@ -280,14 +280,13 @@ void SplitFinder::FindFeature(int feature, const FeatureHistogram& hist, const d
   candidate.left_bins = {};
   if (categorical) {
     for (int position = 0; position <= best.position; ++position) {
-      const int bin = hist.bin(entry_at(position));
-      candidate.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
+      AddBin(candidate.left_bins, hist.bin(entry_at(position)));
     }
   }
 }
 
-bool SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, const double* parent,
-                                 SplitCandidate& best_split) const {
+void SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, const double* parent,
+                                 double parent_score, SplitCandidate& best_split) const {
   const int n_channels = scorer_.n_channels();
   auto stats_at = [&](int entry) { return hist.values + static_cast<int64_t>(entry) * n_channels; };
   const bool has_missing = HasRows(hist.missing, n_channels);
@@ -317,7 +316,6 @@ bool SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
   if (n_categories <= cat_onehot_max_) {
     // One category against the rest, with the ordinary penalties.
     NonEmptyBins(hist.values, hist.n_entries, n_channels, order);
-    const double parent_score = scorer_.Score(parent);
     const auto n_present = static_cast<int>(order.size());
     for (int position = 0; position < n_present; ++position) {
       for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
@@ -334,7 +332,7 @@ bool SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
     SortedCategories(hist, parent, cat_smooth_, order);
     const auto n_sorted = static_cast<int>(order.size());
     const int max_left = std::min(cat_max_threshold_, (n_sorted + 1) / 2);
-    const double parent_score = category_scorer_.Score(parent);
+    const double category_parent_score = category_scorer_.Score(parent);
     for (int reverse = 0; reverse < 2; ++reverse) {
       for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
         start_left(missing_left == 1);
@@ -354,7 +352,7 @@ bool SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
           if (group_rows < cat_min_rows_) continue;
           group_rows = 0.0;
           const double gain =
-              category_scorer_.Score(left) + category_scorer_.Score(right) - parent_score;
+              category_scorer_.Score(left) + category_scorer_.Score(right) - category_parent_score;
           if (!(gain > best.gain)) continue;
           best = {gain, reverse == 1 ? position : 0, reverse == 1 ? n_sorted - 1 : position,
                   missing_left == 1};
@@ -362,7 +360,7 @@ bool SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
       }
     }
   }
-  if (best.first < 0 || !(best.gain > best_split.gain)) return false;
+  if (best.first < 0 || !(best.gain > best_split.gain)) return;
   best_split.feature = feature;
   best_split.gain = best.gain;
   best_split.default_left = best.default_left;
@@ -370,10 +368,8 @@ bool SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
   best_split.threshold_bin = hist.bin(order[best.last]);
   best_split.left_bins = {};
   for (int position = best.first; position <= best.last; ++position) {
-    const int bin = hist.bin(order[position]);
-    best_split.left_bins[bin >> 6] |= uint64_t{1} << (bin & 63);
+    AddBin(best_split.left_bins, hist.bin(order[position]));
   }
-  return true;
 }
 
 }  // namespace kolosal::models::tree

@@ -12,9 +12,9 @@ int32_t Tree::Split(int32_t node_idx, const SplitCandidate& split, const BinMapp
     const auto first_word = static_cast<uint32_t>(category_words_.size());
     node.flags |= TreeNode::kCategorical | (first_word << TreeNode::kCategoryShift);
     // Codes the training data never had are missing to the binner, so they follow missing here.
-    std::array<uint64_t, 4> left_bins = split.left_bins;
+    BinSet left_bins = split.left_bins;
     for (int code = mapper.n_bins(split.feature); split.default_left && code < 256; ++code) {
-      left_bins[code >> 6] |= uint64_t{1} << (code & 63);
+      AddBin(left_bins, code);
     }
     for (uint64_t word : left_bins) {
       category_words_.push_back(static_cast<uint32_t>(word));

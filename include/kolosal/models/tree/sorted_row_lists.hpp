@@ -59,7 +59,7 @@ class SortedRowLists {
     int threshold_bin = -1;  // numeric: the last bin on the left; -1: no split allowed
     int next_bin = -1;       // numeric: the first bin with rows on the right; -1: only missing
     bool default_left = false;
-    std::array<uint64_t, 4> left_bins{};  // categorical: the categories on the left
+    BinSet left_bins{};  // categorical: the categories on the left
   };
 
   /// For a squared-error scorer: the best split of `feature` over node [begin, end) (subtree

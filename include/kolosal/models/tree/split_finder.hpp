@@ -11,6 +11,11 @@
 
 namespace kolosal::models::tree {
 
+/// A set of bins (category codes 0..255) as four 64-bit words.
+using BinSet = std::array<uint64_t, 4>;
+inline void AddBin(BinSet& set, int bin) { set[bin >> 6] |= uint64_t{1} << (bin & 63); }
+inline bool HasBin(const BinSet& set, int bin) { return ((set[bin >> 6] >> (bin & 63)) & 1u) != 0; }
+
 /// One way to split a node: which bins of which feature go left, and where missing values go.
 struct SplitCandidate {
   int32_t feature = -1;
@@ -18,14 +23,14 @@ struct SplitCandidate {
   int32_t threshold_bin = 0;  // numeric: bins <= threshold_bin go left
   bool default_left = false;  // where the missing bin goes
   bool categorical = false;
-  std::array<uint64_t, 4> left_bins{};  // categorical: the bins (category codes) that go left
+  BinSet left_bins{};  // categorical: the bins (category codes) that go left
 
   bool valid() const { return feature >= 0; }
   /// Whether a value in `bin` goes to the left child.
   bool GoesLeft(int bin, int missing_bin) const {
     if (bin == missing_bin) return default_left;
     if (!categorical) return bin <= threshold_bin;
-    return ((left_bins[bin >> 6] >> (bin & 63)) & 1u) != 0;
+    return HasBin(left_bins, bin);
   }
 };
 
@@ -94,9 +99,9 @@ class SplitFinder {
   void SortedCategories(const FeatureHistogram& hist, const double* parent, double min_rows,
                         std::vector<int>& present) const;
   double CategoryKey(const double* stats, int majority_class) const;
-  /// LightGBM's categorical search (cat_max_threshold_ > 0); false when no split is feasible.
-  bool FindCategories(int feature, const FeatureHistogram& hist, const double* parent,
-                      SplitCandidate& best_split) const;
+  /// LightGBM's categorical search (cat_max_threshold_ > 0); `parent_score` is scorer_'s.
+  void FindCategories(int feature, const FeatureHistogram& hist, const double* parent,
+                      double parent_score, SplitCandidate& best_split) const;
 
   const BinnedMatrix& bins_;
   const SplitScorer& scorer_;
