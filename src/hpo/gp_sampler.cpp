@@ -5,6 +5,7 @@
 #include <limits>
 #include <numbers>
 #include <numeric>
+#include <span>
 
 #include "kolosal/hpo/detail/gaussian_process.hpp"
 #include "kolosal/hpo/detail/normal.hpp"
@@ -52,59 +53,13 @@ double ValueOf(const ParamSpec& spec, double unit) {
   return spec.Snap(spec.FromSampling(low + std::clamp(unit, 0.0, 1.0) * (high - low)));
 }
 
-// The finished trials the GP learns from: all of them, or the best and the newest halves of
-// the budget in a long study (the fit is cubic in their number).
-std::vector<Observation> TrainingSet(const SamplingContext& context, size_t max_points,
-                                     size_t& n_complete) {
-  std::vector<Observation> observations;
-  for (const FrozenTrial& trial : context.trials) {
-    if (trial.state != TrialState::kComplete || trial.params.empty()) continue;
-    if (!std::isfinite(trial.value)) continue;
-    observations.push_back({&trial, detail::Loss(trial.value, context.direction)});
-  }
-  n_complete = observations.size();
-  if (observations.size() <= max_points) return observations;
-  std::vector<size_t> by_loss(observations.size());
-  std::iota(by_loss.begin(), by_loss.end(), 0);
-  std::stable_sort(by_loss.begin(), by_loss.end(), [&](size_t lhs, size_t rhs) {
-    return observations[lhs].loss < observations[rhs].loss;
-  });
-  std::vector<bool> taken(observations.size(), false);
-  for (size_t rank = 0; rank < max_points / 2; ++rank) taken[by_loss[rank]] = true;
-  size_t n_kept = max_points / 2;
-  for (size_t idx = observations.size(); idx-- > 0 && n_kept < max_points;) {
-    if (!taken[idx]) {
-      taken[idx] = true;
-      ++n_kept;
-    }
-  }
-  std::vector<Observation> kept;
-  for (size_t idx = 0; idx < observations.size(); ++idx) {
-    if (taken[idx]) kept.push_back(observations[idx]);
-  }
-  return kept;
-}
-
-// `count` distinct rows of `n`, in increasing order (a partial Fisher-Yates shuffle).
-std::vector<size_t> SampleRows(size_t n, size_t count, Rng& rng) {
-  std::vector<size_t> rows(n);
-  std::iota(rows.begin(), rows.end(), 0);
-  for (size_t idx = 0; idx < count; ++idx) {
-    std::swap(rows[idx], rows[idx + UniformIndex(rng, n - idx)]);
-  }
-  rows.resize(count);
-  std::sort(rows.begin(), rows.end());
-  return rows;
-}
-
 // `count` rows: the best half by target and the newest of the rest (rows are in trial order).
-std::vector<size_t> BestAndNewestRows(const Eigen::VectorXd& y, size_t count) {
-  const size_t n_rows = static_cast<size_t>(y.size());
+std::vector<size_t> BestAndNewestRows(std::span<const double> y, size_t count) {
+  const size_t n_rows = y.size();
   std::vector<size_t> order(n_rows);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t lhs, size_t rhs) {
-    return y[static_cast<Eigen::Index>(lhs)] < y[static_cast<Eigen::Index>(rhs)];
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t lhs, size_t rhs) { return y[lhs] < y[rhs]; });
   std::vector<bool> taken(n_rows, false);
   for (size_t idx = 0; idx < count / 2; ++idx) taken[order[idx]] = true;
   size_t n_taken = count / 2;
@@ -117,6 +72,37 @@ std::vector<size_t> BestAndNewestRows(const Eigen::VectorXd& y, size_t count) {
   std::vector<size_t> rows;
   for (size_t idx = 0; idx < n_rows; ++idx)
     if (taken[idx]) rows.push_back(idx);
+  return rows;
+}
+
+// The finished trials the GP learns from: all of them, or the best and the newest halves of
+// the budget in a long study (the fit is cubic in their number).
+std::vector<Observation> TrainingSet(const SamplingContext& context, size_t max_points,
+                                     size_t& n_complete) {
+  std::vector<Observation> observations;
+  for (const FrozenTrial& trial : context.trials) {
+    if (trial.state != TrialState::kComplete || trial.params.empty()) continue;
+    if (!std::isfinite(trial.value)) continue;
+    observations.push_back({&trial, detail::Loss(trial.value, context.direction)});
+  }
+  n_complete = observations.size();
+  if (observations.size() <= max_points) return observations;
+  std::vector<double> losses;
+  for (const Observation& observation : observations) losses.push_back(observation.loss);
+  std::vector<Observation> kept;
+  for (size_t row : BestAndNewestRows(losses, max_points)) kept.push_back(observations[row]);
+  return kept;
+}
+
+// `count` distinct rows of `n`, in increasing order (a partial Fisher-Yates shuffle).
+std::vector<size_t> SampleRows(size_t n, size_t count, Rng& rng) {
+  std::vector<size_t> rows(n);
+  std::iota(rows.begin(), rows.end(), 0);
+  for (size_t idx = 0; idx < count; ++idx) {
+    std::swap(rows[idx], rows[idx + UniformIndex(rng, n - idx)]);
+  }
+  rows.resize(count);
+  std::sort(rows.begin(), rows.end());
   return rows;
 }
 
@@ -353,7 +339,9 @@ void GpSampler::FitProcess(const SearchSpace& space, detail::GaussianProcess& pr
     // A warm search sees the best and the newest rows, so consecutive searches see nearly the
     // same data and the hyperparameters move smoothly; a cold one a random sample.
     const std::vector<size_t> rows =
-        warm ? BestAndNewestRows(data.y, static_cast<size_t>(fit_points))
+        warm ? BestAndNewestRows(
+                   std::span<const double>(data.y.data(), static_cast<size_t>(data.y.size())),
+                   static_cast<size_t>(fit_points))
              : SampleRows(static_cast<size_t>(data.x.rows()), static_cast<size_t>(fit_points), rng);
     Eigen::MatrixXd subset_x(fit_points, data.x.cols());
     Eigen::VectorXd subset_y(fit_points);
