@@ -22,24 +22,43 @@ constexpr double kMinNoise = 1e-6;
 // sleef.h declares its 256-bit functions only when the whole file is compiled for AVX.
 extern "C" __m256d Sleef_expd4_u10avx2(__m256d);
 
-__attribute__((target("avx2,fma"))) void NegativeExpAvx2(const double* scaled, double* out,
-                                                         Eigen::Index size) {
-  Eigen::Index idx = 0;
+// Sleef's AVX2 exp needs AVX2 and FMA (checked once at run time; the build targets SSE2).
+bool HasAvx2Fma() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
+}
+
+// MaternOfSquared's arithmetic four values at a time in one pass. The target leaves out FMA so
+// that nothing is contracted: the rounding is that of the SSE2 path, step by step.
+__attribute__((target("avx2"))) void MaternAvx2(const double* r2, double* out, double* decay,
+                                                Eigen::Index size) {
   const __m256d zero = _mm256_setzero_pd();
+  const __m256d one = _mm256_set1_pd(1.0);
+  const __m256d five = _mm256_set1_pd(5.0);
+  const __m256d third = _mm256_set1_pd(1.0 / 3.0);
+  const __m256d cap = _mm256_set1_pd(700.0);
+  Eigen::Index idx = 0;
   for (; idx + 4 <= size; idx += 4) {
-    const __m256d negated = _mm256_sub_pd(zero, _mm256_loadu_pd(scaled + idx));
-    _mm256_storeu_pd(out + idx, Sleef_expd4_u10avx2(negated));
+    const __m256d clipped = _mm256_max_pd(_mm256_loadu_pd(r2 + idx), zero);
+    const __m256d s = _mm256_min_pd(_mm256_sqrt_pd(_mm256_mul_pd(five, clipped)), cap);
+    const __m256d decayed = Sleef_expd4_u10avx2(_mm256_sub_pd(zero, s));
+    if (decay != nullptr) _mm256_storeu_pd(decay + idx, decayed);
+    const __m256d poly =
+        _mm256_add_pd(_mm256_add_pd(one, s), _mm256_mul_pd(_mm256_mul_pd(s, s), third));
+    _mm256_storeu_pd(out + idx, _mm256_mul_pd(poly, decayed));
   }
-  for (; idx < size; ++idx) out[idx] = std::exp(-scaled[idx]);
+  for (; idx < size; ++idx) {
+    const double s = std::min(std::sqrt(5.0 * std::max(r2[idx], 0.0)), 700.0);
+    const double decayed = std::exp(-s);
+    if (decay != nullptr) decay[idx] = decayed;
+    out[idx] = (1.0 + s + s * s * (1.0 / 3.0)) * decayed;
+  }
 }
 #endif
 
-// exp(-s) at `size` values with Sleef (1 ulp): AVX2 where the CPU has it, else Sleef's
-// dispatcher over the SSE2/SSE4.1 versions.
+// exp(-s) at `size` values with Sleef's SSE versions through its dispatcher (1 ulp).
 void NegativeExp(const double* scaled, double* out, Eigen::Index size) {
 #if defined(__x86_64__)
-  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (has_avx2) return NegativeExpAvx2(scaled, out, size);
   Eigen::Index idx = 0;
   const __m128d zero = _mm_setzero_pd();
   for (; idx + 2 <= size; idx += 2) {
@@ -51,27 +70,29 @@ void NegativeExp(const double* scaled, double* out, Eigen::Index size) {
 #endif
 }
 
-// The Matérn factor (1 + s + s^2 / 3) exp(-s) at `size` values into `out`, and exp(-s) into
-// `decay` unless it is null. The exponentials (about 10^5 per ask) were most of the GP's time,
-// so they go through Sleef's vector exp rather than Eigen's.
-void MaternFactor(const double* scaled, double* out, double* decay, Eigen::Index size) {
-  double* exps = decay != nullptr ? decay : out;
-  NegativeExp(scaled, exps, size);
-  for (Eigen::Index idx = 0; idx < size; ++idx) {
-    const double s = scaled[idx];
-    out[idx] = (1.0 + s + s * s * (1.0 / 3.0)) * exps[idx];
+// Matérn 5/2 correlation at squared scaled distances r2 (negative rounding errors clipped)
+// into `result`: (1 + s + s^2 / 3) exp(-s), s = sqrt(5 r2). With `decay`, also stores exp(-s)
+// there. The exponentials (about 10^5 per ask) were most of the GP's time, so they come from
+// Sleef's vector exp rather than Eigen's, in one AVX2 pass where the CPU has it.
+void MaternOfSquared(const Eigen::MatrixXd& r2, Eigen::MatrixXd& result,
+                     Eigen::MatrixXd* decay = nullptr) {
+  result.resize(r2.rows(), r2.cols());
+  double* decay_data = nullptr;
+  if (decay != nullptr) {
+    decay->resize(r2.rows(), r2.cols());
+    decay_data = decay->data();
   }
-}
-
-// Matérn 5/2 correlation at squared scaled distances r2 (negative rounding errors clipped):
-// (1 + s + s^2 / 3) exp(-s), s = sqrt(5 r2). With `decay`, also stores exp(-s) there.
-Eigen::ArrayXXd MaternOfSquared(const Eigen::ArrayXXd& r2, Eigen::ArrayXXd* decay = nullptr) {
+#if defined(__x86_64__)
+  if (HasAvx2Fma()) return MaternAvx2(r2.data(), result.data(), decay_data, r2.size());
+#endif
   // Eigen's sqrt is vectorised; beyond 700 the correlation is 0 in double anyway.
-  const Eigen::ArrayXXd scaled = (5.0 * r2.max(0.0)).sqrt().min(700.0);
-  Eigen::ArrayXXd result(r2.rows(), r2.cols());
-  if (decay != nullptr) decay->resize(r2.rows(), r2.cols());
-  MaternFactor(scaled.data(), result.data(), decay != nullptr ? decay->data() : nullptr, r2.size());
-  return result;
+  const Eigen::ArrayXXd scaled = (5.0 * r2.array().max(0.0)).sqrt().min(700.0);
+  double* exps = decay_data != nullptr ? decay_data : result.data();
+  NegativeExp(scaled.data(), exps, r2.size());
+  for (Eigen::Index idx = 0; idx < r2.size(); ++idx) {
+    const double s = scaled.data()[idx];
+    result.data()[idx] = (1.0 + s + s * s * (1.0 / 3.0)) * exps[idx];
+  }
 }
 
 // theta = [log l_1..l_D, log s2, log(noise - kMinNoise)].
@@ -92,14 +113,25 @@ Hyper Unpack(const Eigen::VectorXd& theta) {
   return hyper;
 }
 
-Eigen::MatrixXd ScaledSquaredDistance(const std::vector<Eigen::MatrixXd>& squared_differences,
-                                      const Eigen::VectorXd& inv_sq_lengthscales) {
-  Eigen::MatrixXd r2 =
-      Eigen::MatrixXd::Zero(squared_differences[0].rows(), squared_differences[0].cols());
+// r2_ij = sum_d (x_id - x_jd)^2 / l_d^2 into `r2`, from the per-dimension squared differences.
+void ScaledSquaredDistance(const std::vector<Eigen::MatrixXd>& squared_differences,
+                           const Eigen::VectorXd& inv_sq_lengthscales, Eigen::MatrixXd& r2) {
+  r2.setZero(squared_differences[0].rows(), squared_differences[0].cols());
   for (size_t dim = 0; dim < squared_differences.size(); ++dim) {
     r2 += inv_sq_lengthscales[static_cast<Eigen::Index>(dim)] * squared_differences[dim];
   }
-  return r2;
+}
+
+// The same from the rows of `x`, a column of differences at a time (the same arithmetic).
+void ScaledSquaredDistance(const Eigen::MatrixXd& x, const Eigen::VectorXd& inv_sq_lengthscales,
+                           Eigen::MatrixXd& r2) {
+  r2.setZero(x.rows(), x.rows());
+  for (Eigen::Index dim = 0; dim < x.cols(); ++dim) {
+    const auto column = x.col(dim).array();
+    for (Eigen::Index other = 0; other < x.rows(); ++other) {
+      r2.col(other).array() += inv_sq_lengthscales[dim] * (column - column[other]).square();
+    }
+  }
 }
 
 // Optuna's default priors, as log densities over the natural parameters.
@@ -123,41 +155,42 @@ double LogPrior(const Hyper& hyper, const Eigen::VectorXd& theta, Eigen::VectorX
 
 double GaussianProcess::NegativeLogPosterior(const Eigen::VectorXd& theta,
                                              Eigen::VectorXd& gradient) const {
+  // The n x n temporaries live in work_: an evaluation allocating them afresh returned the
+  // pages to the system and faulted them in again each time.
+  Workspace& work = work_;
   const Hyper hyper = Unpack(theta);
   const Eigen::Index n = x_.rows();
   const Eigen::Index dims = theta.size() - 2;
-  const Eigen::ArrayXXd r2 =
-      ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales).array();
-  Eigen::ArrayXXd decay;
-  const Eigen::MatrixXd correlation = MaternOfSquared(r2, &decay).matrix();
-  const Eigen::ArrayXXd scaled = kSqrt5 * r2.sqrt();
-  Eigen::MatrixXd covariance = hyper.signal_variance * correlation;
-  covariance.diagonal().array() += hyper.noise_variance;
-  const Eigen::LLT<Eigen::MatrixXd> cholesky(covariance);
+  ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales, work.r2);
+  MaternOfSquared(work.r2, work.correlation, &work.decay);
+  work.covariance = hyper.signal_variance * work.correlation;
+  work.covariance.diagonal().array() += hyper.noise_variance;
+  work.cholesky.compute(work.covariance);
   gradient = Eigen::VectorXd::Zero(theta.size());
-  if (cholesky.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
-  const Eigen::VectorXd alpha = cholesky.solve(y_);
-  const double log_det = 2.0 * cholesky.matrixLLT().diagonal().array().log().sum();
+  if (work.cholesky.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
+  const Eigen::VectorXd alpha = work.cholesky.solve(y_);
+  const double log_det = 2.0 * work.cholesky.matrixLLT().diagonal().array().log().sum();
   const double nll =
       0.5 * y_.dot(alpha) + 0.5 * log_det + 0.5 * n * std::log(2.0 * std::numbers::pi);
   // d nll / d theta = 0.5 tr((K^-1 - alpha alpha^T) dK/dtheta).
   // K^-1 = L^-T L^-1: one triangular solve and a product, which Eigen runs as a fast GEMM
   // (solving for the identity instead takes two triangular solves, both slower per flop).
-  const Eigen::MatrixXd inverse_factor = cholesky.matrixL().solve(Eigen::MatrixXd::Identity(n, n));
-  Eigen::MatrixXd weights(n, n);
-  weights.noalias() = inverse_factor.transpose() * inverse_factor;
-  weights.noalias() -= alpha * alpha.transpose();
-  // -d Matern / d r, divided by r (finite at r = 0).
-  const Eigen::MatrixXd slope =
-      (hyper.signal_variance * 5.0 / 3.0 * (1.0 + scaled) * decay).matrix();
-  const Eigen::MatrixXd weighted_slope = weights.cwiseProduct(slope);
+  work.inverse_factor.setIdentity(n, n);
+  work.cholesky.matrixL().solveInPlace(work.inverse_factor);
+  work.weights.resize(n, n);
+  work.weights.noalias() = work.inverse_factor.transpose() * work.inverse_factor;
+  work.weights.noalias() -= alpha * alpha.transpose();
+  // -d Matern / d r, divided by r (finite at r = 0), times the weights.
+  work.slope = (hyper.signal_variance * 5.0 / 3.0 * (1.0 + kSqrt5 * work.r2.array().sqrt()) *
+                work.decay.array())
+                   .matrix();
+  work.slope = work.weights.cwiseProduct(work.slope);
   for (Eigen::Index dim = 0; dim < dims; ++dim) {
-    gradient[dim] =
-        0.5 * hyper.inv_sq_lengthscales[dim] *
-        weighted_slope.cwiseProduct(squared_differences_[static_cast<size_t>(dim)]).sum();
+    gradient[dim] = 0.5 * hyper.inv_sq_lengthscales[dim] *
+                    work.slope.cwiseProduct(squared_differences_[static_cast<size_t>(dim)]).sum();
   }
-  gradient[dims] = 0.5 * weights.cwiseProduct(hyper.signal_variance * correlation).sum();
-  gradient[dims + 1] = 0.5 * weights.trace() * hyper.noise_excess;
+  gradient[dims] = 0.5 * work.weights.cwiseProduct(hyper.signal_variance * work.correlation).sum();
+  gradient[dims + 1] = 0.5 * work.weights.trace() * hyper.noise_excess;
   return nll - LogPrior(hyper, theta, gradient);
 }
 
@@ -168,13 +201,16 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rn
 void GaussianProcess::SetData(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
   x_ = x;
   y_ = y;
-  const Eigen::Index dims = x.cols();
-  squared_differences_.assign(static_cast<size_t>(dims), Eigen::MatrixXd());
+}
+
+void GaussianProcess::SetSquaredDifferences() {
+  const Eigen::Index dims = x_.cols();
+  squared_differences_.resize(static_cast<size_t>(dims));
   for (Eigen::Index dim = 0; dim < dims; ++dim) {
-    const Eigen::ArrayXd column = x.col(dim).array();
+    const Eigen::ArrayXd column = x_.col(dim).array();
     Eigen::MatrixXd& differences = squared_differences_[static_cast<size_t>(dim)];
-    differences.resize(x.rows(), x.rows());
-    for (Eigen::Index other = 0; other < x.rows(); ++other) {
+    differences.resize(x_.rows(), x_.rows());
+    for (Eigen::Index other = 0; other < x_.rows(); ++other) {
       differences.col(other) = (column - column[other]).square().matrix();
     }
   }
@@ -195,6 +231,7 @@ void GaussianProcess::Condition(const Eigen::MatrixXd& x, const Eigen::VectorXd&
 void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rng& rng,
                           const FitOptions& options) {
   SetData(x, y);
+  SetSquaredDifferences();
   const Eigen::Index dims = x.cols();
   Eigen::VectorXd lower(dims + 2);
   Eigen::VectorXd upper(dims + 2);
@@ -243,11 +280,11 @@ void GaussianProcess::SetPosterior(const Eigen::VectorXd& theta) {
   lengthscales_ = hyper.inv_sq_lengthscales.array().rsqrt().matrix();
   signal_variance_ = hyper.signal_variance;
   noise_variance_ = hyper.noise_variance;
-  Eigen::MatrixXd covariance =
-      signal_variance_ *
-      MaternOfSquared(
-          ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales).array())
-          .matrix();
+  Workspace& work = work_;
+  ScaledSquaredDistance(x_, hyper.inv_sq_lengthscales, work.r2);
+  MaternOfSquared(work.r2, work.correlation);
+  Eigen::MatrixXd& covariance = work.covariance;
+  covariance = signal_variance_ * work.correlation;
   covariance.diagonal().array() += noise_variance_;
   for (double jitter = 1e-8; jitter < 1.0; jitter *= 10.0) {
     cholesky_.compute(covariance);
@@ -263,11 +300,13 @@ void GaussianProcess::SetPosterior(const Eigen::VectorXd& theta) {
 Eigen::MatrixXd GaussianProcess::CrossCovariance(const Eigen::MatrixXd& points) const {
   const Eigen::ArrayXd inv_lengthscales = lengthscales_.array().inverse();
   const Eigen::MatrixXd scaled_points = points.array().rowwise() * inv_lengthscales.transpose();
-  Eigen::MatrixXd cross(points.rows(), x_.rows());
-  cross.noalias() = -2.0 * scaled_points * scaled_train_.transpose();
-  cross.colwise() += scaled_points.rowwise().squaredNorm();
-  cross.rowwise() += train_norms_.transpose();
-  return signal_variance_ * MaternOfSquared(cross.array()).matrix();
+  Eigen::MatrixXd r2(points.rows(), x_.rows());
+  r2.noalias() = -2.0 * scaled_points * scaled_train_.transpose();
+  r2.colwise() += scaled_points.rowwise().squaredNorm();
+  r2.rowwise() += train_norms_.transpose();
+  Eigen::MatrixXd cross;
+  MaternOfSquared(r2, cross);
+  return signal_variance_ * cross;
 }
 
 GaussianProcess::Prediction GaussianProcess::Predict(const Eigen::MatrixXd& points) const {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <vector>
 
 #include "kolosal/core/random.hpp"
 
@@ -58,12 +59,13 @@ class GaussianProcess {
  private:
   double NegativeLogPosterior(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
   void SetData(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+  void SetSquaredDifferences();  // of x_, for NegativeLogPosterior's gradient
   Eigen::MatrixXd CrossCovariance(const Eigen::MatrixXd& points) const;
   void SetPosterior(const Eigen::VectorXd& theta);
 
   Eigen::MatrixXd x_;
   Eigen::VectorXd y_;
-  std::vector<Eigen::MatrixXd> squared_differences_;  // per input dimension
+  std::vector<Eigen::MatrixXd> squared_differences_;  // per input dimension, while fitting
   Eigen::VectorXd theta_;
   Eigen::VectorXd lengthscales_;
   double signal_variance_ = 1.0;
@@ -75,6 +77,18 @@ class GaussianProcess {
   Eigen::VectorXd diagonal_;      // of the factorised covariance (noise and jitter included)
   Eigen::MatrixXd scaled_train_;  // x_ divided by the lengthscales, for Predict
   Eigen::VectorXd train_norms_;
+  // Scratch matrices of the likelihood and the posterior, reused between evaluations.
+  struct Workspace {
+    Eigen::MatrixXd r2;
+    Eigen::MatrixXd correlation;
+    Eigen::MatrixXd decay;
+    Eigen::MatrixXd covariance;
+    Eigen::LLT<Eigen::MatrixXd> cholesky;
+    Eigen::MatrixXd inverse_factor;
+    Eigen::MatrixXd weights;
+    Eigen::MatrixXd slope;
+  };
+  mutable Workspace work_;
 };
 
 }  // namespace kolosal::hpo::detail
