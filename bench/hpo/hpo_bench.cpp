@@ -179,7 +179,10 @@ int main(int argc, char** argv) {
             {"seed", seed},
             {"best", best},
             {"regret", best - function.optimum},
-            {"seconds_per_trial", MeanOver(overheads, 0, overheads.size())}};
+            {"seconds_per_trial", MeanOver(overheads, 0, overheads.size())},
+            {"last10_seconds_per_trial",
+             MeanOver(overheads, overheads.size() - std::min<size_t>(10, overheads.size()),
+                      overheads.size())}};
         std::cout << line.dump() << std::endl;
       }
       std::fprintf(stderr, "[kolosal] %s %s: %d seeds done\n", function.name.c_str(),
