@@ -313,14 +313,23 @@ GaussianProcess::Prediction GaussianProcess::Predict(const Eigen::MatrixXd& poin
   const Eigen::MatrixXd cross = CrossCovariance(points);
   Prediction prediction;
   prediction.mean = cross * alpha_;
-  const Eigen::MatrixXd v = cholesky_.matrixL().solve(cross.transpose());
-  prediction.variance =
-      (signal_variance_ - v.colwise().squaredNorm().transpose().array()).max(1e-12).matrix();
+  prediction.variance = ExactVariance(cross.transpose());
   return prediction;
+}
+
+Eigen::VectorXd GaussianProcess::ExactVariance(Eigen::MatrixXd cross) const {
+  cholesky_.matrixL().solveInPlace(cross);
+  return (signal_variance_ - cross.colwise().squaredNorm().transpose().array()).max(1e-12).matrix();
 }
 
 GaussianProcess::Prediction GaussianProcess::PredictWithVarianceBound(
     const Eigen::MatrixXd& points) const {
+  Eigen::MatrixXd cross(x_.rows(), points.rows());
+  return PredictWithVarianceBound(points, cross);
+}
+
+GaussianProcess::Prediction GaussianProcess::PredictWithVarianceBound(
+    const Eigen::MatrixXd& points, Eigen::Ref<Eigen::MatrixXd> cross) const {
   // Blocks of rows keep the temporaries small: below glibc's trim threshold, so they do not
   // return pages to the system and fault them in again on every ask.
   constexpr Eigen::Index kBlock = 32;
@@ -330,12 +339,13 @@ GaussianProcess::Prediction GaussianProcess::PredictWithVarianceBound(
   const Eigen::ArrayXd inv_diagonal = diagonal_.array().inverse();
   for (Eigen::Index begin = 0; begin < points.rows(); begin += kBlock) {
     const Eigen::Index size = std::min(kBlock, points.rows() - begin);
-    const Eigen::MatrixXd cross = CrossCovariance(points.middleRows(begin, size));
-    prediction.mean.segment(begin, size) = cross * alpha_;
+    const Eigen::MatrixXd block = CrossCovariance(points.middleRows(begin, size));
+    cross.middleCols(begin, size) = block.transpose();
+    prediction.mean.segment(begin, size) = block * alpha_;
     // Given training point j alone the variance is s2 - k_j^2 / (K_jj + noise); more points
     // can only lower it.
     const Eigen::VectorXd explained =
-        (cross.array().square().rowwise() * inv_diagonal.transpose()).rowwise().maxCoeff();
+        (block.array().square().rowwise() * inv_diagonal.transpose()).rowwise().maxCoeff();
     prediction.variance.segment(begin, size) =
         (signal_variance_ - explained.array()).max(1e-12).matrix();
   }

@@ -222,25 +222,33 @@ GpSampler::TrainingData GpSampler::BuildTrainingData(const SamplingContext& cont
   return data;
 }
 
+std::vector<GpSampler::Scored> GpSampler::BestExact(const detail::GaussianProcess& process,
+                                                    const Eigen::MatrixXd& features,
+                                                    double incumbent, size_t count) {
+  const detail::GaussianProcess::Prediction exact = process.Predict(features);
+  std::vector<Scored> best;
+  for (Eigen::Index row = 0; row < features.rows(); ++row) {
+    best.push_back(
+        {static_cast<size_t>(row),
+         LogExpectedImprovement(exact.mean[row], std::sqrt(exact.variance[row]), incumbent)});
+  }
+  std::stable_sort(best.begin(), best.end(),
+                   [](const Scored& lhs, const Scored& rhs) { return lhs.score > rhs.score; });
+  best.resize(std::min(best.size(), count));
+  return best;
+}
+
 std::vector<GpSampler::Scored> GpSampler::Best(const detail::GaussianProcess& process,
                                                const Eigen::MatrixXd& features, double incumbent,
                                                size_t count) {
   constexpr size_t kBlock = 32;
   const size_t n_rows = static_cast<size_t>(features.rows());
-  std::vector<Scored> best;
-  const auto by_score = [](const Scored& lhs, const Scored& rhs) { return lhs.score > rhs.score; };
-  if (n_rows <= kBlock) {  // one exact block: the bound would only add work
-    const detail::GaussianProcess::Prediction exact = process.Predict(features);
-    for (size_t row = 0; row < n_rows; ++row) {
-      const auto index = static_cast<Eigen::Index>(row);
-      best.push_back({row, LogExpectedImprovement(exact.mean[index],
-                                                  std::sqrt(exact.variance[index]), incumbent)});
-    }
-    std::stable_sort(best.begin(), best.end(), by_score);
-    best.resize(std::min(best.size(), count));
-    return best;
-  }
-  const detail::GaussianProcess::Prediction bound = process.PredictWithVarianceBound(features);
+  // One exact block: the bound would only add work.
+  if (n_rows <= kBlock) return BestExact(process, features, incumbent, count);
+  cross_buffer_.resize(static_cast<size_t>(process.rows()) * n_rows);
+  const Eigen::Map<Eigen::MatrixXd> cross(cross_buffer_.data(), process.rows(), features.rows());
+  const detail::GaussianProcess::Prediction bound =
+      process.PredictWithVarianceBound(features, cross);
   std::vector<double> bounds(n_rows);
   for (size_t row = 0; row < n_rows; ++row) {
     const auto index = static_cast<Eigen::Index>(row);
@@ -251,20 +259,23 @@ std::vector<GpSampler::Scored> GpSampler::Best(const detail::GaussianProcess& pr
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t lhs, size_t rhs) { return bounds[lhs] > bounds[rhs]; });
+  std::vector<Scored> best;
+  const auto by_score = [](const Scored& lhs, const Scored& rhs) { return lhs.score > rhs.score; };
   for (size_t next = 0; next < n_rows;) {
     if (best.size() >= count && best.back().score >= bounds[order[next]]) break;
     const size_t size = std::min(kBlock, n_rows - next);
-    Eigen::MatrixXd rows(static_cast<Eigen::Index>(size), features.cols());
+    // The bound's mean is exact; the variance needs the triangular solve.
+    Eigen::MatrixXd columns(process.rows(), static_cast<Eigen::Index>(size));
     for (size_t idx = 0; idx < size; ++idx) {
-      rows.row(static_cast<Eigen::Index>(idx)) =
-          features.row(static_cast<Eigen::Index>(order[next + idx]));
+      columns.col(static_cast<Eigen::Index>(idx)) =
+          cross.col(static_cast<Eigen::Index>(order[next + idx]));
     }
-    const detail::GaussianProcess::Prediction exact = process.Predict(rows);
+    const Eigen::VectorXd variance = process.ExactVariance(std::move(columns));
     for (size_t idx = 0; idx < size; ++idx) {
-      const auto index = static_cast<Eigen::Index>(idx);
-      const Scored entry{
-          order[next + idx],
-          LogExpectedImprovement(exact.mean[index], std::sqrt(exact.variance[index]), incumbent)};
+      const size_t row = order[next + idx];
+      const Scored entry{row, LogExpectedImprovement(
+                                  bound.mean[static_cast<Eigen::Index>(row)],
+                                  std::sqrt(variance[static_cast<Eigen::Index>(idx)]), incumbent)};
       best.insert(std::upper_bound(best.begin(), best.end(), entry, by_score), entry);
       if (best.size() > count) best.pop_back();
     }
@@ -285,7 +296,7 @@ std::pair<ParamVector, double> GpSampler::Refine(const SearchSpace& space,
       moves.push_back(Perturb(space, current, step, rng));
       features.row(move) = Encode(space, moves.back());
     }
-    const Scored top = Best(process, features, incumbent, 1).front();
+    const Scored top = BestExact(process, features, incumbent, 1).front();
     if (top.score <= current_score) continue;
     current_score = top.score;
     current = moves[top.row];

@@ -51,8 +51,12 @@ class GpSampler : public Sampler {
   /// variance, so the cheap variance bound of GaussianProcess::PredictWithVarianceBound bounds
   /// EI from above: rows are scored exactly in order of their bound until the count-th best
   /// exact score reaches the next bound. The result is that of scoring every row exactly.
-  static std::vector<Scored> Best(const detail::GaussianProcess& process,
-                                  const Eigen::MatrixXd& features, double incumbent, size_t count);
+  std::vector<Scored> Best(const detail::GaussianProcess& process, const Eigen::MatrixXd& features,
+                           double incumbent, size_t count);
+  /// The same by scoring every row exactly (for a few rows).
+  static std::vector<Scored> BestExact(const detail::GaussianProcess& process,
+                                       const Eigen::MatrixXd& features, double incumbent,
+                                       size_t count);
   /// Shrinking random steps from `current` that keep the best EI found.
   std::pair<ParamVector, double> Refine(const SearchSpace& space,
                                         const detail::GaussianProcess& process, double incumbent,
@@ -76,6 +80,9 @@ class GpSampler : public Sampler {
 
   GpSettings settings_;
   std::vector<FitCache> fit_caches_;  // the most recently used last
+  // Best()'s cross-covariances (training rows x candidates), kept between asks so that their
+  // pages stay mapped.
+  std::vector<double> cross_buffer_;
 };
 
 /// log(EI) of a Gaussian posterior (mean, stddev) against the incumbent `best` (minimisation).

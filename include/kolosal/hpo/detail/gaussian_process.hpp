@@ -44,6 +44,15 @@ class GaussianProcess {
   /// variance given only the training point most correlated with the row (conditioning on more
   /// points can only lower it). O(n) per row instead of Predict's O(n^2).
   Prediction PredictWithVarianceBound(const Eigen::MatrixXd& points) const;
+  /// The same, also storing the cross-covariances with the training rows (rows() x points) in
+  /// `cross`, from which ExactVariance() finishes any point without recomputing its kernels.
+  Prediction PredictWithVarianceBound(const Eigen::MatrixXd& points,
+                                      Eigen::Ref<Eigen::MatrixXd> cross) const;
+  /// The exact posterior variance at the points whose cross-covariances are the columns of
+  /// `cross` (a triangular solve, O(n^2) per point).
+  Eigen::VectorXd ExactVariance(Eigen::MatrixXd cross) const;
+  /// The number of training rows the posterior conditions on.
+  Eigen::Index rows() const { return x_.rows(); }
 
   const Eigen::VectorXd& lengthscales() const { return lengthscales_; }
   double signal_variance() const { return signal_variance_; }
