@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "kolosal/hpo/detail/gaussian_process.hpp"
 #include "kolosal/hpo/gp_sampler.hpp"
@@ -61,6 +62,41 @@ TEST(GpSampler, VarianceBoundIsAnUpperBound) {
   for (Eigen::Index row = 0; row < points.rows(); ++row) {
     EXPECT_NEAR(bound.mean[row], exact.mean[row], 1e-9);
     EXPECT_GE(bound.variance[row], exact.variance[row] - 1e-12);
+  }
+}
+
+// The acquisition search scores candidates exactly from the cross-covariances the bound pass
+// stored: the same mean and variance, to the last bit, as predicting them afresh.
+TEST(GpSampler, ExactVarianceFromTheBoundPassMatchesPredict) {
+  Rng rng(5);
+  Eigen::MatrixXd x(70, 4);
+  Eigen::VectorXd y(70);
+  for (Eigen::Index row = 0; row < x.rows(); ++row) {
+    for (Eigen::Index col = 0; col < x.cols(); ++col) x(row, col) = UniformUnit(rng);
+    y[row] = std::cos(3.0 * x(row, 0)) + x(row, 1) - x(row, 2) * x(row, 3);
+  }
+  detail::GaussianProcess process;
+  process.Fit(x, y, rng);
+  Eigen::MatrixXd points(100, 4);
+  for (Eigen::Index row = 0; row < points.rows(); ++row) {
+    for (Eigen::Index col = 0; col < points.cols(); ++col) points(row, col) = UniformUnit(rng);
+  }
+  Eigen::MatrixXd cross(process.rows(), points.rows());
+  const auto bound = process.PredictWithVarianceBound(points, cross);
+  const std::vector<Eigen::Index> rows = {97, 3, 64, 31, 32, 0};  // gathered, out of order
+  Eigen::MatrixXd columns(process.rows(), static_cast<Eigen::Index>(rows.size()));
+  Eigen::MatrixXd picked(static_cast<Eigen::Index>(rows.size()), points.cols());
+  for (size_t idx = 0; idx < rows.size(); ++idx) {
+    columns.col(static_cast<Eigen::Index>(idx)) = cross.col(rows[idx]);
+    picked.row(static_cast<Eigen::Index>(idx)) = points.row(rows[idx]);
+  }
+  const Eigen::VectorXd variance = process.ExactVariance(columns);
+  const auto fresh = process.Predict(picked);
+  for (size_t idx = 0; idx < rows.size(); ++idx) {
+    const auto index = static_cast<Eigen::Index>(idx);
+    EXPECT_EQ(bound.mean[rows[idx]], fresh.mean[index]) << rows[idx];
+    EXPECT_EQ(variance[index], fresh.variance[index]) << rows[idx];
+    EXPECT_LE(variance[index], bound.variance[rows[idx]]) << rows[idx];
   }
 }
 
