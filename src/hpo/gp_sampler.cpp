@@ -121,6 +121,21 @@ double LogExpectedImprovement(double mean, double stddev, double best) {
   return std::log(stddev) + log_h;
 }
 
+Eigen::VectorXd GpSampler::WarpLosses(const Eigen::VectorXd& losses) {
+  // A stationary GP fitted to a heavy tail (Rosenbrock's corners are 10^4 times its valley)
+  // spends its variance on the tail and, once the targets are standardised, sees the region
+  // near the best as flat; the warp keeps that region about linear and compresses the tail.
+  const double best = losses.minCoeff();
+  const Eigen::ArrayXd gaps = losses.array() - best;
+  std::vector<double> sorted(gaps.data(), gaps.data() + gaps.size());
+  const auto rank = static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(sorted.size() - 1));
+  std::nth_element(sorted.begin(), sorted.begin() + rank, sorted.end());
+  double scale = sorted[static_cast<size_t>(rank)];
+  if (!(scale > 0.0)) scale = gaps.maxCoeff();
+  if (!(scale > 0.0)) scale = 1.0;
+  return (gaps / scale).log1p().matrix();
+}
+
 Eigen::VectorXd GpSampler::Encode(const SearchSpace& space, const ParamVector& values) {
   Eigen::VectorXd features = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(FeatureCount(space)));
   Eigen::Index column = 0;
@@ -185,14 +200,15 @@ GpSampler::TrainingData GpSampler::BuildTrainingData(const SamplingContext& cont
   for (size_t idx = 0; idx < observations.size(); ++idx) {
     losses[static_cast<Eigen::Index>(idx)] = observations[idx].loss;
   }
+  if (settings_.warp_targets) losses = WarpLosses(losses);
   const double mean = losses.mean();
   const double stddev = std::sqrt((losses.array() - mean).square().mean());
   const double scale = stddev > 1e-12 ? stddev : 1.0;
   std::vector<const ParamVector*> inputs;
   std::vector<double> targets;
-  for (const Observation& observation : observations) {
-    inputs.push_back(&observation.trial->params);
-    targets.push_back((observation.loss - mean) / scale);
+  for (size_t idx = 0; idx < observations.size(); ++idx) {
+    inputs.push_back(&observations[idx].trial->params);
+    targets.push_back((losses[static_cast<Eigen::Index>(idx)] - mean) / scale);
   }
   data.n_observed = observations.size();
   data.incumbent = *std::min_element(targets.begin(), targets.end());

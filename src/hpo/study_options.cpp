@@ -90,6 +90,7 @@ void ReadTpeSettings(ConfigReader& reader, StudyOptions& options) {
   options.gp.n_candidates = reader.GetInt("gp_candidates", options.gp.n_candidates, 10, 1000000);
   options.gp.max_training_points =
       reader.GetInt("gp_max_training_points", options.gp.max_training_points, 10, 100000);
+  options.gp.warp_targets = reader.GetBool("gp_warp_targets", options.gp.warp_targets);
 }
 
 }  // namespace

@@ -100,6 +100,25 @@ TEST(GpSampler, ExactVarianceFromTheBoundPassMatchesPredict) {
   }
 }
 
+// The target warp: the best loss maps to 0, the 90th-percentile gap to log 2, the order is
+// kept, gaps far below that scale stay about linear, and a tail is compressed to its log.
+TEST(GpSampler, WarpKeepsTheOrderAndCompressesTheTail) {
+  Eigen::VectorXd losses(11);
+  losses << 5.0, 5.001, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 15.0, 1e6;
+  const Eigen::VectorXd warped = GpSampler::WarpLosses(losses);
+  // Gaps 0, 0.001, 1..7, 10, ~1e6; nearest rank 9 of 0..10 is the gap 10.
+  EXPECT_EQ(warped[0], 0.0);
+  EXPECT_NEAR(warped[9], std::log(2.0), 1e-15);
+  EXPECT_NEAR(warped[1], 0.001 / 10.0, 1e-8);
+  EXPECT_NEAR(warped[10], std::log1p((1e6 - 5.0) / 10.0), 1e-12);
+  for (Eigen::Index row = 1; row < losses.size(); ++row) EXPECT_GT(warped[row], warped[row - 1]);
+  // Ties at the best leave the percentile at 0: the largest gap is the scale instead.
+  Eigen::VectorXd ties = Eigen::VectorXd::Constant(20, 3.0);
+  ties[7] = 4.0;
+  EXPECT_NEAR(GpSampler::WarpLosses(ties)[7], std::log(2.0), 1e-15);
+  EXPECT_TRUE(GpSampler::WarpLosses(Eigen::VectorXd::Constant(5, 2.0)).isZero());
+}
+
 // The kernel's own exp: with one training point the posterior mean is k(p, x0) / (s2 + noise)
 // times its target, checked against the Matérn formula with std::exp from r = 0 to s = 224.
 TEST(GpSampler, KernelMatchesTheMaternFormula) {

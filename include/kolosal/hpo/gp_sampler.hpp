@@ -24,6 +24,10 @@ class GpSampler : public Sampler {
 
   /// The [0, 1] features of a parameter set (one column per numeric parameter, one per choice).
   static Eigen::VectorXd Encode(const SearchSpace& space, const ParamVector& values);
+  /// The losses the GP models (before standardising, with `gp_warp_targets`):
+  /// log1p((loss - best) / d), d the 90th percentile (nearest rank) of loss - best: about
+  /// linear within d of the best, logarithmic beyond, and in the same order.
+  static Eigen::VectorXd WarpLosses(const Eigen::VectorXd& losses);
 
  private:
   struct TrainingData {

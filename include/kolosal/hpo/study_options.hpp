@@ -34,6 +34,9 @@ struct GpSettings {
   /// At most this many trials (the best half and the most recent half) train the GP, which
   /// bounds the cost of an ask in long studies.
   int64_t max_training_points = 100;
+  /// Warp losses before standardising them: log1p((loss - best) / d), d the 90th percentile
+  /// of loss - best, so a heavy tail does not flatten the region near the best.
+  bool warp_targets = true;
 };
 
 /// A study's configuration, parsed from the product's JSON config keys (see docs/hpo.md).
