@@ -248,8 +248,7 @@ std::vector<GpSampler::Scored> GpSampler::BestExact(const detail::GaussianProces
         {static_cast<size_t>(row),
          LogExpectedImprovement(exact.mean[row], std::sqrt(exact.variance[row]), incumbent)});
   }
-  std::stable_sort(best.begin(), best.end(),
-                   [](const Scored& lhs, const Scored& rhs) { return lhs.score > rhs.score; });
+  std::stable_sort(best.begin(), best.end(), Scored::Higher);
   best.resize(std::min(best.size(), count));
   return best;
 }
@@ -276,7 +275,6 @@ std::vector<GpSampler::Scored> GpSampler::Best(const detail::GaussianProcess& pr
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t lhs, size_t rhs) { return bounds[lhs] > bounds[rhs]; });
   std::vector<Scored> best;
-  const auto by_score = [](const Scored& lhs, const Scored& rhs) { return lhs.score > rhs.score; };
   for (size_t next = 0; next < n_rows;) {
     if (best.size() >= count && best.back().score >= bounds[order[next]]) break;
     const size_t size = std::min(kBlock, n_rows - next);
@@ -292,7 +290,7 @@ std::vector<GpSampler::Scored> GpSampler::Best(const detail::GaussianProcess& pr
       const Scored entry{row, LogExpectedImprovement(
                                   bound.mean[static_cast<Eigen::Index>(row)],
                                   std::sqrt(variance[static_cast<Eigen::Index>(idx)]), incumbent)};
-      best.insert(std::upper_bound(best.begin(), best.end(), entry, by_score), entry);
+      best.insert(std::upper_bound(best.begin(), best.end(), entry, Scored::Higher), entry);
       if (best.size() > count) best.pop_back();
     }
     next += size;

@@ -10,6 +10,15 @@
 namespace kolosal::hpo {
 namespace {
 
+// `rows` points uniform in [0, 1]^cols, drawn row by row.
+Eigen::MatrixXd UniformPoints(Eigen::Index rows, Eigen::Index cols, Rng& rng) {
+  Eigen::MatrixXd points(rows, cols);
+  for (Eigen::Index row = 0; row < rows; ++row) {
+    for (Eigen::Index col = 0; col < cols; ++col) points(row, col) = UniformUnit(rng);
+  }
+  return points;
+}
+
 TEST(GpSampler, FindsTheMinimumOfAQuadraticWithin15Trials) {
   auto study = Study::Create(R"({"params":[{"name":"x","type":"float","low":-5,"high":5}]})",
                              R"({"optimization_strategy":"BAYESIAN_OPTIMIZATION","max_trials":15,
@@ -45,18 +54,11 @@ TEST(GpSampler, FitsAFunctionItHasSeen) {
 // exact one, so ranking rows by it skips only rows that cannot win.
 TEST(GpSampler, VarianceBoundIsAnUpperBound) {
   Rng rng(3);
-  Eigen::MatrixXd x(40, 3);
-  Eigen::VectorXd y(40);
-  for (Eigen::Index row = 0; row < x.rows(); ++row) {
-    for (Eigen::Index col = 0; col < x.cols(); ++col) x(row, col) = UniformUnit(rng);
-    y[row] = std::sin(4.0 * x(row, 0)) + x(row, 1) * x(row, 2);
-  }
+  const Eigen::MatrixXd x = UniformPoints(40, 3, rng);
+  const Eigen::VectorXd y = (4.0 * x.col(0).array()).sin() + x.col(1).array() * x.col(2).array();
   detail::GaussianProcess process;
   process.Fit(x, y, rng);
-  Eigen::MatrixXd points(300, 3);
-  for (Eigen::Index row = 0; row < points.rows(); ++row) {
-    for (Eigen::Index col = 0; col < points.cols(); ++col) points(row, col) = UniformUnit(rng);
-  }
+  const Eigen::MatrixXd points = UniformPoints(300, 3, rng);
   const auto exact = process.Predict(points);
   const auto bound = process.PredictWithVarianceBound(points);
   for (Eigen::Index row = 0; row < points.rows(); ++row) {
@@ -69,18 +71,12 @@ TEST(GpSampler, VarianceBoundIsAnUpperBound) {
 // stored: the same mean and variance, to the last bit, as predicting them afresh.
 TEST(GpSampler, ExactVarianceFromTheBoundPassMatchesPredict) {
   Rng rng(5);
-  Eigen::MatrixXd x(70, 4);
-  Eigen::VectorXd y(70);
-  for (Eigen::Index row = 0; row < x.rows(); ++row) {
-    for (Eigen::Index col = 0; col < x.cols(); ++col) x(row, col) = UniformUnit(rng);
-    y[row] = std::cos(3.0 * x(row, 0)) + x(row, 1) - x(row, 2) * x(row, 3);
-  }
+  const Eigen::MatrixXd x = UniformPoints(70, 4, rng);
+  const Eigen::VectorXd y =
+      (3.0 * x.col(0).array()).cos() + x.col(1).array() - x.col(2).array() * x.col(3).array();
   detail::GaussianProcess process;
   process.Fit(x, y, rng);
-  Eigen::MatrixXd points(100, 4);
-  for (Eigen::Index row = 0; row < points.rows(); ++row) {
-    for (Eigen::Index col = 0; col < points.cols(); ++col) points(row, col) = UniformUnit(rng);
-  }
+  const Eigen::MatrixXd points = UniformPoints(100, 4, rng);
   Eigen::MatrixXd cross(process.rows(), points.rows());
   const auto bound = process.PredictWithVarianceBound(points, cross);
   const std::vector<Eigen::Index> rows = {97, 3, 64, 31, 32, 0};  // gathered, out of order

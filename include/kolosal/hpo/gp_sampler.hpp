@@ -50,6 +50,7 @@ class GpSampler : public Sampler {
   struct Scored {
     size_t row;
     double score;  // log EI
+    static bool Higher(const Scored& lhs, const Scored& rhs) { return lhs.score > rhs.score; }
   };
   /// The `count` rows of `features` with the highest log EI, best first. EI grows with the
   /// variance, so the cheap variance bound of GaussianProcess::PredictWithVarianceBound bounds
