@@ -134,6 +134,31 @@ void ScaledSquaredDistance(const Eigen::MatrixXd& x, const Eigen::VectorXd& inv_
   }
 }
 
+// The lower triangle of K^-1 = L^-T L^-1 into `inverse` (its upper part is left as zeros),
+// with `inverse_factor` = L^-1. Blocks of columns skip the zeros of L^-1: about n^3 / 3
+// multiply-adds instead of the 1.5 n^3 of a full triangular solve and product.
+void InverseLower(const Eigen::MatrixXd& factor, Eigen::MatrixXd& inverse_factor,
+                  Eigen::MatrixXd& inverse) {
+  constexpr Eigen::Index kBlock = 16;
+  const Eigen::Index n = factor.rows();
+  inverse_factor.setZero(n, n);
+  for (Eigen::Index begin = 0; begin < n; begin += kBlock) {
+    const Eigen::Index width = std::min(kBlock, n - begin);
+    auto columns = inverse_factor.block(begin, begin, n - begin, width);
+    columns.topRows(width).setIdentity();
+    factor.block(begin, begin, n - begin, n - begin)
+        .triangularView<Eigen::Lower>()
+        .solveInPlace(columns);
+  }
+  // Rows [begin, end) of L^-1 are zero right of column end.
+  inverse.setZero(n, n);
+  for (Eigen::Index begin = 0; begin < n; begin += kBlock) {
+    const Eigen::Index end = std::min(n, begin + kBlock);
+    inverse.topLeftCorner(end, end).selfadjointView<Eigen::Lower>().rankUpdate(
+        inverse_factor.block(begin, 0, end - begin, end).transpose());
+  }
+}
+
 // Optuna's default priors, as log densities over the natural parameters.
 double LogPrior(const Hyper& hyper, const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
   const Eigen::Index dims = theta.size() - 2;
@@ -172,25 +197,38 @@ double GaussianProcess::NegativeLogPosterior(const Eigen::VectorXd& theta,
   const double log_det = 2.0 * work.cholesky.matrixLLT().diagonal().array().log().sum();
   const double nll =
       0.5 * y_.dot(alpha) + 0.5 * log_det + 0.5 * n * std::log(2.0 * std::numbers::pi);
-  // d nll / d theta = 0.5 tr((K^-1 - alpha alpha^T) dK/dtheta).
-  // K^-1 = L^-T L^-1: one triangular solve and a product, which Eigen runs as a fast GEMM
-  // (solving for the identity instead takes two triangular solves, both slower per flop).
-  work.inverse_factor.setIdentity(n, n);
-  work.cholesky.matrixL().solveInPlace(work.inverse_factor);
-  work.weights.resize(n, n);
-  work.weights.noalias() = work.inverse_factor.transpose() * work.inverse_factor;
-  work.weights.noalias() -= alpha * alpha.transpose();
-  // -d Matern / d r, divided by r (finite at r = 0), times the weights.
+  // d nll / d theta = 0.5 tr((K^-1 - alpha alpha^T) dK/dtheta), from the lower triangles
+  // (everything here is symmetric).
+  InverseLower(work.cholesky.matrixLLT(), work.inverse_factor, work.weights);
+  // -d Matern / d r, divided by r (finite at r = 0), for the lengthscales' derivatives.
   work.slope = (hyper.signal_variance * 5.0 / 3.0 * (1.0 + kSqrt5 * work.r2.array().sqrt()) *
                 work.decay.array())
                    .matrix();
-  work.slope = work.weights.cwiseProduct(work.slope);
-  for (Eigen::Index dim = 0; dim < dims; ++dim) {
-    gradient[dim] = 0.5 * hyper.inv_sq_lengthscales[dim] *
-                    work.slope.cwiseProduct(squared_differences_[static_cast<size_t>(dim)]).sum();
+  Eigen::VectorXd lengthscale_sums = Eigen::VectorXd::Zero(dims);
+  double signal_sum = 0.0;
+  double trace = 0.0;
+  Eigen::VectorXd weighted_slope(n);
+  for (Eigen::Index col = 0; col < n; ++col) {
+    const Eigen::Index below = n - col - 1;
+    const double diagonal = work.weights(col, col) - alpha[col] * alpha[col];
+    trace += diagonal;
+    signal_sum += diagonal * work.correlation(col, col);
+    if (below == 0) continue;
+    auto weights = work.weights.col(col).tail(below);
+    weights -= alpha[col] * alpha.tail(below);
+    signal_sum += 2.0 * weights.dot(work.correlation.col(col).tail(below));
+    // The squared differences are 0 on the diagonal: off-diagonal pairs count twice.
+    weighted_slope.head(below) = weights.cwiseProduct(work.slope.col(col).tail(below));
+    for (Eigen::Index dim = 0; dim < dims; ++dim) {
+      lengthscale_sums[dim] += weighted_slope.head(below).dot(
+          squared_differences_[static_cast<size_t>(dim)].col(col).tail(below));
+    }
   }
-  gradient[dims] = 0.5 * work.weights.cwiseProduct(hyper.signal_variance * work.correlation).sum();
-  gradient[dims + 1] = 0.5 * work.weights.trace() * hyper.noise_excess;
+  for (Eigen::Index dim = 0; dim < dims; ++dim) {
+    gradient[dim] = hyper.inv_sq_lengthscales[dim] * lengthscale_sums[dim];
+  }
+  gradient[dims] = 0.5 * hyper.signal_variance * signal_sum;
+  gradient[dims + 1] = 0.5 * trace * hyper.noise_excess;
   return nll - LogPrior(hyper, theta, gradient);
 }
 

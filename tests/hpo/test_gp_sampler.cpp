@@ -50,6 +50,34 @@ TEST(GpSampler, FitsAFunctionItHasSeen) {
   EXPECT_TRUE(std::isfinite(process.log_posterior()));
 }
 
+// The likelihood's gradient (from the lower triangles of K^-1) against central differences.
+TEST(GpSampler, LikelihoodGradientMatchesFiniteDifferences) {
+  Rng rng(5);
+  const Eigen::MatrixXd x = UniformPoints(37, 3, rng);
+  const Eigen::VectorXd y = (3.0 * x.col(0).array()).sin() + x.col(1).array().square();
+  detail::GaussianProcess process;
+  process.Fit(x, y, rng);
+  for (int point = 0; point < 3; ++point) {
+    Eigen::VectorXd theta(5);
+    for (Eigen::Index idx = 0; idx < 5; ++idx) theta[idx] = -1.5 + 1.5 * UniformUnit(rng);
+    Eigen::VectorXd gradient;
+    process.NegativeLogPosterior(theta, gradient);
+    for (Eigen::Index idx = 0; idx < 5; ++idx) {
+      constexpr double kStep = 1e-5;
+      Eigen::VectorXd unused;
+      Eigen::VectorXd up = theta;
+      Eigen::VectorXd down = theta;
+      up[idx] += kStep;
+      down[idx] -= kStep;
+      const double numeric =
+          (process.NegativeLogPosterior(up, unused) - process.NegativeLogPosterior(down, unused)) /
+          (2.0 * kStep);
+      EXPECT_NEAR(gradient[idx], numeric, 1e-5 * (1.0 + std::abs(numeric)))
+          << "theta " << idx << " at point " << point;
+    }
+  }
+}
+
 // The screening bound of the acquisition search: the same mean, and a variance never below the
 // exact one, so ranking rows by it skips only rows that cannot win.
 TEST(GpSampler, VarianceBoundIsAnUpperBound) {

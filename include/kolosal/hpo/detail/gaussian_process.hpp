@@ -61,12 +61,14 @@ class GaussianProcess {
   double log_posterior() const { return log_posterior_; }
   /// The hyperparameters as the optimiser sees them: [log l_1..l_D, log s2, log(noise - 1e-6)].
   const Eigen::VectorXd& theta() const { return theta_; }
+  /// -log posterior of the hyperparameters `theta` (as theta()) on the data of the last Fit(),
+  /// and its gradient in `gradient`.
+  double NegativeLogPosterior(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
   /// The step the first line search of the last Fit() accepted from its first start (0 if
   /// none).
   double first_step() const { return first_step_; }
 
  private:
-  double NegativeLogPosterior(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
   void SetData(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
   void SetSquaredDifferences();  // of x_, for NegativeLogPosterior's gradient
   Eigen::MatrixXd CrossCovariance(const Eigen::MatrixXd& points) const;
