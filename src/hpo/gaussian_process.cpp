@@ -59,11 +59,17 @@ __attribute__((target("avx512f"))) void MaternAvx512(const double* r2, double* o
         _mm512_add_pd(_mm512_add_pd(one, s), _mm512_mul_pd(_mm512_mul_pd(s, s), third));
     _mm512_storeu_pd(out + idx, _mm512_mul_pd(poly, decayed));
   }
-  for (; idx < size; ++idx) {
-    const double s = std::min(std::sqrt(5.0 * std::max(r2[idx], 0.0)), 700.0);
-    const double decayed = std::exp(-s);
-    if (decay != nullptr) decay[idx] = decayed;
-    out[idx] = (1.0 + s + s * s * (1.0 / 3.0)) * decayed;
+  if (idx < size) {
+    // The last values through the same vector code (masked), so that a value's result does not
+    // depend on where it sits in the array.
+    const __mmask8 mask = static_cast<__mmask8>((1U << (size - idx)) - 1U);
+    const __m512d clipped = _mm512_max_pd(_mm512_maskz_loadu_pd(mask, r2 + idx), zero);
+    const __m512d s = _mm512_min_pd(_mm512_sqrt_pd(_mm512_mul_pd(five, clipped)), cap);
+    const __m512d decayed = Sleef_expd8_u10avx512f(_mm512_sub_pd(zero, s));
+    if (decay != nullptr) _mm512_mask_storeu_pd(decay + idx, mask, decayed);
+    const __m512d poly =
+        _mm512_add_pd(_mm512_add_pd(one, s), _mm512_mul_pd(_mm512_mul_pd(s, s), third));
+    _mm512_mask_storeu_pd(out + idx, mask, _mm512_mul_pd(poly, decayed));
   }
 }
 #pragma GCC diagnostic pop
@@ -71,29 +77,33 @@ __attribute__((target("avx512f"))) void MaternAvx512(const double* r2, double* o
 
 // MaternOfSquared's arithmetic four values at a time in one pass. The target leaves out FMA so
 // that nothing is contracted: our steps round as on the SSE2 path (Sleef's exps agree to 1 ulp).
+__attribute__((target("avx2"))) void MaternAvx2Block(const double* r2, double* out, double* decay) {
+  const __m256d zero = _mm256_setzero_pd();
+  const __m256d clipped = _mm256_max_pd(_mm256_loadu_pd(r2), zero);
+  const __m256d s = _mm256_min_pd(_mm256_sqrt_pd(_mm256_mul_pd(_mm256_set1_pd(5.0), clipped)),
+                                  _mm256_set1_pd(700.0));
+  const __m256d decayed = Sleef_expd4_u10avx2(_mm256_sub_pd(zero, s));
+  if (decay != nullptr) _mm256_storeu_pd(decay, decayed);
+  const __m256d poly = _mm256_add_pd(_mm256_add_pd(_mm256_set1_pd(1.0), s),
+                                     _mm256_mul_pd(_mm256_mul_pd(s, s), _mm256_set1_pd(1.0 / 3.0)));
+  _mm256_storeu_pd(out, _mm256_mul_pd(poly, decayed));
+}
+
 __attribute__((target("avx2"))) void MaternAvx2(const double* r2, double* out, double* decay,
                                                 Eigen::Index size) {
-  const __m256d zero = _mm256_setzero_pd();
-  const __m256d one = _mm256_set1_pd(1.0);
-  const __m256d five = _mm256_set1_pd(5.0);
-  const __m256d third = _mm256_set1_pd(1.0 / 3.0);
-  const __m256d cap = _mm256_set1_pd(700.0);
   Eigen::Index idx = 0;
   for (; idx + 4 <= size; idx += 4) {
-    const __m256d clipped = _mm256_max_pd(_mm256_loadu_pd(r2 + idx), zero);
-    const __m256d s = _mm256_min_pd(_mm256_sqrt_pd(_mm256_mul_pd(five, clipped)), cap);
-    const __m256d decayed = Sleef_expd4_u10avx2(_mm256_sub_pd(zero, s));
-    if (decay != nullptr) _mm256_storeu_pd(decay + idx, decayed);
-    const __m256d poly =
-        _mm256_add_pd(_mm256_add_pd(one, s), _mm256_mul_pd(_mm256_mul_pd(s, s), third));
-    _mm256_storeu_pd(out + idx, _mm256_mul_pd(poly, decayed));
+    MaternAvx2Block(r2 + idx, out + idx, decay != nullptr ? decay + idx : nullptr);
   }
-  for (; idx < size; ++idx) {
-    const double s = std::min(std::sqrt(5.0 * std::max(r2[idx], 0.0)), 700.0);
-    const double decayed = std::exp(-s);
-    if (decay != nullptr) decay[idx] = decayed;
-    out[idx] = (1.0 + s + s * s * (1.0 / 3.0)) * decayed;
-  }
+  if (idx == size) return;
+  // The last values through the same vector code, padded.
+  double padded_r2[4] = {0.0, 0.0, 0.0, 0.0};
+  double padded_out[4];
+  double padded_decay[4];
+  std::copy(r2 + idx, r2 + size, padded_r2);
+  MaternAvx2Block(padded_r2, padded_out, padded_decay);
+  std::copy(padded_out, padded_out + (size - idx), out + idx);
+  if (decay != nullptr) std::copy(padded_decay, padded_decay + (size - idx), decay + idx);
 }
 #endif
 
@@ -105,16 +115,37 @@ void NegativeExp(const double* scaled, double* out, Eigen::Index size) {
   for (; idx + 2 <= size; idx += 2) {
     _mm_storeu_pd(out + idx, Sleef_expd2_u10(_mm_sub_pd(zero, _mm_loadu_pd(scaled + idx))));
   }
-  for (; idx < size; ++idx) out[idx] = std::exp(-scaled[idx]);
+  if (idx < size) {
+    // The odd last value through the same vector code.
+    const __m128d last = _mm_set_pd(0.0, scaled[idx]);
+    out[idx] = _mm_cvtsd_f64(Sleef_expd2_u10(_mm_sub_pd(zero, last)));
+  }
 #else
   for (Eigen::Index idx = 0; idx < size; ++idx) out[idx] = std::exp(-scaled[idx]);
 #endif
 }
 
-// Matérn 5/2 correlation at squared scaled distances r2 (negative rounding errors clipped)
-// into `result`: (1 + s + s^2 / 3) exp(-s), s = sqrt(5 r2). With `decay`, also stores exp(-s)
-// there. The exponentials (about 10^5 per ask) were most of the GP's time, so they come from
-// Sleef's vector exp rather than Eigen's, in one AVX2 pass where the CPU has it.
+// Matérn 5/2 correlation at `size` squared scaled distances r2 (negative rounding errors
+// clipped) into `out`: (1 + s + s^2 / 3) exp(-s), s = sqrt(5 r2). With `decay`, also stores
+// exp(-s) there. The exponentials (about 10^5 per ask) were most of the GP's time, so they come
+// from Sleef's vector exp rather than Eigen's, in one AVX-512 or AVX2 pass where the CPU has
+// it. Every value goes through the vector code, so its result does not depend on its position.
+void MaternSpan(const double* r2, double* out, double* decay, Eigen::Index size) {
+#if defined(__x86_64__)
+  if (HasAvx512()) return MaternAvx512(r2, out, decay, size);
+  if (HasAvx2Fma()) return MaternAvx2(r2, out, decay, size);
+#endif
+  // Eigen's sqrt is vectorised; beyond 700 the correlation is 0 in double anyway.
+  const Eigen::ArrayXd scaled =
+      (5.0 * Eigen::Map<const Eigen::ArrayXd>(r2, size).max(0.0)).sqrt().min(700.0);
+  double* exps = decay != nullptr ? decay : out;
+  NegativeExp(scaled.data(), exps, size);
+  for (Eigen::Index idx = 0; idx < size; ++idx) {
+    const double s = scaled[idx];
+    out[idx] = (1.0 + s + s * s * (1.0 / 3.0)) * exps[idx];
+  }
+}
+
 void MaternOfSquared(const Eigen::MatrixXd& r2, Eigen::MatrixXd& result,
                      Eigen::MatrixXd* decay = nullptr) {
   result.resize(r2.rows(), r2.cols());
@@ -123,18 +154,7 @@ void MaternOfSquared(const Eigen::MatrixXd& r2, Eigen::MatrixXd& result,
     decay->resize(r2.rows(), r2.cols());
     decay_data = decay->data();
   }
-#if defined(__x86_64__)
-  if (HasAvx512()) return MaternAvx512(r2.data(), result.data(), decay_data, r2.size());
-  if (HasAvx2Fma()) return MaternAvx2(r2.data(), result.data(), decay_data, r2.size());
-#endif
-  // Eigen's sqrt is vectorised; beyond 700 the correlation is 0 in double anyway.
-  const Eigen::ArrayXXd scaled = (5.0 * r2.array().max(0.0)).sqrt().min(700.0);
-  double* exps = decay_data != nullptr ? decay_data : result.data();
-  NegativeExp(scaled.data(), exps, r2.size());
-  for (Eigen::Index idx = 0; idx < r2.size(); ++idx) {
-    const double s = scaled.data()[idx];
-    result.data()[idx] = (1.0 + s + s * s * (1.0 / 3.0)) * exps[idx];
-  }
+  MaternSpan(r2.data(), result.data(), decay_data, r2.size());
 }
 
 // theta = [log l_1..l_D, log s2, log(noise - kMinNoise)].
@@ -155,16 +175,8 @@ Hyper Unpack(const Eigen::VectorXd& theta) {
   return hyper;
 }
 
-// r2_ij = sum_d (x_id - x_jd)^2 / l_d^2 into `r2`, from the per-dimension squared differences.
-void ScaledSquaredDistance(const std::vector<Eigen::MatrixXd>& squared_differences,
-                           const Eigen::VectorXd& inv_sq_lengthscales, Eigen::MatrixXd& r2) {
-  r2.setZero(squared_differences[0].rows(), squared_differences[0].cols());
-  for (size_t dim = 0; dim < squared_differences.size(); ++dim) {
-    r2 += inv_sq_lengthscales[static_cast<Eigen::Index>(dim)] * squared_differences[dim];
-  }
-}
-
-// The same from the rows of `x`, a column of differences at a time (the same arithmetic).
+// r2_ij = sum_d (x_id - x_jd)^2 / l_d^2 into `r2` from the rows of `x`, a column of
+// differences at a time.
 void ScaledSquaredDistance(const Eigen::MatrixXd& x, const Eigen::VectorXd& inv_sq_lengthscales,
                            Eigen::MatrixXd& r2) {
   r2.setZero(x.rows(), x.rows());
@@ -228,10 +240,25 @@ double GaussianProcess::NegativeLogPosterior(const Eigen::VectorXd& theta,
   const Hyper hyper = Unpack(theta);
   const Eigen::Index n = x_.rows();
   const Eigen::Index dims = theta.size() - 2;
-  ScaledSquaredDistance(squared_differences_, hyper.inv_sq_lengthscales, work.r2);
-  MaternOfSquared(work.r2, work.correlation, &work.decay);
-  work.covariance = hyper.signal_variance * work.correlation;
-  work.covariance.diagonal().array() += hyper.noise_variance;
+  // Only the lower triangles: the factorisation and the gradient read nothing else.
+  work.r2.resize(n, n);
+  work.correlation.resize(n, n);
+  work.decay.resize(n, n);
+  work.covariance.resize(n, n);
+  for (Eigen::Index col = 0; col < n; ++col) {
+    const Eigen::Index size = n - col;
+    auto r2 = work.r2.col(col).tail(size);
+    r2.setZero();
+    for (Eigen::Index dim = 0; dim < dims; ++dim) {
+      r2 += hyper.inv_sq_lengthscales[dim] *
+            squared_differences_[static_cast<size_t>(dim)].col(col).tail(size);
+    }
+    MaternSpan(r2.data(), work.correlation.col(col).tail(size).data(),
+               work.decay.col(col).tail(size).data(), size);
+    work.covariance.col(col).tail(size) =
+        hyper.signal_variance * work.correlation.col(col).tail(size);
+    work.covariance(col, col) += hyper.noise_variance;
+  }
   work.cholesky.compute(work.covariance);
   gradient = Eigen::VectorXd::Zero(theta.size());
   if (work.cholesky.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
@@ -242,10 +269,6 @@ double GaussianProcess::NegativeLogPosterior(const Eigen::VectorXd& theta,
   // d nll / d theta = 0.5 tr((K^-1 - alpha alpha^T) dK/dtheta), from the lower triangles
   // (everything here is symmetric).
   InverseLower(work.cholesky.matrixLLT(), work.inverse_factor, work.weights);
-  // -d Matern / d r, divided by r (finite at r = 0), for the lengthscales' derivatives.
-  work.slope = (hyper.signal_variance * 5.0 / 3.0 * (1.0 + kSqrt5 * work.r2.array().sqrt()) *
-                work.decay.array())
-                   .matrix();
   Eigen::VectorXd lengthscale_sums = Eigen::VectorXd::Zero(dims);
   double signal_sum = 0.0;
   double trace = 0.0;
@@ -259,8 +282,12 @@ double GaussianProcess::NegativeLogPosterior(const Eigen::VectorXd& theta,
     auto weights = work.weights.col(col).tail(below);
     weights -= alpha[col] * alpha.tail(below);
     signal_sum += 2.0 * weights.dot(work.correlation.col(col).tail(below));
-    // The squared differences are 0 on the diagonal: off-diagonal pairs count twice.
-    weighted_slope.head(below) = weights.cwiseProduct(work.slope.col(col).tail(below));
+    // -d Matern / d r, divided by r (finite at r = 0), times the weights. The squared
+    // differences are 0 on the diagonal: off-diagonal pairs count twice.
+    weighted_slope.head(below) =
+        weights.array() * (hyper.signal_variance * 5.0 / 3.0 *
+                           (1.0 + kSqrt5 * work.r2.col(col).tail(below).array().sqrt()) *
+                           work.decay.col(col).tail(below).array());
     for (Eigen::Index dim = 0; dim < dims; ++dim) {
       lengthscale_sums[dim] += weighted_slope.head(below).dot(
           squared_differences_[static_cast<size_t>(dim)].col(col).tail(below));
@@ -351,7 +378,11 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rn
     best_theta[dims + 1] = std::log(1e-2);
   }
   log_posterior_ = -best_value;
-  SetPosterior(best_theta);
+  if (options.set_posterior) {
+    SetPosterior(best_theta);
+  } else {
+    theta_ = best_theta;
+  }
 }
 
 void GaussianProcess::SetPosterior(const Eigen::VectorXd& theta) {
@@ -400,6 +431,46 @@ GaussianProcess::Prediction GaussianProcess::Predict(const Eigen::MatrixXd& poin
 Eigen::VectorXd GaussianProcess::ExactVariance(Eigen::MatrixXd cross) const {
   cholesky_.matrixL().solveInPlace(cross);
   return (signal_variance_ - cross.colwise().squaredNorm().transpose().array()).max(1e-12).matrix();
+}
+
+GaussianProcess::PredictionWithGradients GaussianProcess::PredictWithGradients(
+    const Eigen::MatrixXd& points) const {
+  const Eigen::ArrayXd inv_lengthscales = lengthscales_.array().inverse();
+  const Eigen::MatrixXd scaled_points = points.array().rowwise() * inv_lengthscales.transpose();
+  Eigen::MatrixXd r2(points.rows(), x_.rows());
+  r2.noalias() = -2.0 * scaled_points * scaled_train_.transpose();
+  r2.colwise() += scaled_points.rowwise().squaredNorm();
+  r2.rowwise() += train_norms_.transpose();
+  Eigen::MatrixXd correlation;
+  Eigen::MatrixXd decay;
+  MaternOfSquared(r2, correlation, &decay);
+  // d k_j / d x_d = -slope_j (x_d - x_jd) / l_d^2.
+  const Eigen::MatrixXd slope =
+      (signal_variance_ * 5.0 / 3.0 * (1.0 + kSqrt5 * r2.array().max(0.0).sqrt()) * decay.array())
+          .matrix();
+  PredictionWithGradients result;
+  Prediction& prediction = result.prediction;
+  const Eigen::MatrixXd cross = signal_variance_ * correlation;
+  prediction.mean = cross * alpha_;
+  Eigen::MatrixXd solved = cross.transpose();
+  cholesky_.matrixL().solveInPlace(solved);
+  prediction.variance =
+      (signal_variance_ - solved.colwise().squaredNorm().transpose().array()).max(1e-12).matrix();
+  cholesky_.matrixU().solveInPlace(solved);  // now K^-1 k, a column per point
+  const Eigen::ArrayXd inv_sq_lengthscales = inv_lengthscales.square();
+  // sum_j w_j slope_j (x_d - x_jd) = x_d (slope w) - (slope (w o x))_d, per point.
+  const Eigen::VectorXd slope_alpha = slope * alpha_;
+  const Eigen::MatrixXd weighted_train = x_.array().colwise() * alpha_.array();
+  Eigen::MatrixXd mean_sums = slope * weighted_train;
+  mean_sums -= (points.array().colwise() * slope_alpha.array()).matrix();
+  result.mean_gradient = mean_sums.array().rowwise() * inv_sq_lengthscales.transpose();
+  const Eigen::MatrixXd slope_inverse = slope.cwiseProduct(solved.transpose());
+  const Eigen::VectorXd slope_sums = slope_inverse.rowwise().sum();
+  Eigen::MatrixXd variance_sums = (points.array().colwise() * slope_sums.array()).matrix();
+  variance_sums -= slope_inverse * x_;
+  result.variance_gradient =
+      2.0 * (variance_sums.array().rowwise() * inv_sq_lengthscales.transpose());
+  return result;
 }
 
 GaussianProcess::Prediction GaussianProcess::PredictWithVarianceBound(

@@ -14,15 +14,19 @@
 namespace kolosal::hpo {
 namespace {
 
-constexpr size_t kRefined = 5;
-constexpr int kRefineRounds = 4;
-constexpr int kRefineSteps = 24;
+// The acquisition search refines the best few candidates: a round of random steps each, then
+// gradient ascent on log EI, with steps of at most kAscentStep in the unit cube.
+constexpr size_t kRefined = 3;
+constexpr int kRandomSteps = 24;
+constexpr double kRandomScale = 0.05;
+constexpr int kAscentIterations = 12;
+constexpr double kAscentStep = 0.02;
 // Hyperparameter searches: a cold one (nothing remembered for the space) from two starts; then
 // one warm search per newly completed trial from the last result, with few iterations. Each runs
 // on at most this many rows of the training data (an iteration is cubic in them).
-constexpr int kColdIterations = 60;
+constexpr int kColdIterations = 40;
 constexpr int kWarmIterations = 5;
-constexpr Eigen::Index kColdFitPoints = 40;
+constexpr Eigen::Index kColdFitPoints = 32;
 constexpr Eigen::Index kWarmFitPoints = 64;
 // Spaces with a cached fit (ADAPTIVE's region and the full space).
 constexpr size_t kFitCaches = 4;
@@ -302,20 +306,107 @@ std::pair<ParamVector, double> GpSampler::Refine(const SearchSpace& space,
                                                  const detail::GaussianProcess& process,
                                                  double incumbent, ParamVector current,
                                                  double current_score, Rng& rng) const {
-  double step = 0.05;
-  for (int round = 0; round < kRefineRounds; ++round, step *= 0.3) {
-    std::vector<ParamVector> moves;
-    Eigen::MatrixXd features(kRefineSteps, static_cast<Eigen::Index>(FeatureCount(space)));
-    for (int move = 0; move < kRefineSteps; ++move) {
-      moves.push_back(Perturb(space, current, step, rng));
-      features.row(move) = Encode(space, moves.back());
-    }
-    const Scored top = BestExact(process, features, incumbent, 1).front();
-    if (top.score <= current_score) continue;
-    current_score = top.score;
-    current = moves[top.row];
+  std::vector<ParamVector> moves;
+  Eigen::MatrixXd features(kRandomSteps, static_cast<Eigen::Index>(FeatureCount(space)));
+  for (int move = 0; move < kRandomSteps; ++move) {
+    moves.push_back(Perturb(space, current, kRandomScale, rng));
+    features.row(move) = Encode(space, moves.back());
   }
-  return {std::move(current), current_score};
+  const Scored top = BestExact(process, features, incumbent, 1).front();
+  if (top.score <= current_score) return {std::move(current), current_score};
+  return {std::move(moves[top.row]), top.score};
+}
+
+namespace {
+// d log h / dz for h(z) = z Phi(z) + phi(z), with LogExpectedImprovement's tail branch.
+double LogEiSlope(double z) {
+  if (z > -6.0) {
+    const double cdf = detail::NormalCdf(z);
+    const double pdf = std::exp(-0.5 * z * z) / std::sqrt(2.0 * std::numbers::pi);
+    return cdf / std::max(z * cdf + pdf, 1e-300);
+  }
+  return -z - 2.0 / z + (6.0 / (z * z * z)) / (1.0 - 3.0 / (z * z));
+}
+}  // namespace
+
+void GpSampler::AscendGradient(const SearchSpace& space, const detail::GaussianProcess& process,
+                               double incumbent, std::vector<ParamVector>& points,
+                               std::vector<double>& scores) const {
+  const Eigen::Index n_points = static_cast<Eigen::Index>(points.size());
+  const Eigen::Index n_features = static_cast<Eigen::Index>(FeatureCount(space));
+  Eigen::MatrixXd current(n_points, n_features);
+  Eigen::MatrixXd movable = Eigen::MatrixXd::Zero(n_points, n_features);
+  for (Eigen::Index row = 0; row < n_points; ++row) {
+    current.row(row) = Encode(space, points[static_cast<size_t>(row)]);
+    Eigen::Index column = 0;
+    for (size_t idx = 0; idx < space.size(); ++idx) {
+      const ParamSpec& spec = space.param(idx);
+      if (spec.kind == ParamKind::kCategorical) {
+        column += static_cast<Eigen::Index>(spec.choices.size());
+        continue;
+      }
+      if (!spec.IsDiscrete() && !std::isnan(points[static_cast<size_t>(row)][idx])) {
+        movable(row, column) = 1.0;
+      }
+      ++column;
+    }
+  }
+  Eigen::MatrixXd trial = current;
+  Eigen::MatrixXd gradient = Eigen::MatrixXd::Zero(n_points, n_features);
+  // A step that raised log EI is kept (up to kAscentStep); one that did not is undone and
+  // shortened. Steps follow the gradient in the unit cube.
+  std::vector<double> step(points.size(), kAscentStep);
+  std::vector<bool> moved(points.size(), false);
+  for (int iteration = 0; iteration <= kAscentIterations; ++iteration) {
+    const auto result = process.PredictWithGradients(trial);
+    bool active = false;
+    for (Eigen::Index row = 0; row < n_points; ++row) {
+      const size_t idx = static_cast<size_t>(row);
+      const double mean = result.prediction.mean[row];
+      const double stddev = std::sqrt(result.prediction.variance[row]);
+      const double score = LogExpectedImprovement(mean, stddev, incumbent);
+      if (iteration == 0 || score > scores[idx]) {
+        if (iteration > 0) {
+          moved[idx] = true;
+          step[idx] = std::min(2.0 * step[idx], kAscentStep);
+        }
+        scores[idx] = score;
+        current.row(row) = trial.row(row);
+        const double z = (incumbent - mean) / stddev;
+        const Eigen::RowVectorXd stddev_gradient =
+            result.variance_gradient.row(row) / (2.0 * stddev);
+        const Eigen::RowVectorXd z_gradient =
+            (-result.mean_gradient.row(row) - z * stddev_gradient) / stddev;
+        gradient.row(row) =
+            (stddev_gradient / stddev + LogEiSlope(z) * z_gradient).cwiseProduct(movable.row(row));
+      } else {
+        step[idx] *= 0.25;
+      }
+      const double norm = gradient.row(row).norm();
+      if (step[idx] < 1e-4 || !(norm > 0.0) || !std::isfinite(norm)) {
+        trial.row(row) = current.row(row);
+        continue;
+      }
+      active = true;
+      trial.row(row) =
+          (current.row(row) + (step[idx] / norm) * gradient.row(row)).cwiseMax(0.0).cwiseMin(1.0);
+    }
+    if (!active) break;
+  }
+  for (Eigen::Index row = 0; row < n_points; ++row) {
+    const size_t idx = static_cast<size_t>(row);
+    if (!moved[idx]) continue;
+    Eigen::Index column = 0;
+    for (size_t param = 0; param < space.size(); ++param) {
+      const ParamSpec& spec = space.param(param);
+      if (spec.kind == ParamKind::kCategorical) {
+        column += static_cast<Eigen::Index>(spec.choices.size());
+        continue;
+      }
+      if (movable(row, column) > 0.0) points[idx][param] = ValueOf(spec, current(row, column));
+      ++column;
+    }
+  }
 }
 
 GpSampler::FitCache& GpSampler::CacheFor(const SearchSpace& space) {
@@ -374,6 +465,7 @@ void GpSampler::FitProcess(const SearchSpace& space, detail::GaussianProcess& pr
       subset_x.row(row) = data.x.row(static_cast<Eigen::Index>(rows[static_cast<size_t>(row)]));
       subset_y[row] = data.y[static_cast<Eigen::Index>(rows[static_cast<size_t>(row)])];
     }
+    options.set_posterior = false;
     process.Fit(subset_x, subset_y, rng, options);
     process.Condition(data.x, data.y, process.theta());
   }
@@ -392,16 +484,17 @@ ParamVector GpSampler::Sample(const SamplingContext& context, Rng& rng) {
 
   const Candidates candidates = Propose(space, data.best, rng);
   const std::vector<Scored> top = Best(process, candidates.features, data.incumbent, kRefined);
-  ParamVector winner = candidates.params[top.front().row];
-  double winner_score = top.front().score;
+  std::vector<ParamVector> points;
+  std::vector<double> scores;
   for (const Scored& entry : top) {
     auto [refined, score] =
         Refine(space, process, data.incumbent, candidates.params[entry.row], entry.score, rng);
-    if (score <= winner_score) continue;
-    winner_score = score;
-    winner = std::move(refined);
+    points.push_back(std::move(refined));
+    scores.push_back(score);
   }
-  return winner;
+  AscendGradient(space, process, data.incumbent, points, scores);
+  const auto winner = std::max_element(scores.begin(), scores.end()) - scores.begin();
+  return std::move(points[static_cast<size_t>(winner)]);
 }
 
 }  // namespace kolosal::hpo

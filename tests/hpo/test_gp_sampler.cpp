@@ -78,6 +78,37 @@ TEST(GpSampler, LikelihoodGradientMatchesFiniteDifferences) {
   }
 }
 
+// The refinement's gradients of the posterior mean and variance against central differences,
+// and the same posterior as Predict().
+TEST(GpSampler, PosteriorGradientsMatchFiniteDifferences) {
+  Rng rng(9);
+  const Eigen::MatrixXd x = UniformPoints(30, 3, rng);
+  const Eigen::VectorXd y = (5.0 * x.col(0).array()).cos() + x.col(2).array();
+  detail::GaussianProcess process;
+  process.Fit(x, y, rng);
+  const Eigen::MatrixXd points = UniformPoints(4, 3, rng);
+  const auto result = process.PredictWithGradients(points);
+  const auto plain = process.Predict(points);
+  for (Eigen::Index row = 0; row < points.rows(); ++row) {
+    EXPECT_DOUBLE_EQ(result.prediction.mean[row], plain.mean[row]);
+    EXPECT_DOUBLE_EQ(result.prediction.variance[row], plain.variance[row]);
+    for (Eigen::Index col = 0; col < points.cols(); ++col) {
+      constexpr double kStep = 1e-6;
+      Eigen::MatrixXd up = points.row(row);
+      Eigen::MatrixXd down = points.row(row);
+      up(0, col) += kStep;
+      down(0, col) -= kStep;
+      const auto high = process.Predict(up);
+      const auto low = process.Predict(down);
+      const double mean_slope = (high.mean[0] - low.mean[0]) / (2.0 * kStep);
+      const double variance_slope = (high.variance[0] - low.variance[0]) / (2.0 * kStep);
+      EXPECT_NEAR(result.mean_gradient(row, col), mean_slope, 1e-5 * (1.0 + std::abs(mean_slope)));
+      EXPECT_NEAR(result.variance_gradient(row, col), variance_slope,
+                  1e-5 * (1.0 + std::abs(variance_slope)));
+    }
+  }
+}
+
 // The screening bound of the acquisition search: the same mean, and a variance never below the
 // exact one, so ranking rows by it skips only rows that cannot win.
 TEST(GpSampler, VarianceBoundIsAnUpperBound) {

@@ -62,13 +62,13 @@ TEST(StudyOptions, NothingFallsBackSilently) {
 
 TEST(StudyOptions, ReadsTheGpKeys) {
   const StudyOptions defaults = ParseStudyOptionsText(R"({"sampler":"gp"})");
-  EXPECT_EQ(defaults.gp.n_candidates, 1000);
+  EXPECT_EQ(defaults.gp.n_candidates, 300);
   EXPECT_EQ(defaults.gp.max_training_points, 100);
   EXPECT_TRUE(defaults.gp.warp_targets);
   const StudyOptions options = ParseStudyOptionsText(
-      R"({"sampler":"gp","gp_candidates":300,"gp_max_training_points":64,
+      R"({"sampler":"gp","gp_candidates":1000,"gp_max_training_points":64,
           "gp_warp_targets":false})");
-  EXPECT_EQ(options.gp.n_candidates, 300);
+  EXPECT_EQ(options.gp.n_candidates, 1000);
   EXPECT_EQ(options.gp.max_training_points, 64);
   EXPECT_FALSE(options.gp.warp_targets);
   EXPECT_NE(MessageOf(R"({"gp_warp_targets":"yes"})").find("gp_warp_targets"), std::string::npos);

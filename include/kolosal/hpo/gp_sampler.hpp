@@ -62,10 +62,15 @@ class GpSampler : public Sampler {
   static std::vector<Scored> BestExact(const detail::GaussianProcess& process,
                                        const Eigen::MatrixXd& features, double incumbent,
                                        size_t count);
-  /// Shrinking random steps from `current` that keep the best EI found.
+  /// The best of random steps around `current` if it beats `current_score`, else `current`.
   std::pair<ParamVector, double> Refine(const SearchSpace& space,
                                         const detail::GaussianProcess& process, double incumbent,
                                         ParamVector current, double current_score, Rng& rng) const;
+  /// Gradient ascent on log EI over the continuous parameters of `points` (scores: theirs),
+  /// all in one batch; replaces each point and score by the best reached.
+  void AscendGradient(const SearchSpace& space, const detail::GaussianProcess& process,
+                      double incumbent, std::vector<ParamVector>& points,
+                      std::vector<double>& scores) const;
   ParamVector Perturb(const SearchSpace& space, const ParamVector& origin, double scale,
                       Rng& rng) const;
   // The hyperparameters of the last search on one space (ADAPTIVE asks on its region and on the

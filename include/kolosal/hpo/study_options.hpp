@@ -30,7 +30,7 @@ struct TpeSettings {
 struct GpSettings {
   int64_t n_startup_trials = 10;
   /// Random EI candidates per trial before the local refinement.
-  int64_t n_candidates = 1000;
+  int64_t n_candidates = 300;
   /// At most this many trials (the best half and the most recent half) train the GP, which
   /// bounds the cost of an ask in long studies.
   int64_t max_training_points = 100;

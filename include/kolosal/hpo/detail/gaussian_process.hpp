@@ -30,6 +30,9 @@ class GaussianProcess {
     /// Where the first line search from `initial` starts (see MinimizeLbfgs); a previous
     /// search's first_step() saves most of its halvings.
     double first_step = 1.0;
+    /// false: only the hyperparameters (theta()), for a caller that conditions on other rows
+    /// next; the posterior is left unset.
+    bool set_posterior = true;
   };
 
   /// Fits hyperparameters and the posterior to rows of `x` and targets `y`.
@@ -40,6 +43,15 @@ class GaussianProcess {
   void Condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eigen::VectorXd& theta);
   /// The posterior at the rows of `points`.
   Prediction Predict(const Eigen::MatrixXd& points) const;
+  /// The posterior with its gradients with respect to the inputs.
+  struct PredictionWithGradients {
+    Prediction prediction;
+    Eigen::MatrixXd mean_gradient;      // points x input dimensions
+    Eigen::MatrixXd variance_gradient;  // points x input dimensions
+  };
+  /// Predict() at the rows of `points` and the gradients of the mean and the variance there
+  /// (two triangular solves per point instead of one).
+  PredictionWithGradients PredictWithGradients(const Eigen::MatrixXd& points) const;
   /// The posterior mean at the rows of `points` and an upper bound of each variance: the
   /// variance given only the training point most correlated with the row (conditioning on more
   /// points can only lower it). O(n) per row instead of Predict's O(n^2).
@@ -97,7 +109,6 @@ class GaussianProcess {
     Eigen::LLT<Eigen::MatrixXd> cholesky;
     Eigen::MatrixXd inverse_factor;
     Eigen::MatrixXd weights;
-    Eigen::MatrixXd slope;
   };
   mutable Workspace work_;
 };
