@@ -364,9 +364,9 @@ void GaussianProcess::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rn
       theta0[dims] = 0.0;
       theta0[dims + 1] = std::log(1e-3);
     }
-    const LbfgsResult result =
-        MinimizeLbfgs(objective, theta0, lower, upper, options.max_iterations,
-                      start == 0 ? options.first_step : 1.0);
+    const LbfgsResult result = MinimizeLbfgs(
+        objective, theta0, lower, upper, options.max_iterations,
+        start == 0 ? options.first_step : 1.0, start == 0 ? options.history : nullptr);
     if (start == 0) first_step_ = result.first_step;
     if (result.value < best_value) {
       best_value = result.value;

@@ -25,7 +25,7 @@ constexpr double kAscentStep = 0.02;
 // one warm search per newly completed trial from the last result, with few iterations. Each runs
 // on at most this many rows of the training data (an iteration is cubic in them).
 constexpr int kColdIterations = 40;
-constexpr int kWarmIterations = 5;
+constexpr int kWarmIterations = 3;
 constexpr Eigen::Index kColdFitPoints = 32;
 constexpr Eigen::Index kWarmFitPoints = 64;
 // Spaces with a cached fit (ADAPTIVE's region and the full space).
@@ -419,7 +419,7 @@ GpSampler::FitCache& GpSampler::CacheFor(const SearchSpace& space) {
                             [&](const FitCache& cache) { return cache.bounds == bounds; });
   if (found == fit_caches_.end()) {
     if (fit_caches_.size() >= kFitCaches) fit_caches_.erase(fit_caches_.begin());
-    fit_caches_.push_back({std::move(bounds), Eigen::VectorXd(), 0, 1.0});
+    fit_caches_.push_back({std::move(bounds), Eigen::VectorXd(), 0, 1.0, {}});
   } else {
     std::rotate(found, found + 1, fit_caches_.end());
   }
@@ -443,10 +443,12 @@ void GpSampler::FitProcess(const SearchSpace& space, detail::GaussianProcess& pr
     options.n_starts = 1;
     options.max_iterations = kWarmIterations;
     options.initial = cache.theta;
-    // The first line search starts at the step the last search accepted: the curvature changes
-    // little between searches, so this saves most of the halvings from a unit step (and finds
-    // the same step, see MinimizeLbfgs).
+    // The likelihood changes little between searches, so each starts from the last one's
+    // curvature pairs (a quasi-Newton first step, usually accepted at once). The first warm
+    // search has none: its steepest-descent line search starts at the step the cold search
+    // accepted, which saves most of the halvings from a unit step (see MinimizeLbfgs).
     options.first_step = cache.first_step;
+    options.history = &cache.history;
     fit_points = kWarmFitPoints;
   }
   if (data.x.rows() <= fit_points) {

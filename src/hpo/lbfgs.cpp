@@ -36,18 +36,24 @@ Eigen::VectorXd Direction(const Eigen::VectorXd& gradient, const std::deque<Eige
 
 LbfgsResult MinimizeLbfgs(const DifferentiableFunction& f, Eigen::VectorXd x0,
                           const Eigen::VectorXd& lower, const Eigen::VectorXd& upper,
-                          int max_iterations, double first_step) {
+                          int max_iterations, double first_step, LbfgsHistory* history) {
   LbfgsResult result;
   result.x = Project(std::move(x0), lower, upper);
   Eigen::VectorXd gradient(result.x.size());
   result.value = f(result.x, gradient);
   std::deque<Eigen::VectorXd> s_history;
   std::deque<Eigen::VectorXd> y_history;
+  if (history != nullptr && history->s.size() == history->y.size() && !history->s.empty() &&
+      history->s.front().size() == result.x.size()) {
+    s_history = history->s;
+    y_history = history->y;
+  }
+  const bool curved = !s_history.empty();
   for (; result.iterations < max_iterations; ++result.iterations) {
     if (!std::isfinite(result.value) || gradient.norm() < 1e-6) break;
     Eigen::VectorXd direction = Direction(gradient, s_history, y_history);
     if (direction.dot(gradient) >= 0.0) direction = -gradient;  // not a descent direction
-    const double start = result.iterations == 0 ? first_step : 1.0;
+    const double start = result.iterations == 0 && !curved ? first_step : 1.0;
     double step = start;
     Eigen::VectorXd candidate;
     Eigen::VectorXd candidate_gradient(result.x.size());
@@ -81,7 +87,7 @@ LbfgsResult MinimizeLbfgs(const DifferentiableFunction& f, Eigen::VectorXd x0,
       }
     }
     if (!accepted || (candidate - result.x).norm() < 1e-10) break;
-    if (result.iterations == 0) result.first_step = step;
+    if (result.iterations == 0 && !curved) result.first_step = step;
     const Eigen::VectorXd s = candidate - result.x;
     const Eigen::VectorXd y = candidate_gradient - gradient;
     if (s.dot(y) > 1e-12) {
@@ -97,6 +103,10 @@ LbfgsResult MinimizeLbfgs(const DifferentiableFunction& f, Eigen::VectorXd x0,
     result.value = candidate_value;
     gradient = candidate_gradient;
     if (stalled) break;
+  }
+  if (history != nullptr) {
+    history->s = std::move(s_history);
+    history->y = std::move(y_history);
   }
   return result;
 }

@@ -81,7 +81,8 @@ class GpSampler : public Sampler {
     std::vector<double> bounds;  // the ranges the inputs are scaled to
     Eigen::VectorXd theta;
     size_t fitted_at = 0;
-    double first_step = 1.0;  // the first line-search step the last search accepted
+    double first_step = 1.0;       // the first line-search step the last search accepted
+    detail::LbfgsHistory history;  // the last search's curvature pairs
   };
   FitCache& CacheFor(const SearchSpace& space);
   /// Fits `process` to `data`, warm-starting the hyperparameters from the last fit (see Sample).

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kolosal/core/random.hpp"
+#include "kolosal/hpo/detail/lbfgs.hpp"
 
 namespace kolosal::hpo::detail {
 
@@ -33,6 +34,9 @@ class GaussianProcess {
     /// false: only the hyperparameters (theta()), for a caller that conditions on other rows
     /// next; the posterior is left unset.
     bool set_posterior = true;
+    /// Curvature pairs for the first start's L-BFGS (in: from an earlier search, out: its
+    /// own); none if null.
+    LbfgsHistory* history = nullptr;
   };
 
   /// Fits hyperparameters and the posterior to rows of `x` and targets `y`.

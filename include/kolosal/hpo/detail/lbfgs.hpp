@@ -1,6 +1,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <deque>
 #include <functional>
 
 namespace kolosal::hpo::detail {
@@ -8,6 +9,13 @@ namespace kolosal::hpo::detail {
 /// f(x) with its gradient written into `gradient`.
 using DifferentiableFunction =
     std::function<double(const Eigen::VectorXd& x, Eigen::VectorXd& gradient)>;
+
+/// The curvature pairs (steps s and gradient changes y, oldest first) of a search, to start a
+/// later search of a similar function with.
+struct LbfgsHistory {
+  std::deque<Eigen::VectorXd> s;
+  std::deque<Eigen::VectorXd> y;
+};
 
 struct LbfgsResult {
   Eigen::VectorXd x;
@@ -24,9 +32,12 @@ struct LbfgsResult {
 /// steepest-descent step, with no curvature history yet) starts: it halves from there, or
 /// doubles while the longer step is accepted too, so it finds the step that halving from 1
 /// finds whenever acceptance is monotone along the direction, in fewer evaluations when the
-/// start is close. Later iterations halve from 1.
+/// start is close. Later iterations halve from 1. With `history`, the search starts from its
+/// curvature pairs (its first step is then a quasi-Newton step from 1, and `first_step` is not
+/// used) and leaves its own last pairs there.
 LbfgsResult MinimizeLbfgs(const DifferentiableFunction& f, Eigen::VectorXd x0,
                           const Eigen::VectorXd& lower, const Eigen::VectorXd& upper,
-                          int max_iterations, double first_step = 1.0);
+                          int max_iterations, double first_step = 1.0,
+                          LbfgsHistory* history = nullptr);
 
 }  // namespace kolosal::hpo::detail
