@@ -121,11 +121,11 @@ def print_timing(timings):
                     continue
                 ratios = [timings[peer][k] / timings[ours][k] for k in keys]
                 verdict = "PASS" if min(ratios) >= 10 else "FAIL"
-                print(f"  {peer}/{ours} ({label}): {ratios[0]:.0f}x at 100, {ratios[1]:.0f}x at "
+                print(f"  {peer}/{ours} ({label}): {ratios[0]:.1f}x at 100, {ratios[1]:.1f}x at "
                       f"1000 ({verdict}: need >= 10x)")
         ratios = [OPTUNA5_SECONDS[k] / timings[ours][k] for k in ("at_100", "at_1000")]
-        print(f"  optuna 5.0 reference/{ours} (wall): {ratios[0]:.0f}x at 100, "
-              f"{ratios[1]:.0f}x at 1000")
+        print(f"  optuna 5.0 reference/{ours} (wall): {ratios[0]:.1f}x at 100, "
+              f"{ratios[1]:.1f}x at 1000")
 
 
 def print_study_timing(runs):
@@ -148,7 +148,7 @@ def print_study_timing(runs):
         for peer in ["optuna_tpe", "optuna_tpe_mv"]:
             if ours in late and peer in late:
                 ratio = late[peer] / late[ours]
-                print(f"  {peer}/{ours}: {ratio:.0f}x ({'PASS' if ratio >= 10 else 'FAIL'}: "
+                print(f"  {peer}/{ours}: {ratio:.1f}x ({'PASS' if ratio >= 10 else 'FAIL'}: "
                       f"need >= 10x)")
 
 
