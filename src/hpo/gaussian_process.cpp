@@ -188,24 +188,26 @@ void ScaledSquaredDistance(const Eigen::MatrixXd& x, const Eigen::VectorXd& inv_
   }
 }
 
-// The lower triangle of K^-1 = L^-T L^-1 into `inverse` (its upper part is left as zeros),
+// The lower triangle of K^-1 = L^-T L^-1 into `inverse` (its upper part is left unset),
 // with `inverse_factor` = L^-1. Blocks of columns skip the zeros of L^-1: about n^3 / 3
 // multiply-adds instead of the 1.5 n^3 of a full triangular solve and product.
 void InverseLower(const Eigen::MatrixXd& factor, Eigen::MatrixXd& inverse_factor,
                   Eigen::MatrixXd& inverse) {
   constexpr Eigen::Index kBlock = 16;
   const Eigen::Index n = factor.rows();
-  inverse_factor.setZero(n, n);
+  // Entries above each block of columns are never read (left unset).
+  inverse_factor.resize(n, n);
   for (Eigen::Index begin = 0; begin < n; begin += kBlock) {
     const Eigen::Index width = std::min(kBlock, n - begin);
     auto columns = inverse_factor.block(begin, begin, n - begin, width);
-    columns.topRows(width).setIdentity();
+    columns.setIdentity();
     factor.block(begin, begin, n - begin, n - begin)
         .triangularView<Eigen::Lower>()
         .solveInPlace(columns);
   }
   // Rows [begin, end) of L^-1 are zero right of column end.
-  inverse.setZero(n, n);
+  inverse.resize(n, n);
+  for (Eigen::Index col = 0; col < n; ++col) inverse.col(col).tail(n - col).setZero();
   for (Eigen::Index begin = 0; begin < n; begin += kBlock) {
     const Eigen::Index end = std::min(n, begin + kBlock);
     inverse.topLeftCorner(end, end).selfadjointView<Eigen::Lower>().rankUpdate(

@@ -302,19 +302,29 @@ std::vector<GpSampler::Scored> GpSampler::Best(const detail::GaussianProcess& pr
   return best;
 }
 
-std::pair<ParamVector, double> GpSampler::Refine(const SearchSpace& space,
-                                                 const detail::GaussianProcess& process,
-                                                 double incumbent, ParamVector current,
-                                                 double current_score, Rng& rng) const {
+void GpSampler::StepRandomly(const SearchSpace& space, const detail::GaussianProcess& process,
+                             double incumbent, std::vector<ParamVector>& points,
+                             std::vector<double>& scores, Rng& rng) const {
+  // The moves of every point are scored in one batch.
   std::vector<ParamVector> moves;
-  Eigen::MatrixXd features(kRandomSteps, static_cast<Eigen::Index>(FeatureCount(space)));
-  for (int move = 0; move < kRandomSteps; ++move) {
-    moves.push_back(Perturb(space, current, kRandomScale, rng));
-    features.row(move) = Encode(space, moves.back());
+  const auto n_moves = static_cast<Eigen::Index>(points.size()) * kRandomSteps;
+  Eigen::MatrixXd features(n_moves, static_cast<Eigen::Index>(FeatureCount(space)));
+  for (const ParamVector& point : points) {
+    for (int move = 0; move < kRandomSteps; ++move) {
+      moves.push_back(Perturb(space, point, kRandomScale, rng));
+      features.row(static_cast<Eigen::Index>(moves.size() - 1)) = Encode(space, moves.back());
+    }
   }
-  const Scored top = BestExact(process, features, incumbent, 1).front();
-  if (top.score <= current_score) return {std::move(current), current_score};
-  return {std::move(moves[top.row]), top.score};
+  const detail::GaussianProcess::Prediction prediction = process.Predict(features);
+  for (size_t idx = 0; idx < moves.size(); ++idx) {
+    const auto row = static_cast<Eigen::Index>(idx);
+    const size_t point = idx / static_cast<size_t>(kRandomSteps);
+    const double score = LogExpectedImprovement(prediction.mean[row],
+                                                std::sqrt(prediction.variance[row]), incumbent);
+    if (score <= scores[point]) continue;
+    scores[point] = score;
+    points[point] = std::move(moves[idx]);
+  }
 }
 
 namespace {
@@ -489,11 +499,10 @@ ParamVector GpSampler::Sample(const SamplingContext& context, Rng& rng) {
   std::vector<ParamVector> points;
   std::vector<double> scores;
   for (const Scored& entry : top) {
-    auto [refined, score] =
-        Refine(space, process, data.incumbent, candidates.params[entry.row], entry.score, rng);
-    points.push_back(std::move(refined));
-    scores.push_back(score);
+    points.push_back(candidates.params[entry.row]);
+    scores.push_back(entry.score);
   }
+  StepRandomly(space, process, data.incumbent, points, scores, rng);
   AscendGradient(space, process, data.incumbent, points, scores);
   const auto winner = std::max_element(scores.begin(), scores.end()) - scores.begin();
   return std::move(points[static_cast<size_t>(winner)]);

@@ -62,10 +62,11 @@ class GpSampler : public Sampler {
   static std::vector<Scored> BestExact(const detail::GaussianProcess& process,
                                        const Eigen::MatrixXd& features, double incumbent,
                                        size_t count);
-  /// The best of random steps around `current` if it beats `current_score`, else `current`.
-  std::pair<ParamVector, double> Refine(const SearchSpace& space,
-                                        const detail::GaussianProcess& process, double incumbent,
-                                        ParamVector current, double current_score, Rng& rng) const;
+  /// kRandomSteps random steps around each of `points` (scores: theirs); replaces a point and
+  /// its score by its best step if that scores higher.
+  void StepRandomly(const SearchSpace& space, const detail::GaussianProcess& process,
+                    double incumbent, std::vector<ParamVector>& points, std::vector<double>& scores,
+                    Rng& rng) const;
   /// Gradient ascent on log EI over the continuous parameters of `points` (scores: theirs),
   /// all in one batch; replaces each point and score by the best reached.
   void AscendGradient(const SearchSpace& space, const detail::GaussianProcess& process,
