@@ -410,13 +410,18 @@ void GaussianProcess::SetPosterior(const Eigen::VectorXd& theta) {
   train_norms_ = scaled_train_.rowwise().squaredNorm();
 }
 
-Eigen::MatrixXd GaussianProcess::CrossCovariance(const Eigen::MatrixXd& points) const {
+Eigen::MatrixXd GaussianProcess::SquaredDistancesToTraining(const Eigen::MatrixXd& points) const {
   const Eigen::ArrayXd inv_lengthscales = lengthscales_.array().inverse();
   const Eigen::MatrixXd scaled_points = points.array().rowwise() * inv_lengthscales.transpose();
   Eigen::MatrixXd r2(points.rows(), x_.rows());
   r2.noalias() = -2.0 * scaled_points * scaled_train_.transpose();
   r2.colwise() += scaled_points.rowwise().squaredNorm();
   r2.rowwise() += train_norms_.transpose();
+  return r2;
+}
+
+Eigen::MatrixXd GaussianProcess::CrossCovariance(const Eigen::MatrixXd& points) const {
+  const Eigen::MatrixXd r2 = SquaredDistancesToTraining(points);
   Eigen::MatrixXd cross;
   MaternOfSquared(r2, cross);
   return signal_variance_ * cross;
@@ -438,11 +443,7 @@ Eigen::VectorXd GaussianProcess::ExactVariance(Eigen::MatrixXd cross) const {
 GaussianProcess::PredictionWithGradients GaussianProcess::PredictWithGradients(
     const Eigen::MatrixXd& points) const {
   const Eigen::ArrayXd inv_lengthscales = lengthscales_.array().inverse();
-  const Eigen::MatrixXd scaled_points = points.array().rowwise() * inv_lengthscales.transpose();
-  Eigen::MatrixXd r2(points.rows(), x_.rows());
-  r2.noalias() = -2.0 * scaled_points * scaled_train_.transpose();
-  r2.colwise() += scaled_points.rowwise().squaredNorm();
-  r2.rowwise() += train_norms_.transpose();
+  const Eigen::MatrixXd r2 = SquaredDistancesToTraining(points);
   Eigen::MatrixXd correlation;
   Eigen::MatrixXd decay;
   MaternOfSquared(r2, correlation, &decay);

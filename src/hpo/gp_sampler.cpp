@@ -6,6 +6,7 @@
 #include <numbers>
 #include <numeric>
 #include <span>
+#include <utility>
 
 #include "kolosal/hpo/detail/gaussian_process.hpp"
 #include "kolosal/hpo/detail/normal.hpp"
@@ -344,21 +345,25 @@ void GpSampler::AscendGradient(const SearchSpace& space, const detail::GaussianP
                                std::vector<double>& scores) const {
   const Eigen::Index n_points = static_cast<Eigen::Index>(points.size());
   const Eigen::Index n_features = static_cast<Eigen::Index>(FeatureCount(space));
+  // (parameter, feature column) of the continuous parameters: the ones the ascent moves.
+  std::vector<std::pair<size_t, Eigen::Index>> continuous;
+  Eigen::Index column = 0;
+  for (size_t param = 0; param < space.size(); ++param) {
+    const ParamSpec& spec = space.param(param);
+    if (spec.kind == ParamKind::kCategorical) {
+      column += static_cast<Eigen::Index>(spec.choices.size());
+      continue;
+    }
+    if (!spec.IsDiscrete()) continuous.emplace_back(param, column);
+    ++column;
+  }
   Eigen::MatrixXd current(n_points, n_features);
   Eigen::MatrixXd movable = Eigen::MatrixXd::Zero(n_points, n_features);
   for (Eigen::Index row = 0; row < n_points; ++row) {
-    current.row(row) = Encode(space, points[static_cast<size_t>(row)]);
-    Eigen::Index column = 0;
-    for (size_t idx = 0; idx < space.size(); ++idx) {
-      const ParamSpec& spec = space.param(idx);
-      if (spec.kind == ParamKind::kCategorical) {
-        column += static_cast<Eigen::Index>(spec.choices.size());
-        continue;
-      }
-      if (!spec.IsDiscrete() && !std::isnan(points[static_cast<size_t>(row)][idx])) {
-        movable(row, column) = 1.0;
-      }
-      ++column;
+    const ParamVector& values = points[static_cast<size_t>(row)];
+    current.row(row) = Encode(space, values);
+    for (const auto& [param, feature] : continuous) {
+      if (!std::isnan(values[param])) movable(row, feature) = 1.0;
     }
   }
   Eigen::MatrixXd trial = current;
@@ -406,15 +411,10 @@ void GpSampler::AscendGradient(const SearchSpace& space, const detail::GaussianP
   for (Eigen::Index row = 0; row < n_points; ++row) {
     const size_t idx = static_cast<size_t>(row);
     if (!moved[idx]) continue;
-    Eigen::Index column = 0;
-    for (size_t param = 0; param < space.size(); ++param) {
-      const ParamSpec& spec = space.param(param);
-      if (spec.kind == ParamKind::kCategorical) {
-        column += static_cast<Eigen::Index>(spec.choices.size());
-        continue;
+    for (const auto& [param, feature] : continuous) {
+      if (movable(row, feature) > 0.0) {
+        points[idx][param] = ValueOf(space.param(param), current(row, feature));
       }
-      if (movable(row, column) > 0.0) points[idx][param] = ValueOf(spec, current(row, column));
-      ++column;
     }
   }
 }

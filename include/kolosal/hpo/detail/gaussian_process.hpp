@@ -87,6 +87,8 @@ class GaussianProcess {
  private:
   void SetData(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
   void SetSquaredDifferences();  // of x_, for NegativeLogPosterior's gradient
+  // r^2 between the rows of `points` and the training rows (points x rows()), in lengthscales.
+  Eigen::MatrixXd SquaredDistancesToTraining(const Eigen::MatrixXd& points) const;
   Eigen::MatrixXd CrossCovariance(const Eigen::MatrixXd& points) const;
   void SetPosterior(const Eigen::VectorXd& theta);
 
