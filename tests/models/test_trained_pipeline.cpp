@@ -1,0 +1,144 @@
+// TrainedPipeline::LoadFromBuffer's own consistency checks. The io layer's tests cover the frame
+// (magic, version, size, CRC); here every payload has a valid frame around contents that do not
+// fit together, so only the pipeline's checks can reject them.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <msgpack.hpp>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kolosal/core/error.hpp"
+#include "kolosal/core/fit_control.hpp"
+#include "kolosal/data/synthetic.hpp"
+#include "kolosal/io/model_file.hpp"
+#include "kolosal/io/msgpack_io.hpp"
+#include "kolosal/models/registry.hpp"
+#include "kolosal/models/trained_pipeline.hpp"
+#include "linear_test_helpers.hpp"
+
+namespace kolosal::models {
+namespace {
+
+using kolosal::testing::ExpectError;
+using PackValue = std::function<void(io::Packer&)>;
+
+/// A logistic regression on `n_features` informative features and `n_classes` classes, with the
+/// model type's default preprocessing.
+TrainedPipeline FitSmall(int n_features, int n_classes) {
+  const data::Dataset dataset = data::MakeClassification(200, n_features, 0, n_classes, 3.0, 7);
+  const ModelEntry& entry = ModelRegistry::Builtin().Find("logistic_regression");
+  prep::Pipeline pipeline(DefaultPreprocessing(entry.traits));
+  const data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
+  const data::Labels& labels = dataset.labels();
+  const TrainData train{matrix.view(),   labels.values, {},
+                        matrix.features, labels.task,   labels.n_classes()};
+  std::unique_ptr<Model> model =
+      entry.create(nlohmann::json::object(), labels.task)->Fit(train, FitControl{});
+  return TrainedPipeline(std::move(pipeline), std::move(model), labels.classes, "y",
+                         {{"note", "test"}});
+}
+
+/// Packs `object` with the value at `path` (a chain of map keys) replaced by `replacement`.
+void PackReplacing(io::Packer& packer, const msgpack::object& object,
+                   std::span<const std::string_view> path, const PackValue& replacement) {
+  if (path.empty()) {
+    replacement(packer);
+    return;
+  }
+  ASSERT_EQ(object.type, msgpack::type::MAP) << "no map at '" << path.front() << "'";
+  bool found = false;
+  packer.pack_map(object.via.map.size);
+  for (const msgpack::object_kv& entry : std::span(object.via.map.ptr, object.via.map.size)) {
+    packer.pack(entry.key);
+    if (entry.key.as<std::string_view>() != path.front()) {
+      packer.pack(entry.val);
+      continue;
+    }
+    found = true;
+    PackReplacing(packer, entry.val, path.subspan(1), replacement);
+  }
+  ASSERT_TRUE(found) << "no key '" << path.front() << "'";
+}
+
+/// The model file `bytes` with one value replaced, re-framed with a fresh size and checksum.
+std::vector<uint8_t> Rewrite(std::span<const uint8_t> bytes, std::vector<std::string_view> path,
+                             const PackValue& replacement) {
+  const msgpack::object_handle handle = io::UnpackPayload(io::UnframePayload(bytes));
+  msgpack::sbuffer buffer;
+  io::Packer packer(buffer);
+  PackReplacing(packer, handle.get(), path, replacement);
+  return io::FramePayload(std::string_view(buffer.data(), buffer.size()));
+}
+
+PackValue String(std::string value) {
+  return [value = std::move(value)](io::Packer& packer) { packer.pack(value); };
+}
+
+void ExpectCorrupt(std::span<const uint8_t> bytes, std::string_view message) {
+  ExpectError([&] { TrainedPipeline::LoadFromBuffer(bytes); }, StatusCode::kCorruptModel, message);
+}
+
+class TrainedPipelineLoadTest : public ::testing::Test {
+ protected:
+  const TrainedPipeline binary_ = FitSmall(2, 2);
+  const std::vector<uint8_t> bytes_ = binary_.SaveToBuffer();
+};
+
+TEST_F(TrainedPipelineLoadTest, AnUnchangedRewriteLoads) {
+  // The rewriting itself yields a loadable file, so each failure below comes from its change.
+  const TrainedPipeline loaded =
+      TrainedPipeline::LoadFromBuffer(Rewrite(bytes_, {"target"}, String("renamed")));
+  EXPECT_EQ(loaded.target_name(), "renamed");
+  EXPECT_EQ(loaded.classes(), binary_.classes());
+  EXPECT_EQ(loaded.metadata(), binary_.metadata());
+}
+
+TEST_F(TrainedPipelineLoadTest, AnotherFormatNameIsNotAKolosalModel) {
+  ExpectCorrupt(Rewrite(bytes_, {"format"}, String("other-model")),
+                "corrupt model: not a Kolosal model payload");
+}
+
+TEST_F(TrainedPipelineLoadTest, MetadataMustBeJson) {
+  ExpectCorrupt(Rewrite(bytes_, {"metadata"}, String("{\"note\": ")),
+                "corrupt model: metadata is not valid JSON");
+}
+
+TEST_F(TrainedPipelineLoadTest, TheFileTaskMustMatchTheModel) {
+  ExpectCorrupt(Rewrite(bytes_, {"task"}, String("regression")),
+                "corrupt model: model task does not match the file's task");
+}
+
+TEST_F(TrainedPipelineLoadTest, ThePipelineMustFeedTheModelsFeatureCount) {
+  const TrainedPipeline wider = FitSmall(3, 2);
+  const PackValue three_feature_pipeline = [&](io::Packer& packer) {
+    wider.pipeline().Save(packer);
+  };
+  ExpectCorrupt(Rewrite(bytes_, {"pipeline"}, three_feature_pipeline),
+                "corrupt model: pipeline output does not match the model's feature count");
+}
+
+TEST_F(TrainedPipelineLoadTest, TheClassListMustMatchTheModel) {
+  const std::vector<std::string> three = {"a", "b", "c"};
+  ExpectCorrupt(Rewrite(bytes_, {"classes"}, [&](io::Packer& packer) { packer.pack(three); }),
+                "corrupt model: class list does not match the model");
+  const std::vector<std::string> one = {"a"};
+  ExpectCorrupt(Rewrite(bytes_, {"classes"}, [&](io::Packer& packer) { packer.pack(one); }),
+                "corrupt model: class list does not match the model");
+}
+
+TEST_F(TrainedPipelineLoadTest, AnUnknownModelTypeIsNamed) {
+  ExpectCorrupt(Rewrite(bytes_, {"model", "type"}, String("no_such_model")),
+                "corrupt model: unknown model type 'no_such_model'");
+}
+
+TEST_F(TrainedPipelineLoadTest, AFieldOfTheWrongTypeIsCorrupt) {
+  ExpectCorrupt(Rewrite(bytes_, {"metadata"}, [](io::Packer& packer) { packer.pack(42); }),
+                "metadata");
+}
+
+}  // namespace
+}  // namespace kolosal::models
