@@ -5,6 +5,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -86,6 +87,7 @@ Options ParseOptions(int argc, char** argv) {
       {"--rounds", [&](const std::string& v) { options.rounds = std::stoi(v); }},
       {"--forest-trees", [&](const std::string& v) { options.forest_trees = std::stoi(v); }},
       {"--max-depth", [&](const std::string& v) { options.max_depth = std::stoi(v); }},
+      {"--learning-rate", [&](const std::string& v) { options.learning_rate = std::stod(v); }},
       {"--repeats", [&](const std::string& v) { options.repeats = std::stoi(v); }},
       {"--max-bins", [&](const std::string& v) { options.max_bins = std::stoi(v); }},
       {"--score-splits", [&](const std::string& v) { options.score_splits = std::stoi(v); }},
@@ -106,6 +108,10 @@ Options ParseOptions(int argc, char** argv) {
     if (handler == with_value.end()) throw std::runtime_error("unknown option " + arg);
     if (idx + 1 >= argc) throw std::runtime_error("missing value after " + arg);
     handler->second(argv[++idx]);
+  }
+  // The peers get the learning rate Kolosal uses, also when --gbdt-params sets it.
+  if (options.gbdt_params.contains("learning_rate")) {
+    options.learning_rate = options.gbdt_params.at("learning_rate").get<double>();
   }
   return options;
 }
@@ -130,6 +136,13 @@ std::vector<uint64_t> SplitSeeds(const Options& options) {
   return seeds;
 }
 
+// The shortest text that reads back as `value` (Python's float() included).
+std::string ExactText(double value) {
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof(text), value);
+  return {text, result.ptr};
+}
+
 void RunPeers(const Options& options) {
   std::string names;
   for (const std::string& dataset : options.datasets) {
@@ -141,8 +154,9 @@ void RunPeers(const Options& options) {
       options.python + " " + KOLOSAL_BENCH_PEERS_SCRIPT + " --work-dir " + options.work_dir +
       " --datasets " + names + " --threads " + std::to_string(options.threads) + " --rounds " +
       std::to_string(options.rounds) + " --forest-trees " + std::to_string(options.forest_trees) +
-      " --max-depth " + std::to_string(options.max_depth) + " --max-bins " +
-      std::to_string(options.max_bins) + " --repeats " + std::to_string(options.repeats);
+      " --max-depth " + std::to_string(options.max_depth) + " --learning-rate " +
+      ExactText(options.learning_rate) + " --max-bins " + std::to_string(options.max_bins) +
+      " --repeats " + std::to_string(options.repeats);
   if (std::system(command.c_str()) != 0) throw std::runtime_error("peers failed: " + command);
 }
 
@@ -232,12 +246,31 @@ void PrintRow(const std::string& dataset, const PairResult& row) {
   std::fflush(stdout);
 }
 
+// Throws unless the peers in `peers` (peers.json) were trained with `options`' settings, e.g. when
+// --skip-peers reuses results of another run.
+void CheckPeerSettings(const nlohmann::json& peers, const Options& options,
+                       const std::string& folder) {
+  const nlohmann::json expected = {{"learning_rate", options.learning_rate},
+                                   {"rounds", options.rounds},
+                                   {"max_depth", options.max_depth},
+                                   {"forest_trees", options.forest_trees},
+                                   {"max_bins", options.max_bins}};
+  const nlohmann::json actual = peers.value("settings", nlohmann::json::object());
+  for (const auto& [key, value] : expected.items()) {
+    if (actual.contains(key) && actual.at(key) == value) continue;
+    throw std::runtime_error(folder + "/peers.json: the peers ran with " + key + " " +
+                             (actual.contains(key) ? actual.at(key).dump() : "unknown") +
+                             ", this run uses " + value.dump() + "; run without --skip-peers");
+  }
+}
+
 // Kolosal's two models on one split against the peers' results for it. `timed`: predictions are
 // timed (best of options.repeats), XGBoost's through its C API; else only the scores count.
 std::vector<PairResult> BenchSplitPairs(const BenchSplit& split, const std::string& folder,
                                         const Options& options, bool timed) {
   std::ifstream peers_file(options.work_dir + "/" + folder + "/peers.json");
   const nlohmann::json peers = nlohmann::json::parse(peers_file);
+  CheckPeerSettings(peers, options, folder);
   nlohmann::json boosting_params = {{"n_estimators", options.rounds},
                                     {"learning_rate", options.learning_rate},
                                     {"growth", "depth_wise"},

@@ -25,7 +25,8 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--forest-trees", type=int, default=100)
     parser.add_argument("--max-depth", type=int, default=6)
-    parser.add_argument("--learning-rate", type=float, default=0.1)
+    parser.add_argument("--learning-rate", type=float, default=0.1,
+                        help="XGBoost's eta and HistGradientBoosting's learning_rate")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--omp-wait-policy", default="PASSIVE",
                         help="OMP_WAIT_POLICY for XGBoost and scikit-learn; ACTIVE spinning "
@@ -171,6 +172,10 @@ def main():
         folder = os.path.join(ARGS.work_dir, name)
         meta, x_train, y_train, x_test, y_test = load(folder)
         results = {
+            # What the peers were trained with; kolosal_bench_trees checks it against its own.
+            "settings": {"learning_rate": ARGS.learning_rate, "rounds": ARGS.rounds,
+                         "max_depth": ARGS.max_depth, "forest_trees": ARGS.forest_trees,
+                         "max_bins": ARGS.max_bins},
             "xgboost_hist": run_xgboost(folder, meta, x_train, y_train, x_test, y_test),
             "sklearn_hist_gradient_boosting": run_hist_gradient_boosting(
                 meta, x_train, y_train, x_test, y_test),
