@@ -107,6 +107,137 @@ static void test_dense_workflow(void) {
   kolosal_dataset_free(dataset);
 }
 
+enum { kLayoutRows = 300 };
+
+static int same_floats(const float* a, const float* b, int count) {
+  int idx;
+  for (idx = 0; idx < count; ++idx) {
+    if (a[idx] != b[idx]) return 0;
+  }
+  return 1;
+}
+
+/* Fits the same logistic regression the float32 row-major reference gets. */
+static kolosal_model* fit_logistic(const kolosal_dataset* dataset) {
+  kolosal_train_engine* engine = NULL;
+  kolosal_model* model = NULL;
+  EXPECT_OK(kolosal_train_engine_create("{\"model\":\"logistic_regression\",\"params\":{\"C\":10}}",
+                                        &engine));
+  EXPECT_OK(kolosal_train_engine_fit(engine, dataset, &model));
+  kolosal_train_engine_free(engine);
+  return model;
+}
+
+/* One way of passing the same matrix: its dtype, its layout and the values laid out so. */
+struct dense_input {
+  const char* name;
+  const void* data;
+  kolosal_dtype dtype;
+  kolosal_layout layout;
+  const void* labels;
+  kolosal_dtype labels_dtype;
+};
+
+/* Predictions of `model` on `input` equal the float32 row-major ones exactly (every float64
+ * value here is a float32 value, so no conversion rounds). */
+static void expect_same_predictions(const kolosal_model* model, const struct dense_input* input,
+                                    const float* want_labels, const float* want_proba) {
+  static float labels[kLayoutRows];
+  static float proba[kLayoutRows * 2];
+  printf("predict from %s\n", input->name);
+  EXPECT_OK(kolosal_model_predict(model, input->data, input->dtype, kLayoutRows, 2, input->layout,
+                                  labels, kLayoutRows));
+  EXPECT_TRUE(same_floats(labels, want_labels, kLayoutRows));
+  EXPECT_OK(kolosal_model_predict_proba(model, input->data, input->dtype, kLayoutRows, 2,
+                                        input->layout, proba, kLayoutRows * 2));
+  EXPECT_TRUE(same_floats(proba, want_proba, kLayoutRows * 2));
+}
+
+/* A dataset built from `input` holds what the float32 row-major one holds: the same labels and
+ * the same features (the reference model predicts the same on it, and a model fitted on it
+ * predicts what the reference model predicts). */
+static void expect_same_dataset(const kolosal_model* model, const struct dense_input* input,
+                                const float* row_major, const float* want_labels,
+                                const float* want_proba) {
+  static float labels[kLayoutRows];
+  static float proba[kLayoutRows * 2];
+  kolosal_dataset* dataset = NULL;
+  kolosal_model* refit = NULL;
+  printf("dataset from %s\n", input->name);
+  if (!EXPECT_OK(kolosal_dataset_from_dense(input->data, input->dtype, kLayoutRows, 2,
+                                            input->layout, input->labels, input->labels_dtype,
+                                            "{\"task\":\"classification\"}", &dataset))) {
+    return;
+  }
+  EXPECT_OK(kolosal_dataset_labels(dataset, labels, kLayoutRows));
+  EXPECT_TRUE(same_floats(labels, want_labels, kLayoutRows));
+  EXPECT_OK(kolosal_model_predict_proba_dataset(model, dataset, proba, kLayoutRows * 2));
+  EXPECT_TRUE(same_floats(proba, want_proba, kLayoutRows * 2));
+  refit = fit_logistic(dataset);
+  EXPECT_OK(kolosal_model_predict_proba(refit, row_major, KOLOSAL_FLOAT32, kLayoutRows, 2,
+                                        KOLOSAL_ROW_MAJOR, proba, kLayoutRows * 2));
+  EXPECT_TRUE(same_floats(proba, want_proba, kLayoutRows * 2));
+  kolosal_model_free(refit);
+  kolosal_dataset_free(dataset);
+}
+
+/* float64 and column-major input, to predict and to build datasets, give exactly what float32
+ * row-major input gives. */
+static void test_dtypes_and_layouts(void) {
+  static float features[kLayoutRows * 2];
+  static float labels[kLayoutRows];
+  static double features_f64[kLayoutRows * 2];
+  static double labels_f64[kLayoutRows];
+  static float col_major_f32[kLayoutRows * 2];
+  static double col_major_f64[kLayoutRows * 2];
+  static float want_labels[kLayoutRows];
+  static float want_proba[kLayoutRows * 2];
+  const struct dense_input inputs[] = {
+      {"float64 row-major", features_f64, KOLOSAL_FLOAT64, KOLOSAL_ROW_MAJOR, labels_f64,
+       KOLOSAL_FLOAT64},
+      {"float32 column-major", col_major_f32, KOLOSAL_FLOAT32, KOLOSAL_COL_MAJOR, labels,
+       KOLOSAL_FLOAT32},
+      {"float64 column-major", col_major_f64, KOLOSAL_FLOAT64, KOLOSAL_COL_MAJOR, labels_f64,
+       KOLOSAL_FLOAT64},
+  };
+  kolosal_dataset* dataset = NULL;
+  kolosal_model* model = NULL;
+  int row, col, correct = 0;
+  size_t idx;
+
+  make_separable(features, labels, kLayoutRows);
+  for (row = 0; row < kLayoutRows; ++row) {
+    labels_f64[row] = labels[row];
+    for (col = 0; col < 2; ++col) {
+      features_f64[row * 2 + col] = features[row * 2 + col];
+      col_major_f32[col * kLayoutRows + row] = features[row * 2 + col];
+      col_major_f64[col * kLayoutRows + row] = features[row * 2 + col];
+    }
+  }
+  EXPECT_OK(kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, kLayoutRows, 2, KOLOSAL_ROW_MAJOR,
+                                       labels, KOLOSAL_FLOAT32, "{\"task\":\"classification\"}",
+                                       &dataset));
+  model = fit_logistic(dataset);
+  if (model == NULL) {
+    kolosal_dataset_free(dataset);
+    return;
+  }
+  EXPECT_OK(kolosal_model_predict(model, features, KOLOSAL_FLOAT32, kLayoutRows, 2,
+                                  KOLOSAL_ROW_MAJOR, want_labels, kLayoutRows));
+  EXPECT_OK(kolosal_model_predict_proba(model, features, KOLOSAL_FLOAT32, kLayoutRows, 2,
+                                        KOLOSAL_ROW_MAJOR, want_proba, kLayoutRows * 2));
+  /* The reference itself is sound: labels mostly agree with the data, probabilities vary. */
+  for (row = 0; row < kLayoutRows; ++row) correct += want_labels[row] == labels[row];
+  EXPECT_TRUE(correct >= kLayoutRows * 95 / 100);
+  EXPECT_TRUE(want_proba[1] != want_proba[3] || want_proba[1] != want_proba[5]);
+  for (idx = 0; idx < sizeof inputs / sizeof inputs[0]; ++idx) {
+    expect_same_predictions(model, &inputs[idx], want_labels, want_proba);
+    expect_same_dataset(model, &inputs[idx], features, labels, want_proba);
+  }
+  kolosal_model_free(model);
+  kolosal_dataset_free(dataset);
+}
+
 static void test_csv_workflow(void) {
   static const char kCsv[] =
       "size,color,price\r\n"
@@ -175,7 +306,8 @@ static void test_spam(const char* data_dir) {
   char class_name_ok = 0;
   char* class_name = NULL;
   if (path == NULL) {
-    printf("spam.csv not found in %s: skipping the real-data check\n", data_dir);
+    printf("spam.csv not found in %s: skipping the real-data check\n",
+           data_dir != NULL ? data_dir : "(no data folder given)");
     return;
   }
   EXPECT_OK(kolosal_dataset_from_csv(path, "{\"target\":\"type\"}", &dataset));
@@ -203,6 +335,7 @@ static void test_spam(const char* data_dir) {
 int main(int argc, char** argv) {
   test_version();
   test_dense_workflow();
+  test_dtypes_and_layouts();
   test_csv_workflow();
   test_spam(argc > 1 ? argv[1] : NULL);
   return capi_test_finish("test_capi_workflow");
