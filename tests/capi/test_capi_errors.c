@@ -173,6 +173,94 @@ static void test_cancellation(kolosal_dataset* dataset) {
   kolosal_train_engine_free(engine);
 }
 
+/* A fit on one thread, cancelled with kolosal_train_engine_cancel from another. */
+struct long_fit {
+  kolosal_train_engine* engine;
+  kolosal_dataset* dataset;
+  kolosal_model* model;
+  kolosal_status status;
+  char message[256];
+  pthread_mutex_t mutex;
+  pthread_cond_t changed;
+  int rounds_started; /* set by the progress callback */
+  int finished;       /* set when the fit returns */
+};
+
+/* Runs on the fitting thread: tells the main thread that boosting rounds are under way. */
+static int signal_started(double fraction, const char* stage, void* user_data) {
+  struct long_fit* fit = (struct long_fit*)user_data;
+  (void)fraction;
+  if (strcmp(stage, "gradient_boosting") != 0) return 0;
+  pthread_mutex_lock(&fit->mutex);
+  if (!fit->rounds_started) {
+    fit->rounds_started = 1;
+    pthread_cond_signal(&fit->changed);
+  }
+  pthread_mutex_unlock(&fit->mutex);
+  return 0;
+}
+
+static void* run_long_fit(void* arg) {
+  struct long_fit* fit = (struct long_fit*)arg;
+  fit->status = kolosal_train_engine_fit(fit->engine, fit->dataset, &fit->model);
+  snprintf(fit->message, sizeof fit->message, "%s", kolosal_last_error());
+  /* Wakes the main thread even if the fit ended before its first round. */
+  pthread_mutex_lock(&fit->mutex);
+  fit->finished = 1;
+  pthread_cond_signal(&fit->changed);
+  pthread_mutex_unlock(&fit->mutex);
+  return NULL;
+}
+
+static void test_cancel_from_another_thread(void) {
+  /* A million boosting rounds on labels with no pattern: the fit runs far longer than any test,
+   * so it ends by being cancelled.
+   * The cancel is sent once the rounds have started, because a fit clears earlier requests. */
+  enum { kRows = 400 };
+  static float noise[kRows * 2];
+  static float noise_labels[kRows];
+  struct long_fit fit;
+  pthread_t thread;
+  unsigned state = 99u;
+  int row;
+  for (row = 0; row < kRows * 2; ++row) {
+    state = state * 1103515245u + 12345u;
+    noise[row] = (float)((state >> 8) % 1000) / 100.0f;
+  }
+  for (row = 0; row < kRows; ++row) {
+    state = state * 1103515245u + 12345u;
+    noise_labels[row] = (float)((state >> 16) % 2);
+  }
+  memset(&fit, 0, sizeof fit);
+  fit.status = KOLOSAL_INTERNAL;
+  pthread_mutex_init(&fit.mutex, NULL);
+  pthread_cond_init(&fit.changed, NULL);
+  EXPECT_OK(kolosal_dataset_from_dense(noise, KOLOSAL_FLOAT32, kRows, 2, KOLOSAL_ROW_MAJOR,
+                                       noise_labels, KOLOSAL_FLOAT32, NULL, &fit.dataset));
+  EXPECT_OK(kolosal_train_engine_create(
+      "{\"model\":\"gradient_boosting\",\"params\":{\"n_estimators\":1000000}}", &fit.engine));
+  EXPECT_OK(kolosal_train_engine_set_progress(fit.engine, signal_started, &fit));
+  if (fit.engine == NULL || fit.dataset == NULL) return;
+
+  pthread_create(&thread, NULL, run_long_fit, &fit);
+  pthread_mutex_lock(&fit.mutex);
+  while (!fit.rounds_started && !fit.finished) pthread_cond_wait(&fit.changed, &fit.mutex);
+  EXPECT_TRUE(fit.rounds_started && !fit.finished);
+  pthread_mutex_unlock(&fit.mutex);
+  EXPECT_OK(kolosal_train_engine_cancel(fit.engine));
+  pthread_join(thread, NULL);
+
+  EXPECT_STATUS(KOLOSAL_CANCELLED, fit.status);
+  EXPECT_TRUE(strstr(fit.message, "cancel") != NULL);
+  printf("fit cancelled from another thread: %s\n", fit.message);
+  EXPECT_TRUE(fit.model == NULL);
+  kolosal_model_free(fit.model);
+  kolosal_train_engine_free(fit.engine);
+  kolosal_dataset_free(fit.dataset);
+  pthread_cond_destroy(&fit.changed);
+  pthread_mutex_destroy(&fit.mutex);
+}
+
 static void* other_thread_error(void* arg) {
   kolosal_model* loaded = NULL;
   (void)arg;
@@ -199,6 +287,7 @@ int main(void) {
   test_unknown_config_keys();
   test_missing_and_corrupt_files(model);
   test_cancellation(dataset);
+  test_cancel_from_another_thread();
   test_thread_local_errors();
   kolosal_model_free(model);
   kolosal_dataset_free(dataset);
