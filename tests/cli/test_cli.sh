@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end checks of the kolosal command: help, errors, train/evaluate/predict on real data.
+# End-to-end checks of the kolosal command: help, info, demo, errors with their messages and exit
+# codes, and train/evaluate/predict/tune on real data.
 set -uo pipefail
 cli=$1
 data_dir=$2
@@ -9,31 +10,127 @@ failures=0
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-# --help on every command, and a clear non-zero exit for a bad command line.
-for command in train tune predict evaluate info demo; do
-  "$cli" "$command" --help >/dev/null 2>&1 || fail "$command --help"
-done
-"$cli" train --data x.csv >/dev/null 2>&1 && fail "train without --target should fail"
-"$cli" tune --data x.csv >/dev/null 2>&1 && fail "tune without --target should fail"
-printf 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n' >"$work/small.csv"
-"$cli" tune --data "$work/small.csv" --target y --strategy GRIDSEARCH 2>"$work/err" >/dev/null \
-  && fail "tune with an unknown strategy should fail"
-grep -q "did you mean 'GRID_SEARCH'" "$work/err" || fail "tune strategy message: $(cat "$work/err")"
-"$cli" tune --data "$work/small.csv" --target y --study-config '{"max_trial":3}' 2>"$work/err" \
-  >/dev/null && fail "tune with an unknown study key should fail"
-grep -q "did you mean 'max_trials'" "$work/err" || fail "tune key message: $(cat "$work/err")"
+# run ARGS...: runs the CLI with stdout in $work/out, stderr in $work/err, the exit code in $rc.
+run() {
+  "$cli" "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+}
+# expect_rc CODE WHAT: the last run exited with exactly CODE (so a crash, 134 or 139, fails).
+expect_rc() {
+  [ "$rc" -eq "$1" ] || fail "$2: exit code $rc, expected $1; stderr: $(cat "$work/err")"
+}
+# expect_out REGEX WHAT / expect_err TEXT WHAT: what the last run printed.
+expect_out() { grep -Eq -- "$1" "$work/out" || fail "$2: no line matches /$1/ in: $(cat "$work/out")"; }
+expect_err() { grep -Fq -- "$1" "$work/err" || fail "$2: stderr lacks '$1': $(cat "$work/err")"; }
 
-# A corrupt model: non-zero exit and exactly one line on stderr.
+# CLI11's exit codes: a missing required option, a value out of range.
+readonly kRequired=106 kValidation=105
+
+# --help on the program and on every command: exit 0, the usage line and the options.
+run --help
+expect_rc 0 "--help"
+expect_out '^Usage: kolosal \[OPTIONS\] SUBCOMMAND' "--help usage"
+for command in train tune predict evaluate info demo; do
+  expect_out "^  $command  " "--help lists $command"
+done
+declare -A help_options=(
+  [train]="--data --target --model --params --preprocessing --task --n-jobs --seed --cv --out"
+  [tune]="--data --target --model --trials --storage --study-name --strategy --pruner --out"
+  [predict]="--model --data --out --proba"
+  [evaluate]="--model --data --target"
+  [info]=""
+  [demo]="--data-dir --n-jobs"
+)
+for command in train tune predict evaluate info demo; do
+  run "$command" --help
+  expect_rc 0 "$command --help"
+  expect_out "^Usage: kolosal $command \[OPTIONS\]" "$command --help usage"
+  expect_out '^  -h,--help ' "$command --help lists -h,--help"
+  for option in ${help_options[$command]}; do
+    expect_out "^  $option " "$command --help lists $option"
+  done
+done
+run --version
+expect_rc 0 "--version"
+version=$(cat "$work/out")
+[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version printed '$version'"
+
+# info: the version, the build and the CPU features.
+run info
+expect_rc 0 "info"
+expect_out "^kolosal $version \([A-Za-z]+, [A-Za-z]+ [0-9.]+\)$" "info: version and build"
+expect_out '^model format: [0-9]+$' "info: model format"
+features='(sse4\.2|avx|avx2|fma|f16c|avx512f|avx512bw|avx512vl|avx512_fp16|avx512_bf16|amx_tile|amx_bf16)'
+expect_out "^cpu features: ($features(, $features)*)?$" "info: cpu features"
+expect_out '^hardware threads: [1-9][0-9]*$' "info: hardware threads"
+expect_out '^  logistic_regression +[A-Z]' "info: models"
+expect_out '^metrics: .*accuracy.*r2' "info: metrics"
+
+# demo without datasets: two synthetic cases, each trained, saved, loaded and scored.
+run demo --data-dir "$work/no-such-dir"
+expect_rc 0 "demo (synthetic)"
+expect_out '^Kolosal demo: train on 75%, save, load the file back, score the other 25%\.$' "demo header"
+expect_out "^\(no datasets in $work/no-such-dir: using synthetic data\)$" "demo: synthetic notice"
+high='(0\.9[0-9]*|1\.0+)' # a score of at least 0.9
+expect_out "^synthetic blobs +logistic_regression +5000 rows +fit +[0-9.]+s +accuracy $high roc_auc $high\$" \
+  "demo: classification case"
+expect_out "^synthetic linear +ridge +5000 rows +fit +[0-9.]+s +rmse [0-9.]+ r2 $high\$" \
+  "demo: regression case"
+
+# A bad command line: the message names what is wrong, and the exit code is CLI11's.
+run
+expect_rc $kRequired "no command"
+expect_err "A subcommand is required" "no command"
+run train --data x.csv
+expect_rc $kRequired "train without --target"
+expect_err "--target is required" "train without --target"
+run train --data x.csv --target y
+expect_rc $kRequired "train without --out"
+expect_err "--out is required" "train without --out"
+run tune --data x.csv
+expect_rc $kRequired "tune without --target"
+expect_err "--target is required" "tune without --target"
+run predict --data x.csv
+expect_rc $kRequired "predict without --model"
+expect_err "--model is required" "predict without --model"
+run evaluate --model m.kolosal --data x.csv
+expect_rc $kRequired "evaluate without --target"
+expect_err "--target is required" "evaluate without --target"
+run train --data x.csv --target y --out m.kolosal --n-jobs 0
+expect_rc $kValidation "train --n-jobs 0"
+expect_err "--n-jobs: Value 0 not in range 1 to 1024" "train --n-jobs 0"
+
+# Bad names: a library error, exit code 1, one line naming the key or model and the nearest.
+printf 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n' >"$work/small.csv"
+run train --data "$work/small.csv" --target y --params '{"max_iterr":5}' --out "$work/m.kolosal"
+expect_rc 1 "train with a bad --params key"
+expect_err "kolosal: error: logistic_regression params: unknown key 'max_iterr'; did you mean 'max_iter'?" \
+  "train --params message"
+[ "$(wc -l <"$work/err")" -eq 1 ] || fail "bad --params key: expected one line: $(cat "$work/err")"
+[ ! -e "$work/m.kolosal" ] || fail "bad --params key: a model file was written"
+run train --data "$work/small.csv" --target y --model logistic_regresion --out "$work/m.kolosal"
+expect_rc 1 "train with an unknown --model"
+expect_err "kolosal: error: unknown model 'logistic_regresion'; did you mean 'logistic_regression'?" \
+  "train --model message"
+expect_err "Valid: " "train --model lists the valid models"
+[ ! -e "$work/m.kolosal" ] || fail "unknown --model: a model file was written"
+run tune --data "$work/small.csv" --target y --strategy GRIDSEARCH
+expect_rc 1 "tune with an unknown strategy"
+expect_err "did you mean 'GRID_SEARCH'" "tune strategy message"
+run tune --data "$work/small.csv" --target y --study-config '{"max_trial":3}'
+expect_rc 1 "tune with an unknown study key"
+expect_err "did you mean 'max_trials'" "tune key message"
+
+# A corrupt model: exit code 1 and exactly one line on stderr.
 printf 'KOLOSAL\x1agarbage' >"$work/corrupt.kolosal"
 printf 'a,b\n1,2\n' >"$work/tiny.csv"
-if "$cli" predict --model "$work/corrupt.kolosal" --data "$work/tiny.csv" >"$work/out" 2>"$work/err"; then
-  fail "predict with a corrupt model should fail"
-fi
+run predict --model "$work/corrupt.kolosal" --data "$work/tiny.csv"
+expect_rc 1 "predict with a corrupt model"
 [ "$(wc -l <"$work/err")" -eq 1 ] || fail "corrupt model: expected one line, got: $(cat "$work/err")"
-grep -q "corrupt model" "$work/err" || fail "corrupt model message: $(cat "$work/err")"
-"$cli" predict --model "$work/missing.kolosal" --data "$work/tiny.csv" 2>"$work/err" >/dev/null \
-  && fail "missing model should fail"
-grep -q "missing.kolosal" "$work/err" || fail "missing model message: $(cat "$work/err")"
+expect_err "corrupt model" "corrupt model message"
+run predict --model "$work/missing.kolosal" --data "$work/tiny.csv"
+expect_rc 1 "predict with a missing model"
+expect_err "missing.kolosal" "missing model message"
 
 if [ ! -f "$data_dir/spam.csv" ]; then
   echo "datasets not found in $data_dir: skipping the real-data checks"
@@ -55,6 +152,15 @@ echo "spam accuracy: $accuracy"
 "$cli" predict --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --proba >"$work/proba.csv" \
   || fail "predict --proba"
 head -1 "$work/proba.csv" | grep -q '"nonspam","spam"' || fail "predict --proba header"
+
+# demo on the datasets: each case trains on 75%, saves, loads and scores the rest.
+run demo --data-dir "$data_dir"
+expect_rc 0 "demo"
+for file in spam credit_data letterrecognition ames diamonds; do
+  expect_out "^$file\.csv +[a-z_]+ +[0-9]+ rows +fit +[0-9.]+s +(accuracy|rmse) [0-9.]+ (roc_auc|r2) " \
+    "demo: $file"
+done
+expect_out "^spam\.csv +logistic_regression +4601 rows .* accuracy $high " "demo: spam accuracy"
 
 # Missing values and categoricals need no manual preprocessing.
 "$cli" train --data "$data_dir/credit_data.csv" --target Status --model logistic_regression \
