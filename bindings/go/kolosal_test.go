@@ -231,27 +231,26 @@ func TestErrors(t *testing.T) {
 	_, err = kolosal.NewTrainer(map[string]any{"model": "no_such_model"})
 	expectError(t, err, kolosal.ErrInvalidArgument, "no_such_model")
 
-	data := loadSpam(t)
-	model := trainSpam(t, data)
+	model, features := trainDense(t, 200)
 	defer model.Close()
-	_, err = model.Predict(data.features[:3], 1, 3)
-	expectError(t, err, kolosal.ErrInvalidArgument, "57")
+	_, err = model.Predict(features[:20], 10, 2)
+	expectError(t, err, kolosal.ErrInvalidArgument, "2 columns, the model expects 3")
 	// A slice that does not hold rows x cols values is refused before the library reads it.
-	_, err = model.Predict(data.features[:10], 1, data.cols)
-	expectError(t, err, kolosal.ErrInvalidArgument, "10 values")
+	_, err = model.Predict(features[:5], 2, denseCols)
+	expectError(t, err, kolosal.ErrInvalidArgument, "5 values cannot be 2 rows x 3 columns")
 }
 
-// Eight goroutines predict on one model at once and get what one goroutine gets alone.
-// (Single-row and batch calls are compared separately: the library's one-row path may round
-// differently from its batch path.)
-func TestConcurrentPredict(t *testing.T) {
-	data := loadSpam(t)
-	model := trainSpam(t, data)
-	defer model.Close()
+// predictConcurrently has eight goroutines predict on one model at once, each getting what one
+// goroutine gets alone: single rows (every stride-th) and the whole batch, which must equal
+// want. (Single-row and batch calls are compared separately: the library's one-row path may
+// round differently from its batch path.)
+func predictConcurrently(t *testing.T, model *kolosal.Model, features []float64, rows, cols int,
+	want []float32) {
+	t.Helper()
 	const goroutines, stride = 8, 37
 	single := map[int][]float32{}
-	for row := 0; row < data.rows; row += stride {
-		single[row] = must[[]float32](t)(model.PredictProba(data.features[row*data.cols:(row+1)*data.cols], 1, data.cols))
+	for row := 0; row < rows; row += stride {
+		single[row] = must[[]float32](t)(model.PredictProba(features[row*cols:(row+1)*cols], 1, cols))
 	}
 	var wait sync.WaitGroup
 	failures := make(chan string, goroutines)
@@ -261,19 +260,19 @@ func TestConcurrentPredict(t *testing.T) {
 			defer wait.Done()
 			for repeat := 0; repeat < 3; repeat++ {
 				for row, want := range single {
-					proba, err := model.PredictProba(data.features[row*data.cols:(row+1)*data.cols], 1, data.cols)
+					proba, err := model.PredictProba(features[row*cols:(row+1)*cols], 1, cols)
 					if err != nil || proba[0] != want[0] || proba[1] != want[1] {
 						failures <- fmt.Sprintf("row %d: %v %v, want %v", row, proba, err, want)
 						return
 					}
 				}
-				all, err := model.PredictProba(data.features, data.rows, data.cols)
+				all, err := model.PredictProba(features, rows, cols)
 				if err != nil {
 					failures <- err.Error()
 					return
 				}
 				for index := range all {
-					if all[index] != data.reference[index] {
+					if all[index] != want[index] {
 						failures <- fmt.Sprintf("batch value %d differs", index)
 						return
 					}
@@ -288,9 +287,24 @@ func TestConcurrentPredict(t *testing.T) {
 	}
 }
 
-func TestCloseTwiceAndUseAfterClose(t *testing.T) {
+func TestConcurrentPredict(t *testing.T) {
+	model, features := trainDense(t, 400)
+	defer model.Close()
+	want := must[[]float32](t)(model.PredictProba(features, 400, denseCols))
+	predictConcurrently(t, model, features, 400, denseCols, want)
+}
+
+// The same on the spam model, against the C++ CLI's probabilities.
+func TestConcurrentPredictSpam(t *testing.T) {
 	data := loadSpam(t)
-	dataset := must[*kolosal.Dataset](t)(kolosal.ReadCSV(data.path, kolosal.CSVOptions{Target: "type"}))
+	model := trainSpam(t, data)
+	defer model.Close()
+	predictConcurrently(t, model, data.features, data.rows, data.cols, data.reference)
+}
+
+func TestCloseTwiceAndUseAfterClose(t *testing.T) {
+	features, labels := denseProblem(100)
+	dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, 100, denseCols, labels, nil))
 	trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(nil))
 	model := must[*kolosal.Model](t)(trainer.Fit(dataset))
 	for _, closer := range []interface{ Close() error }{model, model, trainer, trainer, dataset, dataset} {
@@ -298,7 +312,7 @@ func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err := model.Predict(data.features[:data.cols], 1, data.cols)
+	_, err := model.Predict(features[:denseCols], 1, denseCols)
 	expectError(t, err, kolosal.ErrFailedPrecondition, "model is closed")
 	_, err = model.MarshalBinary()
 	expectError(t, err, kolosal.ErrFailedPrecondition, "model is closed")
@@ -325,6 +339,22 @@ func denseProblem(rows int) (features, labels []float64) {
 		labels = append(labels, label)
 	}
 	return features, labels
+}
+
+// denseCols is the width of denseProblem's matrix.
+const denseCols = 3
+
+// trainDense fits a logistic regression on denseProblem(rows), so tests need no dataset files;
+// it returns the model and the row-major features.
+func trainDense(t *testing.T, rows int) (*kolosal.Model, []float64) {
+	t.Helper()
+	features, labels := denseProblem(rows)
+	dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, rows, denseCols, labels,
+		kolosal.DenseOptions{Task: "classification"}))
+	defer dataset.Close()
+	trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(kolosal.TrainConfig{Model: "logistic_regression"}))
+	defer trainer.Close()
+	return must[*kolosal.Model](t)(trainer.Fit(dataset)), features
 }
 
 func TestDenseDatasetTrainingAndSplit(t *testing.T) {
@@ -492,8 +522,8 @@ func TestContextCancelsALongFit(t *testing.T) {
 // Closing a model while goroutines predict with it waits for their calls: every prediction is
 // either complete and right or a FailedPrecondition error.
 func TestCloseWhilePredicting(t *testing.T) {
-	data := loadSpam(t)
-	model := must[*kolosal.Model](t)(kolosal.LoadModel(data.refModel))
+	model, features := trainDense(t, 2000)
+	want := must[[]float32](t)(model.PredictProba(features, 2000, denseCols))
 	var wait sync.WaitGroup
 	failures := make(chan string, 4)
 	started := make(chan struct{}, 4)
@@ -503,11 +533,11 @@ func TestCloseWhilePredicting(t *testing.T) {
 			defer wait.Done()
 			started <- struct{}{}
 			for {
-				proba, err := model.PredictProba(data.features, data.rows, data.cols)
+				proba, err := model.PredictProba(features, 2000, denseCols)
 				if errors.Is(err, kolosal.ErrFailedPrecondition) {
 					return
 				}
-				if err != nil || proba[len(proba)-1] != data.reference[len(proba)-1] {
+				if err != nil || proba[len(proba)-1] != want[len(want)-1] {
 					failures <- fmt.Sprint("wrong prediction or error: ", err)
 					return
 				}
