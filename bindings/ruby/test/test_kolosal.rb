@@ -49,6 +49,22 @@ class KolosalTest < Minitest::Test
     [features, labels]
   end
 
+  # A logistic regression on dense_problem(rows), so tests need no dataset files: the model
+  # (closed by the block form, or left to the caller) and the feature rows.
+  def train_dense(rows)
+    features, labels = dense_problem(rows)
+    model = Kolosal::Dataset.from_dense(features, labels: labels, task: "classification") do |dataset|
+      Kolosal::Trainer.open(model: "logistic_regression") { |trainer| trainer.fit(dataset) }
+    end
+    return [model, features] unless block_given?
+
+    begin
+      yield model, features
+    ensure
+      model.close
+    end
+  end
+
   def test_version_and_build_info
     refute_empty Kolosal.version
     assert_equal Kolosal.version, Kolosal.build_info.fetch("version")
@@ -121,39 +137,51 @@ class KolosalTest < Minitest::Test
       Kolosal::Trainer.new('{"model": "no_such_model"}')
     end
 
-    data = spam
-    Kolosal::Model.load(data.reference_model) do |model|
-      assert_kolosal_error(Kolosal::InvalidArgumentError, "57") { model.predict([[1.0, 2.0, 3.0]]) }
+    train_dense(100) do |model, _features|
+      assert_kolosal_error(Kolosal::InvalidArgumentError, "2 columns, the model expects 3") do
+        model.predict([[1.0, 2.0]])
+      end
       # A String that does not hold rows x cols values is refused before the library reads it.
-      assert_kolosal_error(Kolosal::InvalidArgumentError, "values cannot be") do
-        model.predict([1.0] * 10, rows: 1, cols: 57)
+      assert_kolosal_error(Kolosal::InvalidArgumentError, "5 values cannot be") do
+        model.predict([1.0] * 5, rows: 2, cols: 3)
       end
       assert_kolosal_error(Kolosal::InvalidArgumentError, "every row") { model.predict([[1.0], [1.0, 2.0]]) }
-      assert_raises(TypeError) { model.predict([["a"] * 57]) }
+      assert_raises(TypeError) { model.predict([["a"] * 3]) }
     end
   end
 
   # Eight threads predict on one model at once and get what one thread gets alone (single rows,
-  # under the GVL, and whole-file predictions, without it).
-  def test_concurrent_predict
-    data = spam
-    Kolosal::Model.load(data.reference_model) do |model|
-      sample = (0...data.rows.size).step(37).to_h { |row| [row, model.predict_proba([data.rows[row]])] }
-      packed = data.rows.flatten.pack("E*").freeze # one String, read by all threads at once
-      failures = Queue.new
-      threads = Array.new(8) do
-        Thread.new do
-          3.times do
-            sample.each do |row, expected|
-              failures << "row #{row}" unless model.predict_proba([data.rows[row]]) == expected
-            end
-            failures << "batch" unless model.predict_proba(data.rows) == data.reference
-            failures << "shared String" unless model.predict_proba(packed) == data.reference
+  # under the GVL, and whole batches, without it): every batch must equal `expected`.
+  def assert_concurrent_predictions(model, rows, expected)
+    sample = (0...rows.size).step(37).to_h { |row| [row, model.predict_proba([rows[row]])] }
+    packed = rows.flatten.pack("E*").freeze # one String, read by all threads at once
+    failures = Queue.new
+    threads = Array.new(8) do
+      Thread.new do
+        3.times do
+          sample.each do |row, want|
+            failures << "row #{row}" unless model.predict_proba([rows[row]]) == want
           end
+          failures << "batch" unless model.predict_proba(rows) == expected
+          failures << "shared String" unless model.predict_proba(packed) == expected
         end
       end
-      threads.each(&:join)
-      assert_empty Array.new(failures.size) { failures.pop }
+    end
+    threads.each(&:join)
+    assert_empty Array.new(failures.size) { failures.pop }
+  end
+
+  def test_concurrent_predict
+    train_dense(400) do |model, features|
+      assert_concurrent_predictions(model, features, model.predict_proba(features))
+    end
+  end
+
+  # The same on the C++ CLI's spam model, against its probabilities.
+  def test_concurrent_predict_spam
+    data = spam
+    Kolosal::Model.load(data.reference_model) do |model|
+      assert_concurrent_predictions(model, data.rows, data.reference)
     end
   end
 
@@ -180,15 +208,15 @@ class KolosalTest < Minitest::Test
   # Closing a model while other threads predict with it (without the GVL) frees it when their
   # calls return: every prediction is either complete and right or a FailedPreconditionError.
   def test_close_while_predicting
-    data = spam
-    model = Kolosal::Model.load(data.reference_model)
+    model, features = train_dense(2000)
+    expected = model.predict_proba(features)
     started = Queue.new
     threads = Array.new(4) do
       Thread.new do
         outcomes = []
         started << true
         loop do
-          outcomes << (model.predict_proba(data.rows) == data.reference)
+          outcomes << (model.predict_proba(features) == expected)
         rescue Kolosal::FailedPreconditionError
           break outcomes
         end
