@@ -1,5 +1,6 @@
 #include "kolosal/hpo/study_options.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -62,6 +63,43 @@ void ResolveStrategy(StudyOptions& options, const std::string& backend, bool pru
   options.pruner = pruner;
 }
 
+// The samplers an explicit `sampler` key may name without contradicting the strategy and the
+// backend the config gives (empty: any). A strategy that names a sampler family admits only that
+// family; HYPERBAND and SUCCESSIVE_HALVING name a pruner, so any sampler goes with them.
+std::vector<std::string> SamplersAllowedBy(const std::string& strategy, bool strategy_given,
+                                           const std::string& backend) {
+  if (strategy == "ADAPTIVE") return {"adaptive"};
+  if (!backend.empty()) return {BackendSampler(backend)};
+  if (!strategy_given) return {};
+  if (strategy == "GRID_SEARCH") return {"grid"};
+  if (strategy == "RANDOM_SEARCH") return {"random"};
+  if (strategy == "BAYESIAN_OPTIMIZATION") return {"gp"};
+  if (strategy == "OPTUNA" || strategy == "TPE") return {"tpe", "tpe_univariate", "tpe_hyperopt"};
+  return {};
+}
+
+// An explicit sampler replaces the one the strategy resolved to, but only when they agree:
+// {"optimization_strategy":"ADAPTIVE","sampler":"random"} would otherwise run plain random.
+void ApplyExplicitSampler(StudyOptions& options, const std::string& sampler, bool strategy_given,
+                          const std::string& backend) {
+  SamplerRegistry::Builtin().Find(sampler);  // an unknown name lists the valid ones
+  const std::vector<std::string> allowed =
+      SamplersAllowedBy(options.optimization_strategy, strategy_given, backend);
+  if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), sampler) == allowed.end()) {
+    std::string given =
+        strategy_given ? "optimization_strategy " + options.optimization_strategy : std::string();
+    if (!backend.empty()) {
+      given += (given.empty() ? "" : " with ") + std::string("hyperopt_backend '") + backend + "'";
+    }
+    std::string uses;
+    for (const std::string& name : allowed) uses += (uses.empty() ? "'" : ", '") + name + "'";
+    ThrowInvalidArgument("study config: sampler '" + sampler + "' contradicts " + given +
+                         ", which uses " + (allowed.size() > 1 ? "one of " : "") + uses +
+                         "; remove one of them");
+  }
+  options.sampler = sampler;
+}
+
 void ReadTpeSettings(ConfigReader& reader, StudyOptions& options) {
   const bool hyperopt =
       options.sampler == "tpe_hyperopt" || options.adaptive_base == "tpe_hyperopt";
@@ -115,8 +153,8 @@ StudyOptions ParseStudyOptions(const nlohmann::json& config) {
   if (const nlohmann::json* pruner = reader.Find("pruner")) options.pruner = *pruner;
   ResolveStrategy(options, backend, pruner_given);
   if (reader.Has("sampler")) {
-    options.sampler = reader.GetString("sampler", options.sampler);
-    SamplerRegistry::Builtin().Find(options.sampler);
+    ApplyExplicitSampler(options, reader.GetString("sampler", options.sampler),
+                         reader.Has("optimization_strategy"), backend);
   }
   options.adaptation_frequency = reader.GetInt("adaptation_frequency", 10, 1, kMaxInt);
   options.adaptive_exploration = reader.GetDouble("adaptive_exploration", 0.2, 0.0, 1.0);

@@ -341,6 +341,44 @@ static void test_postgres_storage(void) {
   kolosal_optimizer_free(optimizer);
 }
 
+/* An explicit sampler must agree with optimization_strategy and hyperopt_backend. */
+static void test_sampler_and_strategy_must_agree(void) {
+  kolosal_optimizer* optimizer = NULL;
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create(
+                    kSpace, "{\"optimization_strategy\":\"ADAPTIVE\",\"sampler\":\"random\"}", NULL,
+                    &optimizer));
+  EXPECT_ERROR_CONTAINS(
+      "sampler 'random' contradicts optimization_strategy ADAPTIVE, which uses 'adaptive'");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create(
+                    kSpace, "{\"optimization_strategy\":\"GRID_SEARCH\",\"sampler\":\"tpe\"}", NULL,
+                    &optimizer));
+  EXPECT_ERROR_CONTAINS("sampler 'tpe' contradicts optimization_strategy GRID_SEARCH");
+  EXPECT_STATUS(
+      KOLOSAL_INVALID_ARGUMENT,
+      kolosal_optimizer_create(kSpace, "{\"hyperopt_backend\":\"skopt\",\"sampler\":\"tpe\"}", NULL,
+                               &optimizer));
+  EXPECT_ERROR_CONTAINS("hyperopt_backend 'skopt', which uses 'gp'");
+  EXPECT_TRUE(optimizer == NULL);
+
+  /* Consistent combinations work. */
+  EXPECT_OK(kolosal_optimizer_create(
+      kSpace, "{\"optimization_strategy\":\"ADAPTIVE\",\"sampler\":\"adaptive\"}", NULL,
+      &optimizer));
+  kolosal_optimizer_free(optimizer);
+  optimizer = NULL;
+  EXPECT_OK(kolosal_optimizer_create(
+      kSpace, "{\"optimization_strategy\":\"TPE\",\"sampler\":\"tpe_univariate\"}", NULL,
+      &optimizer));
+  kolosal_optimizer_free(optimizer);
+  optimizer = NULL;
+  EXPECT_OK(kolosal_optimizer_create(
+      kSpace, "{\"optimization_strategy\":\"HYPERBAND\",\"sampler\":\"random\"}", NULL,
+      &optimizer));
+  kolosal_optimizer_free(optimizer);
+}
+
 static void test_bad_input(void) {
   kolosal_optimizer* optimizer = (kolosal_optimizer*)0x1;
   kolosal_optimizer* other = NULL;
@@ -450,6 +488,7 @@ int main(int argc, char** argv) {
   test_cancel_and_budgets();
   test_sqlite_storage();
   test_postgres_storage();
+  test_sampler_and_strategy_must_agree();
   test_bad_input();
   return capi_test_finish("test_capi_hpo");
 }

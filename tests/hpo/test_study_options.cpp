@@ -60,6 +60,73 @@ TEST(StudyOptions, NothingFallsBackSilently) {
   EXPECT_NE(MessageOf(R"({"sampler":"tpee"})").find("did you mean 'tpe'"), std::string::npos);
 }
 
+TEST(StudyOptions, ASamplerThatContradictsTheStrategyIsAnError) {
+  const struct {
+    const char* config;
+    const char* fragment;
+  } conflicts[] = {
+      {R"({"optimization_strategy":"ADAPTIVE","sampler":"random"})",
+       "sampler 'random' contradicts optimization_strategy ADAPTIVE, which uses 'adaptive'"},
+      {R"({"optimization_strategy":"GRID_SEARCH","sampler":"tpe"})",
+       "sampler 'tpe' contradicts optimization_strategy GRID_SEARCH, which uses 'grid'"},
+      {R"({"optimization_strategy":"RANDOM_SEARCH","sampler":"grid"})", "which uses 'random'"},
+      {R"({"optimization_strategy":"BAYESIAN_OPTIMIZATION","sampler":"tpe"})", "uses 'gp'"},
+      {R"({"optimization_strategy":"TPE","sampler":"gp"})",
+       "which uses one of 'tpe', 'tpe_univariate', 'tpe_hyperopt'"},
+      {R"({"optimization_strategy":"OPTUNA","sampler":"random"})", "OPTUNA"},
+      {R"({"hyperopt_backend":"skopt","sampler":"tpe"})",
+       "sampler 'tpe' contradicts hyperopt_backend 'skopt', which uses 'gp'"},
+      {R"({"optimization_strategy":"TPE","hyperopt_backend":"hyperopt","sampler":"tpe"})",
+       "optimization_strategy TPE with hyperopt_backend 'hyperopt', which uses 'tpe_hyperopt'"},
+      {R"({"optimization_strategy":"HYPERBAND","hyperopt_backend":"skopt","sampler":"tpe"})",
+       "uses 'gp'"},
+      {R"({"hyperopt_backend":"optuna","sampler":"adaptive"})", "uses 'tpe'"},
+  };
+  for (const auto& conflict : conflicts) {
+    SCOPED_TRACE(conflict.config);
+    try {
+      ParseStudyOptionsText(conflict.config);
+      ADD_FAILURE() << "expected an error";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(std::string(error.what()).find(conflict.fragment), std::string::npos)
+          << error.what();
+      EXPECT_NE(std::string(error.what()).find("remove one of them"), std::string::npos);
+    }
+  }
+  // An unknown name is still reported as unknown, not as a contradiction.
+  EXPECT_NE(MessageOf(R"({"optimization_strategy":"GRID_SEARCH","sampler":"gird"})")
+                .find("did you mean 'grid'"),
+            std::string::npos);
+}
+
+TEST(StudyOptions, ASamplerThatAgreesWithTheStrategyIsKept) {
+  const auto sampler_of = [](const char* config) { return ParseStudyOptionsText(config).sampler; };
+  EXPECT_EQ(sampler_of(R"({"optimization_strategy":"GRID_SEARCH","sampler":"grid"})"), "grid");
+  EXPECT_EQ(sampler_of(R"({"optimization_strategy":"RANDOM_SEARCH","sampler":"random"})"),
+            "random");
+  EXPECT_EQ(sampler_of(R"({"optimization_strategy":"BAYESIAN_OPTIMIZATION","sampler":"gp"})"),
+            "gp");
+  EXPECT_EQ(sampler_of(R"({"optimization_strategy":"TPE","sampler":"tpe_univariate"})"),
+            "tpe_univariate");
+  EXPECT_EQ(sampler_of(R"({"optimization_strategy":"OPTUNA","sampler":"tpe"})"), "tpe");
+  EXPECT_EQ(sampler_of(R"({"hyperopt_backend":"hyperopt","sampler":"tpe_hyperopt"})"),
+            "tpe_hyperopt");
+  const StudyOptions adaptive = ParseStudyOptionsText(
+      R"({"optimization_strategy":"ADAPTIVE","hyperopt_backend":"skopt","sampler":"adaptive"})");
+  EXPECT_EQ(adaptive.sampler, "adaptive");
+  EXPECT_EQ(adaptive.adaptive_base, "gp");
+  // HYPERBAND and SUCCESSIVE_HALVING choose a pruner, so any sampler goes with them.
+  const StudyOptions hyperband =
+      ParseStudyOptionsText(R"({"optimization_strategy":"HYPERBAND","sampler":"random"})");
+  EXPECT_EQ(hyperband.sampler, "random");
+  EXPECT_EQ(hyperband.pruner, "hyperband");
+  EXPECT_EQ(sampler_of(R"({"optimization_strategy":"SUCCESSIVE_HALVING","sampler":"gp"})"), "gp");
+  // Without a strategy or backend, the sampler key alone chooses.
+  EXPECT_EQ(sampler_of(R"({"sampler":"random"})"), "random");
+  EXPECT_EQ(sampler_of(R"({"sampler":"adaptive"})"), "adaptive");
+}
+
 TEST(StudyOptions, ReadsTheGpKeys) {
   const StudyOptions defaults = ParseStudyOptionsText(R"({"sampler":"gp"})");
   EXPECT_EQ(defaults.gp.n_candidates, 300);

@@ -46,7 +46,7 @@ struct StudyOptions {
   double optimization_timeout = 0.0;
   std::string optimization_strategy = "OPTUNA";
   /// The registry name of the sampler, resolved from sampler / optimization_strategy /
-  /// hyperopt_backend.
+  /// hyperopt_backend. An explicit sampler must agree with an explicit strategy or backend.
   std::string sampler = "tpe";
   /// The sampler that ADAPTIVE wraps.
   std::string adaptive_base = "tpe";
@@ -79,7 +79,8 @@ struct StudyOptions {
 };
 
 /// Parses a study config object. Unknown keys are errors with a did-you-mean suggestion, and no
-/// strategy falls back silently to another: a backend that does not apply is an error.
+/// strategy falls back silently to another: a backend that does not apply, or a sampler that
+/// contradicts the strategy or backend, is an error.
 StudyOptions ParseStudyOptions(const nlohmann::json& config);
 /// Parses JSON text ("" is the default config).
 StudyOptions ParseStudyOptionsText(std::string_view config_text);
