@@ -2,8 +2,11 @@
 // cancellation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "kolosal/io/model_file.hpp"
 #include "kolosal/models/tree/forest_model.hpp"
@@ -120,6 +123,80 @@ TEST(RandomForest, ComputesOutOfBagScore) {
   EXPECT_LE(oob, 1.0);
   const auto plain = FitTree("random_forest", {{"n_estimators", 5}}, data);
   EXPECT_TRUE(std::isnan(dynamic_cast<const models::tree::ForestModel&>(*plain).oob_score()));
+}
+
+// Labels that no feature predicts: fully grown trees fit their in-bag rows, so the forest is
+// nearly always right on its training rows, but on each row's out-of-bag trees it guesses. An
+// out-of-bag score that used in-bag rows would come out near 1 (or R^2 near the training R^2).
+TEST(RandomForest, OutOfBagScoreOnNoiseIsChance) {
+  TreeData data;
+  data.cols = 4;
+  data.task = Task::kClassification;
+  data.n_classes = 2;
+  Rng rng(17);
+  for (int row = 0; row < 600; ++row) {
+    for (int64_t col = 0; col < data.cols; ++col) {
+      data.x.push_back(static_cast<float>(UniformUnit(rng)));
+    }
+    data.y.push_back(static_cast<float>(UniformIndex(rng, 2)));
+  }
+  const nlohmann::json params = {{"n_estimators", 60}, {"oob_score", true}};
+  const auto classifier = FitTree("random_forest", params, data);
+  EXPECT_GT(Accuracy(PredictRows(*classifier, data.view()), data), 0.95);
+  const double oob_accuracy =
+      dynamic_cast<const models::tree::ForestModel&>(*classifier).oob_score();
+  EXPECT_GT(oob_accuracy, 0.4);
+  EXPECT_LT(oob_accuracy, 0.6);
+
+  TreeData regression = data;
+  regression.task = Task::kRegression;
+  regression.n_classes = 0;
+  for (float& value : regression.y) value = static_cast<float>(UniformUnit(rng));
+  const auto regressor = FitTree("random_forest", params, regression);
+  EXPECT_GT(RSquared(PredictRows(*regressor, regression.view()), regression.y), 0.6);
+  const double oob_r2 = dynamic_cast<const models::tree::ForestModel&>(*regressor).oob_score();
+  EXPECT_LT(oob_r2, 0.05);
+  EXPECT_GT(oob_r2, -0.5);
+}
+
+// 64 binary features, feature j equal to the label except on rows 0..j-1: the lower a feature,
+// the better its split, so a stump's root is the lowest feature drawn for it. Drawing k of 64
+// features at random, that lowest index averages (64 - k) / (k + 1): 0 for all, 56/9 for sqrt
+// (8), 58/7 for log2 (6), 48/17 for 0.25 (16 features). It can never be above 64 - k.
+TEST(RandomForest, MaxFeaturesDrawsThatManyFeaturesPerNode) {
+  TreeData data;
+  data.cols = 64;
+  data.task = Task::kClassification;
+  data.n_classes = 2;
+  for (int row = 0; row < 200; ++row) {
+    const int label = row % 2;
+    for (int feature = 0; feature < data.cols; ++feature) {
+      data.x.push_back(static_cast<float>(row < feature ? 1 - label : label));
+    }
+    data.y.push_back(static_cast<float>(label));
+  }
+  const int n_trees = 300;
+  for (const auto& [max_features, n_drawn, tolerance] :
+       std::vector<std::tuple<nlohmann::json, int, double>>{
+           {"all", 64, 0.0}, {"sqrt", 8, 1.2}, {"log2", 6, 1.5}, {0.25, 16, 0.7}}) {
+    const auto model = FitTree("random_forest",
+                               {{"n_estimators", n_trees},
+                                {"max_depth", 1},
+                                {"bootstrap", false},
+                                {"max_features", max_features}},
+                               data);
+    const SavedTrees trees = ReadSavedTrees(*model);
+    ASSERT_EQ(trees.roots.size(), static_cast<size_t>(n_trees));
+    double mean_root = 0.0;
+    int highest_root = 0;
+    for (const int32_t root : trees.roots) {
+      mean_root += trees.feature[root] / static_cast<double>(n_trees);
+      highest_root = std::max(highest_root, trees.feature[root]);
+    }
+    const double expected = (64.0 - n_drawn) / (n_drawn + 1.0);
+    EXPECT_NEAR(mean_root, expected, tolerance) << max_features.dump();
+    EXPECT_LE(highest_root, 64 - n_drawn) << max_features.dump();
+  }
 }
 
 TEST(RandomForest, BalancedClassWeightsFavourTheRareClass) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <msgpack.hpp>
@@ -13,11 +15,13 @@
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/fit_control.hpp"
 #include "kolosal/core/random.hpp"
+#include "kolosal/io/msgpack_io.hpp"
 #include "kolosal/models/tree/decision_tree.hpp"
 #include "kolosal/models/tree/forest_model.hpp"
 #include "kolosal/models/tree/gradient_boosting.hpp"
 #include "kolosal/models/tree/gradient_boosting_model.hpp"
 #include "kolosal/models/tree/random_forest.hpp"
+#include "kolosal/models/tree/tree_node.hpp"
 
 namespace kolosal::tree_testing {
 
@@ -29,11 +33,47 @@ struct TreeData {
   std::vector<data::FeatureInfo> features;
   Task task = Task::kRegression;
   int n_classes = 0;
+  std::vector<float> weights;  // sample weights; empty: all 1
 
   int64_t rows() const { return static_cast<int64_t>(x.size()) / cols; }
   data::MatrixView view() const { return {x.data(), rows(), cols}; }
   models::TrainData train_data() const {
-    return models::TrainData{view(), y, {}, features, task, n_classes};
+    return models::TrainData{view(), y, weights, features, task, n_classes};
+  }
+};
+
+/// The nodes of a fitted tree model as its model file stores them (TreeEnsemble::Save): one
+/// entry per node of every tree, trees one after another from their roots.
+struct SavedTrees {
+  std::vector<int32_t> feature;  // -1 for a leaf
+  std::vector<float> threshold;
+  std::vector<int32_t> left;  // internal: absolute index of the left child; leaf: leaf index
+  std::vector<int32_t> flags;
+  std::vector<double> gain;
+  std::vector<float> leaf_values;
+  std::vector<int32_t> roots;
+
+  bool is_leaf(size_t node) const { return feature[node] < 0; }
+  bool default_left(size_t node) const {
+    return (static_cast<uint32_t>(flags[node]) & models::tree::TreeNode::kDefaultLeft) != 0;
+  }
+  bool categorical(size_t node) const {
+    return (static_cast<uint32_t>(flags[node]) & models::tree::TreeNode::kCategorical) != 0;
+  }
+  int64_t n_splits() const {
+    return std::count_if(feature.begin(), feature.end(), [](int32_t f) { return f >= 0; });
+  }
+  /// The nodes `row` visits in tree `tree_idx`, root first; numeric splits only.
+  std::vector<int32_t> Path(size_t tree_idx, const float* row) const {
+    std::vector<int32_t> path = {roots[tree_idx]};
+    while (!is_leaf(static_cast<size_t>(path.back()))) {
+      const auto node = static_cast<size_t>(path.back());
+      EXPECT_FALSE(categorical(node)) << "Path() follows numeric splits only";
+      const float value = row[feature[node]];
+      const bool goes_left = std::isnan(value) ? default_left(node) : value <= threshold[node];
+      path.push_back(left[node] + (goes_left ? 0 : 1));
+    }
+    return path;
   }
 };
 
@@ -84,6 +124,24 @@ inline std::unique_ptr<models::Model> LoadModel(std::string_view name,
                                                 const std::vector<char>& bytes) {
   const msgpack::object_handle handle = msgpack::unpack(bytes.data(), bytes.size());
   return LoadTree(name, handle.get());
+}
+
+/// Reads back the trees of a forest or boosting model from its saved state.
+inline SavedTrees ReadSavedTrees(const models::Model& model) {
+  const std::vector<char> bytes = SaveModel(model);
+  const msgpack::object_handle handle = msgpack::unpack(bytes.data(), bytes.size());
+  // Boosting models keep "trees" at the top; forests inside "ensemble".
+  const msgpack::object* ensemble = io::FindField(handle.get(), "ensemble");
+  const msgpack::object& trees = io::Field(ensemble != nullptr ? *ensemble : handle.get(), "trees");
+  SavedTrees saved;
+  saved.feature = io::ReadInt32s(io::Field(trees, "feature"), "feature");
+  saved.threshold = io::ReadFloats(io::Field(trees, "threshold"), "threshold");
+  saved.left = io::ReadInt32s(io::Field(trees, "left"), "left");
+  saved.flags = io::ReadInt32s(io::Field(trees, "flags"), "flags");
+  saved.gain = io::ReadDoubles(io::Field(trees, "gain"), "gain");
+  saved.leaf_values = io::ReadFloats(io::Field(trees, "leaf_values"), "leaf_values");
+  saved.roots = io::ReadInt32s(io::Field(trees, "roots"), "roots");
+  return saved;
 }
 
 /// True when both float vectors hold the same bits.
