@@ -74,6 +74,25 @@ int InferCategories(data::MatrixView x, int64_t feature, std::span<const int32_t
   return max_code > static_cast<float>(kMaxBins) ? kMaxBins + 1 : static_cast<int>(max_code) + 1;
 }
 
+// Whether `value` is a category code below `n_categories`; `code` is then its code.
+bool KnownCode(float value, int n_categories, int* code) {
+  if (!(value >= 0.0f && value < static_cast<float>(n_categories))) return false;
+  *code = static_cast<int>(value);
+  return true;
+}
+
+std::array<uint64_t, 4> SeenCodes(data::MatrixView x, int64_t feature,
+                                  std::span<const int32_t> rows, int n_categories) {
+  std::array<uint64_t, 4> seen{};
+  const int64_t n = rows.empty() ? x.rows : static_cast<int64_t>(rows.size());
+  for (int64_t idx = 0; idx < n; ++idx) {
+    int code = 0;
+    if (!KnownCode(x.at(rows.empty() ? idx : rows[idx], feature), n_categories, &code)) continue;
+    seen[code >> 6] |= uint64_t{1} << (code & 63);
+  }
+  return seen;
+}
+
 }  // namespace
 
 BinMapper BinMapper::Fit(data::MatrixView x, std::span<const data::FeatureInfo> features,
@@ -90,7 +109,8 @@ BinMapper BinMapper::Fit(data::MatrixView x, std::span<const data::FeatureInfo> 
       int n_categories = features[feature].n_categories;
       if (n_categories <= 0) n_categories = InferCategories(x, feature, rows);
       if (n_categories <= kMaxBins) {
-        mapper.AddCategorical(std::max(n_categories, 1));
+        n_categories = std::max(n_categories, 1);
+        mapper.AddCategorical(n_categories, SeenCodes(x, feature, rows, n_categories));
         continue;
       }
     }
@@ -113,20 +133,23 @@ void BinMapper::AddNumeric(std::vector<float> values, int max_bins) {
   upper_bounds_.insert(upper_bounds_.end(), bounds.begin(), bounds.end());
   n_bins_.push_back(static_cast<int32_t>(bounds.size()));
   categorical_.push_back(0);
+  seen_codes_.insert(seen_codes_.end(), 4, 0);
 }
 
-void BinMapper::AddCategorical(int n_categories) {
+void BinMapper::AddCategorical(int n_categories, std::array<uint64_t, 4> seen_codes) {
   bound_offsets_.push_back(static_cast<int64_t>(upper_bounds_.size()));
   n_bins_.push_back(n_categories);
   categorical_.push_back(1);
+  seen_codes_.insert(seen_codes_.end(), seen_codes.begin(), seen_codes.end());
 }
 
 uint8_t BinMapper::BinOf(int feature, float value) const {
   const int n_bins = n_bins_[feature];
   if (std::isnan(value)) return static_cast<uint8_t>(n_bins);
   if (categorical_[feature] != 0) {
-    const bool known = value >= 0.0f && value < static_cast<float>(n_bins);
-    return static_cast<uint8_t>(known ? static_cast<int>(value) : n_bins);
+    int code = 0;
+    const bool seen = KnownCode(value, n_bins, &code) && SeenCategory(feature, code);
+    return static_cast<uint8_t>(seen ? code : n_bins);
   }
   const float* begin = upper_bounds_.data() + bound_offsets_[feature];
   const float* found = std::lower_bound(begin, begin + n_bins - 1, value);

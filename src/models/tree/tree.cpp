@@ -11,10 +11,11 @@ int32_t Tree::Split(int32_t node_idx, const SplitCandidate& split, const BinMapp
   if (split.categorical) {
     const auto first_word = static_cast<uint32_t>(category_words_.size());
     node.flags |= TreeNode::kCategorical | (first_word << TreeNode::kCategoryShift);
-    // Codes the training data never had are missing to the binner, so they follow missing here.
+    // Codes the training data never had (below n_bins too) are missing to the binner, so they
+    // follow missing values here. Codes it had that are not in the left set go right.
     BinSet left_bins = split.left_bins;
-    for (int code = mapper.n_bins(split.feature); split.default_left && code < 256; ++code) {
-      AddBin(left_bins, code);
+    for (int code = 0; split.default_left && code < 256; ++code) {
+      if (!mapper.SeenCategory(split.feature, code)) AddBin(left_bins, code);
     }
     for (uint64_t word : left_bins) {
       category_words_.push_back(static_cast<uint32_t>(word));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -14,7 +15,8 @@ inline constexpr int kMaxBins = 255;
 
 /// Quantile bins for every feature. A numeric feature's value bin `b` holds the values in
 /// (upper_bound(b-1), upper_bound(b)]; the last upper bound is +inf. A categorical feature's bin
-/// is its category code. Bin `n_bins(f)` (the missing bin) holds NaN and unseen categories.
+/// is its category code. Bin `n_bins(f)` (the missing bin) holds NaN and unseen categories:
+/// negative codes, codes from n_bins(f) up, and codes no row the mapper was fitted on had.
 class BinMapper {
  public:
   BinMapper() = default;
@@ -35,15 +37,21 @@ class BinMapper {
   }
   /// The bin of `value` in `feature`.
   uint8_t BinOf(int feature, float value) const;
+  /// Whether a row the mapper was fitted on had category `code` (0..255) of categorical
+  /// `feature`; false for numeric features.
+  bool SeenCategory(int feature, int code) const {
+    return ((seen_codes_[static_cast<size_t>(feature) * 4 + (code >> 6)] >> (code & 63)) & 1u) != 0;
+  }
 
  private:
   void AddNumeric(std::vector<float> values, int max_bins);
-  void AddCategorical(int n_categories);
+  void AddCategorical(int n_categories, std::array<uint64_t, 4> seen_codes);
 
   std::vector<int32_t> n_bins_;
   std::vector<uint8_t> categorical_;
   std::vector<int64_t> bound_offsets_;
   std::vector<float> upper_bounds_;
+  std::vector<uint64_t> seen_codes_;  // per feature, 4 words: the category codes seen in fitting
 };
 
 }  // namespace kolosal::models::tree
