@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "kolosal/io/model_file.hpp"
 #include "kolosal/models/tree/gradient_boosting_model.hpp"
@@ -249,6 +251,352 @@ TEST(GradientBoosting, CategoricalSplitsFollowLightGbmLimits) {
   EXPECT_EQ(CategoryGroups({}, two_high), (std::vector<int>{1, 3}));
   EXPECT_EQ(CategoryGroups({{"max_cat_to_onehot", 0}}, two_high), (std::vector<int>{2, 2}));
   EXPECT_EQ(CategoryGroups({{"max_cat_to_onehot", 3}}, two_high), (std::vector<int>{2, 2}));
+}
+
+// One round of one split with learning rate 1 and no penalties, plus `extra`.
+nlohmann::json Stump(const nlohmann::json& extra = nlohmann::json::object()) {
+  nlohmann::json params = {{"n_estimators", 1}, {"learning_rate", 1.0},  {"growth", "depth_wise"},
+                           {"max_depth", 1},    {"min_samples_leaf", 1}, {"reg_lambda", 0.0}};
+  if (extra.is_object()) params.update(extra);
+  return params;
+}
+
+// x = 0..9 and y = 10 at x = 0, else 0. Squared error starts at the mean 1, so the gradients
+// (margin - y) are -9 at x = 0 and 1 elsewhere, the hessians 1 (the row weights): the best split
+// isolates x = 0 with G = -9, H = 1 left and G = 9, H = 9 right, gain 81 + 9 - 0 = 90.
+TreeData OneOutlier(float weight = 1.0f) {
+  TreeData data;
+  data.cols = 1;
+  for (int row = 0; row < 10; ++row) {
+    data.x.push_back(static_cast<float>(row));
+    data.y.push_back(row == 0 ? 10.0f : 0.0f);
+    data.weights.push_back(weight);
+  }
+  return data;
+}
+
+std::vector<float> StumpPredictions(const nlohmann::json& extra, const TreeData& data) {
+  return PredictRows(*FitTree("gradient_boosting", Stump(extra), data), data.view());
+}
+
+// Leaf values are the Newton step -G / (H + reg_lambda), times the learning rate.
+TEST(GradientBoosting, LeafValuesAreRegularisedNewtonSteps) {
+  const TreeData data = OneOutlier();
+  std::vector<float> out = StumpPredictions({}, data);
+  EXPECT_FLOAT_EQ(out[0], 10.0f);
+  for (int row = 1; row < 10; ++row) EXPECT_FLOAT_EQ(out[row], 0.0f);
+  out = StumpPredictions({{"reg_lambda", 1.0}, {"learning_rate", 0.5}}, data);
+  EXPECT_FLOAT_EQ(out[0], 1.0f + 0.5f * static_cast<float>(9.0 / 2.0));
+  for (int row = 1; row < 10; ++row) {
+    EXPECT_FLOAT_EQ(out[row], 1.0f + 0.5f * static_cast<float>(-9.0 / 10.0));
+  }
+  // More L2 shrinks every leaf towards the starting value.
+  const std::vector<float> strong = StumpPredictions({{"reg_lambda", 10.0}}, data);
+  EXPECT_FLOAT_EQ(strong[0], 1.0f + static_cast<float>(9.0 / 11.0));
+  EXPECT_FLOAT_EQ(strong[5], 1.0f + static_cast<float>(-9.0 / 19.0));
+}
+
+// L1 soft-thresholds the gradient sums: -(G - sign(G) * alpha) / H, and nothing when |G| <= alpha.
+TEST(GradientBoosting, RegAlphaSoftThresholdsLeafGradients) {
+  const TreeData data = OneOutlier();
+  const std::vector<float> out = StumpPredictions({{"reg_alpha", 3.0}}, data);
+  EXPECT_FLOAT_EQ(out[0], 1.0f + 6.0f);
+  for (int row = 1; row < 10; ++row)
+    EXPECT_FLOAT_EQ(out[row], 1.0f + static_cast<float>(-6.0 / 9.0));
+  // alpha 10 > |G| everywhere: no split has a gain and the leaf stays at 0.
+  const auto model = FitTree("gradient_boosting", Stump({{"reg_alpha", 10.0}}), data);
+  EXPECT_EQ(AsBoosting(*model).ensemble().n_nodes(), 1);
+  EXPECT_EQ(PredictRows(*model, data.view()), std::vector<float>(10, 1.0f));
+}
+
+// min_child_weight bounds each child's hessian sum (here the row weights), not its rows.
+TEST(GradientBoosting, MinChildWeightBoundsChildHessians) {
+  // x = 0 alone has hessian 1 < 1.5: the best allowed split is {0, 1} (G = -8, H = 2) against
+  // the rest (G = 8, H = 8).
+  std::vector<float> out = StumpPredictions({{"min_child_weight", 1.5}}, OneOutlier());
+  EXPECT_FLOAT_EQ(out[0], 5.0f);
+  EXPECT_FLOAT_EQ(out[1], 5.0f);
+  for (int row = 2; row < 10; ++row) EXPECT_FLOAT_EQ(out[row], 0.0f);
+  // With weight 2 per row, x = 0 alone has hessian 2 and is split off again.
+  out = StumpPredictions({{"min_child_weight", 1.5}}, OneOutlier(2.0f));
+  EXPECT_FLOAT_EQ(out[0], 10.0f);
+  EXPECT_FLOAT_EQ(out[1], 0.0f);
+  // No split leaves 9 on both sides of 10 rows of weight 1.
+  const auto model = FitTree("gradient_boosting", Stump({{"min_child_weight", 9.0}}), OneOutlier());
+  EXPECT_EQ(AsBoosting(*model).ensemble().n_nodes(), 1);
+  EXPECT_EQ(PredictRows(*model, OneOutlier().view()), std::vector<float>(10, 1.0f));
+}
+
+// The split's gain is 90: min_split_gain 89 keeps it, 91 drops it. The gain importance is the
+// split's gain and the split importance its count.
+TEST(GradientBoosting, MinSplitGainDropsWeakerSplits) {
+  const TreeData data = OneOutlier();
+  const auto kept = FitTree("gradient_boosting", Stump({{"min_split_gain", 89.0}}), data);
+  EXPECT_EQ(AsBoosting(*kept).ensemble().n_nodes(), 3);
+  EXPECT_EQ(kept->FeatureImportance(models::ImportanceType::kGain), std::vector<double>{90.0});
+  EXPECT_EQ(kept->FeatureImportance(models::ImportanceType::kSplit), std::vector<double>{1.0});
+  const auto dropped = FitTree("gradient_boosting", Stump({{"min_split_gain", 91.0}}), data);
+  EXPECT_EQ(AsBoosting(*dropped).ensemble().n_nodes(), 1);
+  EXPECT_EQ(PredictRows(*dropped, data.view()), std::vector<float>(10, 1.0f));
+  EXPECT_EQ(dropped->FeatureImportance(models::ImportanceType::kSplit), std::vector<double>{0.0});
+}
+
+// With learning rate 0.5 every round halves the residuals, so the same split comes back with a
+// quarter of the gain: 90 + 22.5 + 5.625 over three splits.
+TEST(GradientBoosting, ImportanceSumsGainsAndCountsSplitsOverRounds) {
+  const auto model = FitTree("gradient_boosting",
+                             Stump({{"n_estimators", 3}, {"learning_rate", 0.5}}), OneOutlier());
+  EXPECT_EQ(model->FeatureImportance(models::ImportanceType::kSplit), std::vector<double>{3.0});
+  EXPECT_EQ(model->FeatureImportance(models::ImportanceType::kGain), std::vector<double>{118.125});
+  const SavedTrees trees = ReadSavedTrees(*model);
+  EXPECT_EQ(trees.gain[trees.roots[0]], 90.0);
+  EXPECT_EQ(trees.gain[trees.roots[1]], 22.5);
+  EXPECT_EQ(trees.gain[trees.roots[2]], 5.625);
+}
+
+// One round of a tree grown until every sampled row has a leaf of its own fits exactly the
+// sampled rows (targets are distinct, so no other row lands on its own value): their number is
+// about subsample * n, and they change with the seed.
+TEST(GradientBoosting, SubsampleFitsEachRoundOnADrawOfTheRows) {
+  TreeData data;
+  data.cols = 1;
+  for (int row = 0; row < 200; ++row) {
+    data.x.push_back(static_cast<float>(row));
+    data.y.push_back(static_cast<float>((row * 37) % 200));
+  }
+  auto exactly_fit = [&](double subsample, uint64_t seed) {
+    const auto model = FitTree("gradient_boosting",
+                               {{"n_estimators", 1},
+                                {"learning_rate", 1.0},
+                                {"num_leaves", 1024},
+                                {"min_samples_leaf", 1},
+                                {"reg_lambda", 0.0},
+                                {"subsample", subsample}},
+                               data, Control(1, seed));
+    const std::vector<float> out = PredictRows(*model, data.view());
+    std::vector<int> rows;
+    for (int row = 0; row < 200; ++row) {
+      if (out[row] == data.y[row]) rows.push_back(row);
+    }
+    return rows;
+  };
+  EXPECT_EQ(exactly_fit(1.0, 1).size(), 200u);
+  for (const double subsample : {0.3, 0.7}) {
+    const std::vector<int> first = exactly_fit(subsample, 1);
+    EXPECT_NEAR(static_cast<double>(first.size()), 200.0 * subsample, 25.0) << subsample;
+    EXPECT_EQ(exactly_fit(subsample, 1), first);
+    EXPECT_NE(exactly_fit(subsample, 2), first);
+  }
+  // Across rounds: the same seed gives the same model, another seed or no sampling another.
+  const TreeData train = MixedClassification(2000, 2, 34);
+  const nlohmann::json sampled = {{"n_estimators", 10}, {"subsample", 0.5}};
+  const auto model = SaveModel(*FitTree("gradient_boosting", sampled, train, Control(1, 3)));
+  EXPECT_EQ(SaveModel(*FitTree("gradient_boosting", sampled, train, Control(1, 3))), model);
+  EXPECT_NE(SaveModel(*FitTree("gradient_boosting", sampled, train, Control(1, 4))), model);
+  EXPECT_NE(SaveModel(*FitTree("gradient_boosting", {{"n_estimators", 10}}, train, Control(1, 3))),
+            model);
+}
+
+// With 40 rows and subsample 0.002 most rounds draw no row at all. Such a round adds nothing,
+// also without L2 (its leaf was 0 / 0 = NaN before, which made every prediction NaN).
+TEST(GradientBoosting, RoundsWithoutSampledRowsAddNothing) {
+  const TreeData values = SmoothRegression(40, 38);
+  const TreeData classes = MixedClassification(40, 3, 39);
+  for (const TreeData* data : {&values, &classes}) {
+    const auto model =
+        FitTree("gradient_boosting",
+                {{"n_estimators", 5}, {"subsample", 0.002}, {"reg_lambda", 0.0}}, *data);
+    const std::vector<float> out = PredictRows(*model, data->view());
+    for (size_t idx = 0; idx < out.size(); ++idx) {
+      ASSERT_TRUE(std::isfinite(out[idx])) << idx;
+    }
+    // No round drew a row here, so the model predicts its starting values.
+    const std::vector<float>& base = AsBoosting(*model).base_margins();
+    if (data == &values) {
+      EXPECT_EQ(out, std::vector<float>(out.size(), base[0]));
+    }
+  }
+}
+
+// Feature 0 carries the target, features 1..3 are noise. Without column sampling every tree's
+// root splits feature 0; with colsample_bytree 0.25 each tree sees one feature (drawn per round),
+// so each tree splits one feature only and the rounds use several.
+TEST(GradientBoosting, ColsampleByTreeDrawsFeaturesPerRound) {
+  TreeData data;
+  data.cols = 4;
+  Rng rng(35);
+  for (int row = 0; row < 600; ++row) {
+    for (int64_t col = 0; col < data.cols; ++col) {
+      data.x.push_back(static_cast<float>(UniformUnit(rng)));
+    }
+    data.y.push_back(data.x[row * 4] > 0.5f ? 1.0f : 0.0f);
+  }
+  const nlohmann::json params = {{"n_estimators", 20}, {"growth", "depth_wise"}, {"max_depth", 2}};
+  const SavedTrees all = ReadSavedTrees(*FitTree("gradient_boosting", params, data));
+  for (const int32_t root : all.roots) EXPECT_EQ(all.feature[root], 0);
+  nlohmann::json sampled = params;
+  sampled["colsample_bytree"] = 0.25;
+  const SavedTrees trees = ReadSavedTrees(*FitTree("gradient_boosting", sampled, data));
+  std::set<int32_t> roots;
+  for (size_t tree = 0; tree < trees.roots.size(); ++tree) {
+    const size_t end = tree + 1 < trees.roots.size() ? static_cast<size_t>(trees.roots[tree + 1])
+                                                     : trees.feature.size();
+    std::set<int32_t> used;
+    for (size_t node = static_cast<size_t>(trees.roots[tree]); node < end; ++node) {
+      if (!trees.is_leaf(node)) used.insert(trees.feature[node]);
+    }
+    EXPECT_EQ(used.size(), 1u) << "tree " << tree;
+    roots.insert(trees.feature[trees.roots[tree]]);
+  }
+  EXPECT_GE(roots.size(), 3u);
+}
+
+// Class 1 is rare (about 1 in 9 rows) and overlaps class 0. Balanced weights give both classes
+// the same total weight, so boosting starts from margin 0 instead of the prior's log-odds, and
+// the model finds more of the rare class.
+TEST(GradientBoosting, BalancedClassWeightsRaiseMinorityRecall) {
+  auto imbalanced = [](uint64_t seed) {
+    TreeData data = MixedClassification(3000, 2, seed);
+    for (size_t row = 0; row < data.y.size(); ++row) {
+      if (data.y[row] == 1.0f && row % 5 != 0) data.y[row] = 0.0f;
+    }
+    return data;
+  };
+  const TreeData train = imbalanced(36);
+  const TreeData test = imbalanced(37);
+  auto recall = [&](const models::Model& model) {
+    const std::vector<float> out = PredictRows(model, test.view());
+    double found = 0.0;
+    double positives = 0.0;
+    for (int64_t row = 0; row < test.rows(); ++row) {
+      if (test.y[row] != 1.0f) continue;
+      positives += 1.0;
+      found += ArgMax(out, 2, row) == 1 ? 1.0 : 0.0;
+    }
+    return found / positives;
+  };
+  const nlohmann::json params = {{"n_estimators", 30}};
+  const auto plain = FitTree("gradient_boosting", params, train);
+  nlohmann::json weighted = params;
+  weighted["class_weight"] = "balanced";
+  const auto balanced = FitTree("gradient_boosting", weighted, train);
+  double positives = 0.0;
+  for (const float label : train.y) positives += label;
+  const double prior = positives / static_cast<double>(train.y.size());
+  EXPECT_NEAR(AsBoosting(*plain).base_margins()[0], std::log(prior / (1.0 - prior)), 1e-5);
+  EXPECT_NEAR(AsBoosting(*balanced).base_margins()[0], 0.0, 1e-5);
+  EXPECT_GT(recall(*balanced), recall(*plain) + 0.1);
+}
+
+// Two groups whose medians (1 and 10) are far from their means (40.6 and -74): absolute error
+// starts at the overall median and refits each leaf to its residuals' median, so it predicts the
+// medians exactly; squared error predicts the means.
+TEST(GradientBoosting, AbsoluteErrorPredictsMediansNotMeans) {
+  TreeData data;
+  data.cols = 1;
+  for (int row = 0; row < 100; ++row) {
+    const bool group_b = row >= 50;
+    const bool outlier = row % 50 < 20;
+    data.x.push_back(group_b ? 1.0f : 0.0f);
+    data.y.push_back(group_b ? (outlier ? -200.0f : 10.0f) : (outlier ? 100.0f : 1.0f));
+  }
+  const std::vector<float> probe = {0.0f, 1.0f};
+  const auto absolute =
+      FitTree("gradient_boosting", Stump({{"objective", "absolute_error"}}), data);
+  EXPECT_EQ(AsBoosting(*absolute).base_margins()[0], 1.0f);
+  EXPECT_EQ(PredictRows(*absolute, {probe.data(), 2, 1}), (std::vector<float>{1.0f, 10.0f}));
+  const auto squared = FitTree("gradient_boosting", Stump({{"objective", "squared_error"}}), data);
+  const std::vector<float> means = PredictRows(*squared, {probe.data(), 2, 1});
+  EXPECT_NEAR(means[0], 40.6f, 1e-4f);
+  EXPECT_NEAR(means[1], -74.0f, 1e-4f);
+  // Many small rounds stay at the medians too.
+  const auto rounds = FitTree(
+      "gradient_boosting",
+      Stump({{"objective", "absolute_error"}, {"n_estimators", 30}, {"learning_rate", 0.5}}), data);
+  const std::vector<float> out = PredictRows(*rounds, {probe.data(), 2, 1});
+  EXPECT_FLOAT_EQ(out[0], 1.0f);
+  EXPECT_NEAR(out[1], 10.0f, 1e-4f);
+}
+
+// Missing x rows have the targets of the small values, so they must go left with them (a fixed
+// right-hand default would give them the large values' prediction); the mirror case goes right.
+TEST(GradientBoosting, LearnsWhichSideMissingValuesGo) {
+  for (const bool missing_small : {true, false}) {
+    TreeData data;
+    data.cols = 1;
+    for (int idx = 0; idx < 40; ++idx) {
+      const bool missing = idx % 4 == 0;
+      const float value = static_cast<float>(idx % 20);
+      data.x.push_back(missing ? std::nanf("") : value);
+      const bool small = missing ? missing_small : value < 10.0f;
+      data.y.push_back(small ? 0.0f : 8.0f);
+    }
+    const auto model = FitTree("gradient_boosting", Stump(), data);
+    EXPECT_EQ(ReadSavedTrees(*model).default_left(0), missing_small);
+    const std::vector<float> probe = {std::nanf(""), 1.0f, 15.0f};
+    const std::vector<float> out = PredictRows(*model, {probe.data(), 3, 1});
+    EXPECT_FLOAT_EQ(out[1], 0.0f);
+    EXPECT_FLOAT_EQ(out[2], 8.0f);
+    EXPECT_FLOAT_EQ(out[0], missing_small ? 0.0f : 8.0f);
+  }
+}
+
+// Category codes 0..3 of 6 occur in training (codes {1, 3} have y = 8), plus missing rows.
+// Declared codes that never occurred (4, 5), codes beyond the declared ones, negative codes
+// and NaN all follow the learned default direction.
+TEST(GradientBoosting, UnseenCategoriesFollowTheDefaultDirection) {
+  bool default_left_seen[2] = {false, false};
+  for (const float missing_target : {0.0f, 8.0f}) {
+    TreeData data;
+    data.cols = 1;
+    data.features = {{"c", true, 6}};
+    for (int idx = 0; idx < 48; ++idx) {
+      const int code = idx % 4;
+      data.x.push_back(static_cast<float>(code));
+      data.y.push_back(code == 1 || code == 3 ? 8.0f : 0.0f);
+    }
+    for (int idx = 0; idx < 6; ++idx) {
+      data.x.push_back(std::nanf(""));
+      data.y.push_back(missing_target);
+    }
+    const auto model =
+        FitTree("gradient_boosting",
+                Stump({{"min_data_per_group", 1}, {"cat_smooth", 1.0}, {"cat_l2", 0.0}}), data);
+    const SavedTrees trees = ReadSavedTrees(*model);
+    ASSERT_TRUE(trees.categorical(0));
+    default_left_seen[trees.default_left(0) ? 1 : 0] = true;
+    const std::vector<float> probe = {0, 1, 2, 3, std::nanf(""), 4, 5, 6, 40, 255, 256, -1};
+    const std::vector<float> out = PredictRows(*model, {probe.data(), 12, 1});
+    for (int64_t row = 0; row < 12; ++row) {
+      const float expected = row < 4 ? (row % 2 == 1 ? 8.0f : 0.0f) : missing_target;
+      EXPECT_NEAR(out[row], expected, 1e-5f) << "code " << probe[row];
+    }
+  }
+  EXPECT_TRUE(default_left_seen[0]);
+  EXPECT_TRUE(default_left_seen[1]);
+}
+
+// y = x over 1000 distinct values: with max_bins 4 no round can cut anywhere but the same three
+// bin bounds, so the model has at most four different predictions however long it trains.
+TEST(GradientBoosting, MaxBinsBoundsTheThresholds) {
+  TreeData data;
+  data.cols = 1;
+  for (int row = 0; row < 1000; ++row) {
+    data.x.push_back(static_cast<float>(row));
+    data.y.push_back(static_cast<float>(row));
+  }
+  for (const int max_bins : {4, 255}) {
+    const auto model =
+        FitTree("gradient_boosting",
+                {{"n_estimators", 30}, {"max_bins", max_bins}, {"min_samples_leaf", 1}}, data);
+    const std::vector<float> out = PredictRows(*model, data.view());
+    const size_t distinct = std::set<float>(out.begin(), out.end()).size();
+    if (max_bins == 4) {
+      EXPECT_EQ(distinct, 4u);
+    } else {
+      EXPECT_GT(distinct, 200u);
+    }
+  }
 }
 
 TEST(GradientBoosting, RejectsBadParams) {

@@ -99,7 +99,10 @@ class SplitScorer {
   /// Writes leaf_width() values: the raw leaf output (before any learning rate).
   void LeafValue(const double* stats, float* out) const {
     if (criterion_ == Criterion::kGradient) {
-      out[0] = static_cast<float>(-ThresholdL1(stats[0]) / (stats[1] + lambda_l2_));
+      // No hessian at all (a round whose row sample is empty, with reg_lambda 0): no step, where
+      // 0 / 0 would make every prediction NaN.
+      const double denominator = stats[1] + lambda_l2_;
+      out[0] = denominator > 0.0 ? static_cast<float>(-ThresholdL1(stats[0]) / denominator) : 0.0f;
       return;
     }
     if (criterion_ == Criterion::kSquaredError) {
