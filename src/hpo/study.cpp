@@ -42,10 +42,13 @@ Study::Study(SearchSpace space, StudyOptions options, std::unique_ptr<Storage> s
       pruner_(CreatePruner(options_.pruner)),
       started_(std::chrono::steady_clock::now()) {
   if (!storage_) ThrowInvalidArgument("study: no storage");
+  if (!options_.heartbeat_interval) {
+    options_.heartbeat_interval = storage_->DefaultHeartbeatInterval();
+  }
   study_id_ =
       storage_->CreateOrLoadStudy(options_.study_name, options_.direction, space_->ToJson().dump());
   ApplyInitialTrials();
-  if (options_.heartbeat_interval > 0.0) {
+  if (HeartbeatInterval() > 0.0) {
     heartbeat_thread_ = std::jthread([this](std::stop_token stop) { HeartbeatLoop(stop); });
   }
 }
@@ -72,7 +75,7 @@ void Study::ApplyInitialTrials() {
 }
 
 void Study::HeartbeatLoop(std::stop_token stop) {
-  const auto interval = std::chrono::duration<double>(options_.heartbeat_interval);
+  const auto interval = std::chrono::duration<double>(HeartbeatInterval());
   std::unique_lock lock(running_mutex_);
   while (!stop.stop_requested()) {
     heartbeat_wake_.wait_for(lock, stop, interval, [] { return false; });
@@ -92,13 +95,14 @@ void Study::HeartbeatLoop(std::stop_token stop) {
 
 Trial Study::Ask() {
   std::lock_guard lock(mutex_);
+  FailStaleLocked();
   return AskLocked();
 }
 
 void Study::FailStaleLocked() {
-  if (options_.heartbeat_interval <= 0.0) return;
+  if (HeartbeatInterval() <= 0.0) return;
   const std::vector<int64_t> failed =
-      storage_->FailStaleTrials(study_id_, 2.0 * options_.heartbeat_interval);
+      storage_->FailStaleTrials(study_id_, 2.0 * HeartbeatInterval());
   if (!options_.retry_failed_trials) return;
   for (int64_t number : failed) {
     const FrozenTrial trial = storage_->GetTrial(study_id_, number);
@@ -120,7 +124,6 @@ ParamVector Study::SampleLocked(int64_t number, const ParamVector& fixed) {
 }
 
 Trial Study::AskLocked() {
-  FailStaleLocked();
   int64_t number = 0;
   ParamVector params;
   if (std::optional<FrozenTrial> waiting = storage_->PopWaitingTrial(study_id_)) {
@@ -248,6 +251,9 @@ StopReason Study::CheckStopLocked(const std::vector<FrozenTrial>& trials) {
 
 StopReason Study::CheckStop() {
   std::lock_guard lock(mutex_);
+  // The study may end at a stop check with no further ask (max_trials counts a dead worker's
+  // RUNNING trial too), so stale trials are failed here as well, never left running.
+  FailStaleLocked();
   return CheckStopLocked(storage_->GetTrials(study_id_));
 }
 

@@ -58,6 +58,7 @@ std::optional<Trial> Study::AskWithinBudget(int64_t& started_in_call, int64_t ca
   // The check and the ask share one lock, so parallel workers never overshoot max_trials.
   std::lock_guard lock(mutex_);
   if (call_limit >= 0 && started_in_call >= call_limit) return std::nullopt;
+  FailStaleLocked();
   if (CheckStopLocked(storage_->GetTrials(study_id_)) != StopReason::kNone) return std::nullopt;
   ++started_in_call;
   return AskLocked();

@@ -168,7 +168,9 @@ StudyOptions ParseStudyOptions(const nlohmann::json& config) {
       ParseDirection(reader.GetChoice("direction", "minimize", {"minimize", "maximize"}));
   ReadTpeSettings(reader, options);
   options.grid_points = reader.GetInt("grid_points", 10, 1, 100000);
-  options.heartbeat_interval = reader.GetDouble("heartbeat_interval", 0.0, 0.0, kMaxDouble);
+  if (reader.Has("heartbeat_interval")) {
+    options.heartbeat_interval = reader.GetDouble("heartbeat_interval", 0.0, 0.0, kMaxDouble);
+  }
   options.retry_failed_trials = reader.GetBool("retry_failed_trials", false);
   options.study_name = reader.GetString("study_name", options.study_name);
   if (const nlohmann::json* enqueue = reader.Find("enqueue_trials"))

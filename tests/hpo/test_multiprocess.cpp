@@ -3,8 +3,10 @@
 // --gtest_filter=HpoWorkerProcess.Run and the study described in environment variables.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,11 +30,12 @@ namespace {
 constexpr const char* kSpace = R"({"params":[{"name":"x","type":"float","low":-5,"high":5},
                                              {"name":"n","type":"int","low":0,"high":10}]})";
 
+// A negative heartbeat leaves heartbeat_interval to the storage's default.
 nlohmann::json WorkerConfig(const std::string& study_name, int64_t seed, double heartbeat) {
-  return {{"study_name", study_name},
-          {"max_trials", 1000000},
-          {"random_state", seed},
-          {"heartbeat_interval", heartbeat}};
+  nlohmann::json config = {
+      {"study_name", study_name}, {"max_trials", 1000000}, {"random_state", seed}};
+  if (heartbeat >= 0.0) config["heartbeat_interval"] = heartbeat;
+  return config;
 }
 
 double Objective(const Trial& trial) {
@@ -53,7 +56,7 @@ TEST(HpoWorkerProcess, Run) {
   }
   const int64_t trials = std::atoll(Env("KOLOSAL_HPO_WORKER_TRIALS", "10").c_str());
   const int64_t sleep_ms = std::atoll(Env("KOLOSAL_HPO_WORKER_SLEEP_MS", "0").c_str());
-  const double heartbeat = std::atof(Env("KOLOSAL_HPO_WORKER_HEARTBEAT", "0").c_str());
+  const double heartbeat = std::atof(Env("KOLOSAL_HPO_WORKER_HEARTBEAT", "-1").c_str());
   Study study(SearchSpace::Parse(kSpace),
               ParseStudyOptions(WorkerConfig(Env("KOLOSAL_HPO_WORKER_STUDY"), getpid(), heartbeat)),
               OpenStorage(url));
@@ -109,7 +112,8 @@ void RunFourWorkers(const std::string& url) {
   // Create the study first so every worker loads the same one.
   StudyTrials(url, study);
   std::vector<pid_t> workers;
-  for (int idx = 0; idx < 4; ++idx) workers.push_back(SpawnWorker(url, study, 25, 0, 0.0));
+  // The workers heartbeat at the storage's default interval.
+  for (int idx = 0; idx < 4; ++idx) workers.push_back(SpawnWorker(url, study, 25, 0, -1.0));
   for (pid_t pid : workers) {
     const int status = WaitFor(pid);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "worker failed: " << status;
@@ -222,6 +226,111 @@ TEST(Heartbeat, DeadWorkersTrialsFailAndCanBeRetried) {
   EXPECT_EQ(trials[1].state, TrialState::kRunning) << "a live worker's trial was failed";
   EXPECT_EQ(retry.values(), dead_params);
   alive.Tell(living.number(), 1.0);
+}
+
+// Moves a trial's heartbeat `seconds` into the past, as if its worker had died that long ago,
+// so the default grace of 120 s can be tested without waiting for it.
+void AgeHeartbeat(const std::string& url, int64_t study_id, int64_t number, double seconds) {
+  const std::string sql =
+      "UPDATE kolosal_trials SET heartbeat = heartbeat - " + std::to_string(seconds) +
+      " WHERE study_id = " + std::to_string(study_id) + " AND number = " + std::to_string(number);
+  const std::string sqlite_scheme = "sqlite://";
+  if (url.starts_with(sqlite_scheme)) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(url.substr(sqlite_scheme.size()).c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    EXPECT_EQ(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+    return;
+  }
+  PGconn* connection = PQconnectdb(url.c_str());
+  ASSERT_EQ(PQstatus(connection), CONNECTION_OK) << PQerrorMessage(connection);
+  PGresult* result = PQexec(connection, sql.c_str());
+  EXPECT_EQ(PQresultStatus(result), PGRES_COMMAND_OK) << PQerrorMessage(connection);
+  EXPECT_STREQ(PQcmdTuples(result), "1");
+  PQclear(result);
+  PQfinish(connection);
+}
+
+Study OpenStudy(const std::string& url, const nlohmann::json& config) {
+  return Study(SearchSpace::Parse(kSpace), ParseStudyOptions(config), OpenStorage(url));
+}
+
+// With no heartbeat_interval in the config, storages that outlive their workers heartbeat
+// every 60 s; memory does not (its trials die with the process); 0 still turns it off.
+void ExpectDefaultHeartbeat(const std::string& url) {
+  const std::string name = testing::UniqueStudyName("default_heartbeat");
+  EXPECT_EQ(OpenStudy(url, {{"study_name", name}}).options().heartbeat_interval, 60.0);
+  EXPECT_EQ(kPersistentHeartbeatInterval, 60.0);
+  EXPECT_EQ(OpenStudy(url, {{"study_name", name}, {"heartbeat_interval", 0}})
+                .options()
+                .heartbeat_interval,
+            0.0);
+  EXPECT_EQ(OpenStudy(url, {{"study_name", name}, {"heartbeat_interval", 5}})
+                .options()
+                .heartbeat_interval,
+            5.0);
+}
+
+// A worker dies mid-trial with the default heartbeat: once the heartbeat is older than the
+// grace (2 x 60 s) the next ask fails the trial and, with retry_failed_trials, asks its
+// parameters again; a live worker's trial stays running. With heartbeat_interval 0 the dead
+// trial is left alone, as asked.
+void ExpectDefaultHeartbeatFailsDeadTrials(const std::string& url) {
+  const std::string name = testing::UniqueStudyName("dead_worker");
+  const nlohmann::json config = {{"study_name", name}, {"retry_failed_trials", true}};
+  ParamVector dead_params;
+  int64_t study_id = 0;
+  {
+    Study dead = OpenStudy(url, config);
+    study_id = dead.study_id();
+    dead_params = dead.Ask().values();
+  }  // the worker dies: its heartbeat stops with trial 0 running
+  Study alive = OpenStudy(url, config);
+  const Trial living = alive.Ask();
+  AgeHeartbeat(url, study_id, 0, 2.0 * kPersistentHeartbeatInterval - 10.0);
+  EXPECT_EQ(OpenStudy(url, config).CheckStop(), StopReason::kNone);
+  EXPECT_EQ(alive.Trials()[0].state, TrialState::kRunning) << "failed within the grace";
+  AgeHeartbeat(url, study_id, 0, 20.0);  // now 130 s old
+
+  nlohmann::json disabled = config;
+  disabled["heartbeat_interval"] = 0;
+  EXPECT_EQ(OpenStudy(url, disabled).CheckStop(), StopReason::kNone);
+  EXPECT_EQ(alive.Trials()[0].state, TrialState::kRunning) << "heartbeat_interval 0 failed it";
+
+  Study other = OpenStudy(url, config);
+  const Trial retry = other.Ask();
+  const std::vector<FrozenTrial> trials = other.Trials();
+  EXPECT_EQ(trials[0].state, TrialState::kFailed);
+  EXPECT_EQ(trials[1].state, TrialState::kRunning) << "a live worker's trial was failed";
+  EXPECT_EQ(retry.values(), dead_params);
+  alive.Tell(living.number(), 1.0);
+  other.Tell(retry.number(), 2.0);
+}
+
+TEST(Heartbeat, PersistentStoragesDefaultToSixtySeconds) {
+  testing::TempSqliteFile file;
+  ExpectDefaultHeartbeat(file.url());
+  Study in_memory(SearchSpace::Parse(kSpace), ParseStudyOptions(nlohmann::json::object()),
+                  OpenStorage("memory"));
+  EXPECT_EQ(in_memory.options().heartbeat_interval, 0.0);
+}
+
+TEST(Heartbeat, PostgresDefaultsToSixtySeconds) {
+  KOLOSAL_REQUIRE_POSTGRES(url);
+  ExpectDefaultHeartbeat(url);
+}
+
+TEST(Heartbeat, DefaultHeartbeatFailsADeadWorkersTrialOnSqlite) {
+  testing::TempSqliteFile file;
+  ExpectDefaultHeartbeatFailsDeadTrials(file.url());
+}
+
+TEST(Heartbeat, DefaultHeartbeatFailsADeadWorkersTrialOnPostgres) {
+  KOLOSAL_REQUIRE_POSTGRES(url);
+  ExpectDefaultHeartbeatFailsDeadTrials(url);
 }
 
 }  // namespace

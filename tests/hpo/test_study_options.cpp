@@ -127,6 +127,14 @@ TEST(StudyOptions, ASamplerThatAgreesWithTheStrategyIsKept) {
   EXPECT_EQ(sampler_of(R"({"sampler":"adaptive"})"), "adaptive");
 }
 
+TEST(StudyOptions, HeartbeatIsLeftToTheStorageUnlessGiven) {
+  EXPECT_FALSE(ParseStudyOptionsText("").heartbeat_interval.has_value());
+  EXPECT_EQ(ParseStudyOptionsText(R"({"heartbeat_interval":0})").heartbeat_interval, 0.0);
+  EXPECT_EQ(ParseStudyOptionsText(R"({"heartbeat_interval":2.5})").heartbeat_interval, 2.5);
+  EXPECT_NE(MessageOf(R"({"heartbeat_interval":-1})").find("heartbeat_interval"),
+            std::string::npos);
+}
+
 TEST(StudyOptions, ReadsTheGpKeys) {
   const StudyOptions defaults = ParseStudyOptionsText(R"({"sampler":"gp"})");
   EXPECT_EQ(defaults.gp.n_candidates, 300);
@@ -167,6 +175,7 @@ TEST(StudyOptions, ReadsTheProductKeys) {
   EXPECT_EQ(options.tpe.n_ei_candidates, 48);
   EXPECT_FALSE(options.tpe.multivariate);
   EXPECT_FALSE(options.tpe.constant_liar);
+  EXPECT_EQ(options.heartbeat_interval, 30.0);
   EXPECT_EQ(options.study_name, "s1");
 }
 

@@ -21,6 +21,7 @@ class SqliteStorage : public Storage {
   ~SqliteStorage() override;
 
   std::string Url() const override { return "sqlite:///" + path_; }
+  double DefaultHeartbeatInterval() const override { return kPersistentHeartbeatInterval; }
   int64_t CreateOrLoadStudy(std::string_view name, Direction direction,
                             std::string_view space_json) override;
   int64_t CreateTrial(int64_t study_id, TrialState state, const ParamVector& params) override;

@@ -12,6 +12,11 @@
 
 namespace kolosal::hpo {
 
+/// The heartbeat interval (seconds) of studies on a storage that outlives its processes (SQLite,
+/// PostgreSQL) when the config does not set heartbeat_interval: a worker killed mid-trial has
+/// that trial failed once its heartbeat is twice this old, instead of left RUNNING forever.
+inline constexpr double kPersistentHeartbeatInterval = 60.0;
+
 /// Where a study's trials live. Every method is thread-safe, and the SQLite and PostgreSQL
 /// storages are also safe across processes: trial numbers are assigned atomically, so no
 /// number is ever used twice. Trials are addressed by (study id, trial number). Failures of the
@@ -25,6 +30,10 @@ class Storage {
 
   /// The URL this storage was opened with ("memory", "sqlite:///...", "postgresql://...").
   virtual std::string Url() const = 0;
+  /// The heartbeat interval (seconds) of a study whose config leaves heartbeat_interval unset:
+  /// 0 (off) unless trials can outlive the process that runs them, as they do in a file or a
+  /// database server.
+  virtual double DefaultHeartbeatInterval() const { return 0.0; }
 
   /// Creates the study `name`, or loads it when it exists; returns its id. Loading a study whose
   /// direction or search space differs throws Error(kFailedPrecondition).

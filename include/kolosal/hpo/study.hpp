@@ -115,9 +115,13 @@ class Study {
   int64_t study_id() const { return study_id_; }
 
  private:
+  /// Starts a trial; the caller holds mutex_ and has failed stale trials first.
   Trial AskLocked();
   ParamVector SampleLocked(int64_t number, const ParamVector& fixed);
+  /// Fails (and with retry_failed_trials re-enqueues) RUNNING trials whose heartbeat is older
+  /// than twice the interval.
   void FailStaleLocked();
+  double HeartbeatInterval() const { return options_.heartbeat_interval.value_or(0.0); }
   void Finish(int64_t number, TrialState state, double value);
   StopReason CheckStopLocked(const std::vector<FrozenTrial>& trials);
   bool HasConverged(const std::vector<FrozenTrial>& trials) const;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -67,8 +68,10 @@ struct StudyOptions {
   /// Points per float parameter in GRID_SEARCH (ints and categoricals use every value).
   int64_t grid_points = 10;
   /// Seconds between heartbeats of running trials; 0 disables heartbeats. Trials whose
-  /// heartbeat is older than twice this are marked FAILED.
-  double heartbeat_interval = 0.0;
+  /// heartbeat is older than twice this are marked FAILED. Unset: the storage's default
+  /// (Storage::DefaultHeartbeatInterval: 60 s for SQLite and PostgreSQL, 0 in memory), which
+  /// the Study fills in.
+  std::optional<double> heartbeat_interval;
   /// Re-enqueue the parameters of trials failed by the heartbeat rule.
   bool retry_failed_trials = false;
   std::string study_name = "kolosal";
