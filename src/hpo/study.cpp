@@ -216,18 +216,20 @@ void Study::Cancel() { cancellation_.Cancel(); }
 
 bool Study::HasConverged(const std::vector<FrozenTrial>& trials) const {
   if (options_.early_stopping_patience <= 0) return false;
-  double best = std::numeric_limits<double>::infinity();
+  // `reference` is the best loss at the last improvement larger than the tolerance. Smaller
+  // gains do not move it, so a slow creep adds up until it beats the tolerance, and a study
+  // whose gains stay below the tolerance stops after `patience` trials.
+  double reference = std::numeric_limits<double>::infinity();
   int64_t since_improvement = 0;
   for (const FrozenTrial& trial : trials) {
     if (trial.state != TrialState::kComplete || std::isnan(trial.value)) continue;
     const double loss = detail::Loss(trial.value, options_.direction);
-    const double scale = std::isfinite(best) ? std::max(1.0, std::abs(best)) : 1.0;
-    if (!std::isfinite(best) || best - loss > options_.convergence_tolerance * scale) {
-      best = std::min(best, loss);
+    const double tolerance = options_.convergence_tolerance * std::max(1.0, std::abs(reference));
+    if (!std::isfinite(reference) || reference - loss > tolerance) {
+      reference = loss;
       since_improvement = 0;
       continue;
     }
-    best = std::min(best, loss);
     ++since_improvement;
   }
   return since_improvement >= options_.early_stopping_patience;

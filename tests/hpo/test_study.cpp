@@ -105,6 +105,43 @@ TEST(Study, ConvergenceEndsTheStudy) {
   EXPECT_EQ(study->Trials().size(), 6u);
 }
 
+// Every trial improves, but by 1e-6 (and 5e-6 over the five trials of the patience), well
+// under the tolerance of 1e-4 * |best| = 1e-3: the study still converges after five trials.
+TEST(Study, ImprovementsBelowTheToleranceStillConverge) {
+  auto study = Study::Create(
+      kSpace, R"({"max_trials":100,"early_stopping_patience":5,"convergence_tolerance":1e-4})");
+  EXPECT_EQ(study->Optimize([](const Trial& trial) {
+    return 10.0 - 1e-6 * static_cast<double>(trial.number());
+  }),
+            StopReason::kConverged);
+  EXPECT_EQ(study->Trials().size(), 6u);
+}
+
+// Improvements larger than the tolerance keep the study running to max_trials, in either
+// direction; so does a creep of gains each below the tolerance that add up to more than it.
+TEST(Study, ImprovementsAboveTheToleranceKeepTheStudyRunning) {
+  auto falling = Study::Create(kSpace, R"({"max_trials":30,"early_stopping_patience":3})");
+  EXPECT_EQ(falling->Optimize(
+                [](const Trial& trial) { return 100.0 - static_cast<double>(trial.number()); }),
+            StopReason::kMaxTrials);
+  EXPECT_EQ(falling->Trials().size(), 30u);
+
+  auto rising =
+      Study::Create(kSpace, R"({"max_trials":30,"early_stopping_patience":3,"direction":"maximize",
+                  "convergence_tolerance":0.01})");
+  EXPECT_EQ(rising->Optimize(
+                [](const Trial& trial) { return 0.02 * static_cast<double>(trial.number()); }),
+            StopReason::kMaxTrials);
+
+  // 0.6 x the tolerance per trial: every second trial has gained 1.2 x the tolerance.
+  auto creeping = Study::Create(
+      kSpace, R"({"max_trials":30,"early_stopping_patience":3,"convergence_tolerance":0.01})");
+  EXPECT_EQ(creeping->Optimize(
+                [](const Trial& trial) { return -0.006 * static_cast<double>(trial.number()); }),
+            StopReason::kMaxTrials);
+  EXPECT_EQ(creeping->Trials().size(), 30u);
+}
+
 TEST(Study, TimeoutEndsTheStudy) {
   auto study = Study::Create(kSpace, R"({"max_trials":100000,"optimization_timeout":0.2})");
   const StopReason reason = study->Optimize([](const Trial& trial) {
