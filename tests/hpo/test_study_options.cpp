@@ -127,6 +127,39 @@ TEST(StudyOptions, ASamplerThatAgreesWithTheStrategyIsKept) {
   EXPECT_EQ(sampler_of(R"({"sampler":"adaptive"})"), "adaptive");
 }
 
+TEST(StudyOptions, TpeDefaultsAreOptuna5s) {
+  for (const TpeSettings& tpe : {TpeSettings{}, ParseStudyOptionsText("").tpe,
+                                 ParseStudyOptionsText(R"({"sampler":"tpe"})").tpe}) {
+    EXPECT_EQ(tpe.n_startup_trials, 10);
+    EXPECT_EQ(tpe.n_ei_candidates, 24);
+    EXPECT_TRUE(tpe.constant_liar);
+    EXPECT_TRUE(tpe.multivariate);
+    EXPECT_TRUE(tpe.group);
+    EXPECT_DOUBLE_EQ(tpe.prior_weight, 1.0);
+    EXPECT_DOUBLE_EQ(tpe.gamma_factor, 0.1);
+    EXPECT_FALSE(tpe.gamma_sqrt);
+    EXPECT_EQ(tpe.gamma_cap, 25);
+    EXPECT_TRUE(tpe.sample_prior_centre);
+  }
+  EXPECT_EQ(ParseStudyOptionsText("").sampler, "tpe");
+  const TpeSettings univariate = ParseStudyOptionsText(R"({"sampler":"tpe_univariate"})").tpe;
+  EXPECT_FALSE(univariate.multivariate);
+  EXPECT_TRUE(univariate.constant_liar);
+  const TpeSettings hyperopt = ParseStudyOptionsText(R"({"hyperopt_backend":"hyperopt"})").tpe;
+  EXPECT_FALSE(hyperopt.multivariate);
+  EXPECT_FALSE(hyperopt.group);
+  EXPECT_FALSE(hyperopt.constant_liar);
+  EXPECT_TRUE(hyperopt.gamma_sqrt);
+  const TpeSettings overridden =
+      ParseStudyOptionsText(R"({"group":false,"gamma":0.2,"prior_weight":2,
+                                "sample_prior_centre":false})")
+          .tpe;
+  EXPECT_FALSE(overridden.group);
+  EXPECT_DOUBLE_EQ(overridden.gamma_factor, 0.2);
+  EXPECT_DOUBLE_EQ(overridden.prior_weight, 2.0);
+  EXPECT_FALSE(overridden.sample_prior_centre);
+}
+
 TEST(StudyOptions, HeartbeatIsLeftToTheStorageUnlessGiven) {
   EXPECT_FALSE(ParseStudyOptionsText("").heartbeat_interval.has_value());
   EXPECT_EQ(ParseStudyOptionsText(R"({"heartbeat_interval":0})").heartbeat_interval, 0.0);
