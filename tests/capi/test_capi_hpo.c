@@ -73,22 +73,95 @@ static int history_has(kolosal_optimizer* optimizer, const char* fragment) {
   return found;
 }
 
+/* The number, value and parameters of the best trial seen by an ask/tell loop. */
+typedef struct {
+  int64_t number;
+  double value;
+  double x;
+  int64_t n;
+  char k[8];
+} best_seen;
+
+/* Like run_loop, but remembers the best trial's number and parameters. */
+static int run_loop_tracking_best(kolosal_optimizer* optimizer, best_seen* best) {
+  int n_trials = 0;
+  best->number = -1;
+  best->value = INFINITY;
+  while (!should_stop(optimizer) && n_trials < 1000) {
+    kolosal_trial* trial = NULL;
+    double value;
+    if (!EXPECT_OK(kolosal_optimizer_ask(optimizer, &trial))) return n_trials;
+    value = objective(trial);
+    if (value < best->value) {
+      char* k = NULL;
+      best->value = value;
+      EXPECT_OK(kolosal_trial_number(trial, &best->number));
+      EXPECT_OK(kolosal_trial_get_float(trial, "x", &best->x));
+      EXPECT_OK(kolosal_trial_get_int(trial, "n", &best->n));
+      EXPECT_OK(kolosal_trial_get_categorical(trial, "k", &k));
+      snprintf(best->k, sizeof best->k, "%s", k != NULL ? k : "");
+      kolosal_string_free(k);
+    }
+    EXPECT_OK(kolosal_optimizer_tell(optimizer, trial, value));
+    kolosal_trial_free(trial);
+    ++n_trials;
+  }
+  return n_trials;
+}
+
+/* The number after `"key":` in `json`, or NAN when the key is absent. */
+static double json_number(const char* json, const char* key) {
+  char pattern[64];
+  const char* found;
+  snprintf(pattern, sizeof pattern, "\"%s\":", key);
+  found = json != NULL ? strstr(json, pattern) : NULL;
+  return found != NULL ? strtod(found + strlen(pattern), NULL) : NAN;
+}
+
+/* The parameter object that starts at `json` ("{...}", no nested objects) holds the best
+ * trial's parameters: x (exactly, as JSON round-trips doubles), n and k. */
+static int has_params_of(const char* json, const best_seen* best) {
+  char params[256];
+  char k[32];
+  const char* end = json != NULL ? strchr(json, '}') : NULL;
+  if (end == NULL || end - json >= (long)sizeof params) return 0;
+  memcpy(params, json, (size_t)(end - json));
+  params[end - json] = '\0';
+  snprintf(k, sizeof k, "\"k\":\"%s\"", best->k);
+  return json_number(params, "x") == best->x && json_number(params, "n") == (double)best->n &&
+         strstr(params, k) != NULL;
+}
+
 static void test_ask_tell_known_answers(void) {
   kolosal_optimizer* optimizer = NULL;
-  double min_value = 0.0, best_value = -1.0;
+  double best_value = -1.0;
   char* best = NULL;
+  char* history = NULL;
+  const char* params;
+  best_seen seen;
   int n_trials;
   EXPECT_OK(
       kolosal_optimizer_create(kSpace, "{\"max_trials\":40,\"random_state\":1}", NULL, &optimizer));
-  n_trials = run_loop(optimizer, &min_value);
+  n_trials = run_loop_tracking_best(optimizer, &seen);
   EXPECT_TRUE(n_trials == 40);
   EXPECT_TRUE(stop_reason_is(optimizer, "max_trials"));
   EXPECT_OK(kolosal_optimizer_best_value(optimizer, &best_value));
-  EXPECT_TRUE(best_value == min_value);
+  EXPECT_TRUE(best_value == seen.value);
   EXPECT_TRUE(best_value < 1.5);
+  /* kolosal_optimizer_best: {"number", "value", "params"} of the best trial. */
   EXPECT_OK(kolosal_optimizer_best(optimizer, &best));
-  EXPECT_TRUE(best != NULL && strstr(best, "\"params\":{") != NULL);
+  params = best != NULL ? strstr(best, "\"params\":{") : NULL;
+  EXPECT_TRUE(json_number(best, "number") == (double)seen.number);
+  EXPECT_TRUE(json_number(best, "value") == seen.value);
+  EXPECT_TRUE(params != NULL && has_params_of(params + strlen("\"params\":"), &seen));
   kolosal_string_free(best);
+  /* The history's best_trial, best_value and best_params name the same trial. */
+  EXPECT_OK(kolosal_optimizer_history(optimizer, &history));
+  EXPECT_TRUE(json_number(history, "best_trial") == (double)seen.number);
+  EXPECT_TRUE(json_number(history, "best_value") == seen.value);
+  params = history != NULL ? strstr(history, "\"best_params\":{") : NULL;
+  EXPECT_TRUE(params != NULL && has_params_of(params + strlen("\"best_params\":"), &seen));
+  kolosal_string_free(history);
   EXPECT_TRUE(history_has(optimizer, "\"n_trials\":40"));
   EXPECT_TRUE(history_has(optimizer, "\"direction\":\"minimize\""));
   kolosal_optimizer_free(optimizer);
@@ -403,6 +476,22 @@ static void test_bad_input(void) {
                                          "\"low\":2,\"high\":1}]}",
                                          NULL, NULL, &optimizer));
   EXPECT_ERROR_CONTAINS("above high");
+  /* log with a non-positive bound: zero and negative, float and int. */
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create("{\"params\":[{\"name\":\"lr\",\"type\":\"float\","
+                                         "\"low\":0,\"high\":1,\"log\":true}]}",
+                                         NULL, NULL, &optimizer));
+  EXPECT_ERROR_CONTAINS("search space: param 'lr': a log scale needs low > 0, got 0");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create("{\"params\":[{\"name\":\"lr\",\"type\":\"float\","
+                                         "\"low\":-1,\"high\":1,\"log\":true}]}",
+                                         NULL, NULL, &optimizer));
+  EXPECT_ERROR_CONTAINS("a log scale needs low > 0, got -1");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_optimizer_create("{\"params\":[{\"name\":\"n\",\"type\":\"int\","
+                                         "\"low\":0,\"high\":64,\"log\":true}]}",
+                                         NULL, NULL, &optimizer));
+  EXPECT_ERROR_CONTAINS("param 'n': a log scale needs low > 0");
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
                 kolosal_optimizer_create("{\"params\":[]}", NULL, NULL, &optimizer));
   EXPECT_ERROR_CONTAINS("empty");

@@ -65,6 +65,12 @@ TEST(SearchSpace, RejectsBadInputWithClearErrors) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(CodeOf(R"({"params":[{"name":"x","type":"float","low":-1,"high":1,"log":true}]})"),
             StatusCode::kInvalidArgument);
+  EXPECT_NE(MessageOf(R"({"params":[{"name":"x","type":"float","low":0,"high":1,"log":true}]})")
+                .find("param 'x': a log scale needs low > 0"),
+            std::string::npos);
+  EXPECT_NE(MessageOf(R"({"params":[{"name":"n","type":"int","low":0,"high":8,"log":true}]})")
+                .find("param 'n': a log scale needs low > 0"),
+            std::string::npos);
   const std::string unknown_kind =
       MessageOf(R"({"params":[{"name":"x","type":"flaot","low":0,"high":1}]})");
   EXPECT_NE(unknown_kind.find("did you mean 'float'"), std::string::npos) << unknown_kind;

@@ -239,6 +239,46 @@ TEST(Study, HistoryJsonHasBestAndEveryTrial) {
   EXPECT_TRUE(history["best_params"].contains("k"));
 }
 
+// best_trial, best_value and best_params name one trial, the best, in the history and the API.
+TEST(Study, BestTrialIsTheTrialWithTheBestValue) {
+  for (const char* direction : {"minimize", "maximize"}) {
+    SCOPED_TRACE(direction);
+    const nlohmann::json config = {{"max_trials", 12}, {"direction", direction}};
+    auto study = Study::Create(kSpace, config.dump());
+    // Distinct values whose best is neither the first nor the last trial.
+    study->Optimize([](const Trial& trial) {
+      return static_cast<double>((trial.number() * 7) % 12) + 0.5 * trial.GetFloat("x");
+    });
+    const std::vector<FrozenTrial> trials = study->Trials();
+    const bool maximize = std::string(direction) == "maximize";
+    const FrozenTrial* expected = &trials.front();
+    for (const FrozenTrial& trial : trials) {
+      if (maximize ? trial.value > expected->value : trial.value < expected->value) {
+        expected = &trial;
+      }
+    }
+    const std::optional<FrozenTrial> best = study->BestTrial();
+    ASSERT_TRUE(best.has_value());
+    EXPECT_EQ(best->number, expected->number);
+    EXPECT_EQ(best->value, expected->value);
+    EXPECT_EQ(best->params, expected->params);
+
+    const nlohmann::json history = study->HistoryJson();
+    EXPECT_EQ(history["best_trial"], expected->number);
+    EXPECT_EQ(history["best_value"], expected->value);
+    EXPECT_EQ(history["best_params"], study->space().ToExternal(expected->params));
+    const nlohmann::json& listed = history["trials"][static_cast<size_t>(expected->number)];
+    EXPECT_EQ(listed["number"], history["best_trial"]);
+    EXPECT_EQ(listed["value"], history["best_value"]);
+    EXPECT_EQ(listed["params"], history["best_params"]);
+  }
+  auto empty = Study::Create(kSpace, "");
+  const nlohmann::json history = empty->HistoryJson();
+  EXPECT_TRUE(history["best_trial"].is_null());
+  EXPECT_TRUE(history["best_value"].is_null());
+  EXPECT_TRUE(history["best_params"].is_null());
+}
+
 TEST(Study, PrunerStopsWeakTrialsThroughOptimize) {
   auto study =
       Study::Create(kSpace, R"({"max_trials":30,"pruner":{"name":"median","n_startup_trials":3}})");
