@@ -400,11 +400,16 @@ static void test_sqlite_storage(void) {
 
 static void test_postgres_storage(void) {
   const char* url = getenv("KOLOSAL_TEST_POSTGRES_URL");
+  const char* required = getenv("KOLOSAL_REQUIRE_POSTGRES");
   char config[200];
   kolosal_optimizer* optimizer = NULL;
   double min_value = 0.0;
   if (url == NULL || url[0] == '\0') {
-    printf("KOLOSAL_TEST_POSTGRES_URL is not set: skipping the PostgreSQL check\n");
+    /* KOLOSAL_REQUIRE_POSTGRES=1 turns the skip into a failure. */
+    int must_run = required != NULL && strcmp(required, "1") == 0;
+    printf("KOLOSAL_TEST_POSTGRES_URL is not set: %s the PostgreSQL check\n",
+           must_run ? "failing (KOLOSAL_REQUIRE_POSTGRES=1)" : "skipping");
+    EXPECT_TRUE(!must_run);
     return;
   }
   snprintf(config, sizeof config, "{\"max_trials\":3,\"study_name\":\"capi_%ld\"}", (long)getpid());

@@ -47,13 +47,24 @@ class TempSqliteFile {
   std::string path_;
 };
 
+/// True when KOLOSAL_REQUIRE_POSTGRES=1: a missing KOLOSAL_TEST_POSTGRES_URL then fails the
+/// PostgreSQL tests instead of skipping them (scripts/test.sh sets it where a server must run).
+inline bool PostgresRequired() {
+  const char* required = std::getenv("KOLOSAL_REQUIRE_POSTGRES");
+  return required != nullptr && std::string(required) == "1";
+}
+
 }  // namespace kolosal::hpo::testing
 
-/// Skips the test with a clear message when no PostgreSQL server is configured.
-#define KOLOSAL_REQUIRE_POSTGRES(var)                                                       \
-  const std::string var = ::kolosal::hpo::testing::PostgresUrl();                           \
-  if (var.empty()) {                                                                        \
-    GTEST_SKIP() << "KOLOSAL_TEST_POSTGRES_URL is not set; start a server with "            \
-                    "`export KOLOSAL_TEST_POSTGRES_URL=$(scripts/postgres-test.sh setup | " \
-                    "tail -n1)`";                                                           \
+/// Skips the test with a clear message when no PostgreSQL server is configured, or fails it
+/// when KOLOSAL_REQUIRE_POSTGRES=1.
+#define KOLOSAL_REQUIRE_POSTGRES(var)                                                         \
+  const std::string var = ::kolosal::hpo::testing::PostgresUrl();                             \
+  if (var.empty()) {                                                                          \
+    if (::kolosal::hpo::testing::PostgresRequired()) {                                        \
+      GTEST_FAIL() << "KOLOSAL_REQUIRE_POSTGRES=1 but KOLOSAL_TEST_POSTGRES_URL is not set; " \
+                      "start a server with `eval \"$(scripts/postgres-test.sh start)\"`";     \
+    }                                                                                         \
+    GTEST_SKIP() << "KOLOSAL_TEST_POSTGRES_URL is not set; start a server with "              \
+                    "`eval \"$(scripts/postgres-test.sh start)\"`";                           \
   }
