@@ -1,5 +1,6 @@
-/* The optimizer and trial handles from C11: ask/tell loops with known answers, pruning,
- * enqueue, warm start, storages, cancellation from another thread, and every bad input. */
+/* The optimizer and trial handles from C11: ask/tell loops with known answers (the best trial
+ * too), pruning, enqueue, warm start, storages, cancellation from another thread, a sampler
+ * against the strategy, every registered model's default space, and every bad input. */
 #define _DEFAULT_SOURCE
 #include <math.h>
 #include <pthread.h>
@@ -457,6 +458,109 @@ static void test_sampler_and_strategy_must_agree(void) {
   kolosal_optimizer_free(optimizer);
 }
 
+/* Every registered model's default search space goes through the strict HPO parser and its
+ * sampled points are params the model accepts: a short tuning study per model and task (the
+ * prior centre, then random points), in which no trial may fail. The model names come from the
+ * registry itself, through the "Valid: ..." list of an unknown-model error. */
+static int list_registered_models(char names[][64], int capacity) {
+  kolosal_train_engine* engine = NULL;
+  const char* valid;
+  int count = 0;
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_train_engine_create("{\"model\":\"no_such_model\"}", &engine));
+  valid = strstr(kolosal_last_error(), "Valid: ");
+  if (!EXPECT_TRUE(valid != NULL)) return 0;
+  valid += strlen("Valid: ");
+  while (*valid != '\0' && count < capacity) {
+    size_t length = strcspn(valid, ", ");
+    if (length > 0 && length < 64) {
+      memcpy(names[count], valid, length);
+      names[count][length] = '\0';
+      ++count;
+    }
+    valid += length;
+    valid += strspn(valid, ", ");
+  }
+  return count;
+}
+
+static kolosal_dataset* make_dataset(int classification) {
+  enum { kRows = 90 };
+  static float features[kRows * 3];
+  static float labels[kRows];
+  kolosal_dataset* dataset = NULL;
+  unsigned state = 4242u;
+  int row, col;
+  for (row = 0; row < kRows; ++row) {
+    for (col = 0; col < 3; ++col) {
+      state = state * 1103515245u + 12345u;
+      features[3 * row + col] = (float)((state >> 8) % 2000) / 1000.0f - 1.0f;
+    }
+    labels[row] = 2.0f * features[3 * row] - features[3 * row + 1];
+    if (classification) labels[row] = labels[row] > 0.0f ? 1.0f : 0.0f;
+  }
+  EXPECT_OK(kolosal_dataset_from_dense(
+      features, KOLOSAL_FLOAT32, kRows, 3, KOLOSAL_ROW_MAJOR, labels, KOLOSAL_FLOAT32,
+      classification ? "{\"task\":\"classification\"}" : "{\"task\":\"regression\"}", &dataset));
+  return dataset;
+}
+
+static void test_every_registered_space_tunes(void) {
+  char names[64][64];
+  char config[128];
+  const int n_models = list_registered_models(names, 64);
+  kolosal_dataset* datasets[2];
+  int model_idx, task, linear_found = 0, tree_found = 0;
+  datasets[0] = make_dataset(0);
+  datasets[1] = make_dataset(1);
+  for (model_idx = 0; model_idx < n_models; ++model_idx) {
+    int tuned = 0;
+    linear_found += strcmp(names[model_idx], "ridge") == 0;
+    tree_found += strcmp(names[model_idx], "gradient_boosting") == 0;
+    for (task = 0; task < 2; ++task) {
+      kolosal_train_engine* engine = NULL;
+      kolosal_model* model = NULL;
+      char* metadata = NULL;
+      kolosal_status status;
+      snprintf(config, sizeof config, "{\"model\":\"%.63s\",\"cv_folds\":2}", names[model_idx]);
+      if (!EXPECT_OK(kolosal_train_engine_create(config, &engine))) continue;
+      status = kolosal_train_engine_tune(engine, datasets[task],
+                                         "{\"n_trials\":4,\"random_state\":3}", NULL, &model);
+      if (status == KOLOSAL_INVALID_ARGUMENT && strstr(kolosal_last_error(), "does not support")) {
+        kolosal_train_engine_free(engine);
+        continue; /* e.g. ridge has no classification */
+      }
+      if (status == KOLOSAL_INVALID_ARGUMENT && strstr(kolosal_last_error(), "nothing to tune") &&
+          strcmp(names[model_idx], "linear_regression") == 0) {
+        /* Its default space is empty (docs/search-space.md): there is nothing to tune. */
+        kolosal_train_engine_free(engine);
+        ++tuned;
+        continue;
+      }
+      if (status != KOLOSAL_OK) {
+        fprintf(stderr, "tuning %s (%s) failed: %s\n", names[model_idx],
+                task ? "classification" : "regression", kolosal_last_error());
+      }
+      EXPECT_TRUE(status == KOLOSAL_OK);
+      if (status == KOLOSAL_OK && EXPECT_OK(kolosal_model_metadata(model, &metadata))) {
+        const int clean = strstr(metadata, "\"n_complete\":4") != NULL &&
+                          strstr(metadata, "\"n_failed\":0") != NULL;
+        if (!clean) fprintf(stderr, "%s: %s\n", names[model_idx], metadata);
+        EXPECT_TRUE(clean);
+        ++tuned;
+      }
+      kolosal_string_free(metadata);
+      kolosal_model_free(model);
+      kolosal_train_engine_free(engine);
+    }
+    if (!tuned) fprintf(stderr, "model %s tuned for no task\n", names[model_idx]);
+    EXPECT_TRUE(tuned > 0);
+  }
+  EXPECT_TRUE(n_models >= 9 && linear_found == 1 && tree_found == 1);
+  kolosal_dataset_free(datasets[0]);
+  kolosal_dataset_free(datasets[1]);
+}
+
 static void test_bad_input(void) {
   kolosal_optimizer* optimizer = (kolosal_optimizer*)0x1;
   kolosal_optimizer* other = NULL;
@@ -583,6 +687,7 @@ int main(int argc, char** argv) {
   test_sqlite_storage();
   test_postgres_storage();
   test_sampler_and_strategy_must_agree();
+  test_every_registered_space_tunes();
   test_bad_input();
   return capi_test_finish("test_capi_hpo");
 }
