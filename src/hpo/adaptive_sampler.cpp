@@ -60,6 +60,21 @@ void ShrinkParam(ParamSpec& spec, size_t index, const std::vector<const FrozenTr
   SetBounds(spec, std::max(new_low, full_low), std::min(new_high, full_high));
 }
 
+// The region widened by its width on each side (in sampling coordinates), within the full space.
+SearchSpace Neighbourhood(const SearchSpace& space, const SearchSpace& region) {
+  std::vector<ParamSpec> specs = region.params();
+  for (size_t idx = 0; idx < specs.size(); ++idx) {
+    ParamSpec& spec = specs[idx];
+    if (!spec.IsNumeric()) continue;
+    const ParamSpec& full = space.param(idx);
+    const double low = spec.ToSampling(spec.low);
+    const double high = spec.ToSampling(spec.high);
+    spec.low = std::max(full.low, spec.FromSampling(low - (high - low)));
+    spec.high = std::min(full.high, spec.FromSampling(high + (high - low)));
+  }
+  return SearchSpace(std::move(specs));
+}
+
 bool Inside(const SearchSpace& region, const ParamVector& params) {
   for (size_t idx = 0; idx < region.size(); ++idx) {
     const ParamSpec& spec = region.param(idx);
@@ -115,13 +130,18 @@ ParamVector AdaptiveSampler::Sample(const SamplingContext& context, Rng& rng) {
   const int64_t epoch = n_complete / adaptation_frequency_;
   if (epoch != cached_epoch_ || cached_for_ != &context.space) {
     cached_region_ = Region(context.space, context.trials, context.direction);
+    cached_neighbourhood_.reset();
+    if (cached_region_ && base_->LearnsBeyondSpace()) {
+      cached_neighbourhood_ = Neighbourhood(context.space, *cached_region_);
+    }
     cached_epoch_ = epoch;
     cached_for_ = &context.space;
   }
   if (explore || !cached_region_) return base_->Sample(context, rng);
+  const SearchSpace& seen = cached_neighbourhood_ ? *cached_neighbourhood_ : *cached_region_;
   std::vector<FrozenTrial> inside;
   for (const FrozenTrial& trial : context.trials) {
-    if (trial.params.empty() || Inside(*cached_region_, trial.params)) inside.push_back(trial);
+    if (trial.params.empty() || Inside(seen, trial.params)) inside.push_back(trial);
   }
   const SamplingContext narrowed{*cached_region_, inside, context.direction, context.trial_number};
   return base_->Sample(narrowed, rng);

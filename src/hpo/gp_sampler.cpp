@@ -49,7 +49,7 @@ double UnitOf(const ParamSpec& spec, double value) {
   const double low = spec.ToSampling(spec.low);
   const double high = spec.ToSampling(spec.high);
   if (high <= low) return 0.5;
-  return std::clamp((spec.ToSampling(value) - low) / (high - low), 0.0, 1.0);
+  return (spec.ToSampling(value) - low) / (high - low);
 }
 
 double ValueOf(const ParamSpec& spec, double unit) {

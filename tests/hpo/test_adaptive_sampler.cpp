@@ -16,6 +16,9 @@ double FinalRegret(const TestFunction& function, const std::string& strategy, in
   nlohmann::json config = {{"max_trials", trials}, {"random_state", seed}};
   if (strategy == "ADAPTIVE") {
     config["optimization_strategy"] = "ADAPTIVE";
+  } else if (strategy == "ADAPTIVE+GP") {
+    config["optimization_strategy"] = "ADAPTIVE";
+    config["hyperopt_backend"] = "skopt";
   } else {
     config["sampler"] = strategy;
   }
@@ -43,6 +46,83 @@ TEST(AdaptiveSampler, DoesNotDoWorseThanTheSamplerItWraps) {
       wrapped.push_back(FinalRegret(function, "tpe", seed, kTrials));
     }
     EXPECT_LE(Median(adaptive), Median(wrapped)) << function.name;
+  }
+}
+
+// The same around the GP, on five of the six functions. On Styblinski–Tang each coordinate has
+// two basins, and the region, at most a quarter of the range wide around the best trials, holds
+// one: runs end in one or two wrong basins (regret 14.1 or 28.3), and the median lands on 28.3
+// where the GP's, less exact inside its basins, is 16.1 (docs/hpo.md).
+TEST(AdaptiveSampler, DoesNotDoWorseThanTheGpItWraps) {
+  constexpr int kSeeds = 20;
+  constexpr int kTrials = 100;
+  for (const TestFunction& function : StandardTestFunctions()) {
+    if (function.name == "styblinski_tang5") continue;
+    std::vector<double> adaptive;
+    std::vector<double> wrapped;
+    for (int seed = 0; seed < kSeeds; ++seed) {
+      adaptive.push_back(FinalRegret(function, "ADAPTIVE+GP", seed, kTrials));
+      wrapped.push_back(FinalRegret(function, "gp", seed, kTrials));
+    }
+    EXPECT_LE(Median(adaptive), Median(wrapped)) << function.name;
+  }
+}
+
+// Records the space and trials it is asked with.
+class RecordingSampler : public Sampler {
+ public:
+  explicit RecordingSampler(bool learns_beyond_space) : learns_beyond_space_(learns_beyond_space) {}
+  std::string_view Name() const override { return "recording"; }
+  bool LearnsBeyondSpace() const override { return learns_beyond_space_; }
+  ParamVector Sample(const SamplingContext& context, Rng& rng) override {
+    space_low = context.space.param(0).low;
+    space_high = context.space.param(0).high;
+    seen.clear();
+    for (const FrozenTrial& trial : context.trials) {
+      if (!trial.params.empty()) seen.push_back(trial.params[0]);
+    }
+    return RandomSampler().Sample(context, rng);
+  }
+  double space_low = 0.0;
+  double space_high = 0.0;
+  std::vector<double> seen;
+
+ private:
+  bool learns_beyond_space_;
+};
+
+// Inside the region a sampler that learns beyond its space (the GP) also sees the trials within
+// one region width of it; any other sees only the trials inside.
+TEST(AdaptiveSampler, GivesTheNearbyTrialsToSamplersThatLearnBeyondTheirSpace) {
+  const SearchSpace space =
+      SearchSpace::Parse(R"({"params":[{"name":"x","type":"float","low":0,"high":100}]})");
+  std::vector<FrozenTrial> trials;
+  for (int idx = 0; idx < 20; ++idx) {
+    FrozenTrial trial;
+    trial.number = idx;
+    trial.state = TrialState::kComplete;
+    trial.params = {idx * 5.0};
+    trial.value = idx * 5.0;
+    trials.push_back(trial);
+  }
+  FrozenTrial running;
+  running.number = 20;
+  trials.push_back(running);
+  // Best four: 0..15; padded by their width and kept inside [0, 100]: [0, 45].
+  const auto expected_seen = [](double limit) {
+    std::vector<double> values;
+    for (int idx = 0; idx < 20 && idx * 5.0 <= limit; ++idx) values.push_back(idx * 5.0);
+    return values;
+  };
+  for (const bool learns_beyond : {false, true}) {
+    auto recording = std::make_unique<RecordingSampler>(learns_beyond);
+    RecordingSampler* recorded = recording.get();
+    AdaptiveSampler sampler(std::move(recording), 10, 0.0);
+    Rng rng(7);
+    sampler.Sample({space, trials, Direction::kMinimize, 20}, rng);
+    EXPECT_EQ(recorded->space_low, 0.0);
+    EXPECT_EQ(recorded->space_high, 45.0);
+    EXPECT_EQ(recorded->seen, expected_seen(learns_beyond ? 90.0 : 45.0)) << learns_beyond;
   }
 }
 

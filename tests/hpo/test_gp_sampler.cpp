@@ -237,5 +237,24 @@ TEST(GpSampler, HandlesMixedSpaces) {
   EXPECT_LT(study->BestTrial()->value, 2.0);
 }
 
+// Features are the unit cube of the space, log parameters in log space, one column per choice;
+// values outside the space (ADAPTIVE's nearby trials) lie outside the cube instead of on its
+// faces.
+TEST(GpSampler, EncodesValuesOutsideTheSpaceOutsideTheUnitCube) {
+  const SearchSpace space = SearchSpace::Parse(
+      R"({"params":[{"name":"x","type":"float","low":0,"high":10},
+                    {"name":"r","type":"float","low":1,"high":100,"log":true},
+                    {"name":"c","type":"categorical","choices":["a","b"]}]})");
+  const Eigen::VectorXd inside = GpSampler::Encode(space, {2.5, 10.0, 1.0});
+  ASSERT_EQ(inside.size(), 4);
+  EXPECT_DOUBLE_EQ(inside[0], 0.25);
+  EXPECT_NEAR(inside[1], 0.5, 1e-12);
+  EXPECT_EQ(inside[2], 0.0);
+  EXPECT_EQ(inside[3], 1.0);
+  const Eigen::VectorXd outside = GpSampler::Encode(space, {15.0, 1000.0, 0.0});
+  EXPECT_DOUBLE_EQ(outside[0], 1.5);
+  EXPECT_NEAR(outside[1], 1.5, 1e-12);
+}
+
 }  // namespace
 }  // namespace kolosal::hpo

@@ -18,7 +18,9 @@ namespace kolosal::hpo {
 /// values, widened on both sides by its width, at least 25% of the full range in all, and
 /// clipped to the full range; categoricals (and ints that other parameters depend on) keep
 /// their full range. Ranges are recomputed from all trials at each point, so they can grow
-/// back. The wrapped sampler then works inside the region and sees only the trials inside it.
+/// back. The wrapped sampler then works inside the region and sees only the trials inside it
+/// (a sampler that LearnsBeyondSpace, the GP, also those inside the region widened by its width
+/// on each side).
 /// A share `exploration` of the trials (drawn at random per trial) still asks the wrapped
 /// sampler over the full space with the full history, so no region is lost for good.
 class AdaptiveSampler : public Sampler {
@@ -43,6 +45,8 @@ class AdaptiveSampler : public Sampler {
   int64_t cached_epoch_ = -1;
   const SearchSpace* cached_for_ = nullptr;
   std::optional<SearchSpace> cached_region_;
+  // The trials a LearnsBeyondSpace sampler sees: those inside the region widened by its width.
+  std::optional<SearchSpace> cached_neighbourhood_;
 };
 
 }  // namespace kolosal::hpo

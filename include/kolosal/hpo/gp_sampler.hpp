@@ -21,8 +21,11 @@ class GpSampler : public Sampler {
 
   std::string_view Name() const override { return "gp"; }
   ParamVector Sample(const SamplingContext& context, Rng& rng) override;
+  /// Trials outside the space enter the fit with features outside [0, 1].
+  bool LearnsBeyondSpace() const override { return true; }
 
-  /// The [0, 1] features of a parameter set (one column per numeric parameter, one per choice).
+  /// The [0, 1] features of a parameter set (one column per numeric parameter, one per choice);
+  /// a numeric value outside the space maps outside [0, 1].
   static Eigen::VectorXd Encode(const SearchSpace& space, const ParamVector& values);
   /// The losses the GP models (before standardising, with `gp_warp_targets`):
   /// log1p((loss - best) / d), d the 90th percentile (nearest rank) of loss - best: about

@@ -43,6 +43,9 @@ class Sampler {
     (void)context;
     return false;
   }
+  /// True when the sampler learns from trials whose parameters lie outside the space it samples;
+  /// ADAPTIVE then gives it the trials near its region as well as those inside.
+  virtual bool LearnsBeyondSpace() const { return false; }
 };
 
 using SamplerFactory = std::function<std::unique_ptr<Sampler>(const StudyOptions& options)>;
