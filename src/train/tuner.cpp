@@ -106,6 +106,11 @@ nlohmann::json DefaultSpaceWithoutFixed(const TrainSpec& spec) {
     }
     kept.push_back(std::move(*active));
   }
+  if (entry.default_search_space.at("params").empty()) {
+    ThrowInvalidArgument("nothing to tune: '" + spec.model +
+                         "' has no hyperparameters in its default search space; give a "
+                         "search_space");
+  }
   if (kept.empty()) {
     ThrowInvalidArgument("nothing to tune: params fix every parameter of the search space of '" +
                          spec.model + "'; give a search_space");

@@ -139,7 +139,7 @@ static void test_bad_input(kolosal_dataset* dataset) {
   EXPECT_OK(kolosal_train_engine_create("{\"model\":\"linear_regression\"}", &linear));
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
                 kolosal_train_engine_tune(linear, dataset, NULL, NULL, &model));
-  EXPECT_ERROR_CONTAINS("nothing to tune");
+  EXPECT_ERROR_CONTAINS("nothing to tune: 'linear_regression' has no hyperparameters");
   kolosal_train_engine_free(linear);
   kolosal_train_engine_free(engine);
 }

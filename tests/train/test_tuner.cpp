@@ -279,7 +279,13 @@ TEST(ResolveSearchSpace, RejectsOverlapsAndEmptySpaces) {
       [] {
         ResolveSearchSpace(TrainSpec{"ridge", {{"alpha", 1.0}}, {}}, std::nullopt);
       },
-      StatusCode::kInvalidArgument, "nothing to tune");
+      StatusCode::kInvalidArgument, "nothing to tune: params fix every parameter");
+  ExpectError(
+      [] {
+        ResolveSearchSpace(TrainSpec{"linear_regression", {}, {}}, std::nullopt);
+      },
+      StatusCode::kInvalidArgument,
+      "nothing to tune: 'linear_regression' has no hyperparameters in its default search space");
   ExpectError(
       [] {
         ResolveSearchSpace(TrainSpec{"ridge", {}, {}},
