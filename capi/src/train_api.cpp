@@ -4,6 +4,7 @@
 #include "detail/api_guard.hpp"
 #include "detail/handles.hpp"
 #include "kolosal/core/config.hpp"
+#include "kolosal/metrics/metric.hpp"
 #include "kolosal/models/registry.hpp"
 #include "kolosal/train/tuner.hpp"
 
@@ -24,7 +25,8 @@ void ConfigureEngine(kolosal_train_engine& engine, const char* config_json) {
   engine.cv_folds = static_cast<int>(reader.GetInt("cv_folds", 5, 2, 100));
   engine.metric = reader.GetString("metric", "");
   reader.Finish();
-  // Validate the model name and params now rather than at fit time.
+  // Validate the metric name, the model name and the params now rather than at fit time.
+  if (!engine.metric.empty()) kolosal::metrics::MetricRegistry::Builtin().Find(engine.metric);
   const kolosal::models::ModelEntry& entry =
       kolosal::models::ModelRegistry::Builtin().Find(engine.spec.model);
   const kolosal::Task probe_task = entry.traits.supports_classification

@@ -105,6 +105,9 @@ static void test_unknown_config_keys(void) {
                 kolosal_train_engine_create(
                     "{\"model\":\"logistic_regression\",\"params\":{\"max_iterr\":5}}", &engine));
   EXPECT_ERROR_CONTAINS("max_iter");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_train_engine_create("{\"model\":\"ridge\",\"metric\":\"r3\"}", &engine));
+  EXPECT_ERROR_CONTAINS("unknown metric 'r3'");
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_train_engine_create("{not json", &engine));
   EXPECT_ERROR_CONTAINS("invalid JSON");
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_train_engine_create("{\"n_jobs\":0}", &engine));
