@@ -98,6 +98,7 @@ KOLOSAL_HANDLE(kolosal_optimizer)
 KOLOSAL_HANDLE(kolosal_trial)
 
 KOLOSAL_RETURNS(kolosal_build_info, char**)
+KOLOSAL_RETURNS(kolosal_live_handle_count, int64_t*)
 
 KOLOSAL_RETURNS(kolosal_dataset_from_csv, kolosal_dataset**)
 KOLOSAL_RETURNS(kolosal_dataset_from_dense, kolosal_dataset**)

@@ -43,6 +43,17 @@ func invalidArgument(message string) error {
 // Version is the library version, e.g. "0.1.0".
 func Version() string { return capi.Kolosal_version() }
 
+// LiveHandleCount is the number of C handles (datasets, trainers, models, optimizers, trials)
+// created and not yet freed in this process, for leak checks. Close frees a handle at once; a
+// finalizer frees a forgotten one some time after a garbage collection found it unreachable.
+func LiveHandleCount() (int64, error) {
+	var count int64
+	if err := capi.Kolosal_live_handle_count(&count); err != nil {
+		return 0, err
+	}
+	return count, nil
+}
+
 // BuildInfo is JSON with the version, compiler, build type and detected CPU features.
 func BuildInfo() (string, error) {
 	var info string

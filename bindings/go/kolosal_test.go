@@ -489,16 +489,117 @@ func TestErrorMessagesStayWithTheirCall(t *testing.T) {
 	}
 }
 
-// Values that are never closed are freed by their finalizers.
-func TestFinalizersFreeForgottenValues(t *testing.T) {
-	features, labels := denseProblem(50)
-	for round := 0; round < 20; round++ {
-		dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, 50, 3, labels, nil))
-		trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(nil))
-		must[*kolosal.Model](t)(trainer.Fit(dataset))
+// The counting tests run one at a time (no test calls t.Parallel) and first wait until the
+// finalizers have freed what earlier tests left behind, so nothing else changes the live
+// handle count meanwhile.
+const collectDeadline = 20 * time.Second
+
+var oneFloatSpace = kolosal.SearchSpace{Params: []kolosal.Param{kolosal.FloatParam("x", 0, 1)}}
+
+func liveHandles(t *testing.T) int64 {
+	t.Helper()
+	return must[int64](t)(kolosal.LiveHandleCount())
+}
+
+// collectGarbage runs a collection and gives the finalizer goroutine time to run.
+func collectGarbage() {
+	runtime.GC()
+	time.Sleep(10 * time.Millisecond)
+}
+
+// settledCount collects until the live handle count stays put, and returns it.
+func settledCount(t *testing.T) int64 {
+	t.Helper()
+	deadline := time.Now().Add(collectDeadline)
+	count := liveHandles(t)
+	for unchanged := 0; unchanged < 3 && time.Now().Before(deadline); {
+		collectGarbage()
+		next := liveHandles(t)
+		if next == count {
+			unchanged++
+		} else {
+			unchanged = 0
+		}
+		count = next
 	}
-	runtime.GC()
-	runtime.GC()
+	return count
+}
+
+func expectLiveHandles(t *testing.T, want int64, step string) {
+	t.Helper()
+	if got := liveHandles(t); got != want {
+		t.Fatalf("after %s: %d live handles, want %d", step, got, want)
+	}
+}
+
+func TestLiveHandleCount(t *testing.T) {
+	base := settledCount(t)
+	features, labels := denseProblem(50)
+	dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, 50, denseCols, labels, nil))
+	expectLiveHandles(t, base+1, "NewDataset")
+	trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(nil))
+	expectLiveHandles(t, base+2, "NewTrainer")
+	model := must[*kolosal.Model](t)(trainer.Fit(dataset))
+	copied := must[*kolosal.Model](t)(kolosal.LoadModelBytes(must[[]byte](t)(model.MarshalBinary())))
+	expectLiveHandles(t, base+4, "Fit and LoadModelBytes")
+	copied.Close()
+	model.Close()
+	expectLiveHandles(t, base+2, "closing the models")
+	trainer.Close()
+	dataset.Close()
+	dataset.Close()
+	expectLiveHandles(t, base, "closing the trainer and the dataset")
+	optimizer := must[*kolosal.Optimizer](t)(kolosal.NewOptimizer(oneFloatSpace, kolosal.StudyConfig{}, ""))
+	trial := must[*kolosal.Trial](t)(optimizer.Ask())
+	expectLiveHandles(t, base+2, "NewOptimizer and Ask")
+	if err := optimizer.Tell(trial, 0.5); err != nil {
+		t.Fatal(err)
+	}
+	trial.Close()
+	expectLiveHandles(t, base+1, "closing the trial")
+	optimizer.Close()
+	expectLiveHandles(t, base, "closing the optimizer")
+}
+
+// forgetTwentyValues makes a value of every kind, 4 times, keeps none, and returns the live
+// handle count while they were still referenced.
+//
+//go:noinline
+func forgetTwentyValues(t *testing.T) int64 {
+	features, labels := denseProblem(50)
+	var forgotten []any
+	for round := 0; round < 4; round++ {
+		dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, 50, denseCols, labels, nil))
+		trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(nil))
+		optimizer := must[*kolosal.Optimizer](t)(kolosal.NewOptimizer(oneFloatSpace, kolosal.StudyConfig{}, ""))
+		forgotten = append(forgotten, dataset, trainer, must[*kolosal.Model](t)(trainer.Fit(dataset)),
+			optimizer, must[*kolosal.Trial](t)(optimizer.Ask()))
+	}
+	count := liveHandles(t)
+	runtime.KeepAlive(forgotten)
+	return count
+}
+
+// Values that are never closed are freed by their finalizers; Close frees at once.
+func TestFinalizersFreeForgottenValues(t *testing.T) {
+	base := settledCount(t)
+	if held := forgetTwentyValues(t); held != base+20 {
+		t.Fatalf("%d live handles with 20 values held, want %d", held, base+20)
+	}
+	deadline := time.Now().Add(collectDeadline)
+	count := liveHandles(t)
+	for count > base && time.Now().Before(deadline) {
+		collectGarbage()
+		count = liveHandles(t)
+	}
+	if count != base {
+		t.Fatalf("%d live handles after the finalizers ran, want %d", count, base)
+	}
+	features, labels := denseProblem(50)
+	dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, 50, denseCols, labels, nil))
+	expectLiveHandles(t, base+1, "NewDataset")
+	dataset.Close()
+	expectLiveHandles(t, base, "Close")
 }
 
 // A context that ends during a long fit cancels it.

@@ -98,6 +98,15 @@ KOLOSAL_API kolosal_status kolosal_build_info(char** out_json);
 /** Frees a string returned by the library. Accepts NULL. Thread-safe. */
 KOLOSAL_API void kolosal_string_free(char* str);
 
+/** The number of handles of every type (kolosal_dataset, kolosal_train_engine, kolosal_model,
+ *  kolosal_optimizer, kolosal_trial) created and not yet freed in this process, for leak
+ *  checks: every function that returns a handle adds one per handle, every kolosal_..._free of
+ *  a handle subtracts one.
+ *  \param[out] out_count receives the count.
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL out_count). Thread-safe; handles that other threads
+ *  create or free meanwhile change it. */
+KOLOSAL_API kolosal_status kolosal_live_handle_count(int64_t* out_count);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Datasets                                                                                    */
 

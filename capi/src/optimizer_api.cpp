@@ -42,8 +42,8 @@ kolosal_status kolosal_optimizer_ask(kolosal_optimizer* optimizer, kolosal_trial
   KOLOSAL_API_BEGIN
   KOLOSAL_CHECK_ARG(optimizer);
   KOLOSAL_CHECK_ARG(out);
-  auto trial =
-      std::make_unique<kolosal_trial>(kolosal_trial{optimizer->study, StudyOf(optimizer).Ask()});
+  auto trial = std::make_unique<kolosal_trial>(kolosal_trial{
+      optimizer->study, StudyOf(optimizer).Ask(), kolosal::capi::LiveHandleCounter()});
   *out = trial.release();
   KOLOSAL_API_END
 }

@@ -117,6 +117,13 @@ public static class Library {
   /// <summary>Build information as JSON: version, compiler, build type, CPU features.</summary>
   public static string BuildInfo => KolosalC.kolosal_build_info();
 
+  /// <summary>
+  /// The number of native handles (datasets, training engines, models, optimizers, trials)
+  /// created and not yet freed in this process, for leak checks. <c>Dispose()</c> frees a
+  /// handle at once; the finalizer frees a forgotten one after the garbage collector found it.
+  /// </summary>
+  public static long LiveHandleCount => KolosalC.kolosal_live_handle_count();
+
   /// <summary>The library's stable name of a status code, e.g. "INVALID_ARGUMENT".</summary>
   public static string StatusName(StatusCode status) => KolosalC.kolosal_status_name((int)status);
 }

@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
@@ -113,13 +116,98 @@ public class ConcurrencyAndLifecycleTests {
     }
   }
 
+  // The counting tests run one at a time (the runner has no parallel tests) and first wait
+  // until the finalizers have freed what earlier tests left behind, so nothing else changes
+  // the live handle count meanwhile.
+  private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+  private static readonly SearchSpace Space = SearchSpace.Builder().Float("x", 0, 1).Build();
+
+  private static void CollectGarbage() {
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+  }
+
+  /// <summary>Collects until the live handle count stays put, and returns it.</summary>
+  private static long SettledCount() {
+    Stopwatch clock = Stopwatch.StartNew();
+    long count = Library.LiveHandleCount;
+    for (int unchanged = 0; unchanged < 3 && clock.Elapsed < Deadline;) {
+      CollectGarbage();
+      long next = Library.LiveHandleCount;
+      unchanged = next == count ? unchanged + 1 : 0;
+      count = next;
+    }
+    return count;
+  }
+
+  /// <summary>Makes a handle of every type, 4 times, keeps none, and returns the count while
+  /// they were held. Not inlined, so that no reference stays in the caller's frame.</summary>
+  [MethodImpl(MethodImplOptions.NoInlining)]
+  private static long ForgetTwentyHandles(Synthetic synthetic) {
+    var forgotten = new List<NativeResource>();
+    for (int round = 0; round < 4; ++round) {
+      Dataset data = synthetic.Dataset();
+      var engine = new TrainingEngine(TrainingConfig.Builder().Model("logistic_regression").Build());
+      var optimizer = new Optimizer(Space);
+      forgotten.Add(data);
+      forgotten.Add(engine);
+      forgotten.Add(engine.Fit(data));
+      forgotten.Add(optimizer);
+      forgotten.Add(optimizer.Ask());
+    }
+    Assert.AreEqual(20, forgotten.Count);
+    long count = Library.LiveHandleCount;
+    // Mono scans the stack conservatively: a stale word pointing at the list must not keep
+    // all twenty alive.
+    forgotten.Clear();
+    return count;
+  }
+
+  [Test]
+  public void LiveHandleCountFollowsEveryHandle() {
+    var synthetic = new Synthetic();
+    long baseline = SettledCount();
+    using (Dataset data = synthetic.Dataset()) {
+      Assert.AreEqual(baseline + 1, Library.LiveHandleCount);
+      using (var engine = new TrainingEngine(TrainingConfig.Builder().Build())) {
+        Assert.AreEqual(baseline + 2, Library.LiveHandleCount);
+        using (Model model = engine.Fit(data))
+        using (Model copy = Model.FromBytes(model.ToBytes())) {
+          Assert.AreEqual(baseline + 4, Library.LiveHandleCount);
+        }
+        Assert.AreEqual(baseline + 2, Library.LiveHandleCount);
+      }
+      Assert.AreEqual(baseline + 1, Library.LiveHandleCount);
+    }
+    Assert.AreEqual(baseline, Library.LiveHandleCount);
+    using (var optimizer = new Optimizer(Space)) {
+      Trial trial = optimizer.Ask();
+      Assert.AreEqual(baseline + 2, Library.LiveHandleCount);
+      optimizer.Tell(trial, 0.5);
+      trial.Dispose();
+      trial.Dispose();
+      Assert.AreEqual(baseline + 1, Library.LiveHandleCount);
+    }
+    Assert.AreEqual(baseline, Library.LiveHandleCount);
+  }
+
   [Test]
   public void ForgottenHandlesAreFreedByTheFinalizer() {
     var synthetic = new Synthetic();
-    for (int round = 0; round < 50; ++round) synthetic.Dataset();  // never disposed
-    GC.Collect();
-    GC.WaitForPendingFinalizers();
-    using (Dataset data = synthetic.Dataset()) Assert.AreEqual(Synthetic.Rows, data.Rows);
+    long baseline = SettledCount();
+    Assert.AreEqual(baseline + 20, ForgetTwentyHandles(synthetic));
+    Stopwatch clock = Stopwatch.StartNew();
+    long count = Library.LiveHandleCount;
+    while (count > baseline && clock.Elapsed < Deadline) {
+      CollectGarbage();
+      count = Library.LiveHandleCount;
+    }
+    Assert.AreEqual(baseline, count, "live handles left after the finalizers ran");
+
+    Dataset disposed = synthetic.Dataset();
+    Assert.AreEqual(baseline + 1, Library.LiveHandleCount);
+    disposed.Dispose();
+    Assert.AreEqual(baseline, Library.LiveHandleCount, "Dispose() frees the handle at once");
   }
 }
 

@@ -52,6 +52,13 @@ module Kolosal
     JSON.parse(Native.kolosal_build_info)
   end
 
+  # The number of native handles (datasets, trainers, models, optimizers, trials) created and
+  # not yet freed in this process, for leak checks. #close frees a handle at once; the GC frees
+  # a forgotten one when it sweeps the object.
+  def self.live_handle_count
+    Native.kolosal_live_handle_count
+  end
+
   # Configs and options are JSON for the C ABI: nil (defaults), a JSON String, or a Hash.
   def self.config_json(config)
     case config

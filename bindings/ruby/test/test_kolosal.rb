@@ -316,11 +316,82 @@ class KolosalTest < Minitest::Test
     assert_empty threads.flat_map(&:value)
   end
 
-  # Objects that are never closed are freed by their finalizers.
-  def test_finalizers_free_forgotten_objects
+  ONE_FLOAT = [{ name: "x", type: "float", low: 0, high: 1 }].freeze
+
+  # Runs the block after a full collection with the GC off, so that only the block's own
+  # handles change the live handle count (minitest runs one test at a time, but a GC could free
+  # what an earlier test left behind at any moment).
+  def without_gc
+    GC.start(full_mark: true, immediate_sweep: true)
+    GC.disable
+    yield
+  ensure
+    GC.enable
+  end
+
+  def test_live_handle_count
     features, labels = dense_problem(50)
-    20.times { Kolosal::Trainer.new.fit(Kolosal::Dataset.from_dense(features, labels: labels)) }
-    GC.start
-    GC.start
+    without_gc do
+      base = Kolosal.live_handle_count
+      data = Kolosal::Dataset.from_dense(features, labels: labels)
+      trainer = Kolosal::Trainer.new
+      assert_equal base + 2, Kolosal.live_handle_count
+      model = trainer.fit(data)
+      copy = Kolosal::Model.from_bytes(model.to_bytes)
+      assert_equal base + 4, Kolosal.live_handle_count
+      [copy, model, trainer].each(&:close)
+      assert_equal base + 1, Kolosal.live_handle_count
+      data.close
+      data.close
+      assert_equal base, Kolosal.live_handle_count
+      optimizer = Kolosal::Optimizer.new(ONE_FLOAT)
+      trial = optimizer.ask
+      assert_equal base + 2, Kolosal.live_handle_count
+      optimizer.tell(trial, 0.5)
+      trial.close
+      assert_equal base + 1, Kolosal.live_handle_count
+      optimizer.close
+      assert_equal base, Kolosal.live_handle_count
+    end
+  end
+
+  # Makes a handle of every kind, 4 times, and keeps none: not even in an Array, which one stale
+  # word on the stack would keep alive with all it holds. A method of its own, so that no
+  # reference stays in the test's frame.
+  def forget_twenty_handles
+    features, labels = dense_problem(50)
+    4.times do
+      data = Kolosal::Dataset.from_dense(features, labels: labels)
+      trainer = Kolosal::Trainer.new
+      trainer.fit(data)
+      Kolosal::Optimizer.new(ONE_FLOAT).ask
+    end
+    nil
+  end
+
+  # Objects that are never closed are freed by the GC; #close frees at once. Ruby scans the
+  # machine stack conservatively, so a stale word there may keep an object or two alive:
+  # at least 18 of the 20 must be freed within the deadline.
+  def test_finalizers_free_forgotten_objects
+    base = nil
+    without_gc do
+      base = Kolosal.live_handle_count
+      forget_twenty_handles
+      assert_equal base + 20, Kolosal.live_handle_count
+    end
+    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + 20
+    until Kolosal.live_handle_count <= base + 2 ||
+          Process.clock_gettime(Process::CLOCK_MONOTONIC) > deadline
+      GC.start(full_mark: true, immediate_sweep: true)
+      sleep 0.01
+    end
+    assert_operator Kolosal.live_handle_count, :<=, base + 2, "live handles left after the GC"
+    features, labels = dense_problem(50)
+    without_gc do
+      data = Kolosal::Dataset.from_dense(features, labels: labels)
+      before = Kolosal.live_handle_count
+      data.close
+      assert_equal before - 1, Kolosal.live_handle_count, "close frees the handle at once"
+    end
   end
 end

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 
@@ -12,14 +13,34 @@
 #include "kolosal/train/trainer.hpp"
 #include "kolosal_c.h"
 
+namespace kolosal::capi {
+
+/// Counts its owner in the process-wide number of live handles (kolosal_live_handle_count).
+/// Every handle struct below has one as a member, so every way of making a handle (create,
+/// load, fit, split, ask, a copy) adds one and every free subtracts one.
+class LiveHandleCounter {
+ public:
+  LiveHandleCounter() noexcept;
+  LiveHandleCounter(const LiveHandleCounter& other) noexcept;
+  LiveHandleCounter& operator=(const LiveHandleCounter& other) noexcept = default;
+  ~LiveHandleCounter();
+
+  /// The handles alive now.
+  static int64_t Count() noexcept;
+};
+
+}  // namespace kolosal::capi
+
 // The opaque handle types of kolosal_c.h. Each wraps core objects; no ML logic lives here.
 
 struct kolosal_dataset {
   kolosal::data::Dataset dataset;
+  kolosal::capi::LiveHandleCounter live;
 };
 
 struct kolosal_model {
   std::shared_ptr<const kolosal::models::TrainedPipeline> pipeline;
+  kolosal::capi::LiveHandleCounter live;
 };
 
 struct kolosal_train_engine {
@@ -33,15 +54,18 @@ struct kolosal_train_engine {
   std::shared_ptr<kolosal::CancellationToken> cancellation =
       std::make_shared<kolosal::CancellationToken>();
   std::atomic<bool> busy{false};
+  kolosal::capi::LiveHandleCounter live;
 };
 
 // The study is shared with every trial asked from it: a C++ Trial points at its Study, so a
 // trial handle keeps the study alive and stays safe after kolosal_optimizer_free.
 struct kolosal_optimizer {
   std::shared_ptr<kolosal::hpo::Study> study;
+  kolosal::capi::LiveHandleCounter live;
 };
 
 struct kolosal_trial {
   std::shared_ptr<kolosal::hpo::Study> study;
   kolosal::hpo::Trial trial;
+  kolosal::capi::LiveHandleCounter live;
 };

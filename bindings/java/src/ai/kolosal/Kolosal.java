@@ -16,6 +16,15 @@ public final class Kolosal {
     return KolosalC.kolosal_build_info();
   }
 
+  /**
+   * The number of native handles (datasets, training engines, models, optimizers, trials)
+   * created and not yet freed in this process, for leak checks. {@code close()} frees a handle
+   * at once; the Cleaner frees a forgotten one some time after the garbage collector found it.
+   */
+  public static long liveHandleCount() {
+    return KolosalC.kolosal_live_handle_count();
+  }
+
   /** The library's stable name of a status code, e.g. "INVALID_ARGUMENT". */
   public static String statusName(StatusCode status) {
     return KolosalC.kolosal_status_name(status.code());
