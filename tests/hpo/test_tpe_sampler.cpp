@@ -230,6 +230,37 @@ TEST(TpeSampler, HandlesConditionalSpacesAndPrunedTrials) {
   EXPECT_EQ(study->Trials().size(), 40u);
 }
 
+// Pruned trials rank after every completed one, the deepest first and, at the same depth, by
+// their last value; the shallow pruned trial with the best value stays bad.
+TEST(TpeSampler, PrunedTrialsRankByTheDeepestStepReached) {
+  const SearchSpace space =
+      SearchSpace::Parse(R"({"params":[{"name":"x","type":"float","low":0,"high":100}]})");
+  std::vector<FrozenTrial> trials;
+  const auto add = [&](TrialState state, double value,
+                       std::vector<std::pair<int64_t, double>> steps) {
+    FrozenTrial trial;
+    trial.number = static_cast<int64_t>(trials.size());
+    trial.state = state;
+    trial.value = value;
+    trial.params = {static_cast<double>(trial.number)};
+    trial.intermediate_values = std::move(steps);
+    trials.push_back(std::move(trial));
+  };
+  add(TrialState::kComplete, 100.0, {{0, 100.0}});      // 0: the only completed one
+  add(TrialState::kPruned, 5.0, {{0, 9.0}, {9, 5.0}});  // 1: depth 9, last 5
+  add(TrialState::kPruned, 0.0, {{0, 0.0}, {7, 0.0}});  // 2: depth 7, the best value
+  add(TrialState::kPruned, 3.0, {{0, 8.0}, {9, 3.0}});  // 3: depth 9, last 3
+  for (int idx = 0; idx < 17; ++idx) add(TrialState::kPruned, 1.0, {{idx % 5, 1.0}});
+  const TpeSampler sampler(TpeSettings{});
+  ASSERT_EQ(sampler.GammaCount(trials.size()), 3u);  // ceil(0.1 * 21)
+  const TpeSampler::Split split = sampler.SplitTrials(
+      {space, trials, Direction::kMinimize, static_cast<int64_t>(trials.size())});
+  std::vector<double> below;
+  for (const ParamVector* params : split.below) below.push_back((*params)[0]);
+  EXPECT_EQ(below, (std::vector<double>{0.0, 1.0, 3.0}));
+  EXPECT_EQ(split.above.size(), trials.size() - 3);
+}
+
 std::vector<ParamVector> ParamsOf(Study& study) {
   std::vector<ParamVector> params;
   for (const FrozenTrial& trial : study.Trials()) params.push_back(trial.params);

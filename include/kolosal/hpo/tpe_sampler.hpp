@@ -27,13 +27,17 @@ class TpeSampler : public Sampler {
   /// Parameter groups, each a list of parameter indices, in the space's order.
   std::vector<std::vector<size_t>> Groups(const SearchSpace& space) const;
 
- private:
+  /// The parameters of the good (`below`) and the bad (`above`) trials, each in trial-number
+  /// order: the GammaCount best finished trials are good, completed ones by loss first, then
+  /// pruned ones by the deepest step reached and their last value; running trials are bad when
+  /// the constant liar is on.
   struct Split {
     std::vector<const ParamVector*> below;
     std::vector<const ParamVector*> above;
   };
-
   Split SplitTrials(const SamplingContext& context) const;
+
+ private:
   void SampleGroup(const SearchSpace& space, const std::vector<size_t>& group, const Split& split,
                    ParamVector& values, Rng& rng) const;
 
