@@ -47,8 +47,8 @@ void Enumerate(const SearchSpace& space, const std::vector<std::vector<double>>&
 
 }  // namespace
 
-GridSampler::GridSampler(int64_t points_per_param, uint64_t seed)
-    : points_per_param_(std::max<int64_t>(points_per_param, 1)), seed_(seed) {}
+GridSampler::GridSampler(int64_t points_per_param)
+    : points_per_param_(std::max<int64_t>(points_per_param, 1)) {}
 
 std::vector<double> GridSampler::AxisValues(const ParamSpec& spec) const {
   std::vector<double> values;
@@ -92,34 +92,32 @@ std::vector<ParamVector> GridSampler::EnumerateGrid(const SearchSpace& space) co
 const std::vector<ParamVector>& GridSampler::GridFor(const SearchSpace& space) const {
   if (cached_space_ == &space) return cached_grid_;
   cached_grid_ = EnumerateGrid(space);
-  Rng rng(MixSeed(seed_, 0x6772696455ULL));
-  for (size_t idx = cached_grid_.size(); idx > 1; --idx) {
-    std::swap(cached_grid_[idx - 1], cached_grid_[UniformIndex(rng, idx)]);
-  }
   cached_space_ = &space;
   return cached_grid_;
 }
 
-const ParamVector* GridSampler::FirstUnused(const SamplingContext& context) const {
+std::vector<const ParamVector*> GridSampler::Unused(const SamplingContext& context) const {
   std::unordered_set<std::string> used;
   for (const FrozenTrial& trial : context.trials) {
     if (!trial.params.empty()) used.insert(PointKey(trial.params));
   }
+  std::vector<const ParamVector*> unused;
   for (const ParamVector& point : GridFor(context.space)) {
-    if (!used.contains(PointKey(point))) return &point;
+    if (!used.contains(PointKey(point))) unused.push_back(&point);
   }
-  return nullptr;
+  return unused;
 }
 
 ParamVector GridSampler::Sample(const SamplingContext& context, Rng& rng) {
-  if (const ParamVector* point = FirstUnused(context)) return *point;
+  const std::vector<const ParamVector*> unused = Unused(context);
+  if (!unused.empty()) return *unused[UniformIndex(rng, unused.size())];
   // Every point is taken (a racing worker asked after the grid ran out): repeat a random one.
   const std::vector<ParamVector>& grid = GridFor(context.space);
   return grid[UniformIndex(rng, grid.size())];
 }
 
 bool GridSampler::IsExhausted(const SamplingContext& context) const {
-  return FirstUnused(context) == nullptr;
+  return Unused(context).empty();
 }
 
 }  // namespace kolosal::hpo

@@ -34,7 +34,7 @@ void RegisterBuiltinSamplers(SamplerRegistry& registry) {
   registry.Register("random", "independent uniform sampling",
                     [](const StudyOptions&) { return std::make_unique<RandomSampler>(); });
   registry.Register("grid", "every point of a grid once", [](const StudyOptions& options) {
-    return std::make_unique<GridSampler>(options.grid_points, options.random_state);
+    return std::make_unique<GridSampler>(options.grid_points);
   });
   registry.Register(
       "tpe", "TPE, multivariate and grouped, constant liar (Optuna 5.0 defaults)",

@@ -28,12 +28,33 @@ TEST(GridSampler, CoversItsGridExactlyOnceThenStops) {
   EXPECT_EQ(seen.size(), 12u);
 }
 
+// Workers of one study that ask before either's trial is stored see the same trials; each
+// takes a random point of those left, so they rarely take the same one.
+TEST(GridSampler, WorkersAskingAtOnceRarelyTakeTheSamePoint) {
+  const SearchSpace space =
+      SearchSpace::Parse(R"({"params":[{"name":"n","type":"int","low":0,"high":99}]})");
+  GridSampler first_worker(10);
+  GridSampler second_worker(10);
+  const std::vector<FrozenTrial> trials;
+  int same = 0;
+  for (uint64_t pair = 0; pair < 20; ++pair) {
+    Rng first_rng(2 * pair);
+    Rng second_rng(2 * pair + 1);
+    const ParamVector first =
+        first_worker.Sample({space, trials, Direction::kMinimize, 0}, first_rng);
+    const ParamVector second =
+        second_worker.Sample({space, trials, Direction::kMinimize, 1}, second_rng);
+    same += first == second ? 1 : 0;
+  }
+  EXPECT_LE(same, 1);  // 0.2 expected of 20 pairs over 100 points
+}
+
 TEST(GridSampler, ConditionalParametersOnlyMultiplyWhereActive) {
   const SearchSpace space = SearchSpace::Parse(
       R"({"params":[{"name":"kernel","type":"categorical","choices":["rbf","linear"]},
                     {"name":"gamma","type":"float","low":0.001,"high":1,"log":true,
                      "condition":{"kernel":["rbf"]}}]})");
-  const GridSampler sampler(/*points_per_param=*/5, /*seed=*/1);
+  const GridSampler sampler(/*points_per_param=*/5);
   // rbf x 5 gammas + linear alone.
   EXPECT_EQ(sampler.EnumerateGrid(space).size(), 6u);
 }
@@ -41,7 +62,7 @@ TEST(GridSampler, ConditionalParametersOnlyMultiplyWhereActive) {
 TEST(GridSampler, FloatAxesAreEvenInSamplingCoordinates) {
   const SearchSpace space = SearchSpace::Parse(
       R"({"params":[{"name":"lr","type":"float","low":0.001,"high":1,"log":true}]})");
-  const GridSampler sampler(/*points_per_param=*/4, /*seed=*/1);
+  const GridSampler sampler(/*points_per_param=*/4);
   const std::vector<ParamVector> grid = sampler.EnumerateGrid(space);
   ASSERT_EQ(grid.size(), 4u);
   EXPECT_NEAR(grid[1][0], 0.01, 1e-12);
