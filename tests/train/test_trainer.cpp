@@ -117,6 +117,34 @@ TEST(FitPipeline, SpamReachesTheIssueAccuracy) {
   }
 }
 
+// Tree models take categorical columns natively by default and as one-hot indicator columns
+// when asked; both learn a class that depends on the category alone.
+TEST(FitPipeline, TreeModelsLearnCategoriesNativelyAndOneHot) {
+  std::string csv_text = "colour,size,label\n";
+  const char* colours[] = {"red", "green", "blue", "grey", "pink"};
+  for (int row = 0; row < 400; ++row) {
+    const int colour = (row * 7) % 5;
+    csv_text += std::string(colours[colour]) + "," + std::to_string((row * 13) % 17) + "," +
+                (colour == 1 || colour == 3 ? "yes" : "no") + "\n";
+  }
+  data::CsvOptions csv;
+  csv.target = "label";
+  const data::Dataset dataset = data::ParseCsv(csv_text, csv);
+  for (const std::string model : {"decision_tree", "random_forest", "gradient_boosting"}) {
+    for (const std::string encoder : {"native", "onehot"}) {
+      TrainSpec spec{model, {}, {}};
+      spec.preprocessing = prep::PreprocessingConfig::FromJson({{"encoder", encoder}});
+      const auto pipeline = FitPipeline(dataset, spec, Control());
+      // native: colour codes and size; onehot: five indicators and size.
+      EXPECT_EQ(pipeline.model().n_features(), encoder == "native" ? 2 : 6) << model << encoder;
+      EXPECT_EQ(pipeline.metadata().at("training_metrics").at("accuracy").get<double>(), 1.0)
+          << model << " " << encoder;
+      const auto loaded = models::TrainedPipeline::LoadFromBuffer(pipeline.SaveToBuffer());
+      EXPECT_EQ(loaded.PredictRaw(dataset), pipeline.PredictRaw(dataset)) << model << encoder;
+    }
+  }
+}
+
 TEST(FitPipeline, MissingValuesAndCategoricalsNeedNoManualWork) {
   KOLOSAL_REQUIRE_DATASET(credit, "credit_data.csv");
   KOLOSAL_REQUIRE_DATASET(ames, "ames.csv");
