@@ -50,9 +50,10 @@ TEST(AdaptiveSampler, DoesNotDoWorseThanTheSamplerItWraps) {
 }
 
 // The same around the GP, on five of the six functions. On Styblinski–Tang each coordinate has
-// two basins, and the region, at most a quarter of the range wide around the best trials, holds
-// one: runs end in one or two wrong basins (regret 14.1 or 28.3), and the median lands on 28.3
-// where the GP's, less exact inside its basins, is 16.1 (docs/hpo.md).
+// two basins 5.6 apart (a range of 10), and once the best trials share a basin the region
+// around them, a quarter of the range or a little more, holds only that one: runs end in one or
+// two wrong basins (regret 14.1 or 28.3), and the median lands on 28.3 where the GP's, less exact
+// inside its basins, is 16.1 (docs/hpo.md).
 TEST(AdaptiveSampler, DoesNotDoWorseThanTheGpItWraps) {
   constexpr int kSeeds = 20;
   constexpr int kTrials = 100;
