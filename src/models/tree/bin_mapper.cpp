@@ -81,14 +81,14 @@ bool KnownCode(float value, int n_categories, int* code) {
   return true;
 }
 
-std::array<uint64_t, 4> SeenCodes(data::MatrixView x, int64_t feature,
-                                  std::span<const int32_t> rows, int n_categories) {
-  std::array<uint64_t, 4> seen{};
+BinSet SeenCodes(data::MatrixView x, int64_t feature, std::span<const int32_t> rows,
+                 int n_categories) {
+  BinSet seen{};
   const int64_t n = rows.empty() ? x.rows : static_cast<int64_t>(rows.size());
   for (int64_t idx = 0; idx < n; ++idx) {
     int code = 0;
     if (!KnownCode(x.at(rows.empty() ? idx : rows[idx], feature), n_categories, &code)) continue;
-    seen[code >> 6] |= uint64_t{1} << (code & 63);
+    AddBin(seen, code);
   }
   return seen;
 }
@@ -133,14 +133,14 @@ void BinMapper::AddNumeric(std::vector<float> values, int max_bins) {
   upper_bounds_.insert(upper_bounds_.end(), bounds.begin(), bounds.end());
   n_bins_.push_back(static_cast<int32_t>(bounds.size()));
   categorical_.push_back(0);
-  seen_codes_.insert(seen_codes_.end(), 4, 0);
+  seen_codes_.push_back({});
 }
 
-void BinMapper::AddCategorical(int n_categories, std::array<uint64_t, 4> seen_codes) {
+void BinMapper::AddCategorical(int n_categories, const BinSet& seen_codes) {
   bound_offsets_.push_back(static_cast<int64_t>(upper_bounds_.size()));
   n_bins_.push_back(n_categories);
   categorical_.push_back(1);
-  seen_codes_.insert(seen_codes_.end(), seen_codes.begin(), seen_codes.end());
+  seen_codes_.push_back(seen_codes);
 }
 
 uint8_t BinMapper::BinOf(int feature, float value) const {

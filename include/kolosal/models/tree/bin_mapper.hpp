@@ -13,6 +13,11 @@ namespace kolosal::models::tree {
 /// The most value bins a feature can have; one more bin (the missing bin) holds NaN.
 inline constexpr int kMaxBins = 255;
 
+/// A set of bins (category codes 0..255) as four 64-bit words.
+using BinSet = std::array<uint64_t, 4>;
+inline void AddBin(BinSet& set, int bin) { set[bin >> 6] |= uint64_t{1} << (bin & 63); }
+inline bool HasBin(const BinSet& set, int bin) { return ((set[bin >> 6] >> (bin & 63)) & 1u) != 0; }
+
 /// Quantile bins for every feature. A numeric feature's value bin `b` holds the values in
 /// (upper_bound(b-1), upper_bound(b)]; the last upper bound is +inf. A categorical feature's bin
 /// is its category code. Bin `n_bins(f)` (the missing bin) holds NaN and unseen categories:
@@ -40,18 +45,18 @@ class BinMapper {
   /// Whether a row the mapper was fitted on had category `code` (0..255) of categorical
   /// `feature`; false for numeric features.
   bool SeenCategory(int feature, int code) const {
-    return ((seen_codes_[static_cast<size_t>(feature) * 4 + (code >> 6)] >> (code & 63)) & 1u) != 0;
+    return HasBin(seen_codes_[static_cast<size_t>(feature)], code);
   }
 
  private:
   void AddNumeric(std::vector<float> values, int max_bins);
-  void AddCategorical(int n_categories, std::array<uint64_t, 4> seen_codes);
+  void AddCategorical(int n_categories, const BinSet& seen_codes);
 
   std::vector<int32_t> n_bins_;
   std::vector<uint8_t> categorical_;
   std::vector<int64_t> bound_offsets_;
   std::vector<float> upper_bounds_;
-  std::vector<uint64_t> seen_codes_;  // per feature, 4 words: the category codes seen in fitting
+  std::vector<BinSet> seen_codes_;  // per feature: the category codes seen in fitting
 };
 
 }  // namespace kolosal::models::tree

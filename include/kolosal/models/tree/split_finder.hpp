@@ -11,11 +11,6 @@
 
 namespace kolosal::models::tree {
 
-/// A set of bins (category codes 0..255) as four 64-bit words.
-using BinSet = std::array<uint64_t, 4>;
-inline void AddBin(BinSet& set, int bin) { set[bin >> 6] |= uint64_t{1} << (bin & 63); }
-inline bool HasBin(const BinSet& set, int bin) { return ((set[bin >> 6] >> (bin & 63)) & 1u) != 0; }
-
 /// One way to split a node: which bins of which feature go left, and where missing values go.
 struct SplitCandidate {
   int32_t feature = -1;
