@@ -56,6 +56,15 @@ const char* capi_dataset_path(const char* data_dir, const char* file_name) {
   return access(path, R_OK) == 0 ? path : NULL;
 }
 
+unsigned capi_next_random(unsigned* state) {
+  *state = *state * 1103515245u + 12345u;
+  return *state;
+}
+
+float capi_uniform(unsigned* state) {
+  return (float)((capi_next_random(state) >> 8) % 2000) / 1000.0f - 1.0f;
+}
+
 int capi_test_finish(const char* name) {
   if (capi_test_failures == 0) {
     printf("%s: all checks passed\n", name);

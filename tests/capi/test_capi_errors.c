@@ -227,12 +227,10 @@ static void test_cancel_from_another_thread(void) {
   unsigned state = 99u;
   int row;
   for (row = 0; row < kRows * 2; ++row) {
-    state = state * 1103515245u + 12345u;
-    noise[row] = (float)((state >> 8) % 1000) / 100.0f;
+    noise[row] = (float)((capi_next_random(&state) >> 8) % 1000) / 100.0f;
   }
   for (row = 0; row < kRows; ++row) {
-    state = state * 1103515245u + 12345u;
-    noise_labels[row] = (float)((state >> 16) % 2);
+    noise_labels[row] = (float)((capi_next_random(&state) >> 16) % 2);
   }
   memset(&fit, 0, sizeof fit);
   fit.status = KOLOSAL_INTERNAL;

@@ -493,8 +493,7 @@ static kolosal_dataset* make_dataset(int classification) {
   int row, col;
   for (row = 0; row < kRows; ++row) {
     for (col = 0; col < 3; ++col) {
-      state = state * 1103515245u + 12345u;
-      features[3 * row + col] = (float)((state >> 8) % 2000) / 1000.0f - 1.0f;
+      features[3 * row + col] = capi_uniform(&state);
     }
     labels[row] = 2.0f * features[3 * row] - features[3 * row + 1];
     if (classification) labels[row] = labels[row] > 0.0f ? 1.0f : 0.0f;

@@ -33,12 +33,10 @@ static kolosal_dataset* make_regression(void) {
   int row, col;
   for (row = 0; row < kRows; ++row) {
     for (col = 0; col < 3; ++col) {
-      state = state * 1103515245u + 12345u;
-      features[3 * row + col] = (float)((state >> 8) % 2000) / 1000.0f - 1.0f;
+      features[3 * row + col] = capi_uniform(&state);
     }
-    state = state * 1103515245u + 12345u;
     labels[row] = 3.0f * features[3 * row] - 2.0f * features[3 * row + 1] + features[3 * row + 2] +
-                  (float)((state >> 8) % 100) / 500.0f;
+                  (float)((capi_next_random(&state) >> 8) % 100) / 500.0f;
   }
   EXPECT_OK(kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, kRows, 3, KOLOSAL_ROW_MAJOR,
                                        labels, KOLOSAL_FLOAT32, "{\"task\":\"regression\"}",

@@ -21,10 +21,8 @@ static void make_separable(float* features, float* labels, int rows) {
   unsigned state = 12345u;
   for (row = 0; row < rows; ++row) {
     float x0, x1;
-    state = state * 1103515245u + 12345u;
-    x0 = (float)((state >> 8) % 2000) / 1000.0f - 1.0f;
-    state = state * 1103515245u + 12345u;
-    x1 = (float)((state >> 8) % 2000) / 1000.0f - 1.0f;
+    x0 = capi_uniform(&state);
+    x1 = capi_uniform(&state);
     features[2 * row] = x0;
     features[2 * row + 1] = x1;
     labels[row] = (x0 + x1 > 0.0f) ? 1.0f : 0.0f;

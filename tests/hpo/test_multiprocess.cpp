@@ -205,6 +205,18 @@ TEST(MultiProcess, PostgresStudyResumesAfterSigkill) {
   KillAndResume(url);
 }
 
+// Asks from `worker` once a dead worker's trial 0 is stale, with retry_failed_trials: trial 0
+// is FAILED, a live worker's trial 1 is still RUNNING, and the new trial asks trial 0's
+// parameters again. Returns the new trial.
+Trial ExpectDeadTrialRetried(Study& worker, const ParamVector& dead_params) {
+  Trial retry = worker.Ask();
+  const std::vector<FrozenTrial> trials = worker.Trials();
+  EXPECT_EQ(trials[0].state, TrialState::kFailed);
+  EXPECT_EQ(trials[1].state, TrialState::kRunning) << "a live worker's trial was failed";
+  EXPECT_EQ(retry.values(), dead_params);
+  return retry;
+}
+
 TEST(Heartbeat, DeadWorkersTrialsFailAndCanBeRetried) {
   testing::TempSqliteFile file;
   const std::string study = testing::UniqueStudyName("heartbeat");
@@ -220,11 +232,7 @@ TEST(Heartbeat, DeadWorkersTrialsFailAndCanBeRetried) {
   const Trial living = alive.Ask();
   std::this_thread::sleep_for(std::chrono::milliseconds(2600));
   Study other(SearchSpace::Parse(kSpace), ParseStudyOptions(config), OpenStorage(file.url()));
-  const Trial retry = other.Ask();
-  const std::vector<FrozenTrial> trials = other.Trials();
-  EXPECT_EQ(trials[0].state, TrialState::kFailed);
-  EXPECT_EQ(trials[1].state, TrialState::kRunning) << "a live worker's trial was failed";
-  EXPECT_EQ(retry.values(), dead_params);
+  ExpectDeadTrialRetried(other, dead_params);
   alive.Tell(living.number(), 1.0);
 }
 
@@ -301,11 +309,7 @@ void ExpectDefaultHeartbeatFailsDeadTrials(const std::string& url) {
   EXPECT_EQ(alive.Trials()[0].state, TrialState::kRunning) << "heartbeat_interval 0 failed it";
 
   Study other = OpenStudy(url, config);
-  const Trial retry = other.Ask();
-  const std::vector<FrozenTrial> trials = other.Trials();
-  EXPECT_EQ(trials[0].state, TrialState::kFailed);
-  EXPECT_EQ(trials[1].state, TrialState::kRunning) << "a live worker's trial was failed";
-  EXPECT_EQ(retry.values(), dead_params);
+  const Trial retry = ExpectDeadTrialRetried(other, dead_params);
   alive.Tell(living.number(), 1.0);
   other.Tell(retry.number(), 2.0);
 }
