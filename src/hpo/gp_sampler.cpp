@@ -174,6 +174,26 @@ ParamVector GpSampler::Perturb(const SearchSpace& space, const ParamVector& orig
   return values;
 }
 
+ParamVector GpSampler::MoveOne(const SearchSpace& space, const ParamVector& origin, Rng& rng) {
+  ParamVector values = origin;
+  values.resize(space.size(), std::numeric_limits<double>::quiet_NaN());
+  std::vector<size_t> active;
+  for (size_t idx = 0; idx < values.size(); ++idx) {
+    if (!std::isnan(values[idx])) active.push_back(idx);
+  }
+  if (active.empty()) return values;
+  const size_t moved = active[UniformIndex(rng, active.size())];
+  values[moved] = detail::SampleUniform(space.param(moved), rng);
+  // Parameters that the move switched on are drawn as well (in order, for nested conditions).
+  for (size_t idx = 0; idx < space.size(); ++idx) {
+    if (std::isnan(values[idx]) && space.IsActive(idx, values)) {
+      values[idx] = detail::SampleUniform(space.param(idx), rng);
+    }
+  }
+  space.Normalize(values);
+  return values;
+}
+
 GpSampler::Candidates GpSampler::Propose(const SearchSpace& space,
                                          const std::vector<const ParamVector*>& best,
                                          Rng& rng) const {
@@ -184,6 +204,10 @@ GpSampler::Candidates GpSampler::Propose(const SearchSpace& space,
     if (idx < n_local) {
       const ParamVector& origin = *best[UniformIndex(rng, best.size())];
       candidates.params.push_back(Perturb(space, origin, 0.05, rng));
+      continue;
+    }
+    if (idx < 2 * n_local) {
+      candidates.params.push_back(MoveOne(space, *best[UniformIndex(rng, best.size())], rng));
       continue;
     }
     candidates.params.push_back(detail::SampleUniformVector(space, rng));

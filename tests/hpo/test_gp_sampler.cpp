@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "kolosal/hpo/detail/gaussian_process.hpp"
@@ -254,6 +256,45 @@ TEST(GpSampler, EncodesValuesOutsideTheSpaceOutsideTheUnitCube) {
   const Eigen::VectorXd outside = GpSampler::Encode(space, {15.0, 1000.0, 0.0});
   EXPECT_DOUBLE_EQ(outside[0], 1.5);
   EXPECT_NEAR(outside[1], 1.5, 1e-12);
+}
+
+// A one-exchange move changes exactly one active parameter over its whole range; a parameter
+// that the move switches on is drawn over its range too, not left at its low bound.
+TEST(GpSampler, MoveOneRedrawsOneParameterAndTheOnesItSwitchesOn) {
+  const SearchSpace space = SearchSpace::Parse(
+      R"({"params":[{"name":"kernel","type":"categorical","choices":["linear","rbf"]},
+                    {"name":"gamma","type":"float","low":1,"high":10,"condition":{"kernel":["rbf"]}},
+                    {"name":"x","type":"float","low":0,"high":100}]})");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const ParamVector origin = {0.0, nan, 50.0};
+  Rng rng(3);
+  int x_moves = 0;
+  int switched_on = 0;
+  double x_low = 100.0;
+  double x_high = 0.0;
+  for (int draw = 0; draw < 400; ++draw) {
+    const ParamVector moved = GpSampler::MoveOne(space, origin, rng);
+    ASSERT_EQ(moved.size(), 3u);
+    if (moved[2] != origin[2]) {
+      ++x_moves;
+      EXPECT_EQ(moved[0], 0.0);
+      EXPECT_TRUE(std::isnan(moved[1]));
+      x_low = std::min(x_low, moved[2]);
+      x_high = std::max(x_high, moved[2]);
+    } else if (moved[0] == 1.0) {
+      ++switched_on;
+      ASSERT_FALSE(std::isnan(moved[1]));
+      EXPECT_GT(moved[1], 1.0);
+      EXPECT_LE(moved[1], 10.0);
+    } else {
+      EXPECT_TRUE(std::isnan(moved[1]));  // kernel drawn again as linear
+    }
+  }
+  // x and kernel are each moved about half the time (gamma is inactive, so never picked).
+  EXPECT_GT(x_moves, 150);
+  EXPECT_GT(switched_on, 60);
+  EXPECT_LT(x_low, 10.0);
+  EXPECT_GT(x_high, 90.0);
 }
 
 }  // namespace

@@ -31,6 +31,9 @@ class GpSampler : public Sampler {
   /// log1p((loss - best) / d), d the 90th percentile (nearest rank) of loss - best: about
   /// linear within d of the best, logarithmic beyond, and in the same order.
   static Eigen::VectorXd WarpLosses(const Eigen::VectorXd& losses);
+  /// `origin` with one of its active parameters drawn again over its whole range (and any
+  /// parameters that this switches on drawn too): SMAC's one-exchange neighbour.
+  static ParamVector MoveOne(const SearchSpace& space, const ParamVector& origin, Rng& rng);
 
  private:
   struct TrainingData {
