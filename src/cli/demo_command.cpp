@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -9,6 +10,7 @@
 #include "kolosal/data/synthetic.hpp"
 #include "kolosal/models/registry.hpp"
 #include "kolosal/train/trainer.hpp"
+#include "kolosal/train/tuner.hpp"
 
 namespace kolosal::cli {
 namespace {
@@ -49,28 +51,77 @@ void RunCase(const std::string& name, const data::Dataset& dataset, const std::s
   std::printf("\n");
 }
 
+data::Dataset ReadCase(const std::string& data_dir, const DemoCase& demo_case) {
+  data::CsvOptions csv;
+  csv.target = demo_case.target;
+  return data::ReadCsv((std::filesystem::path(data_dir) / demo_case.file), csv);
+}
+
+double Score(const models::TrainedPipeline& pipeline, const data::Dataset& dataset,
+             const std::string& metric) {
+  for (const auto& [name, value] : pipeline.Evaluate(dataset)) {
+    if (name == metric) return value;
+  }
+  return std::nan("");
+}
+
+// Tunes `model` by 3-fold CV on the training 75% (adaptive TPE), refits the best and scores it
+// on the other 25%, next to the model with its default params.
+void RunTuneCase(const std::string& name, const data::Dataset& dataset, const std::string& model,
+                 int64_t n_trials, int n_jobs) {
+  const auto split = data::TrainTestSplit(dataset.n_rows(), 0.25, 42, &dataset.labels());
+  const data::Dataset train_part = dataset.Take(split.train);
+  const data::Dataset test_part = dataset.Take(split.test);
+  FitControl control;
+  control.n_jobs = n_jobs;
+  control.random_state = 42;
+  const auto defaults = train::FitPipeline(train_part, train::TrainSpec{model, {}, {}}, control);
+  train::TuneOptions options = train::ParseTuneConfig(
+      {{"n_trials", n_trials}, {"optimization_strategy", "ADAPTIVE"}, {"random_state", 42}});
+  options.cv_folds = 3;
+  const auto start = std::chrono::steady_clock::now();
+  const train::TuneResult tuned =
+      train::TuneModel(train_part, train::TrainSpec{model, {}, {}}, options, control);
+  const double seconds = SecondsSince(start);
+  const std::string metric = tuned.summary.at("metric").get<std::string>();
+  std::printf("%-22s %-20s %lld trials of 3-fold CV in %.1fs, best CV %s %.4f (trial #%lld)\n",
+              name.c_str(), model.c_str(), static_cast<long long>(n_trials), seconds,
+              metric.c_str(), tuned.summary.at("best_score").get<double>(),
+              static_cast<long long>(tuned.summary.at("best_trial").get<int64_t>()));
+  std::printf("%-22s %-20s held-out %s: default params %.4f, tuned %.4f\n", "", "", metric.c_str(),
+              Score(defaults, test_part, metric), Score(tuned.pipeline, test_part, metric));
+  std::printf("%-22s %-20s best params %s\n", "", "",
+              tuned.summary.at("best_params").dump().c_str());
+}
+
 void RunDemo(const std::string& data_dir, int n_jobs) {
   std::printf("Kolosal demo: train on 75%%, save, load the file back, score the other 25%%.\n");
-  const std::vector<DemoCase> cases = {{"spam.csv", "type", "logistic_regression"},
-                                       {"spam.csv", "type", "gradient_boosting"},
-                                       {"credit_data.csv", "Status", "logistic_regression"},
-                                       {"credit_data.csv", "Status", "random_forest"},
-                                       {"letterrecognition.csv", "lettr", "gradient_boosting"},
-                                       {"ames.csv", "Sale_Price", "ridge"},
-                                       {"ames.csv", "Sale_Price", "gradient_boosting"},
-                                       {"diamonds.csv", "price", "gradient_boosting"}};
-  if (!std::filesystem::exists(data_dir)) {
+  const bool synthetic = !std::filesystem::exists(data_dir);
+  if (synthetic) {
     std::printf("(no datasets in %s: using synthetic data)\n", data_dir.c_str());
     RunCase("synthetic blobs", data::MakeClassification(5000, 8, 4, 3, 1.5, 7),
             "logistic_regression", n_jobs);
     RunCase("synthetic linear", data::MakeRegression(5000, 10, 1.0, 7), "ridge", n_jobs);
-    return;
+  } else {
+    const std::vector<DemoCase> cases = {{"spam.csv", "type", "logistic_regression"},
+                                         {"spam.csv", "type", "gradient_boosting"},
+                                         {"credit_data.csv", "Status", "logistic_regression"},
+                                         {"credit_data.csv", "Status", "random_forest"},
+                                         {"letterrecognition.csv", "lettr", "gradient_boosting"},
+                                         {"ames.csv", "Sale_Price", "ridge"},
+                                         {"ames.csv", "Sale_Price", "gradient_boosting"},
+                                         {"diamonds.csv", "price", "gradient_boosting"}};
+    for (const DemoCase& demo_case : cases) {
+      RunCase(demo_case.file, ReadCase(data_dir, demo_case), demo_case.model, n_jobs);
+    }
   }
-  for (const DemoCase& demo_case : cases) {
-    data::CsvOptions csv;
-    csv.target = demo_case.target;
-    const auto dataset = data::ReadCsv((std::filesystem::path(data_dir) / demo_case.file), csv);
-    RunCase(demo_case.file, dataset, demo_case.model, n_jobs);
+  std::printf("\nTune (ADAPTIVE around TPE), refit the best params, score the other 25%%.\n");
+  if (synthetic) {
+    RunTuneCase("synthetic blobs", data::MakeClassification(5000, 8, 4, 3, 1.5, 7),
+                "gradient_boosting", 10, n_jobs);
+  } else {
+    const DemoCase tuned{"credit_data.csv", "Status", "gradient_boosting"};
+    RunTuneCase(tuned.file, ReadCase(data_dir, tuned), tuned.model, 20, n_jobs);
   }
 }
 
@@ -79,7 +130,7 @@ void RunDemo(const std::string& data_dir, int n_jobs) {
 void AddDemoCommand(CLI::App& app) {
   auto data_dir = std::make_shared<std::string>(KOLOSAL_DEFAULT_DATA_DIR);
   auto n_jobs = std::make_shared<int>(2);
-  CLI::App* command = app.add_subcommand("demo", "Train, save, load and score on real datasets");
+  CLI::App* command = app.add_subcommand("demo", "Train, save, load, score and tune on real datasets");
   command->add_option("--data-dir", *data_dir, "Folder with the shared datasets");
   command->add_option("--n-jobs", *n_jobs, "Threads")->check(CLI::Range(1, 1024));
   command->callback([data_dir, n_jobs] { RunDemo(*data_dir, *n_jobs); });

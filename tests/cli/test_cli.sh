@@ -66,7 +66,8 @@ expect_out '^hardware threads: [1-9][0-9]*$' "info: hardware threads"
 expect_out '^  logistic_regression +[A-Z]' "info: models"
 expect_out '^metrics: .*accuracy.*r2' "info: metrics"
 
-# demo without datasets: two synthetic cases, each trained, saved, loaded and scored.
+# demo without datasets: two synthetic cases, each trained, saved, loaded and scored, and a
+# tuned one.
 run demo --data-dir "$work/no-such-dir"
 expect_rc 0 "demo (synthetic)"
 expect_out '^Kolosal demo: train on 75%, save, load the file back, score the other 25%\.$' "demo header"
@@ -76,6 +77,12 @@ expect_out "^synthetic blobs +logistic_regression +5000 rows +fit +[0-9.]+s +acc
   "demo: classification case"
 expect_out "^synthetic linear +ridge +5000 rows +fit +[0-9.]+s +rmse [0-9.]+ r2 $high\$" \
   "demo: regression case"
+expect_out '^Tune \(ADAPTIVE around TPE\), refit the best params, score the other 25%\.$' \
+  "demo: tuning header"
+expect_out "^synthetic blobs +gradient_boosting +10 trials of 3-fold CV in [0-9.]+s, best CV accuracy $high \(trial #[0-9]\)\$" \
+  "demo: tuning case"
+expect_out "^ +held-out accuracy: default params $high, tuned $high\$" "demo: tuned model scored"
+expect_out '^ +best params \{"colsample_bytree":.*"num_leaves":' "demo: best params"
 
 # A bad command line: the message names what is wrong, and the exit code is CLI11's.
 run
