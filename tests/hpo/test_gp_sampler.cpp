@@ -258,6 +258,39 @@ TEST(GpSampler, EncodesValuesOutsideTheSpaceOutsideTheUnitCube) {
   EXPECT_NEAR(outside[1], 1.5, 1e-12);
 }
 
+// A conditional space: a trial has gamma exactly when its kernel is rbf, always within its
+// range, and the GP finds the better branch.
+TEST(GpSampler, KeepsConditionalParametersConsistent) {
+  auto study = Study::Create(
+      R"({"params":[{"name":"kernel","type":"categorical","choices":["linear","rbf"]},
+                    {"name":"gamma","type":"float","low":0.001,"high":10,"log":true,
+                     "condition":{"kernel":["rbf"]}},
+                    {"name":"x","type":"float","low":0,"high":1}]})",
+      R"({"sampler":"gp","max_trials":40,"random_state":4})");
+  study->Optimize([](const Trial& trial) {
+    const double penalty = trial.GetCategorical("kernel") == "rbf"
+                               ? std::pow(std::log10(trial.GetFloat("gamma")), 2)
+                               : 1.0;
+    return penalty + std::pow(trial.GetFloat("x") - 0.3, 2);
+  });
+  std::vector<double> gammas;
+  for (const FrozenTrial& frozen : study->Trials()) {
+    ASSERT_EQ(frozen.params.size(), 3u);
+    if (frozen.params[0] == 1.0) {
+      ASSERT_FALSE(std::isnan(frozen.params[1])) << frozen.number;
+      EXPECT_GE(frozen.params[1], 0.001);
+      EXPECT_LE(frozen.params[1], 10.0);
+      gammas.push_back(frozen.params[1]);
+    } else {
+      EXPECT_TRUE(std::isnan(frozen.params[1])) << frozen.number;
+    }
+  }
+  std::sort(gammas.begin(), gammas.end());
+  EXPECT_GT(std::unique(gammas.begin(), gammas.end()) - gammas.begin(), 10);
+  EXPECT_LT(study->BestTrial()->value, 0.1);
+  EXPECT_EQ(study->BestTrial()->params[0], 1.0);
+}
+
 // A one-exchange move changes exactly one active parameter over its whole range; a parameter
 // that the move switches on is drawn over its range too, not left at its low bound.
 TEST(GpSampler, MoveOneRedrawsOneParameterAndTheOnesItSwitchesOn) {
