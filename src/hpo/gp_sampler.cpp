@@ -159,11 +159,16 @@ Eigen::VectorXd GpSampler::Encode(const SearchSpace& space, const ParamVector& v
 }
 
 ParamVector GpSampler::Perturb(const SearchSpace& space, const ParamVector& origin, double scale,
-                               Rng& rng) const {
+                               Rng& rng) {
   ParamVector values = origin;
+  values.resize(space.size(), std::numeric_limits<double>::quiet_NaN());
   for (size_t idx = 0; idx < space.size(); ++idx) {
     const ParamSpec& spec = space.param(idx);
-    if (std::isnan(values[idx])) continue;
+    if (std::isnan(values[idx])) {
+      // Switched on by a parent's new choice (parents come first): drawn over its range.
+      if (space.IsActive(idx, values)) values[idx] = detail::SampleUniform(spec, rng);
+      continue;
+    }
     if (spec.kind == ParamKind::kCategorical) {
       if (UniformUnit(rng) < 0.1) values[idx] = detail::SampleUniform(spec, rng);
       continue;

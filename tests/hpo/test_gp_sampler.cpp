@@ -291,6 +291,34 @@ TEST(GpSampler, KeepsConditionalParametersConsistent) {
   EXPECT_EQ(study->BestTrial()->params[0], 1.0);
 }
 
+// A perturbation whose new kernel switches gamma on draws gamma over its range (not its low
+// bound); numeric parameters take small steps.
+TEST(GpSampler, PerturbDrawsTheParametersANewChoiceSwitchesOn) {
+  const SearchSpace space = SearchSpace::Parse(
+      R"({"params":[{"name":"kernel","type":"categorical","choices":["linear","rbf"]},
+                    {"name":"gamma","type":"float","low":1,"high":10,"condition":{"kernel":["rbf"]}},
+                    {"name":"x","type":"float","low":0,"high":100}]})");
+  const ParamVector origin = {0.0, std::numeric_limits<double>::quiet_NaN(), 50.0};
+  Rng rng(8);
+  std::vector<double> gammas;
+  for (int draw = 0; draw < 400; ++draw) {
+    const ParamVector moved = GpSampler::Perturb(space, origin, 0.05, rng);
+    ASSERT_EQ(moved.size(), 3u);
+    EXPECT_LT(std::abs(moved[2] - 50.0), 30.0);
+    if (moved[0] == 0.0) {
+      EXPECT_TRUE(std::isnan(moved[1]));
+      continue;
+    }
+    ASSERT_FALSE(std::isnan(moved[1]));
+    EXPECT_GE(moved[1], 1.0);
+    EXPECT_LE(moved[1], 10.0);
+    gammas.push_back(moved[1]);
+  }
+  ASSERT_GT(gammas.size(), 5u);  // about 400 * 0.1 / 2
+  EXPECT_GT(*std::max_element(gammas.begin(), gammas.end()), 5.0);
+  EXPECT_GT(*std::min_element(gammas.begin(), gammas.end()), 1.0);
+}
+
 // A one-exchange move changes exactly one active parameter over its whole range; a parameter
 // that the move switches on is drawn over its range too, not left at its low bound.
 TEST(GpSampler, MoveOneRedrawsOneParameterAndTheOnesItSwitchesOn) {

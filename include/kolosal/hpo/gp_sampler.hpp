@@ -31,6 +31,11 @@ class GpSampler : public Sampler {
   /// log1p((loss - best) / d), d the 90th percentile (nearest rank) of loss - best: about
   /// linear within d of the best, logarithmic beyond, and in the same order.
   static Eigen::VectorXd WarpLosses(const Eigen::VectorXd& losses);
+  /// `origin` moved by a normal step of `scale` (unit-cube widths) in every numeric parameter
+  /// and a new choice with probability 0.1 in every categorical; a parameter that a new choice
+  /// switches on is drawn over its whole range.
+  static ParamVector Perturb(const SearchSpace& space, const ParamVector& origin, double scale,
+                             Rng& rng);
   /// `origin` with one of its active parameters drawn again over its whole range (and any
   /// parameters that this switches on drawn too): SMAC's one-exchange neighbour.
   static ParamVector MoveOne(const SearchSpace& space, const ParamVector& origin, Rng& rng);
@@ -78,8 +83,6 @@ class GpSampler : public Sampler {
   void AscendGradient(const SearchSpace& space, const detail::GaussianProcess& process,
                       double incumbent, std::vector<ParamVector>& points,
                       std::vector<double>& scores) const;
-  ParamVector Perturb(const SearchSpace& space, const ParamVector& origin, double scale,
-                      Rng& rng) const;
   // The hyperparameters of the last search on one space (ADAPTIVE asks on its region and on the
   // full space in turn), and the completed-trial count it saw: the start of the next search, and
   // reused as they are between searches. Only the cost and the starting point depend on them;
