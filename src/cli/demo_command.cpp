@@ -130,7 +130,8 @@ void RunDemo(const std::string& data_dir, int n_jobs) {
 void AddDemoCommand(CLI::App& app) {
   auto data_dir = std::make_shared<std::string>(KOLOSAL_DEFAULT_DATA_DIR);
   auto n_jobs = std::make_shared<int>(2);
-  CLI::App* command = app.add_subcommand("demo", "Train, save, load, score and tune on real datasets");
+  CLI::App* command =
+      app.add_subcommand("demo", "Train, save, load, score and tune on real datasets");
   command->add_option("--data-dir", *data_dir, "Folder with the shared datasets");
   command->add_option("--n-jobs", *n_jobs, "Threads")->check(CLI::Range(1, 1024));
   command->callback([data_dir, n_jobs] { RunDemo(*data_dir, *n_jobs); });
