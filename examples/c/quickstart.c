@@ -4,12 +4,12 @@
 
 #include "kolosal_c.h"
 
-#define CHECK(call)                                                         \
-  do {                                                                      \
-    if ((call) != KOLOSAL_OK) {                                             \
-      fprintf(stderr, "%s failed: %s\n", #call, kolosal_last_error());      \
-      return 1;                                                             \
-    }                                                                       \
+#define CHECK(call)                                                    \
+  do {                                                                 \
+    if ((call) != KOLOSAL_OK) {                                        \
+      fprintf(stderr, "%s failed: %s\n", #call, kolosal_last_error()); \
+      return 1;                                                        \
+    }                                                                  \
   } while (0)
 
 int main(int argc, char** argv) {
@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
 
   CHECK(kolosal_dataset_from_csv(path, "{\"target\": \"type\"}", &data));
   CHECK(kolosal_dataset_train_test_split(data, 0.25, 42, &train, &test));
-  CHECK(kolosal_train_engine_create("{\"model\": \"logistic_regression\", \"n_jobs\": 2}",
-                                    &engine));
+  CHECK(
+      kolosal_train_engine_create("{\"model\": \"logistic_regression\", \"n_jobs\": 2}", &engine));
   CHECK(kolosal_train_engine_fit(engine, train, &model));
   CHECK(kolosal_model_save(model, "/tmp/spam-c.kolosal"));
   CHECK(kolosal_model_evaluate(model, test, &metrics));
