@@ -331,6 +331,29 @@ void PrintScoreMeans(const std::string& dataset, const std::vector<std::vector<P
   std::fflush(stdout);
 }
 
+// Binary tasks: XGBoost's score when it starts at the class prior as Kolosal does (XGBoost 1.7
+// starts at margin 0), next to Kolosal's, on the timed split.
+void PrintPriorStartScores(
+    const Options& options,
+    const std::map<std::string, std::vector<std::vector<PairResult>>>& runs) {
+  bool header = false;
+  for (const std::string& dataset : options.datasets) {
+    std::ifstream peers_file(options.work_dir + "/" + dataset + "/peers.json");
+    const nlohmann::json peers = nlohmann::json::parse(peers_file);
+    if (!peers.contains("xgboost_hist_prior_start")) continue;
+    if (!header) {
+      std::printf(
+          "\nbinary tasks, XGBoost hist started at the class prior (base_score) as Kolosal "
+          "starts:\n");
+      header = true;
+    }
+    std::printf("%-18s %-38s ours %.4f  xgboost %.4f (at 0.5: %.4f)\n", dataset.c_str(),
+                "gradient_boosting vs xgboost hist", runs.at(dataset).front().front().ours.score,
+                peers.at("xgboost_hist_prior_start").at("score").get<double>(),
+                runs.at(dataset).front().front().peer.score);
+  }
+}
+
 int Main(int argc, char** argv) {
   const Options options = ParseOptions(argc, argv);
   const std::vector<uint64_t> seeds = SplitSeeds(options);
@@ -348,6 +371,7 @@ int Main(int argc, char** argv) {
     runs[dataset].push_back(BenchSplitPairs(splits[dataset].front(), dataset, options, true));
     for (const PairResult& row : runs[dataset].back()) PrintRow(dataset, row);
   }
+  PrintPriorStartScores(options, runs);
   if (seeds.size() < 2) return 0;
   std::printf(
       "\ntest scores averaged over %zu splits (seeds %llu..%llu): ours, peer, ours - peer "
