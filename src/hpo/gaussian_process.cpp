@@ -13,6 +13,7 @@
 #endif
 
 namespace kolosal::hpo::detail {
+inline namespace KOLOSAL_GP_ISA {
 namespace {
 
 constexpr double kSqrt5 = 2.23606797749978969641;
@@ -506,4 +507,5 @@ GaussianProcess::Prediction GaussianProcess::PredictWithVarianceBound(
   return prediction;
 }
 
+}  // namespace KOLOSAL_GP_ISA
 }  // namespace kolosal::hpo::detail

@@ -13,6 +13,7 @@
 #include "kolosal/hpo/detail/sampling.hpp"
 
 namespace kolosal::hpo {
+inline namespace KOLOSAL_GP_ISA {
 namespace {
 
 // The acquisition search refines the best few candidates: a round of random steps each, then
@@ -537,4 +538,5 @@ ParamVector GpSampler::Sample(const SamplingContext& context, Rng& rng) {
   return std::move(points[static_cast<size_t>(winner)]);
 }
 
+}  // namespace KOLOSAL_GP_ISA
 }  // namespace kolosal::hpo

@@ -4,6 +4,7 @@
 #include <deque>
 
 namespace kolosal::hpo::detail {
+inline namespace KOLOSAL_GP_ISA {
 namespace {
 
 constexpr int kHistory = 10;
@@ -111,4 +112,5 @@ LbfgsResult MinimizeLbfgs(const DifferentiableFunction& f, Eigen::VectorXd x0,
   return result;
 }
 
+}  // namespace KOLOSAL_GP_ISA
 }  // namespace kolosal::hpo::detail

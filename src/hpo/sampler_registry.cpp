@@ -1,6 +1,10 @@
 #include "kolosal/hpo/sampler_registry.hpp"
 
+#include <cstdlib>
+#include <string_view>
+
 #include "kolosal/hpo/adaptive_sampler.hpp"
+#include "kolosal/hpo/detail/gp_dispatch.hpp"
 #include "kolosal/hpo/gp_sampler.hpp"
 #include "kolosal/hpo/grid_sampler.hpp"
 #include "kolosal/hpo/random_sampler.hpp"
@@ -48,12 +52,34 @@ void RegisterBuiltinSamplers(SamplerRegistry& registry) {
   registry.Register(
       "tpe_hyperopt", "TPE with hyperopt's defaults (20 startup trials, gamma 0.25)",
       [](const StudyOptions& options) { return std::make_unique<TpeSampler>(options.tpe); });
-  registry.Register(
-      "gp", "Gaussian process (Matern 5/2) with expected improvement",
-      [](const StudyOptions& options) { return std::make_unique<GpSampler>(options.gp); });
+  registry.Register("gp", "Gaussian process (Matern 5/2) with expected improvement",
+                    [](const StudyOptions& options) { return detail::MakeGpSampler(options.gp); });
   registry.Register("adaptive", "shrinks the space around the best trials; wraps another sampler",
                     CreateAdaptive);
 }
+
+namespace detail {
+
+std::string_view GpInstructionSet() {
+#if defined(__x86_64__)
+  static const bool avx2 = [] {
+    const char* chosen = std::getenv("KOLOSAL_GP_ISA");
+    if (chosen != nullptr && std::string_view(chosen) == "portable") return false;
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
+  if (avx2) return "avx2";
+#endif
+  return "portable";
+}
+
+std::unique_ptr<Sampler> MakeGpSampler(const GpSettings& settings) {
+#if defined(__x86_64__)
+  if (GpInstructionSet() == "avx2") return MakeAvx2GpSampler(settings);
+#endif
+  return std::make_unique<GpSampler>(settings);
+}
+
+}  // namespace detail
 
 std::unique_ptr<Sampler> CreateSampler(const StudyOptions& options) {
   return SamplerRegistry::Builtin().Find(options.sampler).factory(options);

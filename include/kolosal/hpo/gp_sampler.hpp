@@ -4,10 +4,12 @@
 #include <vector>
 
 #include "kolosal/hpo/detail/gaussian_process.hpp"
+#include "kolosal/hpo/detail/gp_isa.hpp"
 #include "kolosal/hpo/sampler.hpp"
 #include "kolosal/hpo/study_options.hpp"
 
 namespace kolosal::hpo {
+inline namespace KOLOSAL_GP_ISA {
 
 /// Bayesian optimization with a Gaussian process (the equivalent of scikit-optimize's
 /// gp_minimize): inputs scaled to [0, 1] (log parameters in log space, categoricals one-hot),
@@ -109,4 +111,5 @@ class GpSampler : public Sampler {
 /// log(EI) of a Gaussian posterior (mean, stddev) against the incumbent `best` (minimisation).
 double LogExpectedImprovement(double mean, double stddev, double best);
 
+}  // namespace KOLOSAL_GP_ISA
 }  // namespace kolosal::hpo

@@ -4,9 +4,11 @@
 #include <vector>
 
 #include "kolosal/core/random.hpp"
+#include "kolosal/hpo/detail/gp_isa.hpp"
 #include "kolosal/hpo/detail/lbfgs.hpp"
 
 namespace kolosal::hpo::detail {
+inline namespace KOLOSAL_GP_ISA {
 
 /// A Gaussian process regressor with a Matérn-5/2 ARD kernel on inputs scaled to [0, 1]:
 /// k(x, x') = s2 (1 + sqrt5 r + 5/3 r^2) exp(-sqrt5 r), r^2 = sum_d (x_d - x'_d)^2 / l_d^2,
@@ -119,4 +121,5 @@ class GaussianProcess {
   mutable Workspace work_;
 };
 
+}  // namespace KOLOSAL_GP_ISA
 }  // namespace kolosal::hpo::detail

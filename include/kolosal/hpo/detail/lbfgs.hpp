@@ -4,7 +4,10 @@
 #include <deque>
 #include <functional>
 
+#include "kolosal/hpo/detail/gp_isa.hpp"
+
 namespace kolosal::hpo::detail {
+inline namespace KOLOSAL_GP_ISA {
 
 /// f(x) with its gradient written into `gradient`.
 using DifferentiableFunction =
@@ -40,4 +43,5 @@ LbfgsResult MinimizeLbfgs(const DifferentiableFunction& f, Eigen::VectorXd x0,
                           int max_iterations, double first_step = 1.0,
                           LbfgsHistory* history = nullptr);
 
+}  // namespace KOLOSAL_GP_ISA
 }  // namespace kolosal::hpo::detail
