@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "kolosal/core/version.hpp"
+#include "kolosal/hpo/detail/gp_dispatch.hpp"
 #include "kolosal/io/model_file.hpp"
 #include "kolosal/metrics/metric.hpp"
 #include "kolosal/models/registry.hpp"
@@ -23,6 +24,7 @@ void RunInfo() {
   std::printf("model format: %u\n", io::kModelFormatVersion);
   std::printf("cpu features: %s\n", Join(precision::CpuFeatures::Detect().Names()).c_str());
   std::printf("hardware threads: %u\n", std::thread::hardware_concurrency());
+  std::printf("gp sampler build: %s\n", std::string(hpo::detail::GpInstructionSet()).c_str());
   std::printf("models:\n");
   const models::ModelRegistry& registry = models::ModelRegistry::Builtin();
   for (const std::string& name : registry.Names()) {

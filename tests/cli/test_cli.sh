@@ -63,6 +63,7 @@ expect_out '^model format: [0-9]+$' "info: model format"
 features='(sse4\.2|avx|avx2|fma|f16c|avx512f|avx512bw|avx512vl|avx512_fp16|avx512_bf16|amx_tile|amx_bf16)'
 expect_out "^cpu features: ($features(, $features)*)?$" "info: cpu features"
 expect_out '^hardware threads: [1-9][0-9]*$' "info: hardware threads"
+expect_out '^gp sampler build: (avx2|portable)$' "info: gp sampler build"
 expect_out '^  logistic_regression +[A-Z]' "info: models"
 expect_out '^metrics: .*accuracy.*r2' "info: metrics"
 
