@@ -65,6 +65,7 @@ std::string_view GpInstructionSet() {
   static const bool avx2 = [] {
     const char* chosen = std::getenv("KOLOSAL_GP_ISA");
     if (chosen != nullptr && std::string_view(chosen) == "portable") return false;
+    __builtin_cpu_init();  // idempotent; in case this runs before libgcc's constructor
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   }();
   if (avx2) return "avx2";
