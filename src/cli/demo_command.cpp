@@ -25,15 +25,28 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The demo's stratified 75/25 split (seed 42) and the control its fits run with.
+struct DemoSplit {
+  data::Dataset train;
+  data::Dataset test;
+  FitControl control;
+};
+
+DemoSplit SplitForDemo(const data::Dataset& dataset, int n_jobs) {
+  const auto rows = data::TrainTestSplit(dataset.n_rows(), 0.25, 42, &dataset.labels());
+  DemoSplit split{dataset.Take(rows.train), dataset.Take(rows.test), FitControl{}};
+  split.control.n_jobs = n_jobs;
+  split.control.random_state = 42;
+  return split;
+}
+
 void RunCase(const std::string& name, const data::Dataset& dataset, const std::string& model,
              int n_jobs) {
   if (models::ModelRegistry::Builtin().TryFind(model) == nullptr) return;
-  const auto split = data::TrainTestSplit(dataset.n_rows(), 0.25, 42, &dataset.labels());
-  const data::Dataset train_part = dataset.Take(split.train);
-  const data::Dataset test_part = dataset.Take(split.test);
-  FitControl control;
-  control.n_jobs = n_jobs;
-  control.random_state = 42;
+  const DemoSplit split = SplitForDemo(dataset, n_jobs);
+  const data::Dataset& train_part = split.train;
+  const data::Dataset& test_part = split.test;
+  const FitControl& control = split.control;
   const auto start = std::chrono::steady_clock::now();
   const auto pipeline = train::FitPipeline(train_part, train::TrainSpec{model, {}, {}}, control);
   const double fit_seconds = SecondsSince(start);
@@ -69,12 +82,10 @@ double Score(const models::TrainedPipeline& pipeline, const data::Dataset& datas
 // on the other 25%, next to the model with its default params.
 void RunTuneCase(const std::string& name, const data::Dataset& dataset, const std::string& model,
                  int64_t n_trials, int n_jobs) {
-  const auto split = data::TrainTestSplit(dataset.n_rows(), 0.25, 42, &dataset.labels());
-  const data::Dataset train_part = dataset.Take(split.train);
-  const data::Dataset test_part = dataset.Take(split.test);
-  FitControl control;
-  control.n_jobs = n_jobs;
-  control.random_state = 42;
+  const DemoSplit split = SplitForDemo(dataset, n_jobs);
+  const data::Dataset& train_part = split.train;
+  const data::Dataset& test_part = split.test;
+  const FitControl& control = split.control;
   const auto defaults = train::FitPipeline(train_part, train::TrainSpec{model, {}, {}}, control);
   train::TuneOptions options = train::ParseTuneConfig(
       {{"n_trials", n_trials}, {"optimization_strategy", "ADAPTIVE"}, {"random_state", 42}});
