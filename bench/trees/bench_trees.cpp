@@ -16,6 +16,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -232,6 +233,8 @@ struct PairResult {
   std::string pair;
   Measured ours;
   PeerResult peer;
+  // XGBoost started at the class prior (binary tasks, the XGBoost pair only).
+  std::optional<double> peer_prior_start_score;
 };
 
 void PrintRow(const std::string& dataset, const PairResult& row) {
@@ -293,11 +296,15 @@ std::vector<PairResult> BenchSplitPairs(const BenchSplit& split, const std::stri
     xgb.predict_s =
         BenchXgboostPredictor(split, peers.at("xgboost_hist").at("model"), options).predict_s;
   }
-  return {{"gradient_boosting vs xgboost hist", boosting, xgb},
+  std::optional<double> prior_start;
+  if (peers.contains("xgboost_hist_prior_start")) {
+    prior_start = peers.at("xgboost_hist_prior_start").at("score").get<double>();
+  }
+  return {{"gradient_boosting vs xgboost hist", boosting, xgb, prior_start},
           {"gradient_boosting vs sklearn HistGB", boosting,
-           ReadPeer(peers.at("sklearn_hist_gradient_boosting"))},
+           ReadPeer(peers.at("sklearn_hist_gradient_boosting")), std::nullopt},
           {"random_forest vs sklearn RandomForest", forest,
-           ReadPeer(peers.at("sklearn_random_forest"))}};
+           ReadPeer(peers.at("sklearn_random_forest")), std::nullopt}};
 }
 
 void PrintHeader(const Options& options) {
@@ -338,9 +345,8 @@ void PrintPriorStartScores(
     const std::map<std::string, std::vector<std::vector<PairResult>>>& runs) {
   bool header = false;
   for (const std::string& dataset : options.datasets) {
-    std::ifstream peers_file(options.work_dir + "/" + dataset + "/peers.json");
-    const nlohmann::json peers = nlohmann::json::parse(peers_file);
-    if (!peers.contains("xgboost_hist_prior_start")) continue;
+    const PairResult& xgboost = runs.at(dataset).front().front();
+    if (!xgboost.peer_prior_start_score) continue;
     if (!header) {
       std::printf(
           "\nbinary tasks, XGBoost hist started at the class prior (base_score) as Kolosal "
@@ -348,9 +354,8 @@ void PrintPriorStartScores(
       header = true;
     }
     std::printf("%-18s %-38s ours %.4f  xgboost %.4f (at 0.5: %.4f)\n", dataset.c_str(),
-                "gradient_boosting vs xgboost hist", runs.at(dataset).front().front().ours.score,
-                peers.at("xgboost_hist_prior_start").at("score").get<double>(),
-                runs.at(dataset).front().front().peer.score);
+                xgboost.pair.c_str(), xgboost.ours.score, *xgboost.peer_prior_start_score,
+                xgboost.peer.score);
   }
 }
 

@@ -103,18 +103,23 @@ def timed(fit, predict, repeats):
     return model, fit_seconds, best, predicted
 
 
-def run_xgboost(folder, meta, x_train, y_train, x_test, y_test):
-    classification = meta["task"] == "classification"
+def xgboost_params(meta):
+    """XGBoost hist with the matched settings and the task's objective."""
     params = {"tree_method": "hist", "max_depth": ARGS.max_depth, "eta": ARGS.learning_rate,
               "max_bin": ARGS.max_bins + 1, "min_child_weight": 1, "lambda": 1.0, "nthread": ARGS.threads,
               "seed": 0}
-    if not classification:
+    if meta["task"] != "classification":
         params["objective"] = "reg:squarederror"
     elif meta["n_classes"] == 2:
         params["objective"] = "binary:logistic"
     else:
         params["objective"] = "multi:softprob"
         params["num_class"] = meta["n_classes"]
+    return params
+
+
+def run_xgboost(folder, meta, x_train, y_train, x_test, y_test):
+    params = xgboost_params(meta)
 
     def fit():
         dtrain = xgb.DMatrix(x_train, label=y_train, nthread=ARGS.threads, missing=np.nan)
@@ -131,10 +136,7 @@ def run_xgboost(folder, meta, x_train, y_train, x_test, y_test):
 def run_xgboost_prior_start(meta, x_train, y_train, x_test, y_test):
     """Binary tasks: XGBoost hist as above but started at the class prior (base_score), as
     Kolosal, LightGBM and XGBoost 2.0 start; XGBoost 1.7 starts at 0.5. Score only."""
-    params = {"tree_method": "hist", "max_depth": ARGS.max_depth, "eta": ARGS.learning_rate,
-              "max_bin": ARGS.max_bins + 1, "min_child_weight": 1, "lambda": 1.0,
-              "nthread": ARGS.threads, "seed": 0, "objective": "binary:logistic",
-              "base_score": float(np.mean(y_train))}
+    params = dict(xgboost_params(meta), base_score=float(np.mean(y_train)))
     dtrain = xgb.DMatrix(x_train, label=y_train, nthread=ARGS.threads, missing=np.nan)
     booster = xgb.train(params, dtrain, num_boost_round=ARGS.rounds)
     return {"score": score(meta, y_test, booster.inplace_predict(x_test)),
