@@ -59,6 +59,14 @@ double ValueOf(const ParamSpec& spec, double unit) {
   return spec.Snap(spec.FromSampling(low + std::clamp(unit, 0.0, 1.0) * (high - low)));
 }
 
+// Whether parameter `idx` is unset in `values`; if a parent's new choice switched it on (it is
+// unset but active), it is drawn over its whole range.
+bool DrawIfSwitchedOn(const SearchSpace& space, size_t idx, ParamVector& values, Rng& rng) {
+  if (!std::isnan(values[idx])) return false;
+  if (space.IsActive(idx, values)) values[idx] = detail::SampleUniform(space.param(idx), rng);
+  return true;
+}
+
 // `count` rows: the best half by target and the newest of the rest (rows are in trial order).
 std::vector<size_t> BestAndNewestRows(std::span<const double> y, size_t count) {
   const size_t n_rows = y.size();
@@ -165,11 +173,7 @@ ParamVector GpSampler::Perturb(const SearchSpace& space, const ParamVector& orig
   values.resize(space.size(), std::numeric_limits<double>::quiet_NaN());
   for (size_t idx = 0; idx < space.size(); ++idx) {
     const ParamSpec& spec = space.param(idx);
-    if (std::isnan(values[idx])) {
-      // Switched on by a parent's new choice (parents come first): drawn over its range.
-      if (space.IsActive(idx, values)) values[idx] = detail::SampleUniform(spec, rng);
-      continue;
-    }
+    if (DrawIfSwitchedOn(space, idx, values, rng)) continue;
     if (spec.kind == ParamKind::kCategorical) {
       if (UniformUnit(rng) < 0.1) values[idx] = detail::SampleUniform(spec, rng);
       continue;
@@ -190,12 +194,8 @@ ParamVector GpSampler::MoveOne(const SearchSpace& space, const ParamVector& orig
   if (active.empty()) return values;
   const size_t moved = active[UniformIndex(rng, active.size())];
   values[moved] = detail::SampleUniform(space.param(moved), rng);
-  // Parameters that the move switched on are drawn as well (in order, for nested conditions).
-  for (size_t idx = 0; idx < space.size(); ++idx) {
-    if (std::isnan(values[idx]) && space.IsActive(idx, values)) {
-      values[idx] = detail::SampleUniform(space.param(idx), rng);
-    }
-  }
+  // In order, so that nested conditions see their parents' new values.
+  for (size_t idx = 0; idx < space.size(); ++idx) DrawIfSwitchedOn(space, idx, values, rng);
   space.Normalize(values);
   return values;
 }
