@@ -5,6 +5,7 @@
 #include <limits>
 #include <numbers>
 
+#include "kolosal/hpo/detail/gp_dispatch.hpp"
 #include "kolosal/hpo/detail/lbfgs.hpp"
 
 #if defined(__x86_64__)
@@ -23,12 +24,6 @@ constexpr double kMinNoise = 1e-6;
 // sleef.h declares its 256-bit functions only when the whole file is compiled for AVX.
 extern "C" __m256d Sleef_expd4_u10avx2(__m256d);
 extern "C" __m512d Sleef_expd8_u10avx512f(__m512d);
-
-// Sleef's AVX2 exp needs AVX2 and FMA (checked once at run time; the build targets SSE2).
-bool HasAvx2Fma() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
-}
 
 bool HasAvx512() {
   static const bool has = __builtin_cpu_supports("avx512f");
@@ -134,7 +129,8 @@ void NegativeExp(const double* scaled, double* out, Eigen::Index size) {
 void MaternSpan(const double* r2, double* out, double* decay, Eigen::Index size) {
 #if defined(__x86_64__)
   if (HasAvx512()) return MaternAvx512(r2, out, decay, size);
-  if (HasAvx2Fma()) return MaternAvx2(r2, out, decay, size);
+  // Sleef's AVX2 exp needs AVX2 and FMA (the portable build targets SSE2).
+  if (CpuHasAvx2Fma()) return MaternAvx2(r2, out, decay, size);
 #endif
   // Eigen's sqrt is vectorised; beyond 700 the correlation is 0 in double anyway.
   const Eigen::ArrayXd scaled =

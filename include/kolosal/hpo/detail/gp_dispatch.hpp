@@ -17,6 +17,8 @@ std::string_view GpInstructionSet();
 std::unique_ptr<Sampler> MakeGpSampler(const GpSettings& settings);
 
 #if defined(__x86_64__)
+/// Whether the CPU (and the OS) supports AVX2 and FMA; checked once.
+bool CpuHasAvx2Fma();
 /// The AVX2 and FMA build's sampler (src/hpo/gp_sampler_avx2.cpp): only where the CPU has both.
 std::unique_ptr<Sampler> MakeAvx2GpSampler(const GpSettings& settings);
 #endif
