@@ -8,6 +8,7 @@
 
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/data/split.hpp"
+#include "kolosal/models/registry.hpp"
 #include "kolosal/prep/pipeline.hpp"
 
 namespace kolosal::bench {
@@ -62,13 +63,9 @@ BenchSplit LoadSplit(const std::string& data_dir, const DatasetSpec& spec, uint6
   const data::Labels& labels = dataset.labels();
   const data::TrainTestIndices indices =
       data::TrainTestSplit(dataset.n_rows(), 0.25, seed, &labels);
-  // The native preprocessing that DefaultPreprocessing gives tree models.
-  prep::PreprocessingConfig config;
-  config.numeric_imputer = "none";
-  config.categorical_imputer = "none";
-  config.scaler = "none";
-  config.encoder = "native";
-  prep::Pipeline pipeline(config);
+  // The native preprocessing of tree models: missing values and categories left to the model.
+  prep::Pipeline pipeline(
+      models::DefaultPreprocessing({.handles_missing = true, .handles_categorical = true}));
   BenchSplit split;
   split.name = spec.name;
   split.task = labels.task;

@@ -6,8 +6,6 @@
 #include <vector>
 
 #include "common/test_data.hpp"
-#include "kolosal/data/csv_reader.hpp"
-#include "kolosal/prep/pipeline.hpp"
 #include "tree_test_helpers.hpp"
 
 namespace kolosal::tree_testing {
@@ -34,33 +32,11 @@ const std::pair<const char*, nlohmann::json> kModels[] = {
     {"gradient_boosting", {{"n_estimators", 5}, {"num_leaves", 15}}},
 };
 
-TreeData LoadNative(const std::string& path, const char* target) {
-  data::CsvOptions options;
-  options.target = target;
-  const data::Dataset dataset = data::ReadCsv(path, options);
-  // What DefaultPreprocessing gives models that handle missing values and categories.
-  prep::PreprocessingConfig config;
-  config.numeric_imputer = "none";
-  config.categorical_imputer = "none";
-  config.scaler = "none";
-  config.encoder = "native";
-  prep::Pipeline pipeline(config);
-  data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
-  TreeData data;
-  data.x = std::move(matrix.values);
-  data.cols = matrix.cols;
-  data.features = matrix.features;
-  data.y = dataset.labels().values;
-  data.task = dataset.labels().task;
-  data.n_classes = data.task == Task::kClassification ? dataset.labels().n_classes() : 0;
-  return data;
-}
-
 class TreeDatasets : public ::testing::TestWithParam<DatasetCase> {};
 
 TEST_P(TreeDatasets, SaveLoadRoundTripIsBitExact) {
   KOLOSAL_REQUIRE_DATASET(path, GetParam().file);
-  const TreeData data = LoadNative(path, GetParam().target);
+  const TreeData data = LoadNativeCsv(path, GetParam().target);
   for (const auto& [name, params] : kModels) {
     const auto model = FitTree(name, params, data, Control(2, 1));
     const std::vector<char> bytes = SaveModel(*model);

@@ -15,13 +15,16 @@
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/fit_control.hpp"
 #include "kolosal/core/random.hpp"
+#include "kolosal/data/csv_reader.hpp"
 #include "kolosal/io/msgpack_io.hpp"
+#include "kolosal/models/registry.hpp"
 #include "kolosal/models/tree/decision_tree.hpp"
 #include "kolosal/models/tree/forest_model.hpp"
 #include "kolosal/models/tree/gradient_boosting.hpp"
 #include "kolosal/models/tree/gradient_boosting_model.hpp"
 #include "kolosal/models/tree/random_forest.hpp"
 #include "kolosal/models/tree/tree_node.hpp"
+#include "kolosal/prep/pipeline.hpp"
 
 namespace kolosal::tree_testing {
 
@@ -41,6 +44,26 @@ struct TreeData {
     return models::TrainData{view(), y, weights, features, task, n_classes};
   }
 };
+
+/// A shared dataset through the native preprocessing that tree models get: numeric columns as
+/// they are, categorical columns as codes, missing values as NaN.
+inline TreeData LoadNativeCsv(const std::string& path, const char* target) {
+  data::CsvOptions options;
+  options.target = target;
+  const data::Dataset dataset = data::ReadCsv(path, options);
+  // The native preprocessing of tree models: missing values and categories left to the model.
+  prep::Pipeline pipeline(
+      models::DefaultPreprocessing({.handles_missing = true, .handles_categorical = true}));
+  data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
+  TreeData data;
+  data.x = std::move(matrix.values);
+  data.cols = matrix.cols;
+  data.features = matrix.features;
+  data.y = dataset.labels().values;
+  data.task = dataset.labels().task;
+  data.n_classes = data.task == Task::kClassification ? dataset.labels().n_classes() : 0;
+  return data;
+}
 
 /// The nodes of a fitted tree model as its model file stores them (TreeEnsemble::Save): one
 /// entry per node of every tree, trees one after another from their roots.

@@ -1,0 +1,172 @@
+// Gradient boosting against XGBoost hist through its C API (libxgboost-dev). Where both libraries
+// see the same candidate cuts (numeric features with at most 255 distinct values get a cut
+// between every pair of neighbouring values in both), start from the same margin and score the
+// rows they were trained on, the two algorithms must grow the same trees: the same gains, the
+// same learned directions for missing values, the same leaf values.
+#include <gtest/gtest.h>
+#include <xgboost/c_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/test_data.hpp"
+#include "models/tree_test_helpers.hpp"
+
+namespace kolosal::tree_testing {
+namespace {
+
+constexpr int kRounds = 20;
+
+void CheckXgb(int code, const char* call) {
+  ASSERT_EQ(code, 0) << call << ": " << XGBGetLastError();
+}
+
+// The numeric columns of `data` with at most 255 distinct non-missing values.
+TreeData FewValuedNumericColumns(const TreeData& data) {
+  std::vector<int64_t> keep;
+  for (int64_t col = 0; col < data.cols; ++col) {
+    if (data.features[static_cast<size_t>(col)].categorical) continue;
+    std::set<float> distinct;
+    for (int64_t row = 0; row < data.rows(); ++row) {
+      const float value = data.x[static_cast<size_t>(row * data.cols + col)];
+      if (!std::isnan(value)) distinct.insert(value);
+    }
+    if (distinct.size() <= 255) keep.push_back(col);
+  }
+  TreeData kept = data;
+  kept.cols = static_cast<int64_t>(keep.size());
+  kept.features.clear();
+  kept.x.clear();
+  for (int64_t col : keep) kept.features.push_back(data.features[static_cast<size_t>(col)]);
+  for (int64_t row = 0; row < data.rows(); ++row) {
+    for (int64_t col : keep) kept.x.push_back(data.x[static_cast<size_t>(row * data.cols + col)]);
+  }
+  return kept;
+}
+
+// The class prior for binary tasks, the mean for regression: where both libraries start.
+double StartingScore(const TreeData& data) {
+  return std::accumulate(data.y.begin(), data.y.end(), 0.0) / static_cast<double>(data.y.size());
+}
+
+// XGBoost hist with `settings` (name, value pairs), one thread; predictions on the training rows.
+void XgboostPredictions(const TreeData& data,
+                        const std::vector<std::pair<std::string, std::string>>& settings,
+                        std::vector<float>* predictions) {
+  DMatrixHandle matrix = nullptr;
+  CheckXgb(XGDMatrixCreateFromMat(data.x.data(), static_cast<bst_ulong>(data.rows()),
+                                  static_cast<bst_ulong>(data.cols), std::nanf(""), &matrix),
+           "XGDMatrixCreateFromMat");
+  BoosterHandle booster = nullptr;
+  CheckXgb(XGDMatrixSetFloatInfo(matrix, "label", data.y.data(), data.y.size()),
+           "XGDMatrixSetFloatInfo");
+  CheckXgb(XGBoosterCreate(&matrix, 1, &booster), "XGBoosterCreate");
+  for (const auto& [name, value] : settings) {
+    CheckXgb(XGBoosterSetParam(booster, name.c_str(), value.c_str()), "XGBoosterSetParam");
+  }
+  for (int round = 0; round < kRounds; ++round) {
+    CheckXgb(XGBoosterUpdateOneIter(booster, round, matrix), "XGBoosterUpdateOneIter");
+  }
+  bst_ulong size = 0;
+  const float* result = nullptr;
+  CheckXgb(XGBoosterPredict(booster, matrix, 0, 0, 0, &size, &result), "XGBoosterPredict");
+  predictions->assign(result, result + size);
+  XGBoosterFree(booster);
+  XGDMatrixFree(matrix);
+}
+
+struct AgreementCase {
+  const char* file;
+  const char* target;
+  bool leaf_wise;
+  double reg_alpha;
+};
+
+void PrintTo(const AgreementCase& tested, std::ostream* out) {
+  *out << tested.file << (tested.leaf_wise ? " leaf-wise" : " depth-wise") << " L1 "
+       << tested.reg_alpha;
+}
+
+class XgboostAgreement : public ::testing::TestWithParam<AgreementCase> {};
+
+TEST_P(XgboostAgreement, SameTreesWhenTheCutsAgree) {
+  const AgreementCase& tested = GetParam();
+  KOLOSAL_REQUIRE_DATASET(path, tested.file);
+  const TreeData data = FewValuedNumericColumns(LoadNativeCsv(path, tested.target));
+  ASSERT_GE(data.cols, 5);
+  const bool binary = data.task == Task::kClassification;
+  ASSERT_TRUE(!binary || data.n_classes == 2);
+
+  nlohmann::json params = {{"n_estimators", kRounds}, {"learning_rate", 0.1},
+                           {"min_samples_leaf", 1},   {"min_child_weight", 1.0},
+                           {"reg_lambda", 1.0},       {"reg_alpha", tested.reg_alpha}};
+  std::vector<std::pair<std::string, std::string>> settings = {
+      {"tree_method", "hist"},
+      {"max_bin", "256"},
+      {"eta", "0.1"},
+      {"min_child_weight", "1"},
+      {"lambda", "1"},
+      {"alpha", std::to_string(tested.reg_alpha)},
+      {"nthread", "1"},
+      {"objective", binary ? "binary:logistic" : "reg:squarederror"},
+      {"base_score", std::to_string(StartingScore(data))}};
+  if (tested.leaf_wise) {
+    params.update({{"growth", "leaf_wise"}, {"num_leaves", 31}});
+    settings.insert(settings.end(),
+                    {{"grow_policy", "lossguide"}, {"max_leaves", "31"}, {"max_depth", "0"}});
+  } else {
+    params.update({{"growth", "depth_wise"}, {"max_depth", 6}});
+    settings.insert(settings.end(), {{"grow_policy", "depthwise"}, {"max_depth", "6"}});
+  }
+  std::vector<float> theirs;
+  XgboostPredictions(data, settings, &theirs);
+  if (HasFatalFailure()) return;
+  const auto model = FitTree("gradient_boosting", params, data);
+  const std::vector<float> ours = PredictRows(*model, data.view());
+
+  // Binary: the positive class's probability (ours holds both); regression: relative to the
+  // target's spread. What is left is float rounding of the same sums.
+  const int64_t stride = binary ? 2 : 1;
+  ASSERT_EQ(static_cast<int64_t>(ours.size()), data.rows() * stride);
+  ASSERT_EQ(static_cast<int64_t>(theirs.size()), data.rows());
+  double scale = 1.0;
+  if (!binary) {
+    const double mean = StartingScore(data);
+    double squares = 0.0;
+    for (float y : data.y) squares += (y - mean) * (y - mean);
+    scale = std::sqrt(squares / static_cast<double>(data.y.size()));
+  }
+  double worst = 0.0;
+  int64_t worst_row = 0;
+  for (int64_t row = 0; row < data.rows(); ++row) {
+    const double difference =
+        std::abs(ours[static_cast<size_t>(row * stride + stride - 1)] - theirs[row]) / scale;
+    if (difference > worst) {
+      worst = difference;
+      worst_row = row;
+    }
+  }
+  EXPECT_LT(worst, 1e-5) << "row " << worst_row << " of " << data.rows() << ", " << data.cols
+                         << " features";
+}
+
+INSTANTIATE_TEST_SUITE_P(Datasets, XgboostAgreement,
+                         ::testing::Values(AgreementCase{"spam.csv", "type", false, 0.0},
+                                           AgreementCase{"credit_data.csv", "Status", true, 0.0},
+                                           AgreementCase{"ames.csv", "Sale_Price", false, 0.0},
+                                           AgreementCase{"spam.csv", "type", true, 0.5}),
+                         [](const ::testing::TestParamInfo<AgreementCase>& info) {
+                           std::string name = info.param.file;
+                           name = name.substr(0, name.find('.'));
+                           name += info.param.leaf_wise ? "_leaf_wise" : "_depth_wise";
+                           if (info.param.reg_alpha > 0.0) name += "_l1";
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace kolosal::tree_testing
