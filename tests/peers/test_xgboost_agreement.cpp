@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <numeric>
 #include <ostream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,13 @@ TreeData FewValuedNumericColumns(const TreeData& data) {
 // The class prior for binary tasks, the mean for regression: where both libraries start.
 double StartingScore(const TreeData& data) {
   return std::accumulate(data.y.begin(), data.y.end(), 0.0) / static_cast<double>(data.y.size());
+}
+
+// `value` as text that reads back to the same double.
+std::string ExactText(double value) {
+  std::ostringstream text;
+  text << std::setprecision(17) << value;
+  return text.str();
 }
 
 // XGBoost hist with `settings` (name, value pairs), one thread; predictions on the training rows.
@@ -111,10 +120,10 @@ TEST_P(XgboostAgreement, SameTreesWhenTheCutsAgree) {
       {"eta", "0.1"},
       {"min_child_weight", "1"},
       {"lambda", "1"},
-      {"alpha", std::to_string(tested.reg_alpha)},
+      {"alpha", ExactText(tested.reg_alpha)},
       {"nthread", "1"},
       {"objective", binary ? "binary:logistic" : "reg:squarederror"},
-      {"base_score", std::to_string(StartingScore(data))}};
+      {"base_score", ExactText(StartingScore(data))}};
   if (tested.leaf_wise) {
     params.update({{"growth", "leaf_wise"}, {"num_leaves", 31}});
     settings.insert(settings.end(),
