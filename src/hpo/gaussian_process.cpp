@@ -7,6 +7,7 @@
 
 #include "kolosal/hpo/detail/gp_dispatch.hpp"
 #include "kolosal/hpo/detail/lbfgs.hpp"
+#include "kolosal/precision/cpu_features.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -24,11 +25,6 @@ constexpr double kMinNoise = 1e-6;
 // sleef.h declares its 256-bit functions only when the whole file is compiled for AVX.
 extern "C" __m256d Sleef_expd4_u10avx2(__m256d);
 extern "C" __m512d Sleef_expd8_u10avx512f(__m512d);
-
-bool HasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has;
-}
 
 // MaternAvx2 eight values at a time. AVX-512F has fused multiply-adds, which contraction would
 // use, so it is off: the steps round as on the other paths.
@@ -128,9 +124,10 @@ void NegativeExp(const double* scaled, double* out, Eigen::Index size) {
 // it. Every value goes through the vector code, so its result does not depend on its position.
 void MaternSpan(const double* r2, double* out, double* decay, Eigen::Index size) {
 #if defined(__x86_64__)
-  if (HasAvx512()) return MaternAvx512(r2, out, decay, size);
+  const precision::CpuFeatures& cpu = precision::CpuFeatures::Detect();
+  if (cpu.avx512f) return MaternAvx512(r2, out, decay, size);
   // Sleef's AVX2 exp needs AVX2 and FMA (the portable build targets SSE2).
-  if (CpuHasAvx2Fma()) return MaternAvx2(r2, out, decay, size);
+  if (cpu.avx2 && cpu.fma) return MaternAvx2(r2, out, decay, size);
 #endif
   // Eigen's sqrt is vectorised; beyond 700 the correlation is 0 in double anyway.
   const Eigen::ArrayXd scaled =

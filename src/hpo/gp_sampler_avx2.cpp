@@ -27,6 +27,7 @@
 #include "kolosal/hpo/detail/sampling.hpp"
 #include "kolosal/hpo/sampler.hpp"
 #include "kolosal/hpo/study_options.hpp"
+#include "kolosal/precision/cpu_features.hpp"
 
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")

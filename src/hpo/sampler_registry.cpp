@@ -9,6 +9,7 @@
 #include "kolosal/hpo/grid_sampler.hpp"
 #include "kolosal/hpo/random_sampler.hpp"
 #include "kolosal/hpo/tpe_sampler.hpp"
+#include "kolosal/precision/cpu_features.hpp"
 
 namespace kolosal::hpo {
 namespace {
@@ -60,22 +61,13 @@ void RegisterBuiltinSamplers(SamplerRegistry& registry) {
 
 namespace detail {
 
-#if defined(__x86_64__)
-bool CpuHasAvx2Fma() {
-  static const bool has = [] {
-    __builtin_cpu_init();  // idempotent; in case this runs before libgcc's constructor
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }();
-  return has;
-}
-#endif
-
 std::string_view GpInstructionSet() {
 #if defined(__x86_64__)
   static const bool avx2 = [] {
     const char* chosen = std::getenv("KOLOSAL_GP_ISA");
     if (chosen != nullptr && std::string_view(chosen) == "portable") return false;
-    return CpuHasAvx2Fma();
+    const precision::CpuFeatures& cpu = precision::CpuFeatures::Detect();
+    return cpu.avx2 && cpu.fma;
   }();
   if (avx2) return "avx2";
 #endif

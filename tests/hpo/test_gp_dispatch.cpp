@@ -9,16 +9,14 @@
 #include "kolosal/hpo/detail/gp_dispatch.hpp"
 #include "kolosal/hpo/gp_sampler.hpp"
 #include "kolosal/hpo/search_space.hpp"
+#include "kolosal/precision/cpu_features.hpp"
 
 namespace kolosal::hpo {
 namespace {
 
 bool CpuHasAvx2Fma() {
-#if defined(__x86_64__)
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-  return false;
-#endif
+  const precision::CpuFeatures& cpu = precision::CpuFeatures::Detect();
+  return cpu.avx2 && cpu.fma;
 }
 
 // CTest runs this binary's GP tests twice: as it is, and with KOLOSAL_GP_ISA=portable.

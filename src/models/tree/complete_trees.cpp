@@ -7,6 +7,8 @@
 #include <bit>
 #include <cassert>
 
+#include "kolosal/precision/cpu_features.hpp"
+
 namespace kolosal::models::tree {
 namespace {
 
@@ -20,8 +22,7 @@ constexpr int64_t kMaxAvx2Cols = int64_t{1} << 24;
 std::atomic<bool> simd_enabled{true};
 
 bool UseAvx2() {
-  static const bool has_avx2 = __builtin_cpu_supports("avx2") != 0;
-  return has_avx2 && simd_enabled.load(std::memory_order_relaxed);
+  return precision::CpuFeatures::Detect().avx2 && simd_enabled.load(std::memory_order_relaxed);
 }
 
 int32_t CountLeaves(std::span<const TreeNode> nodes, int32_t root) {
