@@ -9,10 +9,12 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <memory>
 #include <numeric>
 #include <ostream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,8 +26,9 @@ namespace {
 
 constexpr int kRounds = 20;
 
+// Throws on an error code, so the test fails with XGBoost's message and stops there.
 void CheckXgb(int code, const char* call) {
-  ASSERT_EQ(code, 0) << call << ": " << XGBGetLastError();
+  if (code != 0) throw std::runtime_error(std::string(call) + ": " + XGBGetLastError());
 }
 
 // The numeric columns of `data` with at most 255 distinct non-missing values.
@@ -64,29 +67,29 @@ std::string ExactText(double value) {
 }
 
 // XGBoost hist with `settings` (name, value pairs), one thread; predictions on the training rows.
-void XgboostPredictions(const TreeData& data,
-                        const std::vector<std::pair<std::string, std::string>>& settings,
-                        std::vector<float>* predictions) {
-  DMatrixHandle matrix = nullptr;
+std::vector<float> XgboostPredictions(
+    const TreeData& data, const std::vector<std::pair<std::string, std::string>>& settings) {
+  DMatrixHandle matrix_handle = nullptr;
   CheckXgb(XGDMatrixCreateFromMat(data.x.data(), static_cast<bst_ulong>(data.rows()),
-                                  static_cast<bst_ulong>(data.cols), std::nanf(""), &matrix),
+                                  static_cast<bst_ulong>(data.cols), std::nanf(""), &matrix_handle),
            "XGDMatrixCreateFromMat");
-  BoosterHandle booster = nullptr;
-  CheckXgb(XGDMatrixSetFloatInfo(matrix, "label", data.y.data(), data.y.size()),
+  const std::unique_ptr<void, int (*)(DMatrixHandle)> matrix(matrix_handle, XGDMatrixFree);
+  CheckXgb(XGDMatrixSetFloatInfo(matrix.get(), "label", data.y.data(), data.y.size()),
            "XGDMatrixSetFloatInfo");
-  CheckXgb(XGBoosterCreate(&matrix, 1, &booster), "XGBoosterCreate");
+  BoosterHandle booster_handle = nullptr;
+  CheckXgb(XGBoosterCreate(&matrix_handle, 1, &booster_handle), "XGBoosterCreate");
+  const std::unique_ptr<void, int (*)(BoosterHandle)> booster(booster_handle, XGBoosterFree);
   for (const auto& [name, value] : settings) {
-    CheckXgb(XGBoosterSetParam(booster, name.c_str(), value.c_str()), "XGBoosterSetParam");
+    CheckXgb(XGBoosterSetParam(booster.get(), name.c_str(), value.c_str()), "XGBoosterSetParam");
   }
   for (int round = 0; round < kRounds; ++round) {
-    CheckXgb(XGBoosterUpdateOneIter(booster, round, matrix), "XGBoosterUpdateOneIter");
+    CheckXgb(XGBoosterUpdateOneIter(booster.get(), round, matrix.get()), "XGBoosterUpdateOneIter");
   }
   bst_ulong size = 0;
   const float* result = nullptr;
-  CheckXgb(XGBoosterPredict(booster, matrix, 0, 0, 0, &size, &result), "XGBoosterPredict");
-  predictions->assign(result, result + size);
-  XGBoosterFree(booster);
-  XGDMatrixFree(matrix);
+  CheckXgb(XGBoosterPredict(booster.get(), matrix.get(), 0, 0, 0, &size, &result),
+           "XGBoosterPredict");
+  return {result, result + size};
 }
 
 struct AgreementCase {
@@ -132,9 +135,7 @@ TEST_P(XgboostAgreement, SameTreesWhenTheCutsAgree) {
     params.update({{"growth", "depth_wise"}, {"max_depth", 6}});
     settings.insert(settings.end(), {{"grow_policy", "depthwise"}, {"max_depth", "6"}});
   }
-  std::vector<float> theirs;
-  XgboostPredictions(data, settings, &theirs);
-  if (HasFatalFailure()) return;
+  const std::vector<float> theirs = XgboostPredictions(data, settings);
   const auto model = FitTree("gradient_boosting", params, data);
   const std::vector<float> ours = PredictRows(*model, data.view());
 
