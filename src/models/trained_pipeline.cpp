@@ -91,6 +91,22 @@ std::vector<float> TrainedPipeline::EncodeLabels(const data::Labels& labels) con
   return encoded;
 }
 
+std::vector<double> TrainedPipeline::FeatureImportance(ImportanceType type) const {
+  const std::vector<double> per_output = model_->FeatureImportance(type);
+  if (per_output.empty()) return {};
+  const std::vector<int64_t> sources = pipeline_.SourceColumns();
+  if (sources.size() != per_output.size()) {
+    throw Error(StatusCode::kInternal, "the model has " + std::to_string(per_output.size()) +
+                                           " features, the pipeline produces " +
+                                           std::to_string(sources.size()));
+  }
+  std::vector<double> per_input(static_cast<size_t>(n_input_features()), 0.0);
+  for (size_t idx = 0; idx < per_output.size(); ++idx) {
+    per_input[static_cast<size_t>(sources[idx])] += per_output[idx];
+  }
+  return per_input;
+}
+
 std::vector<std::pair<std::string, double>> TrainedPipeline::Evaluate(
     const data::Dataset& dataset) const {
   const std::vector<float> y_true = EncodeLabels(dataset.labels());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <unordered_map>
 
 #include "kolosal/core/config.hpp"
 #include "kolosal/core/error.hpp"
@@ -194,6 +195,37 @@ data::FeatureMatrix Pipeline::Transform(const data::Dataset& dataset) const {
 data::FeatureMatrix Pipeline::TransformByPosition(const data::Dataset& dataset) const {
   CheckFitted();
   return ApplySteps(schema_.AlignByPosition(dataset));
+}
+
+std::vector<int64_t> Pipeline::SourceColumns() const {
+  CheckFitted();
+  // Every step keeps column names except one-hot encoding, which names its indicator columns
+  // "<column>=<category>".
+  std::unordered_map<std::string, int64_t> source_of;
+  for (size_t idx = 0; idx < schema_.columns.size(); ++idx) {
+    const std::string& name = schema_.columns[idx].name;
+    source_of.emplace(name, static_cast<int64_t>(idx));
+    for (const std::unique_ptr<Transformer>& step : steps_) {
+      const auto* encoder = dynamic_cast<const OneHotEncoder*>(step.get());
+      const std::vector<std::string>* categories =
+          encoder == nullptr ? nullptr : encoder->Categories(name);
+      if (categories == nullptr) continue;
+      for (const std::string& category : *categories) {
+        source_of.emplace(name + "=" + category, static_cast<int64_t>(idx));
+      }
+    }
+  }
+  std::vector<int64_t> sources;
+  sources.reserve(output_features_.size());
+  for (const data::FeatureInfo& feature : output_features_) {
+    const auto found = source_of.find(feature.name);
+    if (found == source_of.end()) {
+      throw Error(StatusCode::kInternal,
+                  "output feature '" + feature.name + "' has no input column");
+    }
+    sources.push_back(found->second);
+  }
+  return sources;
 }
 
 void Pipeline::CheckFitted() const {

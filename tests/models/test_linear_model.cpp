@@ -117,19 +117,22 @@ TEST(LinearModelTest, PredictOnNoRowsWritesNothing) {
 
 TEST(LinearModelTest, FeatureImportanceIsAbsoluteCoefficientSummedOverClasses) {
   const auto ridge = FitByName("ridge", {}, Regression());
-  ExpectAllNear(ridge->FeatureImportance(models::ImportanceType::kGain),
+  ExpectAllNear(ridge->FeatureImportance(models::ImportanceType::kCoefficient),
                 std::vector<double>{std::abs(ref::kRidgeCoef[0]), std::abs(ref::kRidgeCoef[1]),
                                     std::abs(ref::kRidgeCoef[2])},
                 1e-4, "ridge");
   const auto softmax = FitByName("logistic_regression", {}, Multi());
   const std::vector<double> coef = CoefRowMajor(*softmax);
-  const std::vector<double> importance = softmax->FeatureImportance(models::ImportanceType::kSplit);
+  const std::vector<double> importance =
+      softmax->FeatureImportance(models::ImportanceType::kCoefficient);
   ASSERT_EQ(importance.size(), 3u);
   for (int feature = 0; feature < 3; ++feature) {
     const double expected =
         std::abs(coef[feature]) + std::abs(coef[3 + feature]) + std::abs(coef[6 + feature]);
     EXPECT_DOUBLE_EQ(importance[feature], expected);
   }
+  EXPECT_TRUE(softmax->FeatureImportance(models::ImportanceType::kGain).empty());
+  EXPECT_TRUE(softmax->FeatureImportance(models::ImportanceType::kSplit).empty());
 }
 
 // Builds a model state field by field, so that tests can break one field at a time.

@@ -140,5 +140,67 @@ TEST_F(TrainedPipelineLoadTest, AFieldOfTheWrongTypeIsCorrupt) {
                 "metadata");
 }
 
+// --- feature importance per input column ----------------------------------------------------
+
+/// `num` (noise) and `grade` (4 categories); the class is 1 exactly for grades "b" and "c".
+TrainedPipeline FitOnGrades(std::string_view model_type, const prep::PreprocessingConfig& config) {
+  std::vector<float> num;
+  std::vector<int32_t> grade;
+  data::Labels labels{"y", Task::kClassification, {}, {"no", "yes"}};
+  for (int row = 0; row < 120; ++row) {
+    num.push_back(static_cast<float>((row * 37) % 101));
+    grade.push_back(row % 4);
+    labels.values.push_back(row % 4 == 1 || row % 4 == 2 ? 1.0f : 0.0f);
+  }
+  const data::Dataset dataset({data::Column::Numeric("num", num),
+                               data::Column::Categorical("grade", grade, {"a", "b", "c", "d"})},
+                              labels);
+  const ModelEntry& entry = ModelRegistry::Builtin().Find(model_type);
+  prep::Pipeline pipeline(config);
+  const data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
+  const TrainData train{matrix.view(), labels.values, {}, matrix.features, labels.task, 2};
+  std::unique_ptr<Model> model =
+      entry.create(nlohmann::json::object(), labels.task)->Fit(train, FitControl{});
+  return TrainedPipeline(std::move(pipeline), std::move(model), labels.classes, "y", {});
+}
+
+TEST(TrainedPipelineImportance, IndicatorColumnsAddUpToTheirInputColumn) {
+  prep::PreprocessingConfig onehot;
+  onehot.encoder = "onehot";
+  for (const std::string_view type : {"logistic_regression", "random_forest"}) {
+    const TrainedPipeline fitted = FitOnGrades(type, onehot);
+    ASSERT_EQ(fitted.model().n_features(), 5);  // num, grade=a, grade=b, grade=c, grade=d
+    for (const ImportanceType kind : kImportanceTypes) {
+      const std::vector<double> per_output = fitted.model().FeatureImportance(kind);
+      const std::vector<double> per_input = fitted.FeatureImportance(kind);
+      if (per_output.empty()) {
+        EXPECT_TRUE(per_input.empty());
+        continue;
+      }
+      SCOPED_TRACE(std::string(type) + " " + std::string(ImportanceTypeName(kind)));
+      ASSERT_EQ(per_input.size(), 2u);
+      EXPECT_EQ(per_input[0], per_output[0]);
+      EXPECT_DOUBLE_EQ(per_input[1], per_output[1] + per_output[2] + per_output[3] + per_output[4]);
+      EXPECT_GT(per_input[1], per_input[0]);
+    }
+  }
+}
+
+TEST(TrainedPipelineImportance, EachModelFamilyHasItsOwnTypes) {
+  prep::PreprocessingConfig native;
+  native.encoder = "native";
+  const TrainedPipeline tree = FitOnGrades("decision_tree", native);
+  EXPECT_FALSE(tree.FeatureImportance(ImportanceType::kGain).empty());
+  EXPECT_FALSE(tree.FeatureImportance(ImportanceType::kSplit).empty());
+  EXPECT_TRUE(tree.FeatureImportance(ImportanceType::kCoefficient).empty());
+  // A native partition of the grades separates the classes in one split.
+  EXPECT_EQ(tree.FeatureImportance(ImportanceType::kSplit), (std::vector<double>{0.0, 1.0}));
+
+  const TrainedPipeline linear = FitOnGrades("logistic_regression", prep::PreprocessingConfig{});
+  EXPECT_TRUE(linear.FeatureImportance(ImportanceType::kGain).empty());
+  EXPECT_TRUE(linear.FeatureImportance(ImportanceType::kSplit).empty());
+  EXPECT_EQ(linear.FeatureImportance(ImportanceType::kCoefficient).size(), 2u);
+}
+
 }  // namespace
 }  // namespace kolosal::models

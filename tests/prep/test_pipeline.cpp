@@ -384,6 +384,16 @@ TEST(PipelineTest, OneHotOutputIsDescribedAfterLoad) {
   EXPECT_EQ(loaded.input_schema().columns.size(), 6u);
 }
 
+TEST(PipelineTest, SourceColumnsPointIndicatorsAtTheirInputColumn) {
+  Pipeline pipeline(Config({{"max_onehot_categories", 3}}));
+  ExpectError([&] { pipeline.SourceColumns(); }, StatusCode::kFailedPrecondition);
+  pipeline.FitTransform(MixedData(50));
+  // Input: spread, small, constant, empty, large (ordinal), none.
+  const std::vector<int64_t> expected{0, 1, 1, 1, 2, 3, 4, 5, 5};
+  EXPECT_EQ(pipeline.SourceColumns(), expected);
+  EXPECT_EQ(LoadPipeline(SavePipeline(pipeline)).SourceColumns(), expected);
+}
+
 // --- corrupt state -------------------------------------------------------------------------
 
 TEST(PipelineTest, EveryTruncationIsACorruptModel) {

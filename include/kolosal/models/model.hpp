@@ -24,7 +24,24 @@ struct TrainData {
   int n_classes = 0;  // classification only
 };
 
-enum class ImportanceType { kGain, kSplit };
+/// kGain: total loss reduction of the splits on a feature; kSplit: how many splits use it (tree
+/// models). kCoefficient: the sum over outputs of |coefficient| (linear models).
+enum class ImportanceType { kGain, kSplit, kCoefficient };
+inline constexpr ImportanceType kImportanceTypes[] = {ImportanceType::kGain, ImportanceType::kSplit,
+                                                      ImportanceType::kCoefficient};
+
+/// "gain", "split" or "coefficient".
+constexpr std::string_view ImportanceTypeName(ImportanceType type) {
+  switch (type) {
+    case ImportanceType::kGain:
+      return "gain";
+    case ImportanceType::kSplit:
+      return "split";
+    case ImportanceType::kCoefficient:
+      return "coefficient";
+  }
+  return "unknown";
+}
 
 /// A fitted model. Predict() is const, never throws for well-shaped input, and is safe to call
 /// from many threads at once.
@@ -46,7 +63,7 @@ class Model {
   virtual void Predict(data::MatrixView x, std::span<float> out) const = 0;
   /// Writes the fitted state as one msgpack value (loaded by the registry entry's `load`).
   virtual void Save(io::Packer& packer) const = 0;
-  /// One value per feature; empty when the model has no notion of importance.
+  /// One value per feature; empty when the model has no importance of this type.
   virtual std::vector<double> FeatureImportance(ImportanceType type) const {
     (void)type;
     return {};

@@ -48,6 +48,9 @@ class TrainedPipeline {
   /// floats); regression values pass through. Throws Error(kInvalidArgument) for a task
   /// mismatch or a class the model has never seen.
   std::vector<float> EncodeLabels(const data::Labels& labels) const;
+  /// The model's importance of `type` per input column, in training order: the indicator columns
+  /// of a one-hot encoded column add up. Empty when the model has no importance of this type.
+  std::vector<double> FeatureImportance(ImportanceType type) const;
   /// Every applicable metric of this model on a labelled dataset, as (name, value) pairs.
   std::vector<std::pair<std::string, double>> Evaluate(const data::Dataset& dataset) const;
 

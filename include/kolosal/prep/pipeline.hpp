@@ -54,6 +54,9 @@ class Pipeline {
   const data::Schema& input_schema() const { return schema_; }
   const std::vector<data::FeatureInfo>& output_features() const { return output_features_; }
   const PreprocessingConfig& config() const { return config_; }
+  /// For each output feature, the index of the input column it comes from (one-hot indicator
+  /// columns point at their categorical column). Throws Error(kFailedPrecondition) before a fit.
+  std::vector<int64_t> SourceColumns() const;
 
   /// Writes {"config", "schema", "steps": [{"type", "state"}, ...]}. Throws
   /// Error(kFailedPrecondition) before a fit.

@@ -161,7 +161,7 @@ std::unique_ptr<LinearModel> LinearModel::Load(const msgpack::object& state, std
 }
 
 std::vector<double> LinearModel::FeatureImportance(ImportanceType type) const {
-  (void)type;
+  if (type != ImportanceType::kCoefficient) return {};
   const Eigen::RowVectorXd importance = coef_.cwiseAbs().colwise().sum();
   return {importance.data(), importance.data() + importance.size()};
 }

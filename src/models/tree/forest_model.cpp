@@ -44,7 +44,7 @@ void ForestModel::Save(io::Packer& packer) const {
 }
 
 std::vector<double> ForestModel::FeatureImportance(ImportanceType type) const {
-  return ensemble_.Importance(type == ImportanceType::kGain);
+  return ensemble_.Importance(type);
 }
 
 std::unique_ptr<Model> ForestModel::Load(std::string type_name, const msgpack::object& state) {

@@ -70,7 +70,7 @@ void GradientBoostingModel::Save(io::Packer& packer) const {
 }
 
 std::vector<double> GradientBoostingModel::FeatureImportance(ImportanceType type) const {
-  return ensemble_.Importance(type == ImportanceType::kGain);
+  return ensemble_.Importance(type);
 }
 
 std::unique_ptr<Model> GradientBoostingModel::Load(const msgpack::object& state) {

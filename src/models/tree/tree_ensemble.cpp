@@ -288,7 +288,9 @@ void TreeEnsemble::AccumulateRow(const float* row, float* out, int64_t first_tre
   }
 }
 
-std::vector<double> TreeEnsemble::Importance(bool by_gain) const {
+std::vector<double> TreeEnsemble::Importance(ImportanceType type) const {
+  if (type == ImportanceType::kCoefficient) return {};
+  const bool by_gain = type == ImportanceType::kGain;
   std::vector<double> importance(static_cast<size_t>(n_features_), 0.0);
   for (size_t idx = 0; idx < nodes_.size(); ++idx) {
     if (nodes_[idx].is_leaf()) continue;

@@ -6,6 +6,7 @@
 
 #include "kolosal/data/matrix_view.hpp"
 #include "kolosal/io/msgpack_io.hpp"
+#include "kolosal/models/model.hpp"
 #include "kolosal/models/tree/complete_trees.hpp"
 #include "kolosal/models/tree/tree.hpp"
 #include "kolosal/models/tree/tree_node.hpp"
@@ -44,7 +45,8 @@ class TreeEnsemble {
   void AccumulateRow(const float* row, float* out, int64_t first_tree, int64_t last_tree) const;
 
   /// Sum of split gains and number of splits per feature.
-  std::vector<double> Importance(bool by_gain) const;
+  /// Gain or split count per feature; empty for kCoefficient.
+  std::vector<double> Importance(ImportanceType type) const;
 
   void Save(io::Packer& packer) const;
   /// Throws Error(kCorruptModel) unless every index (children, features, leaves, category
