@@ -119,6 +119,57 @@ func (m *Model) ClassNames() ([]string, error) {
 	return names, nil
 }
 
+// FeatureName is the name of input column featureIndex (training order).
+func (m *Model) FeatureName(featureIndex int) (string, error) {
+	return m.stringProperty(func(ptr uintptr, name *string) error {
+		return capi.Kolosal_model_feature_name(ptr, int64(featureIndex), name)
+	})
+}
+
+// FeatureNames are the names of all input columns, in training order.
+func (m *Model) FeatureNames() ([]string, error) {
+	names := make([]string, m.nFeatures)
+	for featureIndex := range names {
+		name, err := m.FeatureName(featureIndex)
+		if err != nil {
+			return nil, err
+		}
+		names[featureIndex] = name
+	}
+	return names, nil
+}
+
+// ImportanceType is a kind of feature importance; the values are kolosal_importance_type's.
+type ImportanceType int
+
+const (
+	// ImportanceGain is, for tree models, the total loss reduction of the feature's splits.
+	ImportanceGain ImportanceType = 0
+	// ImportanceSplit is, for tree models, the number of splits on the feature.
+	ImportanceSplit ImportanceType = 1
+	// ImportanceCoefficient is, for linear models, the sum over outputs of |coefficient| on the
+	// preprocessed inputs.
+	ImportanceCoefficient ImportanceType = 2
+)
+
+// FeatureImportance is the importance per input column, in training order; the indicator
+// columns of a one-hot encoded column add up. Gain and split are for tree models, coefficient
+// for linear ones; another type gives an ErrUnsupported error.
+func (m *Model) FeatureImportance(kind ImportanceType) ([]float32, error) {
+	ptr, err := m.h.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer m.h.release()
+	out := make([]float32, m.nFeatures)
+	err = capi.Kolosal_model_feature_importance(ptr, capi.Enum_SS_kolosal_importance_type(kind),
+		firstFloat32(out), int64(len(out)))
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (m *Model) stringProperty(get func(uintptr, *string) error) (string, error) {
 	ptr, err := m.h.acquire()
 	if err != nil {

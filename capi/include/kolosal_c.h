@@ -56,6 +56,13 @@ typedef enum kolosal_dtype { KOLOSAL_FLOAT32 = 0, KOLOSAL_FLOAT64 = 1 } kolosal_
 /** Memory order of an input matrix. */
 typedef enum kolosal_layout { KOLOSAL_ROW_MAJOR = 0, KOLOSAL_COL_MAJOR = 1 } kolosal_layout;
 
+/** Kinds of feature importance (kolosal_model_feature_importance). */
+typedef enum kolosal_importance_type {
+  KOLOSAL_IMPORTANCE_GAIN = 0,  /**< tree models: total loss reduction of the feature's splits */
+  KOLOSAL_IMPORTANCE_SPLIT = 1, /**< tree models: number of splits on the feature */
+  KOLOSAL_IMPORTANCE_COEFFICIENT = 2 /**< linear models: sum over outputs of |coefficient| */
+} kolosal_importance_type;
+
 /** A table of features, optionally with labels. Immutable after creation; thread-safe to read. */
 typedef struct kolosal_dataset kolosal_dataset;
 /** Fits models with one configuration. Runs one fit at a time. */
@@ -275,6 +282,23 @@ KOLOSAL_API kolosal_status kolosal_model_n_classes(const kolosal_model* model, i
  *  \param[out] out free with kolosal_string_free(). Thread-safe. */
 KOLOSAL_API kolosal_status kolosal_model_class_name(const kolosal_model* model, int64_t class_index,
                                                     char** out);
+
+/** The name of input column feature_index (training order, as kolosal_model_predict takes them).
+ *  \param[out] out free with kolosal_string_free().
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (index out of range). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_model_feature_name(const kolosal_model* model,
+                                                      int64_t feature_index, char** out);
+
+/** Feature importance, one value per input column in training order. The indicator columns of a
+ *  one-hot encoded column add up to that column's value. Coefficients are those of the
+ *  preprocessed (by default standardised) inputs.
+ *  \param capacity floats available in out; must be at least kolosal_model_n_features.
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL, unknown type, too small a buffer),
+ *  KOLOSAL_UNSUPPORTED (the model has no importance of this type: GAIN and SPLIT are for tree
+ *  models, COEFFICIENT for linear ones). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_model_feature_importance(const kolosal_model* model,
+                                                            kolosal_importance_type type,
+                                                            float* out, int64_t capacity);
 
 /** Predicts one value per row: the class index (as a float) for classification, the value for
  *  regression. Columns are taken in training order.

@@ -18,6 +18,20 @@ data::Layout ToLayout(kolosal_layout layout) {
                        "; use KOLOSAL_ROW_MAJOR or KOLOSAL_COL_MAJOR");
 }
 
+models::ImportanceType ToImportanceType(kolosal_importance_type type) {
+  switch (type) {
+    case KOLOSAL_IMPORTANCE_GAIN:
+      return models::ImportanceType::kGain;
+    case KOLOSAL_IMPORTANCE_SPLIT:
+      return models::ImportanceType::kSplit;
+    case KOLOSAL_IMPORTANCE_COEFFICIENT:
+      return models::ImportanceType::kCoefficient;
+  }
+  ThrowInvalidArgument("unknown importance type " + std::to_string(static_cast<int>(type)) +
+                       "; use KOLOSAL_IMPORTANCE_GAIN, KOLOSAL_IMPORTANCE_SPLIT or "
+                       "KOLOSAL_IMPORTANCE_COEFFICIENT");
+}
+
 void CheckShape(const void* data, int64_t rows, int64_t cols) {
   if (rows < 0 || cols < 0) {
     ThrowInvalidArgument("negative shape (" + std::to_string(rows) + " x " + std::to_string(cols) +

@@ -125,6 +125,44 @@ kolosal_status kolosal_model_class_name(const kolosal_model* model, int64_t clas
   KOLOSAL_API_END
 }
 
+kolosal_status kolosal_model_feature_name(const kolosal_model* model, int64_t feature_index,
+                                          char** out) {
+  KOLOSAL_API_BEGIN
+  KOLOSAL_CHECK_ARG(model);
+  KOLOSAL_CHECK_ARG(out);
+  const auto& columns = model->pipeline->pipeline().input_schema().columns;
+  if (feature_index < 0 || feature_index >= static_cast<int64_t>(columns.size())) {
+    kolosal::ThrowInvalidArgument("feature index " + std::to_string(feature_index) +
+                                  " out of range [0, " + std::to_string(columns.size()) + ")");
+  }
+  *out = kolosal::capi::CopyString(columns[static_cast<size_t>(feature_index)].name);
+  KOLOSAL_API_END
+}
+
+kolosal_status kolosal_model_feature_importance(const kolosal_model* model,
+                                                kolosal_importance_type type, float* out,
+                                                int64_t capacity) {
+  KOLOSAL_API_BEGIN
+  KOLOSAL_CHECK_ARG(model);
+  KOLOSAL_CHECK_ARG(out);
+  const TrainedPipeline& pipeline = *model->pipeline;
+  const kolosal::models::ImportanceType kind = kolosal::capi::ToImportanceType(type);
+  kolosal::capi::CheckCapacity(capacity, pipeline.n_input_features(), "the output buffer");
+  const std::vector<double> importance = pipeline.FeatureImportance(kind);
+  if (importance.empty()) {
+    throw kolosal::Error(kolosal::StatusCode::kUnsupported,
+                         std::string(pipeline.model().TypeName()) + " has no " +
+                             std::string(kolosal::models::ImportanceTypeName(kind)) +
+                             " importance; " +
+                             (kind == kolosal::models::ImportanceType::kCoefficient
+                                  ? "use GAIN or SPLIT for tree models"
+                                  : "use COEFFICIENT for linear models"));
+  }
+  std::transform(importance.begin(), importance.end(), out,
+                 [](double value) { return static_cast<float>(value); });
+  KOLOSAL_API_END
+}
+
 kolosal_status kolosal_model_predict(const kolosal_model* model, const void* data,
                                      kolosal_dtype dtype, int64_t rows, int64_t cols,
                                      kolosal_layout layout, float* out, int64_t capacity) {

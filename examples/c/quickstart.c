@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   kolosal_train_engine* engine = NULL;
   kolosal_model* model = NULL;
   char* metrics = NULL;
+  char* name = NULL;
+  float* importance = NULL;
+  int64_t n_features = 0, idx, top = 0;
   FILE* probe;
 
   snprintf(path, sizeof path, "%s/spam.csv", argc > 1 ? argv[1] : "../shared/data");
@@ -38,6 +41,20 @@ int main(int argc, char** argv) {
   CHECK(kolosal_model_save(model, "/tmp/spam-c.kolosal"));
   CHECK(kolosal_model_evaluate(model, test, &metrics));
   printf("holdout metrics: %s\n", metrics);
+
+  /* The input column with the largest |coefficient| (tree models: KOLOSAL_IMPORTANCE_GAIN). */
+  CHECK(kolosal_model_n_features(model, &n_features));
+  importance = (float*)malloc((size_t)n_features * sizeof *importance);
+  if (importance == NULL) return 1;
+  CHECK(kolosal_model_feature_importance(model, KOLOSAL_IMPORTANCE_COEFFICIENT, importance,
+                                         n_features));
+  for (idx = 1; idx < n_features; ++idx) {
+    if (importance[idx] > importance[top]) top = idx;
+  }
+  CHECK(kolosal_model_feature_name(model, top, &name));
+  printf("most important feature: %s (%.3f)\n", name, importance[top]);
+  kolosal_string_free(name);
+  free(importance);
 
   kolosal_string_free(metrics);
   kolosal_model_free(model);

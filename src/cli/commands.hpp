@@ -10,6 +10,7 @@ void AddTrainCommand(CLI::App& app);
 void AddTuneCommand(CLI::App& app);
 void AddPredictCommand(CLI::App& app);
 void AddEvaluateCommand(CLI::App& app);
+void AddImportanceCommand(CLI::App& app);
 void AddInfoCommand(CLI::App& app);
 void AddDemoCommand(CLI::App& app);
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   kolosal::cli::AddTuneCommand(app);
   kolosal::cli::AddPredictCommand(app);
   kolosal::cli::AddEvaluateCommand(app);
+  kolosal::cli::AddImportanceCommand(app);
   kolosal::cli::AddInfoCommand(app);
   kolosal::cli::AddDemoCommand(app);
   try {

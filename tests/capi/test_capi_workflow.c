@@ -293,6 +293,108 @@ static void test_csv_workflow(void) {
   kolosal_dataset_free(dataset);
 }
 
+/* Three features; the class is 1 exactly when a > 0. b and c are noise. */
+static kolosal_dataset* make_first_feature_decides(void) {
+  enum { kRows = 300 };
+  static float features[kRows * 3];
+  static float labels[kRows];
+  kolosal_dataset* dataset = NULL;
+  unsigned state = 777u;
+  int row;
+  for (row = 0; row < kRows; ++row) {
+    features[3 * row] = capi_uniform(&state);
+    features[3 * row + 1] = capi_uniform(&state);
+    features[3 * row + 2] = capi_uniform(&state);
+    labels[row] = features[3 * row] > 0.0f ? 1.0f : 0.0f;
+  }
+  EXPECT_OK(kolosal_dataset_from_dense(
+      features, KOLOSAL_FLOAT32, kRows, 3, KOLOSAL_ROW_MAJOR, labels, KOLOSAL_FLOAT32,
+      "{\"feature_names\":[\"a\",\"b\",\"c\"],\"task\":\"classification\"}", &dataset));
+  return dataset;
+}
+
+static kolosal_model* fit_model(const kolosal_dataset* dataset, const char* config) {
+  kolosal_train_engine* engine = NULL;
+  kolosal_model* model = NULL;
+  EXPECT_OK(kolosal_train_engine_create(config, &engine));
+  EXPECT_OK(kolosal_train_engine_fit(engine, dataset, &model));
+  kolosal_train_engine_free(engine);
+  return model;
+}
+
+static void test_feature_importance(void) {
+  kolosal_dataset* dataset = make_first_feature_decides();
+  kolosal_model* stump =
+      fit_model(dataset, "{\"model\":\"decision_tree\",\"params\":{\"max_depth\":1}}");
+  kolosal_model* linear = fit_model(dataset, "{\"model\":\"logistic_regression\"}");
+  float importance[3] = {-1.0f, -1.0f, -1.0f};
+  char* name = NULL;
+
+  /* A stump splits once, on the feature that decides. */
+  EXPECT_OK(kolosal_model_feature_importance(stump, KOLOSAL_IMPORTANCE_SPLIT, importance, 3));
+  EXPECT_TRUE(importance[0] == 1.0f && importance[1] == 0.0f && importance[2] == 0.0f);
+  EXPECT_OK(kolosal_model_feature_importance(stump, KOLOSAL_IMPORTANCE_GAIN, importance, 3));
+  EXPECT_TRUE(importance[0] > 0.0f && importance[1] == 0.0f && importance[2] == 0.0f);
+  EXPECT_OK(kolosal_model_feature_name(stump, 2, &name));
+  EXPECT_TRUE(name != NULL && strcmp(name, "c") == 0);
+  kolosal_string_free(name);
+  name = NULL;
+
+  EXPECT_OK(
+      kolosal_model_feature_importance(linear, KOLOSAL_IMPORTANCE_COEFFICIENT, importance, 3));
+  EXPECT_TRUE(importance[0] > 4.0f * importance[1] && importance[0] > 4.0f * importance[2]);
+
+  /* Bad input. */
+  EXPECT_STATUS(KOLOSAL_UNSUPPORTED, kolosal_model_feature_importance(
+                                         stump, KOLOSAL_IMPORTANCE_COEFFICIENT, importance, 3));
+  EXPECT_ERROR_CONTAINS("decision_tree has no coefficient importance");
+  EXPECT_STATUS(KOLOSAL_UNSUPPORTED,
+                kolosal_model_feature_importance(linear, KOLOSAL_IMPORTANCE_GAIN, importance, 3));
+  EXPECT_ERROR_CONTAINS("use COEFFICIENT for linear models");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_feature_importance(stump, KOLOSAL_IMPORTANCE_GAIN, importance, 2));
+  EXPECT_ERROR_CONTAINS("holds 2 values, 3 are needed");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_feature_importance(stump, (kolosal_importance_type)7, importance, 3));
+  EXPECT_ERROR_CONTAINS("unknown importance type 7");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_feature_importance(stump, KOLOSAL_IMPORTANCE_GAIN, NULL, 3));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_feature_importance(NULL, KOLOSAL_IMPORTANCE_GAIN, importance, 3));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_feature_name(stump, 3, &name));
+  EXPECT_ERROR_CONTAINS("feature index 3 out of range [0, 3)");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_feature_name(stump, -1, &name));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_feature_name(stump, 0, NULL));
+
+  kolosal_model_free(linear);
+  kolosal_model_free(stump);
+  kolosal_dataset_free(dataset);
+}
+
+/* One-hot indicator columns add up to their categorical column. */
+static void test_importance_of_encoded_columns(void) {
+  static const char kCsv[] =
+      "size,color,label\n"
+      "1,red,yes\n2,blue,no\n3,red,yes\n4,green,no\n5,blue,no\n6,red,yes\n"
+      "7,green,no\n8,red,yes\n9,blue,no\n10,red,yes\n11,green,no\n12,blue,no\n";
+  const char* path = capi_write_temp_file(".csv", kCsv, (long)strlen(kCsv));
+  kolosal_dataset* dataset = NULL;
+  kolosal_model* model = NULL;
+  float importance[2] = {-1.0f, -1.0f};
+  int64_t n_features = 0;
+  EXPECT_OK(kolosal_dataset_from_csv(path, "{\"target\":\"label\"}", &dataset));
+  model = fit_model(dataset,
+                    "{\"model\":\"decision_tree\",\"preprocessing\":{\"encoder\":\"onehot\"}}");
+  EXPECT_OK(kolosal_model_n_features(model, &n_features));
+  EXPECT_TRUE(n_features == 2);
+  EXPECT_OK(kolosal_model_feature_importance(model, KOLOSAL_IMPORTANCE_SPLIT, importance, 2));
+  /* "color=red" alone separates the classes: one split, credited to color. */
+  EXPECT_TRUE(importance[0] == 0.0f && importance[1] == 1.0f);
+  remove(path);
+  kolosal_model_free(model);
+  kolosal_dataset_free(dataset);
+}
+
 static void test_spam(const char* data_dir) {
   const char* path = capi_dataset_path(data_dir, "spam.csv");
   kolosal_dataset* dataset = NULL;
@@ -335,6 +437,8 @@ int main(int argc, char** argv) {
   test_dense_workflow();
   test_dtypes_and_layouts();
   test_csv_workflow();
+  test_feature_importance();
+  test_importance_of_encoded_columns();
   test_spam(argc > 1 ? argv[1] : NULL);
   return capi_test_finish("test_capi_workflow");
 }

@@ -30,7 +30,7 @@ readonly kRequired=106 kValidation=105
 run --help
 expect_rc 0 "--help"
 expect_out '^Usage: kolosal \[OPTIONS\] SUBCOMMAND' "--help usage"
-for command in train tune predict evaluate info demo; do
+for command in train tune predict evaluate importance info demo; do
   expect_out "^  $command  " "--help lists $command"
 done
 declare -A help_options=(
@@ -38,10 +38,11 @@ declare -A help_options=(
   [tune]="--data --target --model --trials --storage --study-name --strategy --pruner --out"
   [predict]="--model --data --out --proba"
   [evaluate]="--model --data --target"
+  [importance]="--model --type --top"
   [info]=""
   [demo]="--data-dir --n-jobs"
 )
-for command in train tune predict evaluate info demo; do
+for command in train tune predict evaluate importance info demo; do
   run "$command" --help
   expect_rc 0 "$command --help"
   expect_out "^Usage: kolosal $command \[OPTIONS\]" "$command --help usage"
@@ -128,6 +129,32 @@ expect_err "did you mean 'GRID_SEARCH'" "tune strategy message"
 run tune --data "$work/small.csv" --target y --study-config '{"max_trial":3}'
 expect_rc 1 "tune with an unknown study key"
 expect_err "did you mean 'max_trials'" "tune key message"
+
+# Feature importance: b decides y, so a stump splits once, on b; a linear model has coefficients.
+printf 'a,b,y\n1,5,1\n2,1,0\n3,6,1\n4,2,0\n5,7,1\n6,1,0\n' >"$work/decided.csv"
+"$cli" train --data "$work/decided.csv" --target y --model decision_tree \
+  --params '{"max_depth":1}' --out "$work/stump.kolosal" >/dev/null || fail "train the stump"
+run importance --model "$work/stump.kolosal" --type split
+expect_rc 0 "importance --type split"
+expect_out '^split importance of decision_tree \(2 features\)$' "importance header"
+[ "$(sed -n 2p "$work/out" | tr -s ' ')" = "b 1 100.0%" ] || fail "importance: b first: $(cat "$work/out")"
+[ "$(sed -n 3p "$work/out" | tr -s ' ')" = "a 0 0.0%" ] || fail "importance: a second: $(cat "$work/out")"
+run importance --model "$work/stump.kolosal" --top 1
+expect_rc 0 "importance --top 1"
+expect_out '^gain importance of decision_tree' "importance: auto is gain for trees"
+[ "$(wc -l <"$work/out")" -eq 2 ] || fail "importance --top 1: $(cat "$work/out")"
+run importance --model "$work/stump.kolosal" --type coefficient
+expect_rc 1 "importance --type coefficient on a tree"
+expect_err "kolosal: error: decision_tree has no coefficient importance" "importance type message"
+run importance --model "$work/stump.kolosal" --type weight
+expect_rc $kValidation "importance --type weight"
+expect_err "--type: weight not in {auto,gain,split,coefficient}" "importance --type message"
+"$cli" train --data "$work/decided.csv" --target y --model logistic_regression \
+  --out "$work/linear.kolosal" >/dev/null || fail "train the linear model"
+run importance --model "$work/linear.kolosal"
+expect_rc 0 "importance of a linear model"
+expect_out '^coefficient importance of logistic_regression \(2 features\)$' "importance: linear"
+expect_out '^b ' "importance: b first for the linear model"
 
 # A corrupt model: exit code 1 and exactly one line on stderr.
 printf 'KOLOSAL\x1agarbage' >"$work/corrupt.kolosal"

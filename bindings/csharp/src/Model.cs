@@ -109,6 +109,42 @@ public sealed class Model : NativeResource {
     return names;
   }
 
+  /// <summary>The name of input column featureIndex (training order).</summary>
+  public string FeatureName(long featureIndex) {
+    IntPtr handle = Acquire();
+    try {
+      return KolosalC.kolosal_model_feature_name(handle, featureIndex);
+    } finally {
+      Release();
+    }
+  }
+
+  /// <summary>All input column names, in training order.</summary>
+  public IReadOnlyList<string> FeatureNames() {
+    var names = new List<string>();
+    for (long index = 0; index < NFeatures; ++index) names.Add(FeatureName(index));
+    return names;
+  }
+
+  /// <summary>
+  /// Importance per input column, in training order; the indicator columns of a one-hot encoded
+  /// column add up. Gain and Split are for tree models, Coefficient for linear ones; another type
+  /// throws KolosalException (Unsupported).
+  /// </summary>
+  public unsafe float[] FeatureImportance(ImportanceType type) {
+    IntPtr handle = Acquire();
+    try {
+      var output = new float[KolosalC.kolosal_model_n_features(handle)];
+      fixed (float* values = output) {
+        KolosalC.kolosal_model_feature_importance(handle, (kolosal_importance_type)type,
+                                                  (IntPtr)values, output.Length);
+      }
+      return output;
+    } finally {
+      Release();
+    }
+  }
+
   // ---- Predict: one value per row (class index as a float, or the regression value) ----
 
   public float[] Predict(float[] data, long rows, long cols) => New(data, rows, cols, false);

@@ -21,4 +21,14 @@ public enum Layout {
   ColMajor = 1,
 }
 
+/// <summary>Kinds of feature importance (kolosal_importance_type).</summary>
+public enum ImportanceType {
+  /// <summary>Tree models: total loss reduction of the feature's splits.</summary>
+  Gain = 0,
+  /// <summary>Tree models: number of splits on the feature.</summary>
+  Split = 1,
+  /// <summary>Linear models: sum over outputs of |coefficient| on the preprocessed inputs.</summary>
+  Coefficient = 2,
+}
+
 }  // namespace Kolosal

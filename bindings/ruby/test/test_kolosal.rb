@@ -65,6 +65,43 @@ class KolosalTest < Minitest::Test
     end
   end
 
+  # A model of config on dense_problem, whose class only columns f0 and f1 decide.
+  def fit_dense(**config, &block)
+    features, labels = dense_problem(400)
+    Kolosal::Dataset.from_dense(features, labels: labels, task: "classification") do |dataset|
+      Kolosal::Trainer.open(**config) { |trainer| trainer.fit(dataset, &block) }
+    end
+  end
+
+  def test_stump_splits_once_on_a_deciding_feature
+    fit_dense(model: "decision_tree", params: { max_depth: 1 }) do |stump|
+      assert_equal %w[f0 f1 f2], stump.feature_names
+      splits = stump.feature_importance(:split)
+      assert_equal %w[f0 f1 f2], splits.keys
+      assert_equal 1.0, splits["f0"] + splits["f1"]
+      assert_equal 0.0, splits["f2"]
+      gain = stump.feature_importance
+      assert_operator gain["f0"] + gain["f1"], :>, 0.0
+      Kolosal::Model.from_bytes(stump.to_bytes) { |loaded| assert_equal gain, loaded.feature_importance(:gain) }
+      assert_kolosal_error(Kolosal::UnsupportedError, "decision_tree has no coefficient importance") do
+        stump.feature_importance(:coefficient)
+      end
+      error = assert_raises(ArgumentError) { stump.feature_importance(:weight) }
+      assert_includes error.message, ":weight"
+    end
+  end
+
+  def test_linear_coefficients_rank_the_deciding_features
+    fit_dense(model: "logistic_regression") do |linear|
+      weight = linear.feature_importance(:coefficient)
+      assert_operator weight["f0"], :>, 4 * weight["f2"]
+      assert_operator weight["f1"], :>, 4 * weight["f2"]
+      assert_kolosal_error(Kolosal::UnsupportedError, "use COEFFICIENT for linear models") do
+        linear.feature_importance(:gain)
+      end
+    end
+  end
+
   def test_version_and_build_info
     refute_empty Kolosal.version
     assert_equal Kolosal.version, Kolosal.build_info.fetch("version")

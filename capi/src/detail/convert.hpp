@@ -4,6 +4,7 @@
 #include <string>
 
 #include "kolosal/data/dataset.hpp"
+#include "kolosal/models/model.hpp"
 #include "kolosal_c.h"
 
 namespace kolosal::capi {
@@ -11,6 +12,7 @@ namespace kolosal::capi {
 /// Validates the enum values a caller passed (C callers can pass any integer).
 data::DType ToDType(kolosal_dtype dtype, const char* what);
 data::Layout ToLayout(kolosal_layout layout);
+models::ImportanceType ToImportanceType(kolosal_importance_type type);
 /// Validates a (data, rows, cols) triple.
 void CheckShape(const void* data, int64_t rows, int64_t cols);
 /// Throws when a caller buffer of `capacity` elements cannot hold `needed`.

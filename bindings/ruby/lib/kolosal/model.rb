@@ -7,7 +7,10 @@ module Kolosal
     include NativeObject
 
     ROW_MAJOR = Native::KOLOSAL_ROW_MAJOR
-    private_constant :ROW_MAJOR
+    IMPORTANCE_TYPES = { gain: Native::KOLOSAL_IMPORTANCE_GAIN,
+                         split: Native::KOLOSAL_IMPORTANCE_SPLIT,
+                         coefficient: Native::KOLOSAL_IMPORTANCE_COEFFICIENT }.freeze
+    private_constant :ROW_MAJOR, :IMPORTANCE_TYPES
 
     # Reads a model file (never runs code from it). With a block, yields the model and closes it.
     def self.load(path, &block)
@@ -53,6 +56,22 @@ module Kolosal
     # The name of each class, by class index (empty for regression).
     def class_names
       Array.new(@n_classes) { |index| Native.kolosal_model_class_name(@handle, index) }
+    end
+
+    # The name of each input column, in training order.
+    def feature_names
+      Array.new(@n_features) { |index| Native.kolosal_model_feature_name(@handle, index) }
+    end
+
+    # Importance per input column, as a Hash from column name to Float in training order; the
+    # indicator columns of a one-hot encoded column add up. :gain and :split are for tree
+    # models, :coefficient for linear ones; another type raises UnsupportedError.
+    def feature_importance(type = :gain)
+      code = IMPORTANCE_TYPES.fetch(type) do
+        raise ArgumentError, "unknown importance type #{type.inspect}; use :gain, :split or :coefficient"
+      end
+      values = Native.kolosal_model_feature_importance(@handle, code, @n_features).unpack("e*")
+      feature_names.zip(values).to_h
     end
 
     # One Float per row: the class index for classification, the value for regression. data is

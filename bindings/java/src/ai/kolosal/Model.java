@@ -112,6 +112,41 @@ public final class Model extends NativeResource {
     return names;
   }
 
+  /** The name of input column featureIndex (training order). */
+  public String featureName(long featureIndex) {
+    long handle = acquire();
+    try {
+      return KolosalC.kolosal_model_feature_name(handle, featureIndex);
+    } finally {
+      release();
+    }
+  }
+
+  /** All input column names, in training order. */
+  public List<String> featureNames() {
+    List<String> names = new ArrayList<>();
+    for (long index = 0; index < nFeatures(); ++index) {
+      names.add(featureName(index));
+    }
+    return names;
+  }
+
+  /**
+   * Importance per input column, in training order; the indicator columns of a one-hot encoded
+   * column add up. GAIN and SPLIT are for tree models, COEFFICIENT for linear ones; another
+   * type throws KolosalException UNSUPPORTED.
+   */
+  public float[] featureImportance(ImportanceType type) {
+    long handle = acquire();
+    try {
+      float[] out = new float[Math.toIntExact(KolosalC.kolosal_model_n_features(handle))];
+      KolosalC.kolosal_model_feature_importance(handle, type.code, out);
+      return out;
+    } finally {
+      release();
+    }
+  }
+
   // ---- predict: one value per row (the class index as a float, or the regression value) ----
 
   public float[] predict(float[] data, long rows, long cols) {
