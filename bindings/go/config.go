@@ -6,7 +6,8 @@ import "encoding/json"
 // so the library's defaults apply.
 type CSVOptions struct {
 	Target        string            `json:"target,omitempty"`
-	Task          string            `json:"task,omitempty"` // "classification" or "regression"
+	WeightColumn  string            `json:"weight_column,omitempty"` // per-row training weights
+	Task          string            `json:"task,omitempty"`          // "classification" or "regression"
 	Delimiter     string            `json:"delimiter,omitempty"`
 	HasHeader     *bool             `json:"has_header,omitempty"`
 	MissingValues []string          `json:"missing_values,omitempty"`
@@ -20,6 +21,7 @@ type DenseOptions struct {
 	FeatureNames []string `json:"feature_names,omitempty"`
 	TargetName   string   `json:"target_name,omitempty"`
 	Task         string   `json:"task,omitempty"`
+	WeightColumn string   `json:"weight_column,omitempty"` // a feature column of row weights
 }
 
 // TrainConfig is the configuration of NewTrainer (kolosal_train_engine_create).

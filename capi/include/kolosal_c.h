@@ -122,7 +122,9 @@ KOLOSAL_API kolosal_status kolosal_live_handle_count(int64_t* out_count);
  *  \param options_json NULL or JSON: {"target": "col", "task": "classification"|"regression",
  *         "delimiter": ",", "has_header": true, "missing_values": ["NA", "?"],
  *         "column_types": {"col": "numeric"|"categorical"}, "drop_columns": [...],
- *         "max_rows": 0}. Without "target" the dataset has no labels (for prediction).
+ *         "max_rows": 0, "weight_column": "w"}. Without "target" the dataset has no labels
+ *         (for prediction). "weight_column" names a numeric column of per-row training weights
+ *         (finite, >= 0, not all zero), which leaves the features.
  *  \param[out] out receives a dataset to free with kolosal_dataset_free().
  *  Errors: KOLOSAL_IO (missing file), KOLOSAL_INVALID_ARGUMENT (malformed CSV, unknown target,
  *  bad options). Thread-safe. */
@@ -133,10 +135,12 @@ KOLOSAL_API kolosal_status kolosal_dataset_from_csv(const char* path, const char
  *  \param data rows x cols values of type dtype in the given layout.
  *  \param labels NULL (no labels) or rows values of type labels_dtype.
  *  \param options_json NULL or JSON: {"feature_names": [...], "target_name": "y",
- *         "task": "classification"|"regression"} (the task is inferred when absent).
+ *         "task": "classification"|"regression", "weight_column": "f3"} (the task is inferred
+ *         when absent; "weight_column" makes that column the per-row training weights, as for
+ *         kolosal_dataset_from_csv).
  *  \param[out] out receives a dataset to free with kolosal_dataset_free().
  *  Errors: KOLOSAL_INVALID_ARGUMENT for NULL data, negative sizes, unknown dtype or layout,
- *  NaN labels, wrong feature-name count. Thread-safe. */
+ *  NaN labels, wrong feature-name count, a bad weight column. Thread-safe. */
 KOLOSAL_API kolosal_status kolosal_dataset_from_dense(const void* data, kolosal_dtype dtype,
                                                       int64_t rows, int64_t cols,
                                                       kolosal_layout layout, const void* labels,

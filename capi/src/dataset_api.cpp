@@ -17,6 +17,7 @@ using kolosal::data::Dataset;
 struct DenseOptions {
   std::vector<std::string> feature_names;
   std::string target_name = "target";
+  std::string weight_column;
   std::optional<kolosal::Task> task;
 };
 
@@ -33,6 +34,7 @@ DenseOptions ParseDenseOptions(const char* options_json) {
     }
   }
   options.target_name = reader.GetString("target_name", "target");
+  options.weight_column = reader.GetString("weight_column", "");
   if (reader.Has("task")) options.task = kolosal::ParseTask(reader.GetString("task", ""));
   reader.Finish();
   return options;
@@ -96,6 +98,9 @@ kolosal_status kolosal_dataset_from_dense(const void* data, kolosal_dtype dtype,
                                             rows, options.target_name);
     handle->dataset.set_labels(kolosal::data::MakeLabels(label_column, options.task));
   }
+  if (!options.weight_column.empty()) {
+    kolosal::data::UseColumnAsWeights(handle->dataset, options.weight_column);
+  }
   *out = handle.release();
   KOLOSAL_API_END
 }
@@ -129,6 +134,7 @@ kolosal_status kolosal_dataset_describe(const kolosal_dataset* dataset, char** o
     description["target"] = data.labels().name;
     description["task"] = kolosal::TaskName(data.labels().task);
     description["classes"] = data.labels().classes;
+    if (!data.labels().weights.empty()) description["weight_column"] = data.labels().weight_name;
   }
   *out_json = kolosal::capi::CopyString(description.dump());
   KOLOSAL_API_END

@@ -13,6 +13,7 @@ namespace {
 struct TrainArgs {
   std::string data;
   std::string target;
+  std::string weight_column;
   std::string model = "logistic_regression";
   std::string params = "{}";
   std::string preprocessing;
@@ -26,6 +27,7 @@ struct TrainArgs {
 void RunTrain(const TrainArgs& args) {
   data::CsvOptions csv;
   csv.target = args.target;
+  csv.weight_column = args.weight_column;
   if (!args.task.empty()) csv.task = ParseTask(args.task);
   const data::Dataset dataset = data::ReadCsv(args.data, csv);
   train::TrainSpec spec;
@@ -64,6 +66,8 @@ void AddTrainCommand(CLI::App& app) {
   CLI::App* command = app.add_subcommand("train", "Train a model on a CSV file and save it");
   command->add_option("--data", args->data, "CSV file with a header row")->required();
   command->add_option("--target", args->target, "Target column")->required();
+  command->add_option("--weight-column", args->weight_column,
+                      "Numeric column of per-row training weights (not a feature)");
   command->add_option("--model", args->model, "Model type (see `kolosal info`)");
   command->add_option("--params", args->params, "Model params as JSON");
   command->add_option("--preprocessing", args->preprocessing, "Preprocessing config as JSON");

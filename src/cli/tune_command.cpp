@@ -13,6 +13,7 @@ namespace {
 struct TuneArgs {
   std::string data;
   std::string target;
+  std::string weight_column;
   std::string model = "logistic_regression";
   std::string params = "{}";
   std::string search_space;
@@ -104,6 +105,7 @@ void RunTune(const TuneArgs& args) {
   train::TuneOptions options = MakeOptions(args);
   data::CsvOptions csv;
   csv.target = args.target;
+  csv.weight_column = args.weight_column;
   if (!args.task.empty()) csv.task = ParseTask(args.task);
   const data::Dataset dataset = data::ReadCsv(args.data, csv);
   train::TrainSpec spec;
@@ -137,6 +139,8 @@ void AddTuneCommand(CLI::App& app) {
       "tune", "Tune a model's hyperparameters by cross-validation, then refit the best");
   command->add_option("--data", args->data, "CSV file with a header row")->required();
   command->add_option("--target", args->target, "Target column")->required();
+  command->add_option("--weight-column", args->weight_column,
+                      "Numeric column of per-row training weights (not a feature)");
   command->add_option("--model", args->model, "Model type (see `kolosal info`)");
   command->add_option("--trials", args->trials, "Trials to run in this call")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));

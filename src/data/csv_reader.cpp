@@ -185,6 +185,20 @@ void CheckNameExists(const std::vector<std::string>& names, std::string_view nam
 
 void CheckOptionNames(const std::vector<std::string>& names, const CsvOptions& options) {
   if (!options.target.empty()) CheckNameExists(names, options.target, "target column");
+  if (!options.weight_column.empty()) {
+    if (options.target.empty()) {
+      ThrowInvalidArgument("weight_column '" + options.weight_column + "' needs a target column");
+    }
+    CheckNameExists(names, options.weight_column, "weight column");
+    if (options.weight_column == options.target) {
+      ThrowInvalidArgument("the target column '" + options.target + "' cannot be its own weight");
+    }
+    const auto& dropped = options.drop_columns;
+    if (std::find(dropped.begin(), dropped.end(), options.weight_column) != dropped.end()) {
+      ThrowInvalidArgument("the weight column '" + options.weight_column +
+                           "' is also listed in drop_columns");
+    }
+  }
   for (const std::string& name : options.drop_columns) {
     CheckNameExists(names, name, "column in drop_columns");
     if (name == options.target) {
@@ -340,7 +354,9 @@ Dataset BuildDataset(const RawTable& table, const CsvOptions& options) {
     }
     columns.push_back(std::move(column));
   }
-  return Dataset(std::move(columns), std::move(labels));
+  Dataset dataset(std::move(columns), std::move(labels));
+  if (!options.weight_column.empty()) UseColumnAsWeights(dataset, options.weight_column);
+  return dataset;
 }
 
 void CheckOptions(const CsvOptions& options) {
@@ -457,6 +473,7 @@ CsvOptions ParseCsvOptions(std::string_view json_text) {
     options.column_types = ReadColumnTypes(*value);
   }
   options.target = reader.GetString("target", "");
+  options.weight_column = reader.GetString("weight_column", "");
   options.task = ReadTask(reader);
   if (const nlohmann::json* value = reader.Find("drop_columns")) {
     options.drop_columns = ReadStringList(*value, "drop_columns");

@@ -1,8 +1,13 @@
 #include "kolosal/data/dataset.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "kolosal/core/error.hpp"
+#include "kolosal/core/names.hpp"
 
 namespace kolosal::data {
 
@@ -25,6 +30,11 @@ void Dataset::CheckConsistent() const {
   }
   if (labels_ && static_cast<int64_t>(labels_->values.size()) != n_rows_) {
     ThrowInvalidArgument("labels have " + std::to_string(labels_->values.size()) +
+                         " rows, expected " + std::to_string(n_rows_));
+  }
+  if (labels_ && !labels_->weights.empty() &&
+      static_cast<int64_t>(labels_->weights.size()) != n_rows_) {
+    ThrowInvalidArgument("weights have " + std::to_string(labels_->weights.size()) +
                          " rows, expected " + std::to_string(n_rows_));
   }
 }
@@ -84,6 +94,45 @@ void Dataset::set_labels(Labels labels) {
   }
   if (columns_.empty()) n_rows_ = static_cast<int64_t>(labels.values.size());
   labels_ = std::move(labels);
+  CheckConsistent();
+}
+
+void UseColumnAsWeights(Dataset& dataset, std::string_view name) {
+  if (!dataset.has_labels()) {
+    ThrowInvalidArgument("weight column '" + std::string(name) + "' needs a target column");
+  }
+  const int64_t idx = dataset.FindColumn(name);
+  if (idx < 0) {
+    ThrowInvalidArgument(UnknownNameMessage("weight column", name, dataset.feature_names()));
+  }
+  const Column& column = dataset.column(idx);
+  if (column.is_categorical()) {
+    ThrowInvalidArgument("weight column '" + column.name + "' is not numeric");
+  }
+  for (size_t row = 0; row < column.values.size(); ++row) {
+    const float weight = column.values[row];
+    if (std::isnan(weight)) {
+      ThrowInvalidArgument("weight column '" + column.name + "', data row " +
+                           std::to_string(row + 1) + ": a weight is missing");
+    }
+    if (!std::isfinite(weight) || weight < 0.0f) {
+      std::array<char, 32> text{};
+      std::snprintf(text.data(), text.size(), "%g", static_cast<double>(weight));
+      ThrowInvalidArgument("weight column '" + column.name + "', data row " +
+                           std::to_string(row + 1) + ": a weight must be finite and >= 0, got " +
+                           text.data());
+    }
+  }
+  if (std::all_of(column.values.begin(), column.values.end(),
+                  [](float weight) { return weight == 0.0f; })) {
+    ThrowInvalidArgument("weight column '" + column.name + "' has no positive weight");
+  }
+  Labels labels = dataset.labels();
+  labels.weights = column.values;
+  labels.weight_name = column.name;
+  std::vector<Column>& columns = dataset.mutable_columns();
+  columns.erase(columns.begin() + idx);
+  dataset.set_labels(std::move(labels));
 }
 
 Dataset Dataset::Take(const std::vector<int64_t>& rows) const {
@@ -98,9 +147,15 @@ Dataset Dataset::Take(const std::vector<int64_t>& rows) const {
   for (const Column& column : columns_) columns.push_back(column.Take(rows));
   std::optional<Labels> labels;
   if (labels_) {
-    labels = Labels{labels_->name, labels_->task, {}, labels_->classes};
+    labels = Labels{labels_->name, labels_->task, {}, labels_->classes, {}, labels_->weight_name};
     labels->values.reserve(rows.size());
     for (int64_t row : rows) labels->values.push_back(labels_->values[static_cast<size_t>(row)]);
+    if (!labels_->weights.empty()) {
+      labels->weights.reserve(rows.size());
+      for (int64_t row : rows) {
+        labels->weights.push_back(labels_->weights[static_cast<size_t>(row)]);
+      }
+    }
   }
   Dataset out(std::move(columns), std::move(labels));
   out.n_rows_ = static_cast<int64_t>(rows.size());

@@ -62,7 +62,7 @@ FittedParts FitParts(const data::Dataset& dataset, const TrainSpec& spec,
       {}};
   parts.train_matrix = parts.pipeline.FitTransform(dataset);
   const models::TrainData train_data{
-      parts.train_matrix.view(),   labels.values, {},
+      parts.train_matrix.view(),   labels.values, labels.weights,
       parts.train_matrix.features, labels.task,   labels.n_classes()};
   tbb::task_arena arena(std::max(1, control.n_jobs));
   arena.execute([&] { parts.model = estimator->Fit(train_data, control); });
@@ -96,6 +96,8 @@ models::TrainedPipeline FitPipeline(const data::Dataset& dataset, const TrainSpe
       {"classes", labels.classes},
       {"features", DescribeFeatures(parts.pipeline.input_schema())},
       {"n_training_rows", dataset.n_rows()},
+      {"weight_column",
+       labels.weights.empty() ? nlohmann::json() : nlohmann::json(labels.weight_name)},
       {"random_state", control.random_state},
       {"library_version", kVersionString},
       {"training_metrics", TrainingMetrics(*parts.model, parts.train_matrix, labels)},

@@ -395,6 +395,62 @@ static void test_importance_of_encoded_columns(void) {
   kolosal_dataset_free(dataset);
 }
 
+/* y = x on rows of weight 1; rows of weight 0 have y = 1000 and must not count. */
+static void test_weight_column(void) {
+  enum { kRows = 20 };
+  static float features[kRows * 2];
+  static float labels[kRows];
+  const float one_row[1] = {7.5f};
+  kolosal_dataset* dataset = NULL;
+  kolosal_model* model = NULL;
+  char* json = NULL;
+  float prediction = 0.0f;
+  int64_t n_features = 0;
+  int row;
+  for (row = 0; row < kRows; ++row) {
+    features[2 * row] = (float)row;
+    features[2 * row + 1] = row % 2 == 0 ? 1.0f : 0.0f;
+    labels[row] = row % 2 == 0 ? (float)row : 1000.0f;
+  }
+  EXPECT_OK(kolosal_dataset_from_dense(
+      features, KOLOSAL_FLOAT32, kRows, 2, KOLOSAL_ROW_MAJOR, labels, KOLOSAL_FLOAT32,
+      "{\"feature_names\":[\"x\",\"w\"],\"task\":\"regression\",\"weight_column\":\"w\"}",
+      &dataset));
+  EXPECT_OK(kolosal_dataset_describe(dataset, &json));
+  EXPECT_TRUE(json != NULL && strstr(json, "\"weight_column\":\"w\"") != NULL);
+  kolosal_string_free(json);
+  model = fit_model(dataset, "{\"model\":\"linear_regression\"}");
+  EXPECT_OK(kolosal_model_n_features(model, &n_features));
+  EXPECT_TRUE(n_features == 1);
+  EXPECT_OK(kolosal_model_predict(model, one_row, KOLOSAL_FLOAT32, 1, 1, KOLOSAL_ROW_MAJOR,
+                                  &prediction, 1));
+  EXPECT_TRUE(fabsf(prediction - 7.5f) < 1e-3f);
+  kolosal_model_free(model);
+  kolosal_dataset_free(dataset);
+  dataset = NULL;
+
+  /* Bad weights: negative, unknown column, no labels. */
+  features[3] = -1.0f;
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, kRows, 2, KOLOSAL_ROW_MAJOR,
+                                           labels, KOLOSAL_FLOAT32,
+                                           "{\"feature_names\":[\"x\",\"w\"],"
+                                           "\"weight_column\":\"w\"}",
+                                           &dataset));
+  EXPECT_ERROR_CONTAINS("weight column 'w', data row 2: a weight must be finite and >= 0, got -1");
+  EXPECT_STATUS(
+      KOLOSAL_INVALID_ARGUMENT,
+      kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, kRows, 2, KOLOSAL_ROW_MAJOR, labels,
+                                 KOLOSAL_FLOAT32, "{\"weight_column\":\"f9\"}", &dataset));
+  EXPECT_ERROR_CONTAINS("unknown weight column 'f9'");
+  EXPECT_STATUS(
+      KOLOSAL_INVALID_ARGUMENT,
+      kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, kRows, 2, KOLOSAL_ROW_MAJOR, NULL,
+                                 KOLOSAL_FLOAT32, "{\"weight_column\":\"f1\"}", &dataset));
+  EXPECT_ERROR_CONTAINS("needs a target column");
+  EXPECT_TRUE(dataset == NULL);
+}
+
 static void test_spam(const char* data_dir) {
   const char* path = capi_dataset_path(data_dir, "spam.csv");
   kolosal_dataset* dataset = NULL;
@@ -439,6 +495,7 @@ int main(int argc, char** argv) {
   test_csv_workflow();
   test_feature_importance();
   test_importance_of_encoded_columns();
+  test_weight_column();
   test_spam(argc > 1 ? argv[1] : NULL);
   return capi_test_finish("test_capi_workflow");
 }

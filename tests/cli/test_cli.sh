@@ -34,8 +34,8 @@ for command in train tune predict evaluate importance info demo; do
   expect_out "^  $command  " "--help lists $command"
 done
 declare -A help_options=(
-  [train]="--data --target --model --params --preprocessing --task --n-jobs --seed --cv --out"
-  [tune]="--data --target --model --trials --storage --study-name --strategy --pruner --out"
+  [train]="--data --target --weight-column --model --params --preprocessing --task --n-jobs --seed --cv --out"
+  [tune]="--data --target --weight-column --model --trials --storage --study-name --strategy --pruner --out"
   [predict]="--model --data --out --proba"
   [evaluate]="--model --data --target"
   [importance]="--model --type --top"
@@ -155,6 +155,18 @@ run importance --model "$work/linear.kolosal"
 expect_rc 0 "importance of a linear model"
 expect_out '^coefficient importance of logistic_regression \(2 features\)$' "importance: linear"
 expect_out '^b ' "importance: b first for the linear model"
+
+# A weight column: training weights, not a feature; a negative weight is an error naming its row.
+printf 'a,w,b,y\n1,1,5,1\n2,2,1,0\n3,1,6,1\n4,3,2,0\n5,1,7,1\n6,1,1,0\n' >"$work/weighted.csv"
+"$cli" train --data "$work/weighted.csv" --target y --weight-column w --model decision_tree \
+  --out "$work/weighted.kolosal" >/dev/null || fail "train with --weight-column"
+run importance --model "$work/weighted.kolosal" --type split
+expect_out '^split importance of decision_tree \(2 features\)$' "the weight column is not a feature"
+printf 'a,w,y\n1,1,1\n2,-2,0\n' >"$work/negative.csv"
+run train --data "$work/negative.csv" --target y --weight-column w --out "$work/m.kolosal"
+expect_rc 1 "train with a negative weight"
+expect_err "negative.csv: weight column 'w', data row 2: a weight must be finite and >= 0, got -2" \
+  "negative weight message"
 
 # A corrupt model: exit code 1 and exactly one line on stderr.
 printf 'KOLOSAL\x1agarbage' >"$work/corrupt.kolosal"

@@ -182,6 +182,49 @@ TEST(CsvReader, UnknownNamesInOptionsAreErrors) {
   ExpectError([&] { Parse("id,a\n1,2\n", both); }, StatusCode::kInvalidArgument, "drop_columns");
 }
 
+TEST(CsvReader, WeightColumnBecomesWeightsAndLeavesTheFeatures) {
+  CsvOptions options = WithTarget("y");
+  options.weight_column = "w";
+  options.task = Task::kRegression;
+  const Dataset data = Parse("a,w,y\n1,0.5,3\n2,2,4\n3,0,5\n", options);
+  EXPECT_EQ(data.feature_names(), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(data.labels().weights, (std::vector<float>{0.5f, 2.0f, 0.0f}));
+  EXPECT_EQ(data.labels().weight_name, "w");
+  const Dataset taken = data.Take({2, 0});
+  EXPECT_EQ(taken.labels().weights, (std::vector<float>{0.0f, 0.5f}));
+  EXPECT_EQ(taken.labels().values, (std::vector<float>{5.0f, 3.0f}));
+  EXPECT_TRUE(Parse("a,y\n1,3\n", WithTarget("y")).labels().weights.empty());
+}
+
+TEST(CsvReader, BadWeightColumnsAreErrors) {
+  const auto weighted = [](std::string target, std::string weight) {
+    CsvOptions options = WithTarget(std::move(target));
+    options.weight_column = std::move(weight);
+    return options;
+  };
+  const std::string_view text = "a,w,y\n1,1,3\n2,2,4\n";
+  ExpectError([&] { Parse(text, weighted("", "w")); }, StatusCode::kInvalidArgument,
+              "weight_column 'w' needs a target column");
+  ExpectError([&] { Parse(text, weighted("y", "ww")); }, StatusCode::kInvalidArgument,
+              "unknown weight column 'ww'", "did you mean 'w'");
+  ExpectError([&] { Parse(text, weighted("y", "y")); }, StatusCode::kInvalidArgument,
+              "cannot be its own weight");
+  CsvOptions dropped = weighted("y", "w");
+  dropped.drop_columns = {"w"};
+  ExpectError([&] { Parse(text, dropped); }, StatusCode::kInvalidArgument, "drop_columns");
+  ExpectError([&] { Parse("a,w,y\n1,x,3\n", weighted("y", "w")); }, StatusCode::kInvalidArgument,
+              "weight column 'w' is not numeric");
+  ExpectError([&] { Parse("a,w,y\n1,1,3\n2,-1,4\n", weighted("y", "w")); },
+              StatusCode::kInvalidArgument, "weight column 'w', data row 2",
+              "finite and >= 0, got -1");
+  ExpectError([&] { Parse("a,w,y\n1,NA,3\n", weighted("y", "w")); }, StatusCode::kInvalidArgument,
+              "data row 1: a weight is missing");
+  ExpectError([&] { Parse("a,w,y\n1,inf,3\n", weighted("y", "w")); }, StatusCode::kInvalidArgument,
+              "data row 1", "got inf");
+  ExpectError([&] { Parse("a,w,y\n1,0,3\n2,0,4\n", weighted("y", "w")); },
+              StatusCode::kInvalidArgument, "has no positive weight");
+}
+
 TEST(CsvReader, MaxRowsStopsEarly) {
   CsvOptions options;
   options.max_rows = 2;
@@ -284,7 +327,7 @@ TEST(CsvOptionsJson, ParsesEveryKey) {
   const CsvOptions options = ParseCsvOptions(R"({
     "delimiter": "\t", "quote": "'", "has_header": false, "missing_values": ["-", "n/a"],
     "column_types": {"x": "categorical", "y": "numeric"}, "target": "y",
-    "task": "regression", "drop_columns": ["id"], "max_rows": 100})");
+    "task": "regression", "drop_columns": ["id"], "max_rows": 100, "weight_column": "w"})");
   EXPECT_EQ(options.delimiter, '\t');
   EXPECT_EQ(options.quote, '\'');
   EXPECT_FALSE(options.has_header);
@@ -296,6 +339,7 @@ TEST(CsvOptionsJson, ParsesEveryKey) {
   EXPECT_EQ(options.task, Task::kRegression);
   EXPECT_EQ(options.drop_columns, (std::vector<std::string>{"id"}));
   EXPECT_EQ(options.max_rows, 100);
+  EXPECT_EQ(options.weight_column, "w");
 }
 
 TEST(CsvOptionsJson, EmptyTextGivesDefaults) {

@@ -80,6 +80,99 @@ TEST(CrossValidate, ScoresEveryFoldDeterministically) {
   EXPECT_THROW(CrossValidate(dataset, TrainSpec{}, 4, "acuracy", Control()), Error);
 }
 
+// --- sample weights ------------------------------------------------------------------------
+
+/// `dataset` with rows 0, 3, 6, ... weighted `weight` (the rest 1), and the same data with those
+/// rows repeated `weight` times instead.
+std::pair<data::Dataset, data::Dataset> WeightedAndRepeated(const data::Dataset& dataset,
+                                                            int weight) {
+  data::Dataset weighted = dataset;
+  data::Labels labels = dataset.labels();
+  std::vector<int64_t> repeated_rows;
+  for (int64_t row = 0; row < dataset.n_rows(); ++row) {
+    const int copies = row % 3 == 0 ? weight : 1;
+    labels.weights.push_back(static_cast<float>(copies));
+    for (int copy = 0; copy < copies; ++copy) repeated_rows.push_back(row);
+  }
+  labels.weight_name = "w";
+  weighted.set_labels(std::move(labels));
+  return {std::move(weighted), dataset.Take(repeated_rows)};
+}
+
+void ExpectSamePredictions(const models::TrainedPipeline& lhs, const models::TrainedPipeline& rhs,
+                           const data::Dataset& dataset, float tolerance) {
+  const std::vector<float> expected = rhs.PredictRaw(dataset);
+  const std::vector<float> actual = lhs.PredictRaw(dataset);
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t idx = 0; idx < actual.size(); ++idx) {
+    EXPECT_NEAR(actual[idx], expected[idx], tolerance) << "output " << idx;
+  }
+}
+
+TEST(FitPipeline, AnIntegerWeightEqualsRepeatingTheRow) {
+  prep::PreprocessingConfig no_scaling;
+  no_scaling.scaler = "none";
+  const data::Dataset regression = data::MakeRegression(200, 4, 0.5, 21);
+  const auto [weighted, repeated] = WeightedAndRepeated(regression, 3);
+  const TrainSpec ols{"linear_regression", {}, no_scaling};
+  const auto from_weights = FitPipeline(weighted, ols, Control());
+  ExpectSamePredictions(from_weights, FitPipeline(repeated, ols, Control()), regression, 1e-3f);
+  EXPECT_EQ(from_weights.metadata().at("weight_column"), "w");
+  // The weights change the fit: it is not the unweighted one.
+  const std::vector<float> unweighted =
+      FitPipeline(regression, ols, Control()).PredictRaw(regression);
+  EXPECT_NE(from_weights.PredictRaw(regression), unweighted);
+
+  const data::Dataset classification =
+      data::MakeClassification(120, 3, 1, 2, 1.0, 22);  // < 255 distinct values: same bins
+  const auto [weighted_classes, repeated_classes] = WeightedAndRepeated(classification, 2);
+  const TrainSpec tree{"decision_tree", {{"max_depth", 4}}, std::nullopt};
+  ExpectSamePredictions(FitPipeline(weighted_classes, tree, Control()),
+                        FitPipeline(repeated_classes, tree, Control()), classification, 1e-6f);
+}
+
+TEST(FitPipeline, ZeroWeightRowsAreIgnored) {
+  prep::PreprocessingConfig no_scaling;
+  no_scaling.scaler = "none";
+  const data::Dataset dataset = data::MakeRegression(150, 3, 0.5, 23);
+  data::Dataset weighted = dataset;
+  data::Labels labels = dataset.labels();
+  std::vector<int64_t> kept;
+  for (int64_t row = 0; row < dataset.n_rows(); ++row) {
+    // Rows with zero weight get a wild target that would pull an unweighted fit far away.
+    const bool drop = row % 4 == 1;
+    labels.weights.push_back(drop ? 0.0f : 1.0f);
+    if (drop) {
+      labels.values[static_cast<size_t>(row)] = 1e4f;
+    } else {
+      kept.push_back(row);
+    }
+  }
+  weighted.set_labels(std::move(labels));
+  const TrainSpec ols{"linear_regression", {}, no_scaling};
+  ExpectSamePredictions(FitPipeline(weighted, ols, Control()),
+                        FitPipeline(dataset.Take(kept), ols, Control()), dataset, 1e-2f);
+}
+
+TEST(CrossValidate, FoldsCarryTheirRowsWeights) {
+  const data::Dataset dataset = data::MakeClassification(300, 4, 1, 2, 1.5, 24);
+  data::Dataset unit = dataset;
+  data::Labels labels = dataset.labels();
+  labels.weights.assign(static_cast<size_t>(dataset.n_rows()), 1.0f);
+  unit.set_labels(labels);
+  const TrainSpec forest{"random_forest", {{"n_estimators", 10}}, std::nullopt};
+  EXPECT_EQ(CrossValidate(unit, forest, 3, "", Control()).fold_scores,
+            CrossValidate(dataset, forest, 3, "", Control()).fold_scores);
+  // Weighting one class up moves every fold's score.
+  for (size_t row = 0; row < labels.weights.size(); ++row) {
+    labels.weights[row] = labels.values[row] == 1.0f ? 20.0f : 1.0f;
+  }
+  data::Dataset skewed = dataset;
+  skewed.set_labels(labels);
+  EXPECT_NE(CrossValidate(skewed, forest, 3, "", Control()).fold_scores,
+            CrossValidate(dataset, forest, 3, "", Control()).fold_scores);
+}
+
 TEST(Evaluate, MapsClassesByName) {
   const data::Dataset dataset = data::MakeClassification(300, 3, 0, 3, 3.0, 4);
   const auto pipeline = FitPipeline(dataset, TrainSpec{}, Control());

@@ -70,6 +70,9 @@ public sealed class CsvOptionsBuilder : ObjectBuilder<CsvOptionsBuilder> {
 
   public CsvOptionsBuilder Target(string column) => Set("target", column);
 
+  /// <summary>A numeric column of per-row training weights (needs a target); not a feature.</summary>
+  public CsvOptionsBuilder WeightColumn(string column) => Set("weight_column", column);
+
   /// <summary>"classification" or "regression" (inferred when absent).</summary>
   public CsvOptionsBuilder Task(string task) => Set("task", task);
   public CsvOptionsBuilder Delimiter(char delimiter) => Set("delimiter", delimiter.ToString());
@@ -113,6 +116,9 @@ public sealed class DatasetOptionsBuilder : ObjectBuilder<DatasetOptionsBuilder>
 
   /// <summary>"classification" or "regression" (inferred when absent).</summary>
   public DatasetOptionsBuilder Task(string task) => Set("task", task);
+
+  /// <summary>The feature column that holds per-row training weights; not a feature.</summary>
+  public DatasetOptionsBuilder WeightColumn(string column) => Set("weight_column", column);
 
   /// <summary>Memory order of the matrix (row-major by default).</summary>
   public DatasetOptionsBuilder Layout(global::Kolosal.Layout order) {

@@ -102,6 +102,25 @@ class KolosalTest < Minitest::Test
     end
   end
 
+  # y = x on rows of weight 1; rows of weight 0 (y = 1000) must not count.
+  def test_zero_weight_rows_do_not_count
+    rows = Array.new(20) { |row| [row.to_f, row.even? ? 1.0 : 0.0] }
+    labels = Array.new(20) { |row| row.even? ? row.to_f : 1000.0 }
+    options = { feature_names: %w[x w], task: "regression", weight_column: "w" }
+    Kolosal::Dataset.from_dense(rows, labels: labels, **options) do |dataset|
+      Kolosal::Trainer.open(model: "linear_regression") do |trainer|
+        trainer.fit(dataset) do |model|
+          assert_equal 1, model.n_features
+          assert_in_delta 7.5, model.predict([[7.5]]).first, 1e-3
+        end
+      end
+    end
+    rows[1][1] = -1.0
+    assert_kolosal_error(Kolosal::InvalidArgumentError, "a weight must be finite and >= 0, got -1") do
+      Kolosal::Dataset.from_dense(rows, labels: labels, **options)
+    end
+  end
+
   def test_version_and_build_info
     refute_empty Kolosal.version
     assert_equal Kolosal.version, Kolosal.build_info.fetch("version")

@@ -22,6 +22,9 @@ struct CsvOptions {
   std::map<std::string, ColumnType, std::less<>> column_types;
   /// The target column; empty means the dataset has no labels.
   std::string target;
+  /// A numeric column of per-row training weights, taken out of the features (needs `target`;
+  /// see UseColumnAsWeights). Empty means unweighted.
+  std::string weight_column;
   /// Forces the task; empty means infer it (see MakeLabels).
   std::optional<Task> task;
   /// Columns to leave out.
@@ -39,7 +42,7 @@ Dataset ParseCsv(std::string_view text, const CsvOptions& options);
 
 /// Parses the JSON form of CsvOptions used by the C ABI and CLI:
 /// {"delimiter":",","has_header":true,"missing_values":[...],"column_types":{"x":"categorical"},
-///  "target":"y","task":"classification","drop_columns":[...],"max_rows":0}.
+///  "target":"y","weight_column":"w","task":"classification","drop_columns":[...],"max_rows":0}.
 CsvOptions ParseCsvOptions(std::string_view json_text);
 
 }  // namespace kolosal::data

@@ -24,6 +24,10 @@ struct Labels {
   Task task = Task::kRegression;
   std::vector<float> values;
   std::vector<std::string> classes;
+  /// Per-row training weights (finite, >= 0); empty means every row weighs 1.
+  std::vector<float> weights{};
+  /// The column the weights came from ("" without weights).
+  std::string weight_name{};
 
   int n_classes() const { return static_cast<int>(classes.size()); }
 };
@@ -70,6 +74,12 @@ class Dataset {
   std::optional<Labels> labels_;
   int64_t n_rows_ = 0;
 };
+
+/// Moves the numeric feature column `name` out of the features into the labels' weights, as
+/// XGBoost's and LightGBM's weight columns do. Throws Error(kInvalidArgument) for a dataset
+/// without labels, an unknown or categorical column, a weight that is missing, negative or not
+/// finite (naming the row), or weights that are all zero.
+void UseColumnAsWeights(Dataset& dataset, std::string_view name);
 
 /// Turns a raw target column into Labels. `task` empty means: infer it (text, or integer values
 /// with at most `max_classes` distinct values, mean classification; otherwise regression).

@@ -8,7 +8,8 @@ module Kolosal
 
     # Reads a CSV file. Options (a Hash, keyword arguments or a JSON String): target, task
     # ("classification" or "regression"), delimiter, has_header, missing_values, column_types,
-    # drop_columns, max_rows. Without a target the dataset has no labels (for prediction).
+    # drop_columns, max_rows, weight_column (a numeric column of per-row training weights).
+    # Without a target the dataset has no labels (for prediction).
     # With a block, yields the dataset and closes it.
     def self.read_csv(path, options = nil, **keywords, &block)
       config = Kolosal.config_json(keywords.empty? ? options : (options || {}).merge(keywords))
@@ -17,7 +18,8 @@ module Kolosal
 
     # Copies a dense matrix (see Kolosal::Matrix.pack; NaN = missing) and optional labels (one per
     # row: class indices or regression targets) into a dataset. Options: feature_names,
-    # target_name, task. With a block, yields the dataset and closes it.
+    # target_name, task, weight_column (a feature column of per-row training weights). With a
+    # block, yields the dataset and closes it.
     def self.from_dense(data, labels: nil, rows: nil, cols: nil, dtype: :float64, **options,
                         &block)
       bytes, dtype_code, rows, cols = Matrix.pack(data, rows, cols, dtype)

@@ -33,6 +33,11 @@ public final class CsvOptions extends JsonConfig {
       return set("target", column);
     }
 
+    /** A numeric column of per-row training weights (needs a target); it leaves the features. */
+    public Builder weightColumn(String column) {
+      return set("weight_column", column);
+    }
+
     /** "classification" or "regression" (inferred when absent). */
     public Builder task(String task) {
       return set("task", task);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Options of the array form of {@link Dataset} (the options JSON of kolosal_dataset_from_dense):
- * feature names, target name and task.
+ * feature names, target name, task and weight column.
  */
 public final class DatasetOptions extends JsonConfig {
   private final Layout layout;
@@ -43,6 +43,11 @@ public final class DatasetOptions extends JsonConfig {
     /** "classification" or "regression" (inferred when absent). */
     public Builder task(String task) {
       return set("task", task);
+    }
+
+    /** The feature column that holds per-row training weights; it leaves the features. */
+    public Builder weightColumn(String name) {
+      return set("weight_column", name);
     }
 
     /** Memory order of the matrix (row-major by default). */
