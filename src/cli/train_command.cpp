@@ -55,6 +55,8 @@ void RunTrain(const TrainArgs& args) {
   for (const auto& [name, value] : pipeline.metadata().at("training_metrics").items()) {
     std::printf("train %s: %.4f\n", name.c_str(), value.get<double>());
   }
+  const nlohmann::json& summary = pipeline.metadata().at("model_summary");
+  if (!summary.empty()) std::printf("model: %s\n", summary.dump().c_str());
   pipeline.SaveToFile(args.out);
   std::printf("saved %s\n", args.out.c_str());
 }

@@ -101,6 +101,7 @@ models::TrainedPipeline FitPipeline(const data::Dataset& dataset, const TrainSpe
       {"random_state", control.random_state},
       {"library_version", kVersionString},
       {"training_metrics", TrainingMetrics(*parts.model, parts.train_matrix, labels)},
+      {"model_summary", parts.model->Summary()},
   };
   return models::TrainedPipeline(std::move(parts.pipeline), std::move(parts.model), labels.classes,
                                  labels.name, std::move(metadata));

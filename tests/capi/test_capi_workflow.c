@@ -335,6 +335,10 @@ static void test_feature_importance(void) {
   EXPECT_TRUE(importance[0] == 1.0f && importance[1] == 0.0f && importance[2] == 0.0f);
   EXPECT_OK(kolosal_model_feature_importance(stump, KOLOSAL_IMPORTANCE_GAIN, importance, 3));
   EXPECT_TRUE(importance[0] > 0.0f && importance[1] == 0.0f && importance[2] == 0.0f);
+  EXPECT_OK(kolosal_model_metadata(stump, &name));
+  EXPECT_TRUE(name != NULL && strstr(name, "\"model_summary\":{\"n_trees\":1}") != NULL);
+  kolosal_string_free(name);
+  name = NULL;
   EXPECT_OK(kolosal_model_feature_name(stump, 2, &name));
   EXPECT_TRUE(name != NULL && strcmp(name, "c") == 0);
   kolosal_string_free(name);

@@ -200,6 +200,17 @@ echo "spam accuracy: $accuracy"
   || fail "predict --proba"
 head -1 "$work/proba.csv" | grep -q '"nonspam","spam"' || fail "predict --proba header"
 
+# The model line: trees and the out-of-bag score of a forest, rounds kept by early stopping.
+run train --data "$data_dir/spam.csv" --target type --model random_forest \
+  --params '{"n_estimators":10,"oob_score":true}' --out "$work/forest.kolosal"
+expect_rc 0 "train a forest with oob_score"
+expect_out '^model: \{"n_trees":10,"oob_score":0\.(8|9)[0-9]*\}$' "train prints the oob score"
+run train --data "$data_dir/spam.csv" --target type --model gradient_boosting \
+  --params '{"n_estimators":2000,"learning_rate":0.5,"early_stopping_rounds":5}' \
+  --out "$work/boosted.kolosal"
+expect_rc 0 "train with early stopping"
+expect_out '^model: \{"n_rounds":[0-9]{1,3},"n_trees":[0-9]+\}$' "early stopping keeps < 1000 rounds"
+
 # demo on the datasets: each case trains on 75%, saves, loads and scores the rest.
 run demo --data-dir "$data_dir"
 expect_rc 0 "demo"

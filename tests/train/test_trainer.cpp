@@ -80,6 +80,34 @@ TEST(CrossValidate, ScoresEveryFoldDeterministically) {
   EXPECT_THROW(CrossValidate(dataset, TrainSpec{}, 4, "acuracy", Control()), Error);
 }
 
+TEST(FitPipeline, MetadataSummarisesTheFittedModel) {
+  const data::Dataset dataset = data::MakeClassification(400, 4, 2, 3, 2.0, 31);
+  const auto forest = FitPipeline(
+      dataset, TrainSpec{"random_forest", {{"n_estimators", 20}, {"oob_score", true}}, {}},
+      Control());
+  const nlohmann::json& summary = forest.metadata().at("model_summary");
+  EXPECT_EQ(summary.at("n_trees"), 20);
+  const double oob = summary.at("oob_score").get<double>();
+  EXPECT_GT(oob, 0.6);
+  EXPECT_LE(oob, 1.0);
+  const auto no_oob =
+      FitPipeline(dataset, TrainSpec{"random_forest", {{"n_estimators", 5}}, {}}, Control());
+  EXPECT_FALSE(no_oob.metadata().at("model_summary").contains("oob_score"));
+
+  // Early stopping keeps the best rounds; softmax grows one tree per class and round.
+  const auto boosted = FitPipeline(
+      dataset,
+      TrainSpec{"gradient_boosting",
+                {{"n_estimators", 1000}, {"learning_rate", 0.3}, {"early_stopping_rounds", 5}},
+                {}},
+      Control());
+  const nlohmann::json& rounds = boosted.metadata().at("model_summary");
+  EXPECT_LT(rounds.at("n_rounds").get<int64_t>(), 1000);
+  EXPECT_EQ(rounds.at("n_trees").get<int64_t>(), 3 * rounds.at("n_rounds").get<int64_t>());
+  EXPECT_EQ(FitPipeline(dataset, TrainSpec{}, Control()).metadata().at("model_summary"),
+            nlohmann::json::object());
+}
+
 // --- sample weights ------------------------------------------------------------------------
 
 /// `dataset` with rows 0, 3, 6, ... weighted `weight` (the rest 1), and the same data with those

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,10 @@ class Model {
     (void)type;
     return {};
   }
+
+  /// Facts about the fitted model for its metadata ("model_summary"): tree and round counts,
+  /// the out-of-bag score. An empty object when there is nothing to add.
+  virtual nlohmann::json Summary() const { return nlohmann::json::object(); }
 
   int n_outputs() const { return task() == Task::kClassification ? n_classes() : 1; }
 };

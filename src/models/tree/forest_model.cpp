@@ -1,6 +1,7 @@
 #include "kolosal/models/tree/forest_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "kolosal/core/error.hpp"
 
@@ -41,6 +42,12 @@ void ForestModel::Save(io::Packer& packer) const {
   packer.pack(ensemble_.n_features());
   io::PackKey(packer, "trees");
   ensemble_.Save(packer);
+}
+
+nlohmann::json ForestModel::Summary() const {
+  nlohmann::json summary = {{"n_trees", ensemble_.n_trees()}};
+  if (!std::isnan(oob_score_)) summary["oob_score"] = oob_score_;
+  return summary;
 }
 
 std::vector<double> ForestModel::FeatureImportance(ImportanceType type) const {

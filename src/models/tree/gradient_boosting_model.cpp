@@ -69,6 +69,11 @@ void GradientBoostingModel::Save(io::Packer& packer) const {
   ensemble_.Save(packer);
 }
 
+nlohmann::json GradientBoostingModel::Summary() const {
+  // n_rounds is what early stopping kept (XGBoost's best_iteration + 1).
+  return {{"n_rounds", n_rounds()}, {"n_trees", ensemble_.n_trees()}};
+}
+
 std::vector<double> GradientBoostingModel::FeatureImportance(ImportanceType type) const {
   return ensemble_.Importance(type);
 }

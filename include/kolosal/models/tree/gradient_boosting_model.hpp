@@ -24,6 +24,7 @@ class GradientBoostingModel : public Model {
   void Predict(data::MatrixView x, std::span<float> out) const override;
   void Save(io::Packer& packer) const override;
   std::vector<double> FeatureImportance(ImportanceType type) const override;
+  nlohmann::json Summary() const override;
 
   const TreeEnsemble& ensemble() const { return ensemble_; }
   const GbdtObjective& objective() const { return objective_; }
