@@ -21,6 +21,7 @@ KOLOSAL_IO = 2
 KOLOSAL_FLOAT32 = 0
 KOLOSAL_FLOAT64 = 1
 KOLOSAL_ROW_MAJOR = 0
+KOLOSAL_IMPORTANCE_COEFFICIENT = 2
 
 
 class KolosalError(Exception):
@@ -62,6 +63,9 @@ class Kolosal:
             "kolosal_model_n_features": (status, [handle, ctypes.POINTER(i64)]),
             "kolosal_model_n_classes": (status, [handle, ctypes.POINTER(i64)]),
             "kolosal_model_class_name": (status, [handle, i64, out_string]),
+            "kolosal_model_feature_name": (status, [handle, i64, out_string]),
+            "kolosal_model_feature_importance": (status, [handle, ctypes.c_int, ctypes.c_void_p,
+                                                          i64]),
             "kolosal_model_predict": (status, [handle, ctypes.c_void_p, ctypes.c_int, i64, i64,
                                                ctypes.c_int, ctypes.c_void_p, i64]),
             "kolosal_model_predict_proba": (status, [handle, ctypes.c_void_p, ctypes.c_int, i64,
@@ -151,6 +155,15 @@ def main():
             k.check(k.model_class_name(model, class_index, ctypes.byref(name)))
             names.append(k.take_string(name))
         print("first rows:", [names[int(label)] for label in labels])
+
+        # Feature importance into a caller buffer: one float per input column.
+        importance = array.array("f", bytes(4 * n_features.value))
+        k.check(k.model_feature_importance(model, KOLOSAL_IMPORTANCE_COEFFICIENT,
+                                           importance.buffer_info()[0], len(importance)))
+        top = max(range(len(importance)), key=importance.__getitem__)
+        name = ctypes.c_void_p()
+        k.check(k.model_feature_name(model, top, ctypes.byref(name)))
+        print(f"largest |coefficient|: {k.take_string(name)} ({importance[top]:.3f})")
 
         # A wrong shape is the library's error, not a crash.
         try:
