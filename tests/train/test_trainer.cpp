@@ -182,6 +182,22 @@ TEST(FitPipeline, ZeroWeightRowsAreIgnored) {
                         FitPipeline(dataset.Take(kept), ols, Control()), dataset, 1e-2f);
 }
 
+TEST(FitPipeline, WeightedFitsAreTheSameWithOneOrTwoThreads) {
+  const data::Dataset dataset = data::MakeClassification(3000, 5, 2, 3, 1.0, 25);
+  data::Dataset weighted = dataset;
+  data::Labels labels = dataset.labels();
+  for (int64_t row = 0; row < dataset.n_rows(); ++row) {
+    labels.weights.push_back(0.25f + static_cast<float>((row * 7919) % 13) / 4.0f);
+  }
+  weighted.set_labels(std::move(labels));
+  for (const std::string model : {"gradient_boosting", "random_forest", "logistic_regression"}) {
+    SCOPED_TRACE(model);
+    const TrainSpec spec{model, {}, std::nullopt};
+    EXPECT_EQ(FitPipeline(weighted, spec, Control(1)).SaveToBuffer(),
+              FitPipeline(weighted, spec, Control(2)).SaveToBuffer());
+  }
+}
+
 TEST(CrossValidate, FoldsCarryTheirRowsWeights) {
   const data::Dataset dataset = data::MakeClassification(300, 4, 1, 2, 1.5, 24);
   data::Dataset unit = dataset;
