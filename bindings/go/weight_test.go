@@ -2,6 +2,9 @@ package kolosal_test
 
 import (
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"kolosal.ai/kolosal"
@@ -39,4 +42,21 @@ func TestZeroWeightRowsDoNotCount(t *testing.T) {
 	features[3] = -1
 	_, err := kolosal.NewDataset(features, rows, 2, labels, options)
 	expectError(t, err, kolosal.ErrInvalidArgument, "a weight must be finite and >= 0, got -1")
+}
+
+func TestCSVWeightColumnLeavesTheFeatures(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "weighted.csv")
+	if err := os.WriteFile(path, []byte("x,w,y\n1,1,1\n2,0.5,2\n3,2,3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dataset := must[*kolosal.Dataset](t)(kolosal.ReadCSV(path, kolosal.CSVOptions{Target: "y",
+		Task: "regression", WeightColumn: "w"}))
+	defer dataset.Close()
+	if cols := must[int](t)(dataset.NCols()); cols != 1 {
+		t.Fatalf("%d feature columns, want 1", cols)
+	}
+	if description := must[string](t)(dataset.Describe()); !strings.Contains(description,
+		`"weight_column":"w"`) {
+		t.Fatalf("describe lacks the weight column: %s", description)
+	}
 }

@@ -8,6 +8,21 @@ namespace Kolosal.Tests {
 public class WeightTests {
   private const int Rows = 20;
 
+  [Test]
+  public void CsvWeightColumnLeavesTheFeatures() {
+    string path = System.IO.Path.GetTempFileName();
+    try {
+      System.IO.File.WriteAllText(path, "x,w,y\n1,1,1\n2,0.5,2\n3,2,3\n");
+      var options = CsvOptions.Builder().Target("y").Task("regression").WeightColumn("w").Build();
+      using (Dataset data = Dataset.FromCsv(path, options)) {
+        Assert.AreEqual(1, data.Cols);
+        StringAssert.Contains("\"weight_column\":\"w\"", data.Describe());
+      }
+    } finally {
+      System.IO.File.Delete(path);
+    }
+  }
+
   private static Dataset Weighted(float[] features, float[] labels) =>
       Dataset.FromArray(features, Rows, 2, labels,
                         DatasetOptions.Builder()

@@ -121,6 +121,17 @@ class KolosalTest < Minitest::Test
     end
   end
 
+  def test_csv_weight_column_leaves_the_features
+    Dir.mktmpdir do |dir|
+      path = File.join(dir, "weighted.csv")
+      File.write(path, "x,w,y\n1,1,1\n2,0.5,2\n3,2,3\n")
+      Kolosal::Dataset.read_csv(path, target: "y", task: "regression", weight_column: "w") do |data|
+        assert_equal 1, data.n_cols
+        assert_equal "w", data.describe["weight_column"]
+      end
+    end
+  end
+
   def test_version_and_build_info
     refute_empty Kolosal.version
     assert_equal Kolosal.version, Kolosal.build_info.fetch("version")

@@ -4,11 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A weight column: y = x on rows of weight 1; rows of weight 0 (y = 1000) must not count. */
 class WeightTest {
   private static final int ROWS = 20;
+
+  @TempDir Path tempDir;
+
+  @Test
+  void csvWeightColumnLeavesTheFeatures() throws IOException {
+    Path csv = tempDir.resolve("weighted.csv");
+    Files.writeString(csv, "x,w,y\n1,1,1\n2,0.5,2\n3,2,3\n");
+    try (Dataset data = Dataset.fromCsv(csv.toString(),
+             CsvOptions.builder().target("y").task("regression").weightColumn("w").build())) {
+      assertEquals(1, data.cols());
+      assertTrue(data.describe().contains("\"weight_column\":\"w\""), data.describe());
+    }
+  }
 
   private static Dataset weighted(float[] features, float[] labels) {
     return Dataset.fromArray(features, ROWS, 2, labels,
