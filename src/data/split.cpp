@@ -11,15 +11,6 @@
 namespace kolosal::data {
 namespace {
 
-// Fisher–Yates over our own uniform integers, so that a seed gives the same order with every
-// standard library (std::shuffle's use of the engine is implementation-defined).
-void Shuffle(std::vector<int64_t>& items, Rng& rng) {
-  for (size_t idx = items.size(); idx > 1; --idx) {
-    const auto other = static_cast<size_t>(UniformIndex(rng, idx));
-    std::swap(items[idx - 1], items[other]);
-  }
-}
-
 std::vector<int64_t> AllRows(int64_t n_rows) {
   std::vector<int64_t> rows(static_cast<size_t>(n_rows));
   std::iota(rows.begin(), rows.end(), int64_t{0});
@@ -58,7 +49,7 @@ std::vector<std::vector<int64_t>> ShuffledGroups(int64_t n_rows, Rng& rng, const
       groups[static_cast<size_t>(labels->values[static_cast<size_t>(row)])].push_back(row);
     }
   }
-  for (std::vector<int64_t>& group : groups) Shuffle(group, rng);
+  for (std::vector<int64_t>& group : groups) Shuffle(std::span(group), rng);
   return groups;
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <random>
+#include <span>
+#include <utility>
 
 namespace kolosal {
 
@@ -24,6 +26,16 @@ inline double UniformUnit(Rng& rng) { return static_cast<double>(rng() >> 11) * 
 /// A uniform integer in [0, n) by Lemire's multiply-shift (n > 0).
 inline uint64_t UniformIndex(Rng& rng, uint64_t n) {
   return static_cast<uint64_t>((static_cast<unsigned __int128>(rng()) * n) >> 64);
+}
+
+/// Fisher–Yates over UniformIndex, so that a seed gives the same order with every standard
+/// library (std::shuffle's use of the engine is implementation-defined).
+template <typename T>
+void Shuffle(std::span<T> items, Rng& rng) {
+  for (size_t idx = items.size(); idx > 1; --idx) {
+    const auto other = static_cast<size_t>(UniformIndex(rng, idx));
+    std::swap(items[idx - 1], items[other]);
+  }
 }
 
 }  // namespace kolosal
