@@ -120,6 +120,7 @@ KOLOSAL_RETURNS(kolosal_model_n_features, int64_t*)
 KOLOSAL_RETURNS(kolosal_model_n_classes, int64_t*)
 KOLOSAL_RETURNS(kolosal_model_class_name, char**)
 KOLOSAL_RETURNS(kolosal_model_feature_name, char**)
+KOLOSAL_RETURNS(kolosal_model_permutation_importance, char**)
 KOLOSAL_RETURNS(kolosal_model_evaluate, char**)
 
 KOLOSAL_RETURNS(kolosal_optimizer_create, kolosal_optimizer**)

@@ -40,7 +40,23 @@ func TestStumpSplitsOnceOnADecidingFeature(t *testing.T) {
 	if again := must[[]float32](t)(loaded.FeatureImportance(kolosal.ImportanceGain)); !reflect.DeepEqual(again, gain) {
 		t.Fatalf("gains after a round trip %v, want %v", again, gain)
 	}
-	_, err := stump.FeatureImportance(kolosal.ImportanceCoefficient)
+	features, labels := denseProblem(400)
+	dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, 400, denseCols, labels,
+		kolosal.DenseOptions{Task: "classification"}))
+	defer dataset.Close()
+	permuted := must[*kolosal.PermutationImportance](t)(stump.PermutationImportance(dataset,
+		kolosal.PermutationImportanceConfig{NRepeats: 3}))
+	if permuted.Metric != "accuracy" || !reflect.DeepEqual(permuted.Features,
+		[]string{"f0", "f1", "f2"}) || len(permuted.ImportancesMean) != 3 {
+		t.Fatalf("permutation importance %+v", permuted)
+	}
+	// The stump never reads f2: shuffling it costs nothing.
+	if permuted.ImportancesMean[2] != 0 || permuted.ImportancesMean[0]+permuted.ImportancesMean[1] <= 0 {
+		t.Fatalf("importances %v", permuted.ImportancesMean)
+	}
+	_, err := stump.PermutationImportance(dataset, `{"metric": "r2"}`)
+	expectError(t, err, kolosal.ErrInvalidArgument, "is for regression")
+	_, err = stump.FeatureImportance(kolosal.ImportanceCoefficient)
 	expectError(t, err, kolosal.ErrUnsupported, "decision_tree has no coefficient importance")
 	_, err = stump.FeatureName(3)
 	expectError(t, err, kolosal.ErrInvalidArgument, "out of range")

@@ -170,6 +170,47 @@ func (m *Model) FeatureImportance(kind ImportanceType) ([]float32, error) {
 	return out, nil
 }
 
+// PermutationImportance is the result of Model.PermutationImportance: per input column (in
+// training order), how much the score drops when that column is shuffled across the rows.
+type PermutationImportance struct {
+	Metric          string    `json:"metric"`
+	GreaterIsBetter bool      `json:"greater_is_better"`
+	Baseline        float64   `json:"baseline"`
+	Features        []string  `json:"features"`
+	ImportancesMean []float64 `json:"importances_mean"`
+	ImportancesStd  []float64 `json:"importances_std"`
+}
+
+// PermutationImportanceConfig is the configuration of Model.PermutationImportance.
+type PermutationImportanceConfig struct {
+	Metric      string `json:"metric,omitempty"`    // accuracy or r2 when empty
+	NRepeats    int    `json:"n_repeats,omitempty"` // 5 when 0
+	RandomState uint64 `json:"random_state,omitempty"`
+	NJobs       int    `json:"n_jobs,omitempty"`
+}
+
+// PermutationImportance scores the model on a labelled dataset, then once per column and
+// repeat with that column shuffled (scikit-learn's permutation_importance). config is nil, a
+// PermutationImportanceConfig, a JSON string or a map.
+func (m *Model) PermutationImportance(data *Dataset, config any) (*PermutationImportance, error) {
+	configText, err := configJSON(config)
+	if err != nil {
+		return nil, err
+	}
+	var resultJSON string
+	err = m.withDataset(data, func(ptr, dataset uintptr) error {
+		return capi.Kolosal_model_permutation_importance(ptr, dataset, configText, &resultJSON)
+	})
+	if err != nil {
+		return nil, err
+	}
+	result := &PermutationImportance{}
+	if err := json.Unmarshal([]byte(resultJSON), result); err != nil {
+		return nil, &Error{Code: StatusInternal, Message: "permutation importance: " + err.Error()}
+	}
+	return result, nil
+}
+
 func (m *Model) stringProperty(get func(uintptr, *string) error) (string, error) {
 	ptr, err := m.h.acquire()
 	if err != nil {
@@ -218,18 +259,11 @@ func (m *Model) PredictProbaDataset(data *Dataset) ([]float32, error) {
 
 // Evaluate scores the model on a labelled dataset with every applicable metric.
 func (m *Model) Evaluate(data *Dataset) (map[string]float64, error) {
-	ptr, err := m.h.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer m.h.release()
-	dataset, err := data.h.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer data.h.release()
 	var metricsJSON string
-	if err := capi.Kolosal_model_evaluate(ptr, dataset, &metricsJSON); err != nil {
+	err := m.withDataset(data, func(ptr, dataset uintptr) error {
+		return capi.Kolosal_model_evaluate(ptr, dataset, &metricsJSON)
+	})
+	if err != nil {
 		return nil, err
 	}
 	metrics := map[string]float64{}
@@ -270,19 +304,27 @@ func predictDataset(m *Model, predict func(uintptr, uintptr, *float32, int64) er
 	if err != nil {
 		return nil, err
 	}
-	ptr, err := m.h.acquire()
+	out := make([]float32, rows*valuesPerRow)
+	err = m.withDataset(data, func(ptr, dataset uintptr) error {
+		return predict(ptr, dataset, firstFloat32(out), int64(len(out)))
+	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// withDataset runs call with the model's and the dataset's handles held open.
+func (m *Model) withDataset(data *Dataset, call func(model, dataset uintptr) error) error {
+	ptr, err := m.h.acquire()
+	if err != nil {
+		return err
 	}
 	defer m.h.release()
 	dataset, err := data.h.acquire()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer data.h.release()
-	out := make([]float32, rows*valuesPerRow)
-	if err := predict(ptr, dataset, firstFloat32(out), int64(len(out))); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return call(ptr, dataset)
 }

@@ -343,6 +343,8 @@ KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_model_predict_proba)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_predict_dataset)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_predict_proba_dataset)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_evaluate)
+/* Permutation importance predicts the whole dataset once per column and repeat. */
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_permutation_importance)
 
 %include "kolosal.i"
 

@@ -304,6 +304,22 @@ KOLOSAL_API kolosal_status kolosal_model_feature_importance(const kolosal_model*
                                                             kolosal_importance_type type,
                                                             float* out, int64_t capacity);
 
+/** Permutation importance on a labelled dataset (columns matched by name): per input column,
+ *  how much the score drops when that column is shuffled across the rows, as scikit-learn's
+ *  permutation_importance measures it (for metrics where lower is better, the rise). Works for
+ *  every model type. The result is the same for any n_jobs.
+ *  \param config_json NULL or {"metric": "accuracy", "n_repeats": 5, "random_state": 0,
+ *         "n_jobs": 1} (metric: accuracy or r2 when absent; n_repeats in [1, 1000]).
+ *  \param[out] out_json {"metric", "greater_is_better", "baseline", "features": [...],
+ *         "importances_mean": [...], "importances_std": [...]}, features in training order;
+ *         free with kolosal_string_free().
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL, no labels, a missing column, an unknown key or
+ *  metric, a metric of the other task). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_model_permutation_importance(const kolosal_model* model,
+                                                                const kolosal_dataset* dataset,
+                                                                const char* config_json,
+                                                                char** out_json);
+
 /** Predicts one value per row: the class index (as a float) for classification, the value for
  *  regression. Columns are taken in training order.
  *  \param capacity floats available in out; must be at least rows.

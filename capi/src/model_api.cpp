@@ -4,6 +4,8 @@
 #include "detail/api_guard.hpp"
 #include "detail/convert.hpp"
 #include "detail/handles.hpp"
+#include "kolosal/core/config.hpp"
+#include "kolosal/train/permutation_importance.hpp"
 
 namespace {
 
@@ -160,6 +162,22 @@ kolosal_status kolosal_model_feature_importance(const kolosal_model* model,
   }
   std::transform(importance.begin(), importance.end(), out,
                  [](double value) { return static_cast<float>(value); });
+  KOLOSAL_API_END
+}
+
+kolosal_status kolosal_model_permutation_importance(const kolosal_model* model,
+                                                    const kolosal_dataset* dataset,
+                                                    const char* config_json, char** out_json) {
+  KOLOSAL_API_BEGIN
+  KOLOSAL_CHECK_ARG(model);
+  KOLOSAL_CHECK_ARG(dataset);
+  KOLOSAL_CHECK_ARG(out_json);
+  const auto options = kolosal::train::PermutationImportanceOptions::FromJson(
+      kolosal::ParseJsonConfig(config_json ? config_json : "", "permutation importance"));
+  *out_json = kolosal::capi::CopyString(
+      kolosal::train::PermutationImportance(*model->pipeline, dataset->dataset, options)
+          .ToJson()
+          .dump());
   KOLOSAL_API_END
 }
 

@@ -6,7 +6,9 @@
 
 #include "commands.hpp"
 #include "kolosal/core/error.hpp"
+#include "kolosal/data/csv_reader.hpp"
 #include "kolosal/models/trained_pipeline.hpp"
+#include "kolosal/train/permutation_importance.hpp"
 
 namespace kolosal::cli {
 namespace {
@@ -15,7 +17,39 @@ struct ImportanceArgs {
   std::string model;
   std::string type = "auto";
   int top = 0;
+  std::string data;  // with target: permutation importance on this CSV
+  std::string target;
+  train::PermutationImportanceOptions permutation;
 };
+
+// Indices of `values` largest first (ties in column order), the first `top` of them (0: all).
+std::vector<size_t> LargestFirst(const std::vector<double>& values, int top) {
+  std::vector<size_t> order(values.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&values](size_t lhs, size_t rhs) { return values[lhs] > values[rhs]; });
+  if (top > 0 && static_cast<size_t>(top) < order.size()) order.resize(static_cast<size_t>(top));
+  return order;
+}
+
+void RunPermutationImportance(const ImportanceArgs& args, const models::TrainedPipeline& pipeline) {
+  if (args.type != "auto") ThrowInvalidArgument("--type does not apply to --data (permutation)");
+  if (args.target.empty()) ThrowInvalidArgument("--data needs --target");
+  data::CsvOptions csv;
+  csv.target = args.target;
+  csv.task = pipeline.task();
+  const data::Dataset dataset = data::ReadCsv(args.data, csv);
+  const train::PermutationImportanceResult result =
+      train::PermutationImportance(pipeline, dataset, args.permutation);
+  std::printf("permutation importance of %s on %lld rows: %s drop, baseline %.4f, %d repeats\n",
+              std::string(pipeline.model().TypeName()).c_str(),
+              static_cast<long long>(dataset.n_rows()), result.metric.c_str(), result.baseline,
+              args.permutation.n_repeats);
+  for (const size_t idx : LargestFirst(result.mean, args.top)) {
+    std::printf("%-32s %12.6g +/- %.6g\n", result.features[idx].c_str(), result.mean[idx],
+                result.std_dev[idx]);
+  }
+}
 
 // "auto" is the first type the model has: gain for tree models, coefficient for linear ones.
 std::pair<models::ImportanceType, std::vector<double>> Importance(
@@ -35,18 +69,18 @@ std::pair<models::ImportanceType, std::vector<double>> Importance(
 
 void RunImportance(const ImportanceArgs& args) {
   const auto pipeline = models::TrainedPipeline::LoadFromFile(args.model);
+  if (!args.data.empty()) {
+    RunPermutationImportance(args, pipeline);
+    return;
+  }
+  if (!args.target.empty()) ThrowInvalidArgument("--target needs --data");
   const auto [kind, values] = Importance(pipeline, args.type);
   const auto& columns = pipeline.pipeline().input_schema().columns;
-  std::vector<size_t> order(values.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&values](size_t lhs, size_t rhs) { return values[lhs] > values[rhs]; });
-  if (args.top > 0 && static_cast<size_t>(args.top) < order.size()) order.resize(args.top);
   const double total = std::accumulate(values.begin(), values.end(), 0.0);
   std::printf("%s importance of %s (%zu features)\n",
               std::string(models::ImportanceTypeName(kind)).c_str(),
               std::string(pipeline.model().TypeName()).c_str(), values.size());
-  for (const size_t idx : order) {
+  for (const size_t idx : LargestFirst(values, args.top)) {
     std::printf("%-32s %12.6g  %5.1f%%\n", columns[idx].name.c_str(), values[idx],
                 total > 0.0 ? 100.0 * values[idx] / total : 0.0);
   }
@@ -66,6 +100,18 @@ void AddImportanceCommand(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--top", args->top, "Show only the N most important features (0: all)")
       ->check(CLI::NonNegativeNumber);
+  command->add_option("--data", args->data,
+                      "Labelled CSV: permutation importance (score drop when a column is "
+                      "shuffled), for any model");
+  command->add_option("--target", args->target, "Target column of --data");
+  command->add_option("--metric", args->permutation.metric,
+                      "Metric for --data (default: accuracy or r2)");
+  command->add_option("--repeats", args->permutation.n_repeats, "Shuffles per column for --data")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  command->add_option("--seed", args->permutation.random_state, "Random seed for --data");
+  command->add_option("--n-jobs", args->permutation.n_jobs, "Threads for --data")
+      ->check(CLI::Range(1, 1024));
   command->callback([args] { RunImportance(*args); });
 }
 

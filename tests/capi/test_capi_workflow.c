@@ -370,6 +370,27 @@ static void test_feature_importance(void) {
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_feature_name(stump, -1, &name));
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_feature_name(stump, 0, NULL));
 
+  /* Permutation importance: the stump never looks at b or c, so shuffling them costs nothing. */
+  EXPECT_OK(kolosal_model_permutation_importance(stump, dataset, "{\"n_repeats\":3}", &name));
+  EXPECT_TRUE(name != NULL && strstr(name, "\"features\":[\"a\",\"b\",\"c\"]") != NULL);
+  EXPECT_TRUE(name != NULL && strstr(name, "\"metric\":\"accuracy\"") != NULL);
+  EXPECT_TRUE(name != NULL && strstr(name, ",0.0,0.0],\"importances_std\"") != NULL);
+  kolosal_string_free(name);
+  name = NULL;
+  EXPECT_OK(kolosal_model_permutation_importance(linear, dataset, NULL, &name));
+  EXPECT_TRUE(name != NULL && strstr(name, "\"baseline\":") != NULL);
+  kolosal_string_free(name);
+  name = NULL;
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_permutation_importance(stump, dataset, "{\"metric\":\"r2\"}", &name));
+  EXPECT_ERROR_CONTAINS("metric 'r2' is for regression");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_permutation_importance(stump, dataset, "{\"n_repeat\":3}", &name));
+  EXPECT_ERROR_CONTAINS("did you mean 'n_repeats'");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_permutation_importance(stump, NULL, NULL, &name));
+  EXPECT_TRUE(name == NULL);
+
   kolosal_model_free(linear);
   kolosal_model_free(stump);
   kolosal_dataset_free(dataset);

@@ -38,7 +38,7 @@ declare -A help_options=(
   [tune]="--data --target --weight-column --model --trials --storage --study-name --strategy --pruner --out"
   [predict]="--model --data --out --proba"
   [evaluate]="--model --data --target"
-  [importance]="--model --type --top"
+  [importance]="--model --type --top --data --target --metric --repeats --seed --n-jobs"
   [info]=""
   [demo]="--data-dir --n-jobs"
 )
@@ -149,6 +149,17 @@ expect_err "kolosal: error: decision_tree has no coefficient importance" "import
 run importance --model "$work/stump.kolosal" --type weight
 expect_rc $kValidation "importance --type weight"
 expect_err "--type: weight not in {auto,gain,split,coefficient}" "importance --type message"
+run importance --model "$work/stump.kolosal" --data "$work/decided.csv" --target y --repeats 3
+expect_rc 0 "permutation importance"
+expect_out '^permutation importance of decision_tree on 6 rows: accuracy drop, baseline 1\.0000, 3 repeats$' \
+  "permutation importance header"
+[ "$(sed -n 3p "$work/out" | tr -s ' ')" = "a 0 +/- 0" ] || fail "permutation: a costs nothing: $(cat "$work/out")"
+run importance --model "$work/stump.kolosal" --data "$work/decided.csv"
+expect_rc 1 "permutation importance without --target"
+expect_err "kolosal: error: --data needs --target" "permutation importance message"
+run importance --model "$work/stump.kolosal" --data "$work/decided.csv" --target y --metric r2
+expect_rc 1 "permutation importance with a regression metric"
+expect_err "metric 'r2' is for regression" "permutation metric message"
 "$cli" train --data "$work/decided.csv" --target y --model logistic_regression \
   --out "$work/linear.kolosal" >/dev/null || fail "train the linear model"
 run importance --model "$work/linear.kolosal"

@@ -145,6 +145,26 @@ public sealed class Model : NativeResource {
     }
   }
 
+  /// <summary>
+  /// Permutation importance on a labelled dataset, as JSON: per input column, the score's drop
+  /// when that column is shuffled ("features", "importances_mean", "importances_std", with
+  /// "metric" and "baseline"). configJson: null or {"metric", "n_repeats", "random_state",
+  /// "n_jobs"}.
+  /// </summary>
+  public string PermutationImportance(Dataset dataset, string configJson = null) {
+    IntPtr handle = Acquire();
+    try {
+      IntPtr data = dataset.Acquire();
+      try {
+        return KolosalC.kolosal_model_permutation_importance(handle, data, configJson);
+      } finally {
+        dataset.Release();
+      }
+    } finally {
+      Release();
+    }
+  }
+
   // ---- Predict: one value per row (class index as a float, or the regression value) ----
 
   public float[] Predict(float[] data, long rows, long cols) => New(data, rows, cols, false);

@@ -30,6 +30,16 @@ public class ImportanceTests {
           () => stump.FeatureImportance(ImportanceType.Coefficient));
       Assert.AreEqual(StatusCode.Unsupported, error.Status);
       StringAssert.Contains("decision_tree has no coefficient importance", error.Message);
+      using (Dataset data = new Synthetic().Dataset()) {
+        string permuted = stump.PermutationImportance(data, "{\"n_repeats\":3}");
+        StringAssert.Contains("\"features\":[\"f0\",\"f1\",\"f2\",\"f3\"]", permuted);
+        // The stump never reads f2 or f3: shuffling them costs nothing.
+        StringAssert.Contains(",0.0,0.0],\"importances_std\"", permuted);
+        error = Assert.Throws<KolosalException>(
+            () => stump.PermutationImportance(data, "{\"metric\":\"r2\"}"));
+        Assert.AreEqual(StatusCode.InvalidArgument, error.Status);
+        StringAssert.Contains("is for regression", error.Message);
+      }
       error = Assert.Throws<KolosalException>(() => stump.FeatureName(4));
       Assert.AreEqual(StatusCode.InvalidArgument, error.Status);
       StringAssert.Contains("out of range", error.Message);

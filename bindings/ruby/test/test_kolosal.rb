@@ -86,6 +86,18 @@ class KolosalTest < Minitest::Test
       assert_kolosal_error(Kolosal::UnsupportedError, "decision_tree has no coefficient importance") do
         stump.feature_importance(:coefficient)
       end
+      features, labels = dense_problem(400)
+      Kolosal::Dataset.from_dense(features, labels: labels, task: "classification") do |dataset|
+        permuted = stump.permutation_importance(dataset, n_repeats: 3)
+        assert_equal %w[f0 f1 f2], permuted["features"]
+        assert_equal "accuracy", permuted["metric"]
+        # The stump never reads f2: shuffling it costs nothing.
+        assert_equal 0.0, permuted["importances_mean"][2]
+        assert_operator permuted["importances_mean"][0] + permuted["importances_mean"][1], :>, 0.0
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "is for regression") do
+          stump.permutation_importance(dataset, metric: "r2")
+        end
+      end
       error = assert_raises(ArgumentError) { stump.feature_importance(:weight) }
       assert_includes error.message, ":weight"
     end

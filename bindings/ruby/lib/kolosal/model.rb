@@ -74,6 +74,15 @@ module Kolosal
       feature_names.zip(values).to_h
     end
 
+    # Permutation importance on a labelled dataset: per input column, how much the score drops
+    # when that column is shuffled. config (keywords, a Hash or a JSON String): metric,
+    # n_repeats, random_state, n_jobs. Returns a Hash with "metric", "baseline", "features",
+    # "importances_mean" and "importances_std". Runs without the GVL.
+    def permutation_importance(dataset, config = nil, **keywords)
+      config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
+      JSON.parse(Native.kolosal_model_permutation_importance(@handle, dataset.handle, config))
+    end
+
     # One Float per row: the class index for classification, the value for regression. data is
     # an Array of rows, a flat Array or a packed String (see Kolosal::Matrix), columns in
     # training order.

@@ -147,6 +147,31 @@ public final class Model extends NativeResource {
     }
   }
 
+  /**
+   * Permutation importance on a labelled dataset, as JSON: per input column, the score's drop
+   * when that column is shuffled ("features", "importances_mean", "importances_std", with
+   * "metric" and "baseline"). configJson: null or {"metric", "n_repeats", "random_state",
+   * "n_jobs"}.
+   */
+  public String permutationImportance(Dataset dataset, String configJson) {
+    long handle = acquire();
+    try {
+      long data = dataset.acquire();
+      try {
+        return KolosalC.kolosal_model_permutation_importance(handle, data, configJson);
+      } finally {
+        dataset.release();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** Permutation importance with accuracy or r2 and 5 repeats. */
+  public String permutationImportance(Dataset dataset) {
+    return permutationImportance(dataset, null);
+  }
+
   // ---- predict: one value per row (the class index as a float, or the regression value) ----
 
   public float[] predict(float[] data, long rows, long cols) {

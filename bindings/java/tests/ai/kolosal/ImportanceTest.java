@@ -36,6 +36,16 @@ class ImportanceTest {
       assertEquals(StatusCode.UNSUPPORTED, error.status());
       assertTrue(error.getMessage().contains("decision_tree has no coefficient importance"),
           error.getMessage());
+      try (Dataset data = new Synthetic().dataset()) {
+        String permuted = stump.permutationImportance(data, "{\"n_repeats\":3}");
+        assertTrue(permuted.contains("\"features\":[\"f0\",\"f1\",\"f2\",\"f3\"]"), permuted);
+        // The stump never reads f2 or f3: shuffling them costs nothing.
+        assertTrue(permuted.contains(",0.0,0.0],\"importances_std\""), permuted);
+        error = assertThrows(KolosalException.class,
+            () -> stump.permutationImportance(data, "{\"metric\":\"r2\"}"));
+        assertEquals(StatusCode.INVALID_ARGUMENT, error.status());
+        assertTrue(error.getMessage().contains("is for regression"), error.getMessage());
+      }
       error = assertThrows(KolosalException.class, () -> stump.featureName(4));
       assertEquals(StatusCode.INVALID_ARGUMENT, error.status());
       assertTrue(error.getMessage().contains("out of range"), error.getMessage());
