@@ -110,7 +110,10 @@ PermutationImportanceResult PermutationImportance(const models::TrainedPipeline&
       Shuffle(std::span(order), rng);
       data::Column& shuffled = copy->mutable_column(column_idx);
       Permute(original, order, shuffled);
-      const double permuted = score(*copy);
+      // Isolated: while the prediction's own parallel loops wait, this thread must not pick up
+      // another shuffle, which would take the same thread-local copy.
+      double permuted = 0.0;
+      tbb::this_task_arena::isolate([&] { permuted = score(*copy); });
       shuffled = original;
       drops[static_cast<size_t>(task)] =
           metric.greater_is_better ? result.baseline - permuted : permuted - result.baseline;

@@ -59,7 +59,8 @@ TEST(PermutationImportance, LossMetricsCountTheIncreaseAsImportance) {
 }
 
 TEST(PermutationImportance, SameResultForAnyThreadCountAndSeedDependent) {
-  const data::Dataset dataset = data::MakeRegression(300, 4, 0.5, 9);
+  const data::Dataset dataset =
+      data::MakeRegression(4000, 4, 0.5, 9);  // enough rows for parallel predictions
   const auto model = FitPipeline(dataset, TrainSpec{"gradient_boosting", {}, {}}, Control());
   PermutationImportanceOptions options;
   options.n_repeats = 3;
