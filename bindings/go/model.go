@@ -107,17 +107,7 @@ func (m *Model) ClassName(classIndex int) (string, error) {
 }
 
 // ClassNames are the names of all classes, by class index (empty for regression).
-func (m *Model) ClassNames() ([]string, error) {
-	names := make([]string, m.nClasses)
-	for classIndex := range names {
-		name, err := m.ClassName(classIndex)
-		if err != nil {
-			return nil, err
-		}
-		names[classIndex] = name
-	}
-	return names, nil
-}
+func (m *Model) ClassNames() ([]string, error) { return allNames(m.nClasses, m.ClassName) }
 
 // FeatureName is the name of input column featureIndex (training order).
 func (m *Model) FeatureName(featureIndex int) (string, error) {
@@ -127,14 +117,17 @@ func (m *Model) FeatureName(featureIndex int) (string, error) {
 }
 
 // FeatureNames are the names of all input columns, in training order.
-func (m *Model) FeatureNames() ([]string, error) {
-	names := make([]string, m.nFeatures)
-	for featureIndex := range names {
-		name, err := m.FeatureName(featureIndex)
+func (m *Model) FeatureNames() ([]string, error) { return allNames(m.nFeatures, m.FeatureName) }
+
+// allNames is name(0), ..., name(count-1).
+func allNames(count int, name func(int) (string, error)) ([]string, error) {
+	names := make([]string, count)
+	for index := range names {
+		value, err := name(index)
 		if err != nil {
 			return nil, err
 		}
-		names[featureIndex] = name
+		names[index] = value
 	}
 	return names, nil
 }

@@ -39,11 +39,9 @@ Column Column::Take(const std::vector<int64_t>& rows) const {
   out.type = type;
   out.categories = categories;
   if (is_numeric()) {
-    out.values.reserve(rows.size());
-    for (int64_t row : rows) out.values.push_back(values[static_cast<size_t>(row)]);
+    out.values = TakeRows(values, rows);
   } else {
-    out.codes.reserve(rows.size());
-    for (int64_t row : rows) out.codes.push_back(codes[static_cast<size_t>(row)]);
+    out.codes = TakeRows(codes, rows);
   }
   return out;
 }

@@ -147,15 +147,13 @@ Dataset Dataset::Take(const std::vector<int64_t>& rows) const {
   for (const Column& column : columns_) columns.push_back(column.Take(rows));
   std::optional<Labels> labels;
   if (labels_) {
-    labels = Labels{labels_->name, labels_->task, {}, labels_->classes, {}, labels_->weight_name};
-    labels->values.reserve(rows.size());
-    for (int64_t row : rows) labels->values.push_back(labels_->values[static_cast<size_t>(row)]);
-    if (!labels_->weights.empty()) {
-      labels->weights.reserve(rows.size());
-      for (int64_t row : rows) {
-        labels->weights.push_back(labels_->weights[static_cast<size_t>(row)]);
-      }
-    }
+    labels =
+        Labels{labels_->name,
+               labels_->task,
+               TakeRows(labels_->values, rows),
+               labels_->classes,
+               labels_->weights.empty() ? std::vector<float>{} : TakeRows(labels_->weights, rows),
+               labels_->weight_name};
   }
   Dataset out(std::move(columns), std::move(labels));
   out.n_rows_ = static_cast<int64_t>(rows.size());

@@ -141,6 +141,16 @@ const Metric& MetricRegistry::Find(std::string_view name) const {
   throw Error(StatusCode::kInvalidArgument, UnknownNameMessage("metric", name, Names()));
 }
 
+const Metric& MetricRegistry::FindFor(std::string_view name, Task task) const {
+  const Metric& metric = Find(name.empty() ? DefaultMetric(task) : name);
+  if (metric.task != task) {
+    ThrowInvalidArgument("metric '" + metric.name + "' is for " +
+                         std::string(TaskName(metric.task)) + ", the task is " +
+                         std::string(TaskName(task)));
+  }
+  return metric;
+}
+
 std::vector<std::string> MetricRegistry::Names() const {
   std::vector<std::string> names(metrics_.size());
   std::ranges::transform(metrics_, names.begin(), &Metric::name);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <span>
 
@@ -14,34 +15,12 @@
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/random.hpp"
 #include "kolosal/metrics/metric.hpp"
+#include "kolosal/train/trainer.hpp"
 
 namespace kolosal::train {
 namespace {
 
 constexpr int kMaxRepeats = 1000;
-
-const metrics::Metric& FindMetric(const std::string& name, Task task) {
-  const metrics::Metric& metric = metrics::MetricRegistry::Builtin().Find(
-      name.empty() ? std::string(metrics::DefaultMetric(task)) : name);
-  if (metric.task != task) {
-    ThrowInvalidArgument("metric '" + metric.name + "' is for " +
-                         std::string(TaskName(metric.task)) + ", the model is " +
-                         std::string(TaskName(task)));
-  }
-  return metric;
-}
-
-// Rows of `column` in the order `order` gives.
-void Permute(const data::Column& original, std::span<const int64_t> order, data::Column& out) {
-  for (size_t row = 0; row < order.size(); ++row) {
-    const auto from = static_cast<size_t>(order[row]);
-    if (original.is_categorical()) {
-      out.codes[row] = original.codes[from];
-    } else {
-      out.values[row] = original.values[from];
-    }
-  }
-}
 
 }  // namespace
 
@@ -73,7 +52,8 @@ PermutationImportanceResult PermutationImportance(const models::TrainedPipeline&
   if (!dataset.has_labels()) {
     ThrowInvalidArgument("permutation importance needs a dataset with the target column");
   }
-  const metrics::Metric& metric = FindMetric(options.metric, model.task());
+  const metrics::Metric& metric =
+      metrics::MetricRegistry::Builtin().FindFor(options.metric, model.task());
   const std::vector<float> y = model.EncodeLabels(dataset.labels());
   const auto score = [&](const data::Dataset& input) {
     return metric.compute(y, model.PredictRaw(input), model.n_classes());
@@ -105,11 +85,11 @@ PermutationImportanceResult PermutationImportance(const models::TrainedPipeline&
       const int64_t column_idx = dataset_columns[static_cast<size_t>(task / n_repeats)];
       const data::Column& original = dataset.column(column_idx);
       std::vector<int64_t> order(static_cast<size_t>(dataset.n_rows()));
-      for (size_t row = 0; row < order.size(); ++row) order[row] = static_cast<int64_t>(row);
+      std::iota(order.begin(), order.end(), int64_t{0});
       Rng rng(MixSeed(options.random_state, static_cast<uint64_t>(task)));
       Shuffle(std::span(order), rng);
       data::Column& shuffled = copy->mutable_column(column_idx);
-      Permute(original, order, shuffled);
+      shuffled = original.Take(order);
       // Isolated: while the prediction's own parallel loops wait, this thread must not pick up
       // another shuffle, which would take the same thread-local copy.
       double permuted = 0.0;
@@ -121,15 +101,10 @@ PermutationImportanceResult PermutationImportance(const models::TrainedPipeline&
   });
 
   for (size_t feature = 0; feature < columns.size(); ++feature) {
-    const auto begin = drops.begin() + static_cast<std::ptrdiff_t>(feature) * n_repeats;
-    const std::span<const double> repeats(&*begin, static_cast<size_t>(n_repeats));
-    double sum = 0.0;
-    for (double drop : repeats) sum += drop;
-    const double mean = sum / n_repeats;
-    double sum_sq = 0.0;
-    for (double drop : repeats) sum_sq += (drop - mean) * (drop - mean);
+    const auto [mean, std_dev] = MeanAndStdDev(
+        std::span(drops).subspan(feature * static_cast<size_t>(n_repeats), n_repeats));
     result.mean.push_back(mean);
-    result.std_dev.push_back(std::sqrt(sum_sq / n_repeats));
+    result.std_dev.push_back(std_dev);
   }
   return result;
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/version.hpp"
@@ -107,17 +108,20 @@ models::TrainedPipeline FitPipeline(const data::Dataset& dataset, const TrainSpe
                                  labels.name, std::move(metadata));
 }
 
+std::pair<double, double> MeanAndStdDev(std::span<const double> values) {
+  const auto n = static_cast<double>(values.size());
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+  double sum_sq = 0.0;
+  for (double value : values) sum_sq += (value - mean) * (value - mean);
+  return {mean, std::sqrt(sum_sq / n)};
+}
+
 CrossValidationResult CrossValidate(const data::Dataset& dataset, const TrainSpec& spec,
                                     int n_folds, const std::string& metric_name,
                                     const FitControl& control, const FoldCallback& on_fold) {
   const data::Labels& labels = dataset.labels();
-  const metrics::Metric& metric = metrics::MetricRegistry::Builtin().Find(
-      metric_name.empty() ? std::string(metrics::DefaultMetric(labels.task)) : metric_name);
-  if (metric.task != labels.task) {
-    ThrowInvalidArgument("metric '" + metric.name + "' is for " +
-                         std::string(TaskName(metric.task)) + ", the dataset is " +
-                         std::string(TaskName(labels.task)));
-  }
+  const metrics::Metric& metric =
+      metrics::MetricRegistry::Builtin().FindFor(metric_name, labels.task);
   CrossValidationResult result{metric.name, metric.greater_is_better, {}, 0.0, 0.0};
   const auto folds = data::KFold(dataset.n_rows(), n_folds, control.random_state, &labels);
   for (size_t fold_idx = 0; fold_idx < folds.size(); ++fold_idx) {
@@ -133,11 +137,7 @@ CrossValidationResult CrossValidate(const data::Dataset& dataset, const TrainSpe
         metric.compute(test_part.labels().values, raw, labels.n_classes()));
     if (on_fold) on_fold(static_cast<int>(fold_idx), result.fold_scores.back());
   }
-  const double n = static_cast<double>(result.fold_scores.size());
-  result.mean = std::accumulate(result.fold_scores.begin(), result.fold_scores.end(), 0.0) / n;
-  double sum_sq = 0.0;
-  for (double score : result.fold_scores) sum_sq += (score - result.mean) * (score - result.mean);
-  result.std_dev = std::sqrt(sum_sq / n);
+  std::tie(result.mean, result.std_dev) = MeanAndStdDev(result.fold_scores);
   control.ReportProgress(1.0, "cross-validation");
   return result;
 }

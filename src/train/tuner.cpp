@@ -118,17 +118,6 @@ nlohmann::json DefaultSpaceWithoutFixed(const TrainSpec& spec) {
   return {{"params", std::move(kept)}};
 }
 
-const metrics::Metric& ResolveMetric(const std::string& name, Task task) {
-  const metrics::Metric& metric = metrics::MetricRegistry::Builtin().Find(
-      name.empty() ? std::string(metrics::DefaultMetric(task)) : name);
-  if (metric.task != task) {
-    ThrowInvalidArgument("metric '" + metric.name + "' is for " +
-                         std::string(TaskName(metric.task)) + ", the dataset is " +
-                         std::string(TaskName(task)));
-  }
-  return metric;
-}
-
 hpo::StudyOptions MakeStudyOptions(const TuneOptions& options, const metrics::Metric& metric,
                                    const FitControl& control) {
   CheckStudyConfig(options.study_config);
@@ -324,7 +313,8 @@ TuneResult TuneModel(const data::Dataset& dataset, const TrainSpec& spec,
   }
   if (options.cv_folds < 2) ThrowInvalidArgument("tuning needs cv_folds >= 2");
   CheckModel(spec, dataset.labels().task);
-  const metrics::Metric& metric = ResolveMetric(options.metric, dataset.labels().task);
+  const metrics::Metric& metric =
+      metrics::MetricRegistry::Builtin().FindFor(options.metric, dataset.labels().task);
   hpo::SearchSpace space =
       hpo::SearchSpace::FromJson(ResolveSearchSpace(spec, options.search_space));
   hpo::Study study(std::move(space), MakeStudyOptions(options, metric, control),

@@ -103,11 +103,7 @@ public sealed class Model : NativeResource {
   }
 
   /// <summary>All class names, by class index (empty for regression).</summary>
-  public IReadOnlyList<string> ClassNames() {
-    var names = new List<string>();
-    for (long index = 0; index < NClasses; ++index) names.Add(ClassName(index));
-    return names;
-  }
+  public IReadOnlyList<string> ClassNames() => AllNames(NClasses, ClassName);
 
   /// <summary>The name of input column featureIndex (training order).</summary>
   public string FeatureName(long featureIndex) {
@@ -120,9 +116,11 @@ public sealed class Model : NativeResource {
   }
 
   /// <summary>All input column names, in training order.</summary>
-  public IReadOnlyList<string> FeatureNames() {
+  public IReadOnlyList<string> FeatureNames() => AllNames(NFeatures, FeatureName);
+
+  private static IReadOnlyList<string> AllNames(long count, Func<long, string> name) {
     var names = new List<string>();
-    for (long index = 0; index < NFeatures; ++index) names.Add(FeatureName(index));
+    for (long index = 0; index < count; ++index) names.Add(name(index));
     return names;
   }
 

@@ -9,6 +9,15 @@ namespace kolosal::data {
 
 enum class ColumnType { kNumeric, kCategorical };
 
+/// from[rows[0]], from[rows[1]], ...: the rows `rows` of a per-row vector, in that order.
+template <typename T>
+std::vector<T> TakeRows(const std::vector<T>& from, const std::vector<int64_t>& rows) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (int64_t row : rows) out.push_back(from[static_cast<size_t>(row)]);
+  return out;
+}
+
 /// The code of a missing categorical value.
 inline constexpr int32_t kMissingCode = -1;
 

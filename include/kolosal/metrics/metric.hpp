@@ -35,6 +35,9 @@ class MetricRegistry {
   void Register(Metric metric);
   /// Throws Error(kInvalidArgument) listing the valid names and the nearest one.
   const Metric& Find(std::string_view name) const;
+  /// The metric to score a `task` model with: `name`, or DefaultMetric(task) when it is empty.
+  /// Throws Error(kInvalidArgument) for an unknown name or a metric of the other task.
+  const Metric& FindFor(std::string_view name, Task task) const;
   /// All names, in registration order.
   std::vector<std::string> Names() const;
   /// Names of the metrics for `task` that make sense with `n_classes` classes (ignored for

@@ -3,7 +3,9 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kolosal/core/fit_control.hpp"
@@ -34,6 +36,9 @@ struct CrossValidationResult {
   double mean = 0.0;
   double std_dev = 0.0;
 };
+
+/// The mean and the (population) standard deviation of `values`, summed in order.
+std::pair<double, double> MeanAndStdDev(std::span<const double> values);
 
 /// Called after each fold of CrossValidate with the fold's index and score; it may throw to stop
 /// the cross-validation (the tuner reports the running mean to a pruner this way).

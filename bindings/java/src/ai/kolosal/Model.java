@@ -5,6 +5,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 
 /**
  * A trained pipeline: preprocessing, model and metadata (kolosal_model). Immutable: any number
@@ -105,11 +106,7 @@ public final class Model extends NativeResource {
 
   /** All class names, by class index (empty for regression). */
   public List<String> classNames() {
-    List<String> names = new ArrayList<>();
-    for (long index = 0; index < nClasses(); ++index) {
-      names.add(className(index));
-    }
-    return names;
+    return allNames(nClasses(), this::className);
   }
 
   /** The name of input column featureIndex (training order). */
@@ -124,9 +121,13 @@ public final class Model extends NativeResource {
 
   /** All input column names, in training order. */
   public List<String> featureNames() {
+    return allNames(nFeatures(), this::featureName);
+  }
+
+  private static List<String> allNames(long count, LongFunction<String> name) {
     List<String> names = new ArrayList<>();
-    for (long index = 0; index < nFeatures(); ++index) {
-      names.add(featureName(index));
+    for (long index = 0; index < count; ++index) {
+      names.add(name.apply(index));
     }
     return names;
   }
