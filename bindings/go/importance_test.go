@@ -1,6 +1,8 @@
 package kolosal_test
 
 import (
+	"math"
+	"math/rand"
 	"reflect"
 	"testing"
 
@@ -74,4 +76,122 @@ func TestLinearCoefficientsRankTheDecidingFeatures(t *testing.T) {
 	linear.Close()
 	_, err = linear.FeatureImportance(kolosal.ImportanceCoefficient)
 	expectError(t, err, kolosal.ErrFailedPrecondition, "model is closed")
+}
+
+// contributionRows and contributionWidth are the shape of aDecides: a, b, c, then the bias.
+const contributionRows, contributionWidth = 300, 4
+
+// aDecides is 300 rows of a, b, c uniform in [-1, 1); the class is a > 0 (for regression: a).
+func aDecides(t *testing.T, task string) *kolosal.Dataset {
+	t.Helper()
+	random := rand.New(rand.NewSource(7))
+	features := make([]float64, 0, contributionRows*3)
+	labels := make([]float64, contributionRows)
+	for row := range labels {
+		a := random.Float64()*2 - 1
+		features = append(features, a, random.Float64()*2-1, random.Float64()*2-1)
+		switch {
+		case task == "regression":
+			labels[row] = a
+		case a > 0:
+			labels[row] = 1
+		}
+	}
+	return must[*kolosal.Dataset](t)(kolosal.NewDataset(features, contributionRows, 3, labels,
+		kolosal.DenseOptions{FeatureNames: []string{"a", "b", "c"}, Task: task}))
+}
+
+func fitOn(t *testing.T, dataset *kolosal.Dataset, config kolosal.TrainConfig) *kolosal.Model {
+	t.Helper()
+	trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(config))
+	defer trainer.Close()
+	return must[*kolosal.Model](t)(trainer.Fit(dataset))
+}
+
+// blockSum is the sum of the block of (row, output): the output before its link.
+func blockSum(values []float32, row, output, outputs int) float64 {
+	sum := 0.0
+	block := (row*outputs + output) * contributionWidth
+	for _, value := range values[block : block+contributionWidth] {
+		sum += float64(value)
+	}
+	return sum
+}
+
+func TestStumpContributionsGoToTheSplitFeature(t *testing.T) {
+	dataset := aDecides(t, "classification")
+	defer dataset.Close()
+	stump := fitOn(t, dataset, kolosal.TrainConfig{Model: "decision_tree",
+		Params: map[string]any{"max_depth": 1}})
+	defer stump.Close()
+	values := must[[]float32](t)(stump.Contributions(dataset))
+	if len(values) != contributionRows*2*contributionWidth {
+		t.Fatalf("%d values, want %d", len(values), contributionRows*2*contributionWidth)
+	}
+	proba := must[[]float32](t)(stump.PredictProbaDataset(dataset))
+	for row := 0; row < contributionRows; row++ {
+		for output := 0; output < 2; output++ {
+			block := values[(row*2+output)*contributionWidth:]
+			if block[1] != 0 || block[2] != 0 {
+				t.Fatalf("row %d, class %d: b and c contribute %v, %v", row, output, block[1], block[2])
+			}
+			got, want := float64(block[0])+float64(block[3]), float64(proba[row*2+output])
+			if math.Abs(got-want) > 1e-6 {
+				t.Fatalf("row %d, class %d: a + bias = %v, probability %v", row, output, got, want)
+			}
+		}
+	}
+	other := must[*kolosal.Dataset](t)(kolosal.NewDataset([]float64{0.5, 0.5, 0.5}, 1, 3, nil,
+		kolosal.DenseOptions{FeatureNames: []string{"x", "b", "c"}}))
+	defer other.Close()
+	_, err := stump.Contributions(other)
+	expectError(t, err, kolosal.ErrInvalidArgument, "missing column 'a'")
+}
+
+func TestBoostingContributionsSumToTheLogOdds(t *testing.T) {
+	dataset := aDecides(t, "classification")
+	defer dataset.Close()
+	boosting := fitOn(t, dataset, kolosal.TrainConfig{Model: "gradient_boosting",
+		Params: map[string]any{"n_estimators": 20}})
+	defer boosting.Close()
+	values := must[[]float32](t)(boosting.Contributions(dataset))
+	if len(values) != contributionRows*2*contributionWidth {
+		t.Fatalf("%d values, want %d", len(values), contributionRows*2*contributionWidth)
+	}
+	proba := must[[]float32](t)(boosting.PredictProbaDataset(dataset))
+	for row := 0; row < contributionRows; row++ {
+		zero := values[row*2*contributionWidth:]
+		one := zero[contributionWidth:]
+		for index := 0; index < contributionWidth; index++ {
+			if zero[index] != -one[index] {
+				t.Fatalf("row %d: class 0 %v is not the negative of class 1 %v", row,
+					zero[:contributionWidth], one[:contributionWidth])
+			}
+		}
+		p := 1 / (1 + math.Exp(-blockSum(values, row, 1, 2)))
+		if math.Abs(p-float64(proba[row*2+1])) > 1e-5 {
+			t.Fatalf("row %d: sigmoid of the contributions %v, probability %v", row, p, proba[row*2+1])
+		}
+	}
+}
+
+func TestRegressionContributionsSumToThePrediction(t *testing.T) {
+	dataset := aDecides(t, "regression")
+	defer dataset.Close()
+	tree := fitOn(t, dataset, kolosal.TrainConfig{Model: "decision_tree",
+		Params: map[string]any{"max_depth": 3}})
+	defer tree.Close()
+	if tree.NClasses() != 0 {
+		t.Fatalf("%d classes for a regression", tree.NClasses())
+	}
+	values := must[[]float32](t)(tree.Contributions(dataset))
+	if len(values) != contributionRows*contributionWidth {
+		t.Fatalf("%d values, want %d", len(values), contributionRows*contributionWidth)
+	}
+	predicted := must[[]float32](t)(tree.PredictDataset(dataset))
+	for row, want := range predicted {
+		if got := blockSum(values, row, 0, 1); math.Abs(got-float64(want)) > 1e-5 {
+			t.Fatalf("row %d: contributions sum to %v, prediction %v", row, got, want)
+		}
+	}
 }

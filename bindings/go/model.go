@@ -204,6 +204,25 @@ func (m *Model) PermutationImportance(data *Dataset, config any) (*PermutationIm
 	return result, nil
 }
 
+// Contributions are the SHAP contributions on a dataset whose columns are matched by name:
+// rows x outputs x (NFeatures()+1) values, row-major, where outputs is NClasses() (1 for
+// regression). Each block of NFeatures()+1 holds one value per input column in training order,
+// then the bias; the value of (row, output, feature) is at
+// (row*outputs+output)*(NFeatures()+1)+feature. A block sums to the output before its link: the
+// class's log-odds for gradient_boosting and logistic_regression (a binary model's class 0
+// block is the negative of class 1's), the class probability for decision_tree, random_forest
+// and extra_trees, the prediction for regression. A missing column gives an
+// ErrInvalidArgument error; a tree model file saved before node covers were stored,
+// ErrUnsupported.
+func (m *Model) Contributions(data *Dataset) ([]float32, error) {
+	outputs := m.nClasses
+	if outputs == 0 {
+		outputs = 1
+	}
+	return predictDataset(m, capi.Kolosal_model_predict_contributions, data,
+		outputs*(m.nFeatures+1))
+}
+
 func (m *Model) stringProperty(get func(uintptr, *string) error) (string, error) {
 	ptr, err := m.h.acquire()
 	if err != nil {

@@ -345,6 +345,8 @@ KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_predict_proba_dataset)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_evaluate)
 /* Permutation importance predicts the whole dataset once per column and repeat. */
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_permutation_importance)
+/* TreeSHAP walks every path of every tree for each row: slow for big forests. */
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_predict_contributions)
 
 %include "kolosal.i"
 

@@ -320,6 +320,22 @@ KOLOSAL_API kolosal_status kolosal_model_permutation_importance(const kolosal_mo
                                                                 const char* config_json,
                                                                 char** out_json);
 
+/** SHAP feature contributions on a dataset (columns matched by name): for every row and output
+ *  (n_classes outputs, 1 for regression), one value per input column in training order and then
+ *  the bias (the expected output), rows x outputs x (n_features + 1) floats, row-major. Each
+ *  row's values sum to the output before its link: the class's log-odds (margin) for
+ *  gradient_boosting and logistic_regression (a binary model's class 0 values are the negatives
+ *  of class 1's), the class probability for decision_tree, random_forest and extra_trees, the
+ *  prediction for regression. Tree models use path-dependent TreeSHAP over the training covers
+ *  (XGBoost's pred_contribs); linear models give coefficient x input, on the preprocessed
+ *  (by default standardised) inputs. One-hot indicator columns add up to their column's value.
+ *  \param capacity floats available in out; at least rows * outputs * (n_features + 1).
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL, a missing column, too small a buffer),
+ *  KOLOSAL_UNSUPPORTED (a tree model file saved before node covers were stored). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_model_predict_contributions(const kolosal_model* model,
+                                                               const kolosal_dataset* dataset,
+                                                               float* out, int64_t capacity);
+
 /** Predicts one value per row: the class index (as a float) for classification, the value for
  *  regression. Columns are taken in training order.
  *  \param capacity floats available in out; must be at least rows.

@@ -221,6 +221,22 @@ kolosal_status kolosal_model_predict_dataset(const kolosal_model* model,
   KOLOSAL_API_END
 }
 
+kolosal_status kolosal_model_predict_contributions(const kolosal_model* model,
+                                                   const kolosal_dataset* dataset, float* out,
+                                                   int64_t capacity) {
+  KOLOSAL_API_BEGIN
+  KOLOSAL_CHECK_ARG(model);
+  KOLOSAL_CHECK_ARG(dataset);
+  KOLOSAL_CHECK_ARG(out);
+  const TrainedPipeline& pipeline = *model->pipeline;
+  kolosal::capi::CheckCapacity(
+      capacity,
+      dataset->dataset.n_rows() * pipeline.n_outputs() * (pipeline.n_input_features() + 1),
+      "the output buffer");
+  WriteOutput(pipeline.Contributions(dataset->dataset), out, capacity);
+  KOLOSAL_API_END
+}
+
 kolosal_status kolosal_model_predict_proba_dataset(const kolosal_model* model,
                                                    const kolosal_dataset* dataset, float* out,
                                                    int64_t capacity) {

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   char* metrics = NULL;
   char* name = NULL;
   float* importance = NULL;
-  int64_t n_features = 0, idx, top = 0;
+  float* contributions = NULL;
+  int64_t n_features = 0, n_rows = 0, width = 0, idx, top = 0;
   FILE* probe;
 
   snprintf(path, sizeof path, "%s/spam.csv", argc > 1 ? argv[1] : "../shared/data");
@@ -54,6 +55,24 @@ int main(int argc, char** argv) {
   CHECK(kolosal_model_feature_name(model, top, &name));
   printf("most important feature: %s (%.3f)\n", name, importance[top]);
   kolosal_string_free(name);
+  name = NULL;
+
+  /* SHAP contributions of every test row: per class, one value per column and the bias. The
+   * column that pushed the first row furthest towards "spam" (class 1): */
+  CHECK(kolosal_dataset_n_rows(test, &n_rows));
+  width = n_features + 1;
+  contributions = (float*)malloc((size_t)(n_rows * 2 * width) * sizeof *contributions);
+  if (contributions == NULL) return 1;
+  CHECK(kolosal_model_predict_contributions(model, test, contributions, n_rows * 2 * width));
+  top = 0;
+  for (idx = 1; idx < n_features; ++idx) {
+    if (contributions[width + idx] > contributions[width + top]) top = idx;
+  }
+  CHECK(kolosal_model_feature_name(model, top, &name));
+  printf("first test row: %s adds %+.3f to the log-odds of spam (bias %.3f)\n", name,
+         contributions[width + top], contributions[2 * width - 1]);
+  kolosal_string_free(name);
+  free(contributions);
   free(importance);
 
   kolosal_string_free(metrics);

@@ -71,6 +71,7 @@ class Kolosal:
             "kolosal_model_predict_proba": (status, [handle, ctypes.c_void_p, ctypes.c_int, i64,
                                                      i64, ctypes.c_int, ctypes.c_void_p, i64]),
             "kolosal_model_predict_proba_dataset": (status, [handle, handle, ctypes.c_void_p, i64]),
+            "kolosal_model_predict_contributions": (status, [handle, handle, ctypes.c_void_p, i64]),
             "kolosal_model_evaluate": (status, [handle, handle, out_string]),
             "kolosal_model_free": (None, [handle]),
         }
@@ -164,6 +165,17 @@ def main():
         name = ctypes.c_void_p()
         k.check(k.model_feature_name(model, top, ctypes.byref(name)))
         print(f"largest |coefficient|: {k.take_string(name)} ({importance[top]:.3f})")
+
+        # SHAP contributions of the test rows: per class, one value per column and the bias;
+        # class 1's block of a row sums to its log-odds.
+        n_rows = ctypes.c_int64()
+        k.check(k.dataset_n_rows(test, ctypes.byref(n_rows)))
+        width = n_features.value + 1
+        contributions = array.array("f", bytes(4 * n_rows.value * n_classes.value * width))
+        k.check(k.model_predict_contributions(model, test, contributions.buffer_info()[0],
+                                              len(contributions)))
+        first = contributions[width:2 * width]
+        print(f"first test row: log-odds {sum(first):.3f} = bias {first[-1]:.3f} + columns")
 
         # A wrong shape is the library's error, not a crash.
         try:

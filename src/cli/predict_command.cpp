@@ -16,7 +16,32 @@ struct PredictArgs {
   std::string out;
   std::string target;
   bool proba = false;
+  bool contributions = false;
 };
+
+// One column per input column and the bias, per class ("class:column") for classification.
+void WriteContributions(std::FILE* out, const models::TrainedPipeline& pipeline,
+                        const std::vector<float>& values) {
+  const auto& columns = pipeline.pipeline().input_schema().columns;
+  const bool classification = pipeline.task() == Task::kClassification;
+  const size_t width = columns.size() + 1;
+  const auto n_outputs = static_cast<size_t>(pipeline.n_outputs());
+  for (size_t output = 0; output < n_outputs; ++output) {
+    const std::string prefix = classification ? pipeline.classes()[output] + ":" : "";
+    for (size_t col = 0; col < width; ++col) {
+      const std::string& name = col < columns.size() ? columns[col].name : "bias";
+      std::fprintf(out, "%s\"%s%s\"", output + col ? "," : "", prefix.c_str(), name.c_str());
+    }
+  }
+  std::fputc('\n', out);
+  const size_t row_width = width * n_outputs;
+  for (size_t offset = 0; offset < values.size(); offset += row_width) {
+    for (size_t idx = 0; idx < row_width; ++idx) {
+      std::fprintf(out, "%s%.9g", idx ? "," : "", values[offset + idx]);
+    }
+    std::fputc('\n', out);
+  }
+}
 
 void WritePredictions(std::FILE* out, const models::TrainedPipeline& pipeline,
                       const std::vector<float>& raw, bool proba) {
@@ -51,13 +76,21 @@ void RunPredict(const PredictArgs& args) {
   if (args.proba && pipeline.task() != Task::kClassification) {
     ThrowInvalidArgument("--proba needs a classification model");
   }
-  const std::vector<float> raw = pipeline.PredictRaw(dataset);
+  if (args.proba && args.contributions) {
+    ThrowInvalidArgument("--proba and --contributions cannot be combined");
+  }
+  const std::vector<float> raw =
+      args.contributions ? pipeline.Contributions(dataset) : pipeline.PredictRaw(dataset);
   std::FILE* out = stdout;
   if (!args.out.empty()) {
     out = std::fopen(args.out.c_str(), "w");
     if (out == nullptr) throw Error(StatusCode::kIo, "cannot write '" + args.out + "'");
   }
-  WritePredictions(out, pipeline, raw, args.proba);
+  if (args.contributions) {
+    WriteContributions(out, pipeline, raw);
+  } else {
+    WritePredictions(out, pipeline, raw, args.proba);
+  }
   if (out != stdout) {
     std::fclose(out);
     std::fprintf(stderr, "wrote %lld predictions to %s\n", static_cast<long long>(dataset.n_rows()),
@@ -86,6 +119,9 @@ void AddPredictCommand(CLI::App& app) {
   command->add_option("--data", args->data, "CSV file (columns matched by name)")->required();
   command->add_option("--out", args->out, "Write predictions here (default: stdout)");
   command->add_flag("--proba", args->proba, "Write class probabilities");
+  command->add_flag("--contributions", args->contributions,
+                    "Write SHAP contributions per column and the bias (margins for boosting and "
+                    "logistic models, probabilities for forests)");
   command->callback([args] { RunPredict(*args); });
 }
 

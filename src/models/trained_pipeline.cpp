@@ -107,6 +107,34 @@ std::vector<double> TrainedPipeline::FeatureImportance(ImportanceType type) cons
   return per_input;
 }
 
+std::vector<float> TrainedPipeline::Contributions(const data::Dataset& dataset) const {
+  const data::FeatureMatrix matrix = pipeline_.Transform(dataset);
+  const std::vector<int64_t> sources = pipeline_.SourceColumns();
+  if (static_cast<int64_t>(sources.size()) != model_->n_features()) {
+    throw Error(StatusCode::kInternal, "the model has " + std::to_string(model_->n_features()) +
+                                           " features, the pipeline produces " +
+                                           std::to_string(sources.size()));
+  }
+  const int64_t model_width = model_->n_features() + 1;
+  const int64_t input_width = n_input_features() + 1;
+  const int64_t blocks = matrix.rows * n_outputs();
+  std::vector<float> per_feature(static_cast<size_t>(blocks * model_width));
+  if (!model_->Contributions(matrix.view(), per_feature)) {
+    throw Error(StatusCode::kUnsupported,
+                std::string(model_->TypeName()) +
+                    ": this model file has no node covers (saved before contributions "
+                    "existed); train the model again to explain its predictions");
+  }
+  std::vector<float> per_input(static_cast<size_t>(blocks * input_width), 0.0f);
+  for (int64_t block = 0; block < blocks; ++block) {
+    const float* src = per_feature.data() + block * model_width;
+    float* dst = per_input.data() + block * input_width;
+    for (size_t idx = 0; idx < sources.size(); ++idx) dst[sources[idx]] += src[idx];
+    dst[input_width - 1] = src[model_width - 1];
+  }
+  return per_input;
+}
+
 std::vector<std::pair<std::string, double>> TrainedPipeline::Evaluate(
     const data::Dataset& dataset) const {
   const std::vector<float> y_true = EncodeLabels(dataset.labels());

@@ -396,6 +396,73 @@ static void test_feature_importance(void) {
   kolosal_dataset_free(dataset);
 }
 
+/* SHAP contributions: a stump on a explains everything through a; gradient boosting's values
+ * sum to the log-odds it predicts. */
+static void test_contributions(void) {
+  enum { kRows = 300, kWidth = 4 };
+  static float values[kRows * 2 * kWidth];
+  static float proba[kRows * 2];
+  static const float other_names_data[3] = {0.5f, 0.5f, 0.5f};
+  kolosal_dataset* dataset = make_first_feature_decides();
+  kolosal_dataset* other_names = NULL;
+  kolosal_model* stump =
+      fit_model(dataset, "{\"model\":\"decision_tree\",\"params\":{\"max_depth\":1}}");
+  kolosal_model* boosting =
+      fit_model(dataset, "{\"model\":\"gradient_boosting\",\"params\":{\"n_estimators\":20}}");
+  int64_t rows = 0;
+  int row;
+  int positives = 0;
+  double share;
+  double worst = 0.0;
+
+  EXPECT_OK(kolosal_dataset_n_rows(dataset, &rows));
+  EXPECT_TRUE(rows == kRows);
+  EXPECT_OK(kolosal_model_predict_contributions(stump, dataset, values, kRows * 2 * kWidth));
+  EXPECT_OK(kolosal_model_predict_proba_dataset(stump, dataset, proba, kRows * 2));
+  for (row = 0; row < kRows; ++row) positives += proba[2 * row + 1] > 0.5f ? 1 : 0;
+  share = (double)positives / kRows; /* the bias of class 1: the training share of a > 0 */
+  for (row = 0; row < kRows; ++row) {
+    const float* one = values + (2 * row + 1) * kWidth;
+    EXPECT_TRUE(one[1] == 0.0f && one[2] == 0.0f);
+    EXPECT_TRUE(fabs(one[3] - share) < 1e-6);
+    EXPECT_TRUE(fabs(one[0] + one[3] - proba[2 * row + 1]) < 1e-6);
+  }
+
+  EXPECT_OK(kolosal_model_predict_contributions(boosting, dataset, values, kRows * 2 * kWidth));
+  EXPECT_OK(kolosal_model_predict_proba_dataset(boosting, dataset, proba, kRows * 2));
+  for (row = 0; row < kRows; ++row) {
+    const float* zero = values + 2 * row * kWidth;
+    const float* one = zero + kWidth;
+    const double margin = (double)one[0] + one[1] + one[2] + one[3];
+    const double p = 1.0 / (1.0 + exp(-margin));
+    worst = fmax(worst, fabs(p - proba[2 * row + 1]));
+    EXPECT_TRUE(zero[0] == -one[0] && zero[3] == -one[3]);
+  }
+  EXPECT_TRUE(worst < 1e-5);
+
+  /* Bad input. */
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_model_predict_contributions(
+                                              stump, dataset, values, kRows * 2 * kWidth - 1));
+  EXPECT_ERROR_CONTAINS("holds 2399 values, 2400 are needed");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict_contributions(NULL, dataset, values, kRows * 2 * kWidth));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict_contributions(stump, NULL, values, kRows * 2 * kWidth));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict_contributions(stump, dataset, NULL, kRows * 2 * kWidth));
+  EXPECT_OK(kolosal_dataset_from_dense(other_names_data, KOLOSAL_FLOAT32, 1, 3, KOLOSAL_ROW_MAJOR,
+                                       NULL, KOLOSAL_FLOAT32,
+                                       "{\"feature_names\":[\"x\",\"b\",\"c\"]}", &other_names));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict_contributions(stump, other_names, values, 2 * kWidth));
+  EXPECT_ERROR_CONTAINS("missing column 'a'");
+
+  kolosal_dataset_free(other_names);
+  kolosal_model_free(boosting);
+  kolosal_model_free(stump);
+  kolosal_dataset_free(dataset);
+}
+
 /* One-hot indicator columns add up to their categorical column. */
 static void test_importance_of_encoded_columns(void) {
   static const char kCsv[] =
@@ -519,6 +586,7 @@ int main(int argc, char** argv) {
   test_dtypes_and_layouts();
   test_csv_workflow();
   test_feature_importance();
+  test_contributions();
   test_importance_of_encoded_columns();
   test_weight_column();
   test_spam(argc > 1 ? argv[1] : NULL);

@@ -36,7 +36,7 @@ done
 declare -A help_options=(
   [train]="--data --target --weight-column --model --params --preprocessing --task --n-jobs --seed --cv --out"
   [tune]="--data --target --weight-column --model --trials --storage --study-name --strategy --pruner --out"
-  [predict]="--model --data --out --proba"
+  [predict]="--model --data --out --proba --contributions"
   [evaluate]="--model --data --target"
   [importance]="--model --type --top --data --target --metric --repeats --seed --n-jobs"
   [info]=""
@@ -166,6 +166,17 @@ run importance --model "$work/linear.kolosal"
 expect_rc 0 "importance of a linear model"
 expect_out '^coefficient importance of logistic_regression \(2 features\)$' "importance: linear"
 expect_out '^b ' "importance: b first for the linear model"
+
+# SHAP contributions: the stump explains each row through b alone, around the class shares.
+run predict --model "$work/stump.kolosal" --data "$work/decided.csv" --contributions
+expect_rc 0 "predict --contributions"
+[ "$(sed -n 1p "$work/out")" = '"0:a","0:b","0:bias","1:a","1:b","1:bias"' ] ||
+  fail "contributions header: $(sed -n 1p "$work/out")"
+[ "$(sed -n 2p "$work/out")" = "0,-0.5,0.5,0,0.5,0.5" ] || fail "contributions row 1: $(cat "$work/out")"
+[ "$(sed -n 3p "$work/out")" = "0,0.5,0.5,0,-0.5,0.5" ] || fail "contributions row 2: $(cat "$work/out")"
+run predict --model "$work/stump.kolosal" --data "$work/decided.csv" --contributions --proba
+expect_rc 1 "predict --contributions --proba"
+expect_err "--proba and --contributions cannot be combined" "contributions with proba message"
 
 # A weight column: training weights, not a feature; a negative weight is an error naming its row.
 printf 'a,w,b,y\n1,1,5,1\n2,2,1,0\n3,1,6,1\n4,3,2,0\n5,1,7,1\n6,1,1,0\n' >"$work/weighted.csv"

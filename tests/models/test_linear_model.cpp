@@ -135,6 +135,43 @@ TEST(LinearModelTest, FeatureImportanceIsAbsoluteCoefficientSummedOverClasses) {
   EXPECT_TRUE(softmax->FeatureImportance(models::ImportanceType::kSplit).empty());
 }
 
+// coef * x per feature and the intercept; a binary model's class 0 mirrors class 1.
+TEST(LinearModelTest, ContributionsAreCoefficientTimesInputAndTheIntercept) {
+  Eigen::MatrixXd coef(1, 3);
+  coef << 1.0, -2.0, 0.5;
+  Eigen::VectorXd intercept(1);
+  intercept << 0.25;
+  const models::LinearModel binary("logistic_regression", Task::kClassification, 2, coef,
+                                   intercept);
+  const std::vector<float> x = {2.0f, 1.0f, -4.0f, 0.0f, 0.5f, 1.0f};
+  std::vector<float> out(2 * 2 * 4);
+  ASSERT_TRUE(binary.Contributions({x.data(), 2, 3}, out));
+  EXPECT_EQ(out, (std::vector<float>{-2.0f, 2.0f, 2.0f, -0.25f, 2.0f, -2.0f, -2.0f, 0.25f,  //
+                                     -0.0f, 1.0f, -0.5f, -0.25f, 0.0f, -1.0f, 0.5f, 0.25f}));
+
+  const auto softmax = FitByName("logistic_regression", {}, Multi());
+  const std::vector<float> rows = {0.5f, -1.0f, 2.0f};
+  std::vector<float> margins(3 * 4);
+  ASSERT_TRUE(softmax->Contributions({rows.data(), 1, 3}, margins));
+  std::vector<float> probabilities(3);
+  softmax->Predict({rows.data(), 1, 3}, probabilities);
+  double total = 0.0;
+  std::vector<double> exps;
+  for (int k = 0; k < 3; ++k) {
+    exps.push_back(
+        std::exp(margins[k * 4] + margins[k * 4 + 1] + margins[k * 4 + 2] + margins[k * 4 + 3]));
+    total += exps.back();
+  }
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(exps[k] / total, probabilities[k], 1e-6);
+
+  std::vector<float> wrong(5);
+  ExpectError(
+      [&] {
+        (void)binary.Contributions({x.data(), 2, 3}, wrong);
+      },
+      StatusCode::kInvalidArgument, "contributions of rows x 2 x 4");
+}
+
 // Builds a model state field by field, so that tests can break one field at a time.
 using FieldWriter = std::function<void(io::Packer&)>;
 

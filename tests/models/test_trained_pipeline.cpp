@@ -143,7 +143,7 @@ TEST_F(TrainedPipelineLoadTest, AFieldOfTheWrongTypeIsCorrupt) {
 // --- feature importance per input column ----------------------------------------------------
 
 /// `num` (noise) and `grade` (4 categories); the class is 1 exactly for grades "b" and "c".
-TrainedPipeline FitOnGrades(std::string_view model_type, const prep::PreprocessingConfig& config) {
+data::Dataset GradesDataset() {
   std::vector<float> num;
   std::vector<int32_t> grade;
   data::Labels labels{"y", Task::kClassification, {}, {"no", "yes"}};
@@ -152,9 +152,14 @@ TrainedPipeline FitOnGrades(std::string_view model_type, const prep::Preprocessi
     grade.push_back(row % 4);
     labels.values.push_back(row % 4 == 1 || row % 4 == 2 ? 1.0f : 0.0f);
   }
-  const data::Dataset dataset({data::Column::Numeric("num", num),
-                               data::Column::Categorical("grade", grade, {"a", "b", "c", "d"})},
-                              labels);
+  return data::Dataset({data::Column::Numeric("num", num),
+                        data::Column::Categorical("grade", grade, {"a", "b", "c", "d"})},
+                       labels);
+}
+
+TrainedPipeline FitOnGrades(std::string_view model_type, const prep::PreprocessingConfig& config) {
+  const data::Dataset dataset = GradesDataset();
+  const data::Labels& labels = dataset.labels();
   const ModelEntry& entry = ModelRegistry::Builtin().Find(model_type);
   prep::Pipeline pipeline(config);
   const data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
@@ -200,6 +205,37 @@ TEST(TrainedPipelineImportance, EachModelFamilyHasItsOwnTypes) {
   EXPECT_TRUE(linear.FeatureImportance(ImportanceType::kGain).empty());
   EXPECT_TRUE(linear.FeatureImportance(ImportanceType::kSplit).empty());
   EXPECT_EQ(linear.FeatureImportance(ImportanceType::kCoefficient).size(), 2u);
+}
+
+// Per input column: the indicator columns of a one-hot encoded column add up, and the bias and
+// every row's total stay the model's.
+TEST(TrainedPipelineContributions, IndicatorColumnsAddUpAndRowsKeepTheirTotal) {
+  prep::PreprocessingConfig onehot;
+  onehot.encoder = "onehot";
+  prep::PreprocessingConfig native;
+  native.encoder = "native";
+  const data::Dataset dataset = GradesDataset();
+  for (const auto& [type, config] :
+       {std::pair{"logistic_regression", onehot}, std::pair{"gradient_boosting", onehot},
+        std::pair{"gradient_boosting", native}, std::pair{"random_forest", onehot}}) {
+    SCOPED_TRACE(std::string(type) + " " + config.encoder);
+    const TrainedPipeline fitted = FitOnGrades(type, config);
+    const data::FeatureMatrix matrix = fitted.pipeline().Transform(dataset);
+    const int64_t model_width = matrix.cols + 1;
+    std::vector<float> per_feature(static_cast<size_t>(matrix.rows * 2 * model_width));
+    ASSERT_TRUE(fitted.model().Contributions(matrix.view(), per_feature));
+    const std::vector<float> per_input = fitted.Contributions(dataset);
+    ASSERT_EQ(per_input.size(), static_cast<size_t>(matrix.rows * 2 * 3));
+    for (int64_t block = 0; block < matrix.rows * 2; ++block) {
+      const float* model_values = per_feature.data() + block * model_width;
+      const float* input_values = per_input.data() + block * 3;
+      EXPECT_EQ(input_values[0], model_values[0]);
+      float grade = 0.0f;
+      for (int64_t col = 1; col < matrix.cols; ++col) grade += model_values[col];
+      EXPECT_EQ(input_values[1], grade);
+      EXPECT_EQ(input_values[2], model_values[model_width - 1]);
+    }
+  }
 }
 
 }  // namespace

@@ -73,6 +73,7 @@ struct SavedTrees {
   std::vector<int32_t> left;  // internal: absolute index of the left child; leaf: leaf index
   std::vector<int32_t> flags;
   std::vector<double> gain;
+  std::vector<double> cover;
   std::vector<float> leaf_values;
   std::vector<int32_t> roots;
 
@@ -162,6 +163,7 @@ inline SavedTrees ReadSavedTrees(const models::Model& model) {
   saved.left = io::ReadInt32s(io::Field(trees, "left"), "left");
   saved.flags = io::ReadInt32s(io::Field(trees, "flags"), "flags");
   saved.gain = io::ReadDoubles(io::Field(trees, "gain"), "gain");
+  saved.cover = io::ReadDoubles(io::Field(trees, "cover"), "cover");
   saved.leaf_values = io::ReadFloats(io::Field(trees, "leaf_values"), "leaf_values");
   saved.roots = io::ReadInt32s(io::Field(trees, "roots"), "roots");
   return saved;

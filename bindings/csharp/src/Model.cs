@@ -163,6 +163,36 @@ public sealed class Model : NativeResource {
     }
   }
 
+  /// <summary>
+  /// SHAP contributions on a dataset whose columns are matched by name: rows x outputs x
+  /// (NFeatures + 1) floats, row-major, where outputs is NClasses (1 for regression). Each block
+  /// of NFeatures + 1 holds one value per input column in training order, then the bias; the
+  /// value of (row, output, feature) is at (row * outputs + output) * (NFeatures + 1) + feature.
+  /// A block sums to the output before its link: the class's log-odds for gradient_boosting and
+  /// logistic_regression (a binary model's class 0 block is the negative of class 1's), the
+  /// class probability for decision_tree, random_forest and extra_trees, the prediction for
+  /// regression. A missing column throws KolosalException (InvalidArgument); a tree model file
+  /// saved before node covers were stored, Unsupported.
+  /// </summary>
+  public unsafe float[] Contributions(Dataset dataset) {
+    var output = new float[dataset.Rows * Math.Max(NClasses, 1) * (NFeatures + 1)];
+    IntPtr handle = Acquire();
+    try {
+      IntPtr data = dataset.Acquire();
+      try {
+        fixed (float* outputs = output) {
+          KolosalC.kolosal_model_predict_contributions(handle, data, (IntPtr)outputs,
+                                                       output.Length);
+        }
+      } finally {
+        dataset.Release();
+      }
+    } finally {
+      Release();
+    }
+    return output;
+  }
+
   // ---- Predict: one value per row (class index as a float, or the regression value) ----
 
   public float[] Predict(float[] data, long rows, long cols) => New(data, rows, cols, false);

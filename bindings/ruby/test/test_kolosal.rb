@@ -114,6 +114,69 @@ class KolosalTest < Minitest::Test
     end
   end
 
+  # 300 rows of a, b, c uniform in [-1, 1); the class is a > 0 (for regression: a itself).
+  def a_decides(task, &block)
+    random = Random.new(7)
+    features = Array.new(300) { Array.new(3) { random.rand * 2 - 1 } }
+    labels = features.map { |a, _, _| task == "regression" ? a : (a > 0 ? 1.0 : 0.0) }
+    Kolosal::Dataset.from_dense(features, labels: labels, feature_names: %w[a b c], task: task,
+                                &block)
+  end
+
+  def test_stump_contributions_go_to_the_split_feature
+    a_decides("classification") do |dataset|
+      Kolosal::Trainer.open(model: "decision_tree", params: { max_depth: 1 }) do |trainer|
+        trainer.fit(dataset) do |stump|
+          values = stump.contributions(dataset)
+          assert_equal [300, 2, 4], [values.size, values[0].size, values[0][0].size]
+          assert(values.all? { |row| row.size == 2 && row.all? { |block| block.size == 4 } })
+          stump.predict_proba_dataset(dataset).zip(values).each_with_index do |(proba, row), index|
+            row.each_with_index do |(a, b, c, bias), output|
+              assert_equal [0.0, 0.0], [b, c], "row #{index}, class #{output}"
+              assert_in_delta proba[output], a + bias, 1e-6, "row #{index}, class #{output}"
+            end
+          end
+          Kolosal::Dataset.from_dense([[0.5, 0.5, 0.5]], feature_names: %w[x b c]) do |other|
+            assert_kolosal_error(Kolosal::InvalidArgumentError, "missing column 'a'") do
+              stump.contributions(other)
+            end
+          end
+        end
+      end
+    end
+  end
+
+  def test_boosting_contributions_sum_to_the_log_odds
+    a_decides("classification") do |dataset|
+      Kolosal::Trainer.open(model: "gradient_boosting", params: { n_estimators: 20 }) do |trainer|
+        trainer.fit(dataset) do |boosting|
+          values = boosting.contributions(dataset)
+          assert_equal [300, 2, 4], [values.size, values[0].size, values[0][0].size]
+          boosting.predict_proba_dataset(dataset).zip(values).each_with_index do |(proba, row), index|
+            zero, one = row
+            assert_equal one.map(&:-@), zero, "row #{index}"
+            assert_in_delta proba[1], 1.0 / (1.0 + Math.exp(-one.sum)), 1e-5, "row #{index}"
+          end
+        end
+      end
+    end
+  end
+
+  def test_regression_contributions_sum_to_the_prediction
+    a_decides("regression") do |dataset|
+      Kolosal::Trainer.open(model: "decision_tree", params: { max_depth: 3 }) do |trainer|
+        trainer.fit(dataset) do |tree|
+          assert_equal 0, tree.n_classes
+          values = tree.contributions(dataset)
+          assert(values.size == 300 && values.all? { |row| row.size == 1 && row[0].size == 4 })
+          tree.predict_dataset(dataset).zip(values).each_with_index do |(predicted, row), index|
+            assert_in_delta predicted, row[0].sum, 1e-5, "row #{index}"
+          end
+        end
+      end
+    end
+  end
+
   # y = x on rows of weight 1; rows of weight 0 (y = 1000) must not count.
   def test_zero_weight_rows_do_not_count
     rows = Array.new(20) { |row| [row.to_f, row.even? ? 1.0 : 0.0] }

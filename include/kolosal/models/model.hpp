@@ -3,9 +3,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "kolosal/core/error.hpp"
 #include "kolosal/core/fit_control.hpp"
 #include "kolosal/core/task.hpp"
 #include "kolosal/data/feature_matrix.hpp"
@@ -70,12 +72,43 @@ class Model {
     return {};
   }
 
+  /// SHAP contributions: for every row and output, n_features() values and then the bias (the
+  /// expected output), laid out rows x n_outputs() x (n_features() + 1). They sum to the output
+  /// before any link: class margins (log-odds) for boosting and logistic models, probabilities for
+  /// forests, values for regression. False when the model cannot explain its predictions.
+  virtual bool Contributions(data::MatrixView x, std::span<float> out) const {
+    (void)x;
+    (void)out;
+    return false;
+  }
+
   /// Facts about the fitted model for its metadata ("model_summary"): tree and round counts,
   /// the out-of-bag score. An empty object when there is nothing to add.
   virtual nlohmann::json Summary() const { return nlohmann::json::object(); }
 
   int n_outputs() const { return task() == Task::kClassification ? n_classes() : 1; }
 };
+
+/// Throws Error(kInvalidArgument) unless `x` has model.n_features() columns and `out_size` is
+/// x.rows * n_outputs() * (n_features() + 1), the shape Model::Contributions takes.
+inline void CheckContributionShape(const Model& model, data::MatrixView x, size_t out_size) {
+  const int64_t width = model.n_features() + 1;
+  if (x.cols != model.n_features() ||
+      static_cast<int64_t>(out_size) != x.rows * model.n_outputs() * width) {
+    ThrowInvalidArgument(std::string(model.TypeName()) + ": expected " +
+                         std::to_string(model.n_features()) +
+                         " columns and contributions of rows x " +
+                         std::to_string(model.n_outputs()) + " x " + std::to_string(width));
+  }
+}
+
+/// A binary model explains class 1's log-odds; class 0's are their negatives. Writes output 0
+/// of every row (two outputs of `width` values each) from output 1.
+inline void MirrorBinaryContributions(std::span<double> values, int64_t width) {
+  for (size_t base = 0; base < values.size(); base += static_cast<size_t>(2 * width)) {
+    for (int64_t idx = 0; idx < width; ++idx) values[base + idx] = -values[base + width + idx];
+  }
+}
 
 /// A configured, unfitted learner. Fit() is const so one estimator can fit many folds at once.
 class Estimator {

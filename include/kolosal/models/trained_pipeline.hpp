@@ -51,6 +51,11 @@ class TrainedPipeline {
   /// The model's importance of `type` per input column, in training order: the indicator columns
   /// of a one-hot encoded column add up. Empty when the model has no importance of this type.
   std::vector<double> FeatureImportance(ImportanceType type) const;
+  /// SHAP contributions per input column (matched by name), laid out rows x n_outputs() x
+  /// (n_input_features() + 1) with the bias last: the indicator columns of a one-hot encoded
+  /// column add up, and each row's values sum to the model's output before its link (see
+  /// Model::Contributions). Throws Error(kUnsupported) when the model cannot explain itself.
+  std::vector<float> Contributions(const data::Dataset& dataset) const;
   /// Every applicable metric of this model on a labelled dataset, as (name, value) pairs.
   std::vector<std::pair<std::string, double>> Evaluate(const data::Dataset& dataset) const;
 

@@ -117,6 +117,26 @@ void LinearModel::Predict(data::MatrixView x, std::span<float> out) const {
   PredictMultinomial(features, weights_, offsets_, out);
 }
 
+bool LinearModel::Contributions(data::MatrixView x, std::span<float> out) const {
+  CheckContributionShape(*this, x, out.size());
+  const int64_t width = n_features() + 1;
+  const int64_t n_out = n_outputs();
+  // Binary classification: one coefficient row for class 1.
+  const int64_t first = n_out - coef_.rows();
+  std::vector<double> values(out.size(), 0.0);
+  for (int64_t row = 0; row < x.rows; ++row) {
+    for (int64_t coef_row = 0; coef_row < coef_.rows(); ++coef_row) {
+      double* dst = values.data() + (row * n_out + first + coef_row) * width;
+      for (int64_t col = 0; col < n_features(); ++col)
+        dst[col] = coef_(coef_row, col) * x.at(row, col);
+      dst[width - 1] = intercept_(coef_row);
+    }
+  }
+  if (first == 1) MirrorBinaryContributions(values, width);
+  std::copy(values.begin(), values.end(), out.begin());
+  return true;
+}
+
 void LinearModel::Save(io::Packer& packer) const {
   const RowMajorMatrixXd coef_rows = coef_;
   packer.pack_map(6);

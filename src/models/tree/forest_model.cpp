@@ -44,6 +44,17 @@ void ForestModel::Save(io::Packer& packer) const {
   ensemble_.Save(packer);
 }
 
+bool ForestModel::Contributions(data::MatrixView x, std::span<float> out) const {
+  CheckContributionShape(*this, x, out.size());
+  if (!ensemble_.has_covers()) return false;
+  std::vector<double> values(out.size(), 0.0);
+  ensemble_.AddContributions(x, values.data(), n_outputs(), 0);
+  const double scale = 1.0 / static_cast<double>(std::max<int64_t>(1, ensemble_.n_trees()));
+  std::transform(values.begin(), values.end(), out.begin(),
+                 [scale](double value) { return static_cast<float>(value * scale); });
+  return true;
+}
+
 nlohmann::json ForestModel::Summary() const {
   nlohmann::json summary = {{"n_trees", ensemble_.n_trees()}};
   if (!std::isnan(oob_score_)) summary["oob_score"] = oob_score_;

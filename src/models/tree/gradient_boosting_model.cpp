@@ -69,6 +69,29 @@ void GradientBoostingModel::Save(io::Packer& packer) const {
   ensemble_.Save(packer);
 }
 
+bool GradientBoostingModel::Contributions(data::MatrixView x, std::span<float> out) const {
+  CheckContributionShape(*this, x, out.size());
+  if (!ensemble_.has_covers()) return false;
+  std::vector<double> values(out.size(), 0.0);
+  // One class: a constant prediction, which no feature moves.
+  if (task_ != Task::kClassification || n_classes_ > 1) {
+    const int n_out = n_outputs();
+    const int64_t width = n_features() + 1;
+    const bool logistic = objective_.type() == ObjectiveType::kLogistic;
+    const int offset = logistic ? 1 : 0;
+    ensemble_.AddContributions(x, values.data(), n_out, offset);
+    for (int64_t row = 0; row < x.rows; ++row) {
+      for (size_t margin = 0; margin < base_margins_.size(); ++margin) {
+        values[(row * n_out + offset + static_cast<int64_t>(margin)) * width + width - 1] +=
+            base_margins_[margin];
+      }
+    }
+    if (logistic) MirrorBinaryContributions(values, width);
+  }
+  std::copy(values.begin(), values.end(), out.begin());
+  return true;
+}
+
 nlohmann::json GradientBoostingModel::Summary() const {
   // n_rounds is what early stopping kept (XGBoost's best_iteration + 1).
   return {{"n_rounds", n_rounds()}, {"n_trees", ensemble_.n_trees()}};

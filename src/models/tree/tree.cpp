@@ -28,6 +28,7 @@ int32_t Tree::Split(int32_t node_idx, const SplitCandidate& split, const BinMapp
   splits_[node_idx] = split;
   nodes_.resize(nodes_.size() + 2);
   gains_.resize(nodes_.size(), 0.0);
+  covers_.resize(nodes_.size(), 0.0);
   splits_.resize(nodes_.size());
   return left;
 }

@@ -494,6 +494,7 @@ void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
 }
 
 void TreeBuilder::SplitNode(OpenNode& node, Tree& tree, Rng& rng) {
+  tree.set_cover(node.node, scorer_.Weight(node.totals.data()));
   const int32_t left_node = tree.Split(node.node, node.best, bins_.mapper());
   const int64_t middle = partition_.Split(bins_, node.best, node.begin, node.end, params_.parallel);
   ++n_leaves_;
@@ -582,6 +583,7 @@ void TreeBuilder::FinishLeaf(const OpenNode& node, Tree& tree) {
   std::vector<float> values(static_cast<size_t>(scorer_.leaf_width()));
   scorer_.LeafValue(node.totals.data(), values.data());
   const int32_t leaf_idx = tree.SetLeaf(node.node, values);
+  tree.set_cover(node.node, scorer_.Weight(node.totals.data()));
   if (static_cast<size_t>(leaf_idx) >= leaf_ranges_.size()) {
     leaf_ranges_.resize(static_cast<size_t>(leaf_idx) + 1);
   }

@@ -1,5 +1,6 @@
 #include "kolosal/models/tree/tree_ensemble.hpp"
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -105,6 +106,7 @@ void TreeEnsemble::Append(const Tree& tree, int output_offset) {
   category_words_.insert(category_words_.end(), tree.category_words().begin(),
                          tree.category_words().end());
   gains_.insert(gains_.end(), tree.gains().begin(), tree.gains().end());
+  covers_.insert(covers_.end(), tree.covers().begin(), tree.covers().end());
   complete_.Add(nodes_, category_words_, node_base, depths_.back(), n_features_);
 }
 
@@ -122,6 +124,7 @@ void TreeEnsemble::Truncate(int64_t n_trees) {
   }
   nodes_.resize(static_cast<size_t>(node_end));
   gains_.resize(static_cast<size_t>(node_end));
+  if (!covers_.empty()) covers_.resize(static_cast<size_t>(node_end));
   leaf_values_.resize(static_cast<size_t>(leaf_end) * leaf_width_);
   category_words_.resize(word_end);
   roots_.resize(static_cast<size_t>(n_trees));
@@ -299,8 +302,34 @@ std::vector<double> TreeEnsemble::Importance(ImportanceType type) const {
   return importance;
 }
 
+void TreeEnsemble::AddContributions(data::MatrixView x, double* out, int n_outputs,
+                                    int offset) const {
+  const int64_t stride = n_features_ + 1;
+  std::vector<ShapTree> trees(static_cast<size_t>(n_trees()));
+  std::vector<double> expected(static_cast<size_t>(n_trees() * leaf_width_));
+  for (int64_t tree_idx = 0; tree_idx < n_trees(); ++tree_idx) {
+    ShapTree& tree = trees[tree_idx];
+    tree = {nodes_.data(), covers_.data(),   leaf_values_.data(), category_words_.data(),
+            leaf_width_,   roots_[tree_idx], depths_[tree_idx],   nullptr};
+    const std::vector<double> values = TreeShap::ExpectedValues(tree);
+    std::copy(values.begin(), values.end(), expected.begin() + tree_idx * leaf_width_);
+    tree.expected_values = expected.data() + tree_idx * leaf_width_;
+  }
+  tbb::parallel_for(tbb::blocked_range<int64_t>(0, x.rows, 1),
+                    [&](const tbb::blocked_range<int64_t>& range) {
+                      TreeShap shap;
+                      for (int64_t row_idx = range.begin(); row_idx < range.end(); ++row_idx) {
+                        double* row_out = out + (row_idx * n_outputs + offset) * stride;
+                        for (int64_t tree_idx = 0; tree_idx < n_trees(); ++tree_idx) {
+                          shap.Add(trees[tree_idx], x.row(row_idx),
+                                   row_out + output_offsets_[tree_idx] * stride, stride);
+                        }
+                      }
+                    });
+}
+
 void TreeEnsemble::Save(io::Packer& packer) const {
-  packer.pack_map(10);
+  packer.pack_map(11);
   io::PackKey(packer, "leaf_width");
   packer.pack(leaf_width_);
   io::PackKey(packer, "feature");
@@ -316,6 +345,8 @@ void TreeEnsemble::Save(io::Packer& packer) const {
   io::PackInt32s(packer, flags);
   io::PackKey(packer, "gain");
   io::PackDoubles(packer, gains_);
+  io::PackKey(packer, "cover");
+  io::PackDoubles(packer, covers_);
   io::PackKey(packer, "leaf_values");
   io::PackFloats(packer, leaf_values_);
   io::PackKey(packer, "category_words");
@@ -334,6 +365,9 @@ TreeEnsemble TreeEnsemble::Load(const msgpack::object& state, int64_t n_features
   const std::vector<int32_t> lefts = io::ReadInt32s(io::Field(state, "left"), "left");
   const std::vector<int32_t> flags = io::ReadInt32s(io::Field(state, "flags"), "flags");
   ensemble.gains_ = io::ReadDoubles(io::Field(state, "gain"), "gain");
+  if (const msgpack::object* covers = io::FindField(state, "cover")) {
+    ensemble.covers_ = io::ReadDoubles(*covers, "cover");
+  }
   ensemble.leaf_values_ = io::ReadFloats(io::Field(state, "leaf_values"), "leaf_values");
   const std::vector<int32_t> words =
       io::ReadInt32s(io::Field(state, "category_words"), "category_words");
@@ -342,8 +376,14 @@ TreeEnsemble TreeEnsemble::Load(const msgpack::object& state, int64_t n_features
   ensemble.output_offsets_ = io::ReadInt32s(io::Field(state, "output_offsets"), "output_offsets");
   const size_t n_nodes = features.size();
   if (thresholds.size() != n_nodes || lefts.size() != n_nodes || flags.size() != n_nodes ||
-      ensemble.gains_.size() != n_nodes) {
+      ensemble.gains_.size() != n_nodes ||
+      (!ensemble.covers_.empty() && ensemble.covers_.size() != n_nodes)) {
     io::ThrowCorrupt("tree node arrays differ in length");
+  }
+  for (const double cover : ensemble.covers_) {
+    if (!(cover >= 0.0 && cover <= std::numeric_limits<double>::max())) {
+      io::ThrowCorrupt("tree ensemble: node cover out of range");
+    }
   }
   ensemble.nodes_.resize(n_nodes);
   for (size_t idx = 0; idx < n_nodes; ++idx) {

@@ -83,6 +83,22 @@ module Kolosal
       JSON.parse(Native.kolosal_model_permutation_importance(@handle, dataset.handle, config))
     end
 
+    # SHAP contributions on a dataset (columns matched by name): one Array per row, holding one
+    # Array per output (n_classes of them, 1 for regression) of n_features + 1 Floats, one per
+    # input column in training order and then the bias. Each sums to the output before its link:
+    # the class's log-odds for gradient_boosting and logistic_regression (a binary model's class
+    # 0 values are the negatives of class 1's), the class probability for decision_tree,
+    # random_forest and extra_trees, the prediction for regression. A missing column raises
+    # InvalidArgumentError; a tree model file saved before node covers were stored,
+    # UnsupportedError. Runs without the GVL.
+    def contributions(dataset)
+      outputs = [@n_classes, 1].max
+      width = @n_features + 1
+      Native.kolosal_model_predict_contributions(@handle, dataset.handle,
+                                                 dataset.n_rows * outputs * width)
+            .unpack("e*").each_slice(width).each_slice(outputs).to_a
+    end
+
     # One Float per row: the class index for classification, the value for regression. data is
     # an Array of rows, a flat Array or a packed String (see Kolosal::Matrix), columns in
     # training order.

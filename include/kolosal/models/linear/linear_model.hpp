@@ -33,6 +33,10 @@ class LinearModel final : public Model {
   void Save(io::Packer& packer) const override;
   /// |coef| per feature, summed over the coefficient rows (classes); `type` is not used.
   std::vector<double> FeatureImportance(ImportanceType type) const override;
+  /// coef * x per feature and the intercept as the bias, in margin space, as XGBoost's
+  /// gblinear gives them: with standardised inputs (the default pipeline) the features' training
+  /// means are 0, which makes these the exact SHAP values.
+  bool Contributions(data::MatrixView x, std::span<float> out) const override;
 
   /// Reads what Save() wrote. Throws Error(kCorruptModel) for a malformed state or one whose
   /// task is not `expected_task`.

@@ -23,6 +23,8 @@ class ForestModel : public Model {
   void Predict(data::MatrixView x, std::span<float> out) const override;
   void Save(io::Packer& packer) const override;
   std::vector<double> FeatureImportance(ImportanceType type) const override;
+  /// TreeSHAP over the trees (false for files saved without node covers).
+  bool Contributions(data::MatrixView x, std::span<float> out) const override;
   nlohmann::json Summary() const override;
 
   /// The out-of-bag score (accuracy or R^2), or NaN when it was not computed.

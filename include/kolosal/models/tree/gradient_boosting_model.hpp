@@ -24,6 +24,8 @@ class GradientBoostingModel : public Model {
   void Predict(data::MatrixView x, std::span<float> out) const override;
   void Save(io::Packer& packer) const override;
   std::vector<double> FeatureImportance(ImportanceType type) const override;
+  /// TreeSHAP over the trees (false for files saved without node covers).
+  bool Contributions(data::MatrixView x, std::span<float> out) const override;
   nlohmann::json Summary() const override;
 
   const TreeEnsemble& ensemble() const { return ensemble_; }

@@ -25,6 +25,10 @@ class Tree {
   const std::vector<uint32_t>& category_words() const { return category_words_; }
   /// Split gain of every node (0 for leaves), for feature importance.
   const std::vector<double>& gains() const { return gains_; }
+  /// Training weight that reached every node (hessian sum for boosting, weighted row count for
+  /// forests), for SHAP contributions.
+  const std::vector<double>& covers() const { return covers_; }
+  void set_cover(int32_t node_idx, double cover) { covers_[node_idx] = cover; }
 
   /// Turns leaf `node_idx` into a split and returns the index of its left child.
   int32_t Split(int32_t node_idx, const SplitCandidate& split, const BinMapper& mapper);
@@ -50,6 +54,7 @@ class Tree {
   std::vector<float> leaf_values_;
   std::vector<uint32_t> category_words_;
   std::vector<double> gains_ = {0.0};
+  std::vector<double> covers_ = {0.0};
   std::vector<SplitCandidate> splits_ = {SplitCandidate{}};
 };
 

@@ -10,6 +10,7 @@
 #include "kolosal/models/tree/complete_trees.hpp"
 #include "kolosal/models/tree/tree.hpp"
 #include "kolosal/models/tree/tree_node.hpp"
+#include "kolosal/models/tree/tree_shap.hpp"
 
 namespace kolosal::models::tree {
 
@@ -44,9 +45,16 @@ class TreeEnsemble {
   /// The same for trees [first_tree, last_tree) and one row.
   void AccumulateRow(const float* row, float* out, int64_t first_tree, int64_t last_tree) const;
 
-  /// Sum of split gains and number of splits per feature.
   /// Gain or split count per feature; empty for kCoefficient.
   std::vector<double> Importance(ImportanceType type) const;
+
+  /// Whether every node has its training cover, which SHAP contributions need (model files
+  /// written before covers were saved have none).
+  bool has_covers() const { return covers_.size() == nodes_.size(); }
+  /// Adds every tree's SHAP values (TreeShap) for every row r of `x`: into
+  /// out[((r * n_outputs + offset + tree_output + j) * (n_features + 1)) + f], the bias at
+  /// f = n_features. Parallel over rows; each row's sums run in tree order, whatever the threads.
+  void AddContributions(data::MatrixView x, double* out, int n_outputs, int offset) const;
 
   void Save(io::Packer& packer) const;
   /// Throws Error(kCorruptModel) unless every index (children, features, leaves, category
@@ -69,6 +77,7 @@ class TreeEnsemble {
   std::vector<float> leaf_values_;
   std::vector<uint32_t> category_words_;
   std::vector<double> gains_;
+  std::vector<double> covers_;
   std::vector<int32_t> roots_;
   std::vector<int32_t> output_offsets_;
   std::vector<int32_t> depths_;             // per tree, derived (not saved)

@@ -173,6 +173,34 @@ public final class Model extends NativeResource {
     return permutationImportance(dataset, null);
   }
 
+  /**
+   * SHAP contributions on a dataset whose columns are matched by name: rows x outputs x
+   * (nFeatures + 1) floats, row-major, where outputs is nClasses (1 for regression). Each block of
+   * nFeatures + 1 holds one value per input column in training order, then the bias; the value
+   * of (row, output, feature) is at (row * outputs + output) * (nFeatures + 1) + feature. A block
+   * sums to the output before its link: the class's log-odds for gradient_boosting and
+   * logistic_regression (a binary model's class 0 block is the negative of class 1's), the class
+   * probability for decision_tree, random_forest and extra_trees, the prediction for regression.
+   * A missing column throws KolosalException INVALID_ARGUMENT; a tree model file saved before
+   * node covers were stored, UNSUPPORTED.
+   */
+  public float[] contributions(Dataset dataset) {
+    long rows = dataset.rows();
+    float[] out = new float[arraySize(rows, Math.max(nClasses(), 1) * (nFeatures() + 1))];
+    long handle = acquire();
+    try {
+      long data = dataset.acquire();
+      try {
+        KolosalC.kolosal_model_predict_contributions(handle, data, out);
+      } finally {
+        dataset.release();
+      }
+    } finally {
+      release();
+    }
+    return out;
+  }
+
   // ---- predict: one value per row (the class index as a float, or the regression value) ----
 
   public float[] predict(float[] data, long rows, long cols) {
@@ -294,9 +322,13 @@ public final class Model extends NativeResource {
 
   /** rows, or rows x nClasses; a negative row count is left to the library to reject. */
   private int outputSize(long rows, boolean proba) {
-    long width = proba ? Math.max(nClasses(), 1) : 1;
+    return arraySize(rows, proba ? Math.max(nClasses(), 1) : 1);
+  }
+
+  /** rows x valuesPerRow, as the length of one Java array. */
+  private static int arraySize(long rows, long valuesPerRow) {
     try {
-      return Math.toIntExact(Math.multiplyExact(Math.max(rows, 0), width));
+      return Math.toIntExact(Math.multiplyExact(Math.max(rows, 0), valuesPerRow));
     } catch (ArithmeticException tooLarge) {
       throw new KolosalException(StatusCode.INVALID_ARGUMENT,
           rows + " rows do not fit in one Java array; predict in batches");
