@@ -6,32 +6,39 @@ namespace kolosal::models::tree {
 namespace {
 
 // The path bookkeeping of TreeSHAP: `weight` of element i is the share of orderings in which
-// exactly i of the path's features precede the one being explained.
+// exactly i of the path's features precede the one being explained. `inverse[k]` is 1 / k, so
+// no division sits on the loops' dependency chains (UnwoundPathSum is where the time goes).
 template <typename Element>
 void ExtendPath(Element* path, int unique_depth, double zero_fraction, double one_fraction,
-                int32_t feature) {
+                int32_t feature, const double* inverse) {
   path[unique_depth] = {feature, zero_fraction, one_fraction, unique_depth == 0 ? 1.0 : 0.0};
-  const double length = unique_depth + 1.0;
+  const double one_step = one_fraction * inverse[unique_depth + 1];
+  const double zero_step = zero_fraction * inverse[unique_depth + 1];
   for (int i = unique_depth - 1; i >= 0; --i) {
-    path[i + 1].weight += one_fraction * path[i].weight * (i + 1) / length;
-    path[i].weight = zero_fraction * path[i].weight * (unique_depth - i) / length;
+    path[i + 1].weight += path[i].weight * (one_step * (i + 1));
+    path[i].weight *= zero_step * (unique_depth - i);
   }
 }
 
 // Undoes ExtendPath for element `path_index` (a feature met again deeper in the tree).
 template <typename Element>
-void UnwindPath(Element* path, int unique_depth, int path_index) {
+void UnwindPath(Element* path, int unique_depth, int path_index, const double* inverse) {
   const double one = path[path_index].one_fraction;
   const double zero = path[path_index].zero_fraction;
   const double length = unique_depth + 1.0;
-  double next = path[unique_depth].weight;
-  for (int i = unique_depth - 1; i >= 0; --i) {
-    if (one != 0.0) {
+  if (one != 0.0) {
+    const double scale = length / one;
+    const double zero_step = zero * inverse[unique_depth + 1];
+    double next = path[unique_depth].weight;
+    for (int i = unique_depth - 1; i >= 0; --i) {
       const double previous = path[i].weight;
-      path[i].weight = next * length / ((i + 1) * one);
-      next = previous - path[i].weight * zero * (unique_depth - i) / length;
-    } else {
-      path[i].weight = path[i].weight * length / (zero * (unique_depth - i));
+      path[i].weight = next * (scale * inverse[i + 1]);
+      next = previous - path[i].weight * (zero_step * (unique_depth - i));
+    }
+  } else {
+    const double scale = length / zero;
+    for (int i = unique_depth - 1; i >= 0; --i) {
+      path[i].weight *= scale * inverse[unique_depth - i];
     }
   }
   for (int i = path_index; i < unique_depth; ++i) {
@@ -43,19 +50,25 @@ void UnwindPath(Element* path, int unique_depth, int path_index) {
 
 // The total weight the path would have without element `path_index`.
 template <typename Element>
-double UnwoundPathSum(const Element* path, int unique_depth, int path_index) {
+double UnwoundPathSum(const Element* path, int unique_depth, int path_index,
+                      const double* inverse) {
   const double one = path[path_index].one_fraction;
   const double zero = path[path_index].zero_fraction;
   const double length = unique_depth + 1.0;
-  double next = path[unique_depth].weight;
   double total = 0.0;
-  for (int i = unique_depth - 1; i >= 0; --i) {
-    if (one != 0.0) {
-      const double share = next * length / ((i + 1) * one);
+  if (one != 0.0) {
+    const double scale = length / one;
+    const double zero_step = zero * inverse[unique_depth + 1];
+    double next = path[unique_depth].weight;
+    for (int i = unique_depth - 1; i >= 0; --i) {
+      const double share = next * (scale * inverse[i + 1]);
       total += share;
-      next = path[i].weight - share * zero * (unique_depth - i) / length;
-    } else {
-      total += path[i].weight / zero * length / (unique_depth - i);
+      next = path[i].weight - share * (zero_step * (unique_depth - i));
+    }
+  } else {
+    const double scale = length / zero;
+    for (int i = unique_depth - 1; i >= 0; --i) {
+      total += path[i].weight * (scale * inverse[unique_depth - i]);
     }
   }
   return total;
@@ -71,6 +84,9 @@ void TreeShap::Add(const ShapTree& tree, const float* row, double* phi, int64_t 
   // Every level copies its parent's path next to it: (depth + 2)(depth + 3) / 2 elements.
   const auto levels = static_cast<size_t>(tree.depth) + 2;
   if (path_.size() < levels * (levels + 1) / 2) path_.resize(levels * (levels + 1) / 2);
+  while (inverse_.size() <= levels) {
+    inverse_.push_back(inverse_.empty() ? 0.0 : 1.0 / static_cast<double>(inverse_.size()));
+  }
   for (int output = 0; output < tree.leaf_width; ++output) {
     phi[output * stride + stride - 1] += tree.expected_values[output];
   }
@@ -103,14 +119,14 @@ void TreeShap::Recurse(int32_t node_idx, PathElement* parent_path, int unique_de
                        double zero_fraction, double one_fraction, int32_t feature) {
   PathElement* path = parent_path + unique_depth + 1;
   std::copy(parent_path, parent_path + unique_depth + 1, path);
-  ExtendPath(path, unique_depth, zero_fraction, one_fraction, feature);
+  ExtendPath(path, unique_depth, zero_fraction, one_fraction, feature, inverse_.data());
   const TreeNode& node = tree_.nodes[node_idx];
   if (node.is_leaf()) {
     const float* values = tree_.leaf_values + static_cast<int64_t>(node.left) * tree_.leaf_width;
     for (int i = 1; i <= unique_depth; ++i) {
       const PathElement& element = path[i];
-      const double scale =
-          UnwoundPathSum(path, unique_depth, i) * (element.one_fraction - element.zero_fraction);
+      const double scale = UnwoundPathSum(path, unique_depth, i, inverse_.data()) *
+                           (element.one_fraction - element.zero_fraction);
       for (int output = 0; output < tree_.leaf_width; ++output) {
         phi_[output * stride_ + element.feature] += scale * values[output];
       }
@@ -128,7 +144,7 @@ void TreeShap::Recurse(int32_t node_idx, PathElement* parent_path, int unique_de
   if (path_index <= unique_depth) {
     incoming_zero = path[path_index].zero_fraction;
     incoming_one = path[path_index].one_fraction;
-    UnwindPath(path, unique_depth, path_index);
+    UnwindPath(path, unique_depth, path_index, inverse_.data());
     --unique_depth;
   }
   // A subtree that neither the row nor any training weight reaches adds nothing.

@@ -53,6 +53,7 @@ class TreeShap {
   static double ExpectedValue(const ShapTree& tree, int32_t node_idx, int output);
 
   std::vector<PathElement> path_;
+  std::vector<double> inverse_;  // 1 / k at k >= 1
   ShapTree tree_;
   const float* row_ = nullptr;
   double* phi_ = nullptr;
