@@ -91,15 +91,20 @@ std::vector<float> TrainedPipeline::EncodeLabels(const data::Labels& labels) con
   return encoded;
 }
 
-std::vector<double> TrainedPipeline::FeatureImportance(ImportanceType type) const {
-  const std::vector<double> per_output = model_->FeatureImportance(type);
-  if (per_output.empty()) return {};
-  const std::vector<int64_t> sources = pipeline_.SourceColumns();
-  if (sources.size() != per_output.size()) {
-    throw Error(StatusCode::kInternal, "the model has " + std::to_string(per_output.size()) +
+std::vector<int64_t> TrainedPipeline::SourceColumns(size_t n_model_features) const {
+  std::vector<int64_t> sources = pipeline_.SourceColumns();
+  if (sources.size() != n_model_features) {
+    throw Error(StatusCode::kInternal, "the model has " + std::to_string(n_model_features) +
                                            " features, the pipeline produces " +
                                            std::to_string(sources.size()));
   }
+  return sources;
+}
+
+std::vector<double> TrainedPipeline::FeatureImportance(ImportanceType type) const {
+  const std::vector<double> per_output = model_->FeatureImportance(type);
+  if (per_output.empty()) return {};
+  const std::vector<int64_t> sources = SourceColumns(per_output.size());
   std::vector<double> per_input(static_cast<size_t>(n_input_features()), 0.0);
   for (size_t idx = 0; idx < per_output.size(); ++idx) {
     per_input[static_cast<size_t>(sources[idx])] += per_output[idx];
@@ -109,12 +114,7 @@ std::vector<double> TrainedPipeline::FeatureImportance(ImportanceType type) cons
 
 std::vector<float> TrainedPipeline::Contributions(const data::Dataset& dataset) const {
   const data::FeatureMatrix matrix = pipeline_.Transform(dataset);
-  const std::vector<int64_t> sources = pipeline_.SourceColumns();
-  if (static_cast<int64_t>(sources.size()) != model_->n_features()) {
-    throw Error(StatusCode::kInternal, "the model has " + std::to_string(model_->n_features()) +
-                                           " features, the pipeline produces " +
-                                           std::to_string(sources.size()));
-  }
+  const std::vector<int64_t> sources = SourceColumns(static_cast<size_t>(model_->n_features()));
   const int64_t model_width = model_->n_features() + 1;
   const int64_t input_width = n_input_features() + 1;
   const int64_t blocks = matrix.rows * n_outputs();

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
 
-#include <bit>
 #include <cmath>
 #include <functional>
 #include <string>
@@ -93,25 +92,6 @@ double ConditionalValue(const RandomTree& tree, int32_t node_idx, const float* r
          right_share * ConditionalValue(tree, node.left + 1, row, coalition, output);
 }
 
-/// Shapley values from the definition: every coalition, weighted |S|! (n - |S| - 1)! / n!.
-std::vector<double> BruteForceShapley(const RandomTree& tree, const float* row, int output) {
-  std::vector<double> phi(kFeatures + 1, 0.0);
-  const double factorial[] = {1, 1, 2, 6, 24};
-  for (int feature = 0; feature < kFeatures; ++feature) {
-    for (unsigned coalition = 0; coalition < (1u << kFeatures); ++coalition) {
-      if ((coalition >> feature) & 1u) continue;
-      const int size = std::popcount(coalition);
-      const double weight =
-          factorial[size] * factorial[kFeatures - size - 1] / factorial[kFeatures];
-      phi[feature] +=
-          weight * (ConditionalValue(tree, 0, row, coalition | (1u << feature), output) -
-                    ConditionalValue(tree, 0, row, coalition, output));
-    }
-  }
-  phi[kFeatures] = ConditionalValue(tree, 0, row, 0u, output);
-  return phi;
-}
-
 TEST(TreeShap, MatchesTheShapleyValuesOfTheirDefinition) {
   TreeShap shap;
   Rng rng(11);
@@ -126,7 +106,9 @@ TEST(TreeShap, MatchesTheShapleyValuesOfTheirDefinition) {
       std::vector<double> phi(2 * (kFeatures + 1), 0.0);
       shap.Add(tree.view(), row, phi.data(), kFeatures + 1);
       for (int output = 0; output < 2; ++output) {
-        const std::vector<double> expected = BruteForceShapley(tree, row, output);
+        const std::vector<double> expected = ShapleyFromDefinition(
+            kFeatures,
+            [&](unsigned coalition) { return ConditionalValue(tree, 0, row, coalition, output); });
         for (int idx = 0; idx <= kFeatures; ++idx) {
           EXPECT_NEAR(phi[output * (kFeatures + 1) + idx], expected[idx], 1e-9)
               << "tree " << seed << " output " << output << " index " << idx;

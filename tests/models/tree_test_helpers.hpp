@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
@@ -227,6 +229,26 @@ inline TreeData SmoothRegression(int64_t n_rows, uint64_t seed) {
     data.y.push_back(static_cast<float>(target));
   }
   return data;
+}
+
+/// Shapley values from their definition: for each of `n_features` features, the
+/// |S|! (n - |S| - 1)! / n!-weighted gain of adding it to every coalition S of the others, where
+/// `value(S)` scores a coalition given as a bit mask; then value(0), the bias, last.
+inline std::vector<double> ShapleyFromDefinition(int n_features,
+                                                 const std::function<double(unsigned)>& value) {
+  std::vector<double> factorial(static_cast<size_t>(n_features) + 1, 1.0);
+  for (int k = 1; k <= n_features; ++k) factorial[k] = factorial[k - 1] * k;
+  std::vector<double> phi(static_cast<size_t>(n_features) + 1, 0.0);
+  for (int feature = 0; feature < n_features; ++feature) {
+    for (unsigned coalition = 0; coalition < (1u << n_features); ++coalition) {
+      if ((coalition >> feature) & 1u) continue;
+      const int size = std::popcount(coalition);
+      phi[feature] += factorial[size] * factorial[n_features - size - 1] / factorial[n_features] *
+                      (value(coalition | (1u << feature)) - value(coalition));
+    }
+  }
+  phi[n_features] = value(0u);
+  return phi;
 }
 
 /// Runs `body` and expects Error with `code`.

@@ -7,7 +7,6 @@
 #include <xgboost/c_api.h>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <functional>
 #include <iomanip>
@@ -104,10 +103,9 @@ XgboostOutput XgboostPredictions(const TreeData& data,
   return output;
 }
 
-// Shapley values of one row from their definition, over every coalition of the features:
-// features outside a coalition are integrated out along the training covers.
-std::vector<double> BruteForceShapley(const SavedTrees& trees, const std::vector<double>& covers,
-                                      const float* row, int n_features) {
+// Shapley values of one row from their definition, summed over the trees: features outside a
+// coalition are integrated out along the training covers.
+std::vector<double> BruteForceShapley(const SavedTrees& trees, const float* row, int n_features) {
   std::function<double(int32_t, unsigned)> value = [&](int32_t node, unsigned coalition) {
     const auto idx = static_cast<size_t>(node);
     if (trees.is_leaf(idx)) return static_cast<double>(trees.leaf_values[trees.left[idx]]);
@@ -118,21 +116,15 @@ std::vector<double> BruteForceShapley(const SavedTrees& trees, const std::vector
       const bool goes_left = std::isnan(x) ? trees.default_left(idx) : x <= trees.threshold[idx];
       return value(left + (goes_left ? 0 : 1), coalition);
     }
-    return (covers[left] * value(left, coalition) + covers[left + 1] * value(left + 1, coalition)) /
-           covers[idx];
+    return (trees.cover[left] * value(left, coalition) +
+            trees.cover[left + 1] * value(left + 1, coalition)) /
+           trees.cover[idx];
   };
-  std::vector<double> factorial(static_cast<size_t>(n_features) + 1, 1.0);
-  for (int k = 1; k <= n_features; ++k) factorial[k] = factorial[k - 1] * k;
-  std::vector<double> phi(static_cast<size_t>(n_features), 0.0);
+  std::vector<double> phi(static_cast<size_t>(n_features) + 1, 0.0);
   for (const int32_t root : trees.roots) {
-    for (int feature = 0; feature < n_features; ++feature) {
-      for (unsigned coalition = 0; coalition < (1u << n_features); ++coalition) {
-        if ((coalition >> feature) & 1u) continue;
-        const int size = std::popcount(coalition);
-        phi[feature] += factorial[size] * factorial[n_features - size - 1] / factorial[n_features] *
-                        (value(root, coalition | (1u << feature)) - value(root, coalition));
-      }
-    }
+    const std::vector<double> tree_phi = ShapleyFromDefinition(
+        n_features, [&](unsigned coalition) { return value(root, coalition); });
+    for (size_t idx = 0; idx < phi.size(); ++idx) phi[idx] += tree_phi[idx];
   }
   return phi;
 }
@@ -238,8 +230,8 @@ TEST_P(XgboostAgreement, SameTreesWhenTheCutsAgree) {
   EXPECT_LT(rows_apart, data.rows() / 20);
   const SavedTrees saved = ReadSavedTrees(*model);
   for (int64_t row = 0; row < data.rows(); row += 7) {
-    const std::vector<double> expected = BruteForceShapley(
-        saved, saved.cover, data.x.data() + row * data.cols, static_cast<int>(data.cols));
+    const std::vector<double> expected =
+        BruteForceShapley(saved, data.x.data() + row * data.cols, static_cast<int>(data.cols));
     for (int64_t idx = 0; idx < data.cols; ++idx) {
       ASSERT_NEAR(ours_at(row, idx), expected[idx], 1e-5) << "row " << row << " feature " << idx;
     }

@@ -71,6 +71,10 @@ class TrainedPipeline {
   static TrainedPipeline LoadFromFile(const std::string& path);
 
  private:
+  /// The input column of each of the model's `n_model_features` features; Error(kInternal) when
+  /// the pipeline produces another count.
+  std::vector<int64_t> SourceColumns(size_t n_model_features) const;
+
   prep::Pipeline pipeline_;
   std::unique_ptr<Model> model_;
   std::vector<std::string> classes_;
