@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/names.hpp"
@@ -70,10 +72,24 @@ int64_t ConfigReader::GetInt(std::string_view key, int64_t default_value, int64_
     ThrowInvalidArgument(context_ + ": '" + std::string(key) + "' must be an integer, got " +
                          value->dump());
   }
-  const int64_t number =
-      value->is_number_float() ? static_cast<int64_t>(value->get<double>()) : value->get<int64_t>();
-  if (number < min_value || number > max_value) {
-    ThrowInvalidArgument(context_ + ": '" + std::string(key) + "' = " + std::to_string(number) +
+  // Range checks happen before any conversion: casting a double (or an unsigned above
+  // INT64_MAX) that int64_t cannot hold is undefined or wraps.
+  bool in_range = false;
+  int64_t number = 0;
+  if (value->is_number_float()) {
+    const double real = value->get<double>();
+    in_range = real >= -0x1p63 && real < 0x1p63;
+    if (in_range) number = static_cast<int64_t>(real);
+  } else if (value->is_number_unsigned()) {
+    const uint64_t whole = value->get<uint64_t>();
+    in_range = whole <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    if (in_range) number = static_cast<int64_t>(whole);
+  } else {
+    in_range = true;
+    number = value->get<int64_t>();
+  }
+  if (!in_range || number < min_value || number > max_value) {
+    ThrowInvalidArgument(context_ + ": '" + std::string(key) + "' = " + value->dump() +
                          " is out of range [" + std::to_string(min_value) + ", " +
                          std::to_string(max_value) + "]");
   }

@@ -13,6 +13,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kHuge = std::numeric_limits<double>::max();
+// Int parameters stay within the integers a double holds exactly (as JSON numbers often are).
+constexpr double kMaxExactInt = 0x1p53;
 
 std::string ParamContext(const ParamSpec& spec) {
   return "search space: param '" + spec.name + "'";
@@ -96,8 +98,12 @@ void ValidateNumeric(ParamSpec& spec) {
   }
   if (spec.kind == ParamKind::kInt) {
     if (!IsWhole(spec.low) || !IsWhole(spec.high)) ThrowParam(spec, "int bounds must be integers");
-    if (!IsWhole(spec.step) || spec.step < 1.0)
-      ThrowParam(spec, "int step must be an integer >= 1");
+    if (std::abs(spec.low) > kMaxExactInt || std::abs(spec.high) > kMaxExactInt) {
+      ThrowParam(spec, "int bounds must lie within +-2^53 (9007199254740992)");
+    }
+    if (!IsWhole(spec.step) || spec.step < 1.0 || spec.step > kMaxExactInt) {
+      ThrowParam(spec, "int step must be an integer in [1, 2^53]");
+    }
   }
   if (spec.log && spec.step > 0.0 && !(spec.kind == ParamKind::kInt && spec.step == 1.0)) {
     ThrowParam(spec, "a log scale cannot have a step (other than 1 for ints)");

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "kolosal/core/config.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/names.hpp"
@@ -64,6 +67,30 @@ TEST(ConfigReader, AcceptsIntegralFloats) {
   const nlohmann::json config = {{"n", 3.0}};
   ConfigReader reader(config, "cfg");
   EXPECT_EQ(reader.GetInt("n", 0, 0, 10), 3);
+}
+
+// Whole numbers that int64_t cannot hold are out of range, named as the caller wrote them; they
+// are never cast (which would be undefined for doubles and wrap for unsigned values).
+TEST(ConfigReader, IntegersBeyondInt64AreOutOfRange) {
+  const nlohmann::json config = {{"huge", 1e300},
+                                 {"minus_huge", -1e300},
+                                 {"two_to_63", 9223372036854775808.0},
+                                 {"unsigned_max", std::numeric_limits<uint64_t>::max()},
+                                 {"int64_max", std::numeric_limits<int64_t>::max()}};
+  ConfigReader reader(config, "cfg");
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  EXPECT_NE(MessageOf([&] { reader.GetInt("huge", 0, 0, kMax); }).find("'huge' = 1e+300 is out"),
+            std::string::npos);
+  EXPECT_EQ(CodeOf([&] { reader.GetInt("minus_huge", 0, kMin, kMax); }),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf([&] { reader.GetInt("two_to_63", 0, kMin, kMax); }),
+            StatusCode::kInvalidArgument);
+  EXPECT_NE(MessageOf([&] {
+              reader.GetInt("unsigned_max", 0, kMin, kMax);
+            }).find("18446744073709551615 is out of range"),
+            std::string::npos);
+  EXPECT_EQ(reader.GetInt("int64_max", 0, 0, kMax), kMax);
 }
 
 TEST(ParseJsonConfig, EmptyTextIsAnEmptyObject) {

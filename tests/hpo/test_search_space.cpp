@@ -81,6 +81,14 @@ TEST(SearchSpace, RejectsBadInputWithClearErrors) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(CodeOf(R"({"params":[{"name":"n","type":"int","low":1.5,"high":3}]})"),
             StatusCode::kInvalidArgument);
+  // Int bounds beyond the integers a double holds exactly could not come back as integers.
+  EXPECT_NE(MessageOf(R"({"params":[{"name":"n","type":"int","low":0,"high":1e300}]})")
+                .find("param 'n': int bounds must lie within +-2^53"),
+            std::string::npos);
+  EXPECT_EQ(CodeOf(R"({"params":[{"name":"n","type":"int","low":-1e18,"high":0}]})"),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf(R"({"params":[{"name":"n","type":"int","low":0,"high":10,"step":1e300}]})"),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(CodeOf(R"({"params":[{"name":"x","type":"float","low":0,"high":1},
                                  {"name":"x","type":"float","low":0,"high":1}]})"),
             StatusCode::kInvalidArgument);
