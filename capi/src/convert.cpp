@@ -38,6 +38,16 @@ void CheckShape(const void* data, int64_t rows, int64_t cols) {
                          ")");
   }
   if (data == nullptr && rows > 0 && cols > 0) ThrowInvalidArgument("data is NULL");
+  CheckedProduct(CheckedProduct(rows, cols, "the input shape"), 8, "the input shape");
+}
+
+int64_t CheckedProduct(int64_t a, int64_t b, const char* what) {
+  int64_t product = 0;
+  if (__builtin_mul_overflow(a, b, &product)) {
+    ThrowInvalidArgument(std::string(what) + " is too large (" + std::to_string(a) + " x " +
+                         std::to_string(b) + ")");
+  }
+  return product;
 }
 
 void CheckCapacity(int64_t capacity, int64_t needed, const char* what) {

@@ -202,7 +202,9 @@ kolosal_status kolosal_model_predict_proba(const kolosal_model* model, const voi
   KOLOSAL_CHECK_ARG(out);
   const TrainedPipeline& pipeline = *model->pipeline;
   CheckClassifier(pipeline);
-  kolosal::capi::CheckCapacity(capacity, rows * pipeline.n_classes(), "the output buffer");
+  kolosal::capi::CheckCapacity(
+      capacity, kolosal::capi::CheckedProduct(rows, pipeline.n_classes(), "the output size"),
+      "the output buffer");
   const auto input = DenseInput(pipeline, data, dtype, rows, cols, layout);
   WriteOutput(pipeline.PredictRawByPosition(input), out, capacity);
   KOLOSAL_API_END

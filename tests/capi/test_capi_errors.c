@@ -75,6 +75,21 @@ static void test_wrong_shapes_and_dtypes(kolosal_model* model) {
                 kolosal_model_predict_proba(model, features, KOLOSAL_FLOAT32, 4, 2,
                                             KOLOSAL_ROW_MAJOR, out, 7));
   EXPECT_TRUE(out[0] == -7.0f);
+  /* Sizes whose products overflow int64_t are rejected before anything is read or allocated. */
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict_proba(model, features, KOLOSAL_FLOAT32, INT64_MAX / 2 + 1, 2,
+                                            KOLOSAL_ROW_MAJOR, out, INT64_MAX));
+  EXPECT_ERROR_CONTAINS("the output size is too large");
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_model_predict(model, features, KOLOSAL_FLOAT32, INT64_MAX / 4, 2,
+                                      KOLOSAL_ROW_MAJOR, out, INT64_MAX));
+  EXPECT_ERROR_CONTAINS("the input shape is too large");
+  EXPECT_STATUS(
+      KOLOSAL_INVALID_ARGUMENT,
+      kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, INT64_MAX, 2, KOLOSAL_ROW_MAJOR, labels,
+                                 KOLOSAL_FLOAT32, NULL, &dataset));
+  EXPECT_ERROR_CONTAINS("the input shape is too large");
+  EXPECT_TRUE(out[0] == -7.0f && dataset == NULL);
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
                 kolosal_dataset_from_dense(features, KOLOSAL_FLOAT32, 2, 2, KOLOSAL_ROW_MAJOR,
                                            labels, (kolosal_dtype)3, NULL, &dataset));
