@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -14,7 +16,8 @@ ProgressCallback MakeProgressBar() {
   if (isatty(STDERR_FILENO) == 0) return {};
   return [](double fraction, std::string_view stage) {
     constexpr int kWidth = 30;
-    const int filled = static_cast<int>(fraction * kWidth + 0.5);
+    fraction = fraction >= 0.0 ? std::min(fraction, 1.0) : 0.0;  // NaN too
+    const auto filled = static_cast<int>(std::lround(fraction * kWidth));
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(kWidth, ' ');
     std::fprintf(stderr, "\r[%s] %3d%% %.*s   ", bar.c_str(), static_cast<int>(fraction * 100),

@@ -129,15 +129,16 @@ void Mutate(msgpack::object& root, msgpack::zone& zone, std::mt19937_64& rng) {
   switch (rng() % 6) {
     case 0:
       if (msgpack::object* target = pick(objects.integers)) {
-        const int64_t old = target->type == msgpack::type::POSITIVE_INTEGER
-                                ? static_cast<int64_t>(target->via.u64)
-                                : target->via.i64;
+        // Neighbours wrap around (unsigned arithmetic), as a corrupt writer's might.
+        const uint64_t old = target->type == msgpack::type::POSITIVE_INTEGER
+                                 ? target->via.u64
+                                 : static_cast<uint64_t>(target->via.i64);
         const std::array<int64_t, 12> values = {-1,
                                                 0,
                                                 1,
-                                                old - 1,
-                                                old + 1,
-                                                old * 2 + 1,
+                                                static_cast<int64_t>(old - 1),
+                                                static_cast<int64_t>(old + 1),
+                                                static_cast<int64_t>(old * 2 + 1),
                                                 255,
                                                 256,
                                                 std::numeric_limits<int32_t>::max(),
