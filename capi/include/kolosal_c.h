@@ -405,8 +405,8 @@ KOLOSAL_API void kolosal_model_free(kolosal_model* model);
  *  \param[out] out free with kolosal_optimizer_free().
  *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL space, bad JSON, a bad space such as low > high,
  *  an unknown config key, with a did-you-mean suggestion), KOLOSAL_IO (the storage cannot be
- *  opened or reached), KOLOSAL_FAILED_PRECONDITION (the stored study has another space or
- *  direction). Thread-safe. */
+ *  opened or reached, or holds trials that do not fit the space), KOLOSAL_FAILED_PRECONDITION
+ *  (the stored study has another space or direction). Thread-safe. */
 KOLOSAL_API kolosal_status kolosal_optimizer_create(const char* space_json, const char* config_json,
                                                     const char* storage_url,
                                                     kolosal_optimizer** out);

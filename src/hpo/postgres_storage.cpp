@@ -250,7 +250,7 @@ namespace {
 
 FrozenTrial TrialFromRow(const auto& rows, int row, int first_column) {
   FrozenTrial trial;
-  trial.state = ParseTrialState(rows.String(row, first_column));
+  trial.state = detail::DecodeState(rows.String(row, first_column));
   trial.value = rows.Double(row, first_column + 1);
   trial.params = detail::DecodeParams(rows.String(row, first_column + 2));
   trial.datetime_start = rows.Double(row, first_column + 3);

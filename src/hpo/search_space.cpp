@@ -175,6 +175,15 @@ bool ParamSpec::Contains(double value) const {
   return std::abs(steps - std::round(steps)) < 1e-9 * std::max(1.0, std::abs(steps));
 }
 
+bool SearchSpace::Fits(const ParamVector& values) const {
+  if (values.empty()) return true;
+  if (values.size() != params_.size()) return false;
+  for (size_t idx = 0; idx < values.size(); ++idx) {
+    if (!std::isnan(values[idx]) && !params_[idx].Contains(values[idx])) return false;
+  }
+  return true;
+}
+
 SearchSpace::SearchSpace(std::vector<ParamSpec> params) : params_(std::move(params)) {
   Validate();
   ResolveConditions();

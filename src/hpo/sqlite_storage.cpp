@@ -288,7 +288,7 @@ FrozenTrial SqliteStorage::ReadTrial(int64_t study_id, int64_t number) {
   }
   FrozenTrial trial;
   trial.number = number;
-  trial.state = ParseTrialState(select.Text(0));
+  trial.state = detail::DecodeState(select.Text(0));
   trial.value = select.Double(1);
   trial.params = detail::DecodeParams(select.Text(2));
   trial.datetime_start = select.Double(3);
@@ -318,7 +318,7 @@ std::vector<FrozenTrial> SqliteStorage::GetTrials(int64_t study_id) {
     while (select.Step()) {
       FrozenTrial trial;
       trial.number = select.Int(0);
-      trial.state = ParseTrialState(select.Text(1));
+      trial.state = detail::DecodeState(select.Text(1));
       trial.value = select.Double(2);
       trial.params = detail::DecodeParams(select.Text(3));
       trial.datetime_start = select.Double(4);

@@ -37,6 +37,14 @@ ParamVector DecodeParams(std::string_view text) {
   return params;
 }
 
+TrialState DecodeState(std::string_view text) {
+  try {
+    return ParseTrialState(text);
+  } catch (const Error&) {
+    throw Error(StatusCode::kIo, "storage: corrupt trial state '" + std::string(text) + "'");
+  }
+}
+
 double NowSeconds() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
   return std::chrono::duration<double>(since_epoch).count();

@@ -5,6 +5,7 @@
 
 #include "kolosal/core/error.hpp"
 #include "kolosal/hpo/detail/sampling.hpp"
+#include "kolosal/hpo/detail/storage_codec.hpp"
 #include "kolosal/hpo/pruner_registry.hpp"
 #include "kolosal/hpo/sampler_registry.hpp"
 #include "kolosal/hpo/storage_registry.hpp"
@@ -69,7 +70,7 @@ std::unique_ptr<Study> Study::Create(std::string_view space_json, std::string_vi
 
 void Study::ApplyInitialTrials() {
   // A resumed study already holds these; applying them again would duplicate them.
-  if (!storage_->GetTrials(study_id_).empty()) return;
+  if (!StoredTrials().empty()) return;
   if (!options_.warm_start.empty()) WarmStart(options_.warm_start);
   for (const nlohmann::json& params : options_.enqueue_trials) Enqueue(params);
 }
@@ -105,13 +106,13 @@ void Study::FailStaleLocked() {
       storage_->FailStaleTrials(study_id_, 2.0 * HeartbeatInterval());
   if (!options_.retry_failed_trials) return;
   for (int64_t number : failed) {
-    const FrozenTrial trial = storage_->GetTrial(study_id_, number);
+    const FrozenTrial trial = StoredTrial(number);
     if (!trial.params.empty()) storage_->CreateTrial(study_id_, TrialState::kWaiting, trial.params);
   }
 }
 
 ParamVector Study::SampleLocked(int64_t number, const ParamVector& fixed) {
-  const std::vector<FrozenTrial> trials = storage_->GetTrials(study_id_);
+  const std::vector<FrozenTrial> trials = StoredTrials();
   const SamplingContext context{*space_, trials, options_.direction, number};
   Rng rng(MixSeed(options_.random_state, static_cast<uint64_t>(number)));
   ParamVector params = sampler_->Sample(context, rng);
@@ -127,6 +128,7 @@ Trial Study::AskLocked() {
   int64_t number = 0;
   ParamVector params;
   if (std::optional<FrozenTrial> waiting = storage_->PopWaitingTrial(study_id_)) {
+    CheckStored(*waiting);
     number = waiting->number;
     params = waiting->params;
     bool complete = params.size() == space_->size();
@@ -161,7 +163,7 @@ void Study::Tell(int64_t number, double value) {
 }
 
 void Study::TellPruned(int64_t number) {
-  const FrozenTrial trial = storage_->GetTrial(study_id_, number);
+  const FrozenTrial trial = StoredTrial(number);
   const double value =
       trial.intermediate_values.empty() ? kNaN : trial.intermediate_values.back().second;
   Finish(number, TrialState::kPruned, value);
@@ -177,7 +179,7 @@ void Study::Report(int64_t number, int64_t step, double value) {
 bool Study::ShouldPrune(int64_t number) {
   if (!pruner_) return false;
   std::lock_guard lock(mutex_);
-  const std::vector<FrozenTrial> trials = storage_->GetTrials(study_id_);
+  const std::vector<FrozenTrial> trials = StoredTrials();
   if (number < 0 || static_cast<size_t>(number) >= trials.size() ||
       trials[static_cast<size_t>(number)].number != number) {
     throw Error(StatusCode::kNotFound, "study: no trial " + std::to_string(number));
@@ -192,6 +194,9 @@ void Study::Enqueue(const nlohmann::json& params) {
 }
 
 int64_t Study::WarmStart(const nlohmann::json& history) {
+  if (history.is_object() && !history.contains("trials")) {
+    ThrowInvalidArgument("warm start: expected an array of trials or an object with \"trials\"");
+  }
   const nlohmann::json& trials = history.is_object() ? history.at("trials") : history;
   if (!trials.is_array()) ThrowInvalidArgument("warm start: expected an array of trials");
   int64_t added = 0;
@@ -256,12 +261,12 @@ StopReason Study::CheckStop() {
   // The study may end at a stop check with no further ask (max_trials counts a dead worker's
   // RUNNING trial too), so stale trials are failed here as well, never left running.
   FailStaleLocked();
-  return CheckStopLocked(storage_->GetTrials(study_id_));
+  return CheckStopLocked(StoredTrials());
 }
 
 std::optional<FrozenTrial> Study::BestTrial() {
   std::optional<FrozenTrial> best;
-  for (FrozenTrial& trial : storage_->GetTrials(study_id_)) {
+  for (FrozenTrial& trial : StoredTrials()) {
     if (trial.state != TrialState::kComplete || std::isnan(trial.value)) continue;
     if (best && detail::Loss(trial.value, options_.direction) >=
                     detail::Loss(best->value, options_.direction)) {
@@ -272,6 +277,25 @@ std::optional<FrozenTrial> Study::BestTrial() {
   return best;
 }
 
-std::vector<FrozenTrial> Study::Trials() { return storage_->GetTrials(study_id_); }
+std::vector<FrozenTrial> Study::Trials() { return StoredTrials(); }
+
+std::vector<FrozenTrial> Study::StoredTrials() {
+  std::vector<FrozenTrial> trials = storage_->GetTrials(study_id_);
+  for (const FrozenTrial& trial : trials) CheckStored(trial);
+  return trials;
+}
+
+FrozenTrial Study::StoredTrial(int64_t number) {
+  FrozenTrial trial = storage_->GetTrial(study_id_, number);
+  CheckStored(trial);
+  return trial;
+}
+
+const FrozenTrial& Study::CheckStored(const FrozenTrial& trial) const {
+  if (space_->Fits(trial.params)) return trial;
+  throw Error(StatusCode::kIo, "storage: trial " + std::to_string(trial.number) + " of study '" +
+                                   options_.study_name + "' holds parameters that do not fit " +
+                                   "its search space: " + detail::EncodeParams(trial.params));
+}
 
 }  // namespace kolosal::hpo

@@ -36,7 +36,7 @@ nlohmann::json TrialJson(const SearchSpace& space, const FrozenTrial& trial) {
 }  // namespace
 
 nlohmann::json Study::HistoryJson() {
-  const std::vector<FrozenTrial> trials = storage_->GetTrials(study_id_);
+  const std::vector<FrozenTrial> trials = StoredTrials();
   nlohmann::json history = {{"study_name", options_.study_name},
                             {"direction", DirectionName(options_.direction)},
                             {"n_trials", trials.size()},
@@ -59,7 +59,7 @@ std::optional<Trial> Study::AskWithinBudget(int64_t& started_in_call, int64_t ca
   std::lock_guard lock(mutex_);
   if (call_limit >= 0 && started_in_call >= call_limit) return std::nullopt;
   FailStaleLocked();
-  if (CheckStopLocked(storage_->GetTrials(study_id_)) != StopReason::kNone) return std::nullopt;
+  if (CheckStopLocked(StoredTrials()) != StopReason::kNone) return std::nullopt;
   ++started_in_call;
   return AskLocked();
 }
@@ -90,7 +90,7 @@ void Study::RunTrial(const Objective& objective, const Trial& trial) {
     failure += std::string(failure.empty() ? "" : "; ") + "result not recorded: " + error.what();
   }
   std::lock_guard lock(events_mutex_);
-  finished_events_.push_back(storage_->GetTrial(study_id_, trial.number()));
+  finished_events_.push_back(StoredTrial(trial.number()));
   if (!failure.empty()) {
     pending_logs_.push_back("trial " + std::to_string(trial.number()) + " failed: " + failure);
   }

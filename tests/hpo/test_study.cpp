@@ -218,6 +218,24 @@ TEST(Study, EnqueuedParametersComeFirstAndWarmStartAddsHistory) {
   EXPECT_EQ(third->Ask().GetFloat("x"), 1.5);
 }
 
+TEST(Study, WarmStartNeedsAListOfTrials) {
+  auto study = Study::Create(kSpace, "");
+  EXPECT_EQ(CodeOf([&] {
+              study->WarmStart({{"history", nlohmann::json::array()}});
+            }),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf([&] { study->WarmStart({{"trials", 3}}); }), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf([&] { study->WarmStart(42); }), StatusCode::kInvalidArgument);
+  // Entries that are not usable trials are skipped, not errors.
+  const nlohmann::json mixed =
+      nlohmann::json::array({1,
+                             "x",
+                             {{"params", {{"x", 0.5}, {"k", "a"}}}, {"value", "bad"}},
+                             {{"params", {{"x", 9.0}, {"k", "a"}}}, {"value", 1.0}},
+                             {{"params", {{"x", 0.5}, {"k", "a"}}}, {"value", 2.0}}});
+  EXPECT_EQ(study->WarmStart(mixed), 1);
+}
+
 TEST(Study, HistoryJsonHasBestAndEveryTrial) {
   auto study = Study::Create(kSpace, R"({"max_trials":4,"direction":"maximize"})");
   study->Optimize([](const Trial& trial) {

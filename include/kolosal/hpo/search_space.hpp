@@ -92,6 +92,10 @@ class SearchSpace {
   double ValueFromJson(size_t index, const nlohmann::json& value) const;
   nlohmann::json ValueToJson(size_t index, double value) const;
 
+  /// Whether `values` can be a stored trial's parameters: empty (not sampled yet), or one value
+  /// per parameter, each NaN (unset) or inside its range (a valid index for a categorical).
+  bool Fits(const ParamVector& values) const;
+
   /// Sets inactive parameters to NaN and snaps active numeric ones onto their grid.
   void Normalize(ParamVector& values) const;
 

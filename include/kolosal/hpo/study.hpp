@@ -115,6 +115,11 @@ class Study {
   int64_t study_id() const { return study_id_; }
 
  private:
+  /// The storage's trials, each checked against the space (another program may have written
+  /// them): throws Error(kIo) naming a trial whose parameters do not fit.
+  std::vector<FrozenTrial> StoredTrials();
+  FrozenTrial StoredTrial(int64_t number);
+  const FrozenTrial& CheckStored(const FrozenTrial& trial) const;
   /// Starts a trial; the caller holds mutex_ and has failed stale trials first.
   Trial AskLocked();
   ParamVector SampleLocked(int64_t number, const ParamVector& fixed);
