@@ -517,9 +517,9 @@ KOLOSAL_API kolosal_status kolosal_trial_get_categorical(const kolosal_trial* tr
  *  \param[out] out_json free with kolosal_string_free(). Thread-safe. */
 KOLOSAL_API kolosal_status kolosal_trial_params(const kolosal_trial* trial, char** out_json);
 
-/** Records an intermediate objective value of the running trial at step (>= 0), for pruning.
- *  Errors: KOLOSAL_INVALID_ARGUMENT (negative step), KOLOSAL_FAILED_PRECONDITION (the trial is
- *  finished). Thread-safe. */
+/** Records an intermediate objective value of the running trial at step (0 to 2^53), for
+ *  pruning. Errors: KOLOSAL_INVALID_ARGUMENT (a step out of that range),
+ *  KOLOSAL_FAILED_PRECONDITION (the trial is finished). Thread-safe. */
 KOLOSAL_API kolosal_status kolosal_trial_report(const kolosal_trial* trial, int64_t step,
                                                 double value);
 

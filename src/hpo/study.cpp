@@ -172,7 +172,9 @@ void Study::TellPruned(int64_t number) {
 void Study::TellFailed(int64_t number) { Finish(number, TrialState::kFailed, kNaN); }
 
 void Study::Report(int64_t number, int64_t step, double value) {
-  if (step < 0) ThrowInvalidArgument("report: step must be >= 0, got " + std::to_string(step));
+  if (step < 0 || step > kMaxStep) {
+    ThrowInvalidArgument("report: step must be in [0, 2^53], got " + std::to_string(step));
+  }
   storage_->SetIntermediateValue(study_id_, number, step, value);
 }
 
@@ -291,8 +293,16 @@ FrozenTrial Study::StoredTrial(int64_t number) {
   return trial;
 }
 
-const FrozenTrial& Study::CheckStored(const FrozenTrial& trial) const {
-  if (space_->Fits(trial.params)) return trial;
+void Study::CheckStored(const FrozenTrial& trial) const {
+  for (const auto& [step, value] : trial.intermediate_values) {
+    if (step < 0 || step > kMaxStep) {
+      throw Error(StatusCode::kIo, "storage: trial " + std::to_string(trial.number) +
+                                       " of study '" + options_.study_name +
+                                       "' holds an intermediate value at step " +
+                                       std::to_string(step) + ", outside [0, 2^53]");
+    }
+  }
+  if (space_->Fits(trial.params)) return;
   throw Error(StatusCode::kIo, "storage: trial " + std::to_string(trial.number) + " of study '" +
                                    options_.study_name + "' holds parameters that do not fit " +
                                    "its search space: " + detail::EncodeParams(trial.params));

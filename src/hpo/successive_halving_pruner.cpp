@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "kolosal/hpo/detail/sampling.hpp"
@@ -9,9 +11,15 @@
 namespace kolosal::hpo {
 namespace {
 
+// min_resource * reduction_factor^rung_index, saturated at the largest int64_t (no reported
+// step reaches that far, so such a rung is never passed).
 int64_t RungStep(int64_t min_resource, int64_t reduction_factor, int64_t rung_index) {
   int64_t step = min_resource;
-  for (int64_t idx = 0; idx < rung_index; ++idx) step *= reduction_factor;
+  for (int64_t idx = 0; idx < rung_index; ++idx) {
+    if (__builtin_mul_overflow(step, reduction_factor, &step)) {
+      return std::numeric_limits<int64_t>::max();
+    }
+  }
   return step;
 }
 

@@ -55,6 +55,39 @@ TEST(CorruptStorage, AFileThatIsNotADatabaseIsAnIoError) {
   }
 }
 
+// Intermediate values at steps no Report accepts (negative, beyond 2^53) would overflow the
+// pruners' rung arithmetic.
+TEST(CorruptStorage, IntermediateStepsOutsideTheReportableRangeAreIoErrors) {
+  for (const char* step : {"-5", "1152921504606846976"}) {
+    SCOPED_TRACE(step);
+    const testing::TempSqliteFile file;
+    const std::string config = R"({"study_name":"pruned","pruner":"hyperband"})";
+    {
+      auto study = Study::Create(kSpace, config, file.url());
+      for (int idx = 0; idx < 4; ++idx) {
+        const Trial trial = study->Ask();
+        trial.Report(0, 1.0);
+        trial.Report(1, 0.5);
+        study->Tell(trial.number(), Objective(trial));
+      }
+    }
+    ExecuteSql(file.path(), std::string("UPDATE kolosal_intermediate_values SET step = ") + step +
+                                " WHERE number = 2 AND step = 1");
+    try {
+      Study::Create(kSpace, config, file.url())->Ask();
+      ADD_FAILURE() << "expected an error";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), StatusCode::kIo) << error.what();
+      EXPECT_NE(std::string(error.what())
+                    .find("trial 2 of study 'pruned' holds an intermediate "
+                          "value at step " +
+                          std::string(step)),
+                std::string::npos)
+          << error.what();
+    }
+  }
+}
+
 struct Damage {
   const char* assignment;  // SQL assignment applied to trials 3 and 7
   const char* error;       // what the Error(kIo) says, or nullptr when the study resumes

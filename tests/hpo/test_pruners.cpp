@@ -83,6 +83,20 @@ TEST(SuccessiveHalvingPruner, AutoMinResourceWaitsForACompletedTrial) {
   EXPECT_TRUE(Ask(pruner, trials, 1));
 }
 
+// Rung steps beyond int64_t (1000^60 here) saturate instead of overflowing, so no rung past the
+// largest reportable step (2^53) is ever reached; the trial is never pruned there.
+TEST(SuccessiveHalvingPruner, RungStepsSaturateInsteadOfOverflowing) {
+  SuccessiveHalvingPruner pruner(SuccessiveHalvingPruner::Options{
+      .min_resource = 1, .reduction_factor = 1000, .min_early_stopping_rate = 60});
+  std::vector<FrozenTrial> trials = {MakeTrial(0, TrialState::kComplete, {1.0}),
+                                     MakeTrial(1, TrialState::kRunning, {9.0})};
+  trials[1].intermediate_values.emplace_back(kMaxStep, 9.0);
+  EXPECT_FALSE(Ask(pruner, trials, 1));
+  SuccessiveHalvingPruner steep(
+      SuccessiveHalvingPruner::Options{.min_resource = 1, .reduction_factor = 1000});
+  EXPECT_FALSE(Ask(steep, trials, 1));
+}
+
 TEST(HyperbandPruner, SpreadsTrialsOverBracketsAndPrunesWithinThem) {
   HyperbandPruner pruner(HyperbandPruner::Options{.min_resource = 1, .max_resource = 27});
   std::vector<FrozenTrial> none;

@@ -218,6 +218,14 @@ TEST(Study, EnqueuedParametersComeFirstAndWarmStartAddsHistory) {
   EXPECT_EQ(third->Ask().GetFloat("x"), 1.5);
 }
 
+TEST(Study, ReportedStepsLieWithinZeroToTwoToThe53) {
+  auto study = Study::Create(kSpace, "");
+  const Trial trial = study->Ask();
+  EXPECT_EQ(CodeOf([&] { trial.Report(-1, 1.0); }), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf([&] { trial.Report(kMaxStep + 1, 1.0); }), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf([&] { trial.Report(kMaxStep, 1.0); }), StatusCode::kOk);
+}
+
 TEST(Study, WarmStartNeedsAListOfTrials) {
   auto study = Study::Create(kSpace, "");
   EXPECT_EQ(CodeOf([&] {

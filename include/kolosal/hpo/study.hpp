@@ -119,7 +119,7 @@ class Study {
   /// them): throws Error(kIo) naming a trial whose parameters do not fit.
   std::vector<FrozenTrial> StoredTrials();
   FrozenTrial StoredTrial(int64_t number);
-  const FrozenTrial& CheckStored(const FrozenTrial& trial) const;
+  void CheckStored(const FrozenTrial& trial) const;
   /// Starts a trial; the caller holds mutex_ and has failed stale trials first.
   Trial AskLocked();
   ParamVector SampleLocked(int64_t number, const ParamVector& fixed);

@@ -53,6 +53,10 @@ struct FrozenTrial {
   std::optional<double> IntermediateAt(int64_t step) const;
 };
 
+/// The largest step of an intermediate value: steps are iterations or epochs, and pruners
+/// compute with them (Hyperband's max_resource is the largest step + 1).
+inline constexpr int64_t kMaxStep = int64_t{1} << 53;
+
 /// Thrown by an objective (or by Trial::PruneIfNeeded) to end the trial as PRUNED.
 class TrialPruned : public std::exception {
  public:
