@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,30 @@ TEST(EdgeSpaces, EverySamplerStaysInRangeAndFinite) {
       SCOPED_TRACE(edge.name + " " + config);
       RunTrials(edge, config);
     }
+  }
+}
+
+// Objective values at the edges of double (infinities, +-1e308, denormals, exact ties) do not
+// make any sampler propose values outside the space or NaN.
+TEST(EdgeSpaces, ExtremeObjectiveValuesKeepEverySamplerInRange) {
+  const std::vector<double> values = {
+      std::numeric_limits<double>::infinity(),  -1e308, 1e308, 5e-324, 0.0, 0.0,
+      -std::numeric_limits<double>::infinity(), 1.0};
+  const std::string space = R"({"params":[{"name":"x","type":"float","low":-3,"high":3},
+                                          {"name":"n","type":"int","low":1,"high":64,"log":true},
+                                          {"name":"k","type":"categorical","choices":["a","b"]}]})";
+  for (const std::string& config : Samplers()) {
+    SCOPED_TRACE(config);
+    std::unique_ptr<Study> study = Study::Create(space, config);
+    for (int round = 0; round < 30; ++round) {
+      const Trial trial = study->Ask();
+      const double x = trial.GetFloat("x");
+      ASSERT_TRUE(x >= -3.0 && x <= 3.0) << x << " in trial " << round;
+      ASSERT_TRUE(trial.GetInt("n") >= 1 && trial.GetInt("n") <= 64) << "trial " << round;
+      study->Tell(trial.number(), values[static_cast<size_t>(round) % values.size()]);
+    }
+    ASSERT_TRUE(study->BestTrial().has_value());
+    EXPECT_EQ(study->BestTrial()->value, -std::numeric_limits<double>::infinity());
   }
 }
 
