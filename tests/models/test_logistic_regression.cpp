@@ -152,6 +152,27 @@ TEST(LogisticRegressionTest, RejectsNaNFeatures) {
               "feature 2 row 10 is NaN; impute first or use a model that handles missing values");
 }
 
+// As scikit-learn checks at predict time: an inf (or a NaN the pipeline did not impute) would
+// make the margin inf - inf = NaN, so prediction and contributions name the cell instead.
+TEST(LogisticRegressionTest, PredictionRejectsNonFiniteFeatures) {
+  const SmallData data = Binary();
+  const auto model = FitByName("logistic_regression", {}, data);
+  std::vector<float> row = {0.5f, std::numeric_limits<float>::infinity(), -1.0f};
+  std::vector<float> out(2);
+  const data::MatrixView view{row.data(), 1, 3};
+  ExpectError([&] { model->Predict(view, out); }, StatusCode::kInvalidArgument,
+              "feature 1 row 0 is inf");
+  std::vector<float> contributions(2 * 4);
+  ExpectError([&] { model->Contributions(view, contributions); }, StatusCode::kInvalidArgument,
+              "feature 1 row 0 is inf");
+  row[1] = std::numeric_limits<float>::quiet_NaN();
+  ExpectError([&] { model->Predict(view, out); }, StatusCode::kInvalidArgument,
+              "feature 1 row 0 is NaN");
+  row[1] = 3.0e38f;  // large but finite is fine
+  model->Predict(view, out);
+  EXPECT_FLOAT_EQ(out[0] + out[1], 1.0f);
+}
+
 TEST(LogisticRegressionTest, RejectsBadParams) {
   const SmallData data = Binary();
   ExpectError(

@@ -16,25 +16,6 @@ namespace {
 // columns, which sum to the intercept column, are the common case).
 constexpr double kRankThreshold = 1e-7;
 
-std::string DescribeNonFinite(float value) {
-  if (std::isnan(value)) return "NaN";
-  return value > 0 ? "inf" : "-inf";
-}
-
-void CheckFeaturesFinite(data::MatrixView x) {
-  const Eigen::Map<const RowMajorMatrixXf> features(x.data, x.rows, x.cols);
-  if (features.allFinite()) return;
-  for (int64_t row_idx = 0; row_idx < x.rows; ++row_idx) {
-    for (int64_t feature_idx = 0; feature_idx < x.cols; ++feature_idx) {
-      const float value = x.at(row_idx, feature_idx);
-      if (std::isfinite(value)) continue;
-      ThrowInvalidArgument("feature " + std::to_string(feature_idx) + " row " +
-                           std::to_string(row_idx) + " is " + DescribeNonFinite(value) +
-                           "; impute first or use a model that handles missing values");
-    }
-  }
-}
-
 bool IsClassIndex(float label, int n_classes) {
   return std::isfinite(label) && label >= 0 && label < static_cast<float>(n_classes) &&
          std::floor(label) == label;
@@ -82,7 +63,26 @@ void CheckSampleWeights(const TrainData& data, std::string_view model_name) {
   if (total <= 0) ThrowInvalidArgument(context + ": the sample weights sum to zero");
 }
 
+std::string DescribeNonFinite(float value) {
+  if (std::isnan(value)) return "NaN";
+  return value > 0 ? "inf" : "-inf";
+}
+
 }  // namespace
+
+void CheckFeaturesFinite(data::MatrixView x) {
+  const Eigen::Map<const RowMajorMatrixXf> features(x.data, x.rows, x.cols);
+  if (features.allFinite()) return;
+  for (int64_t row_idx = 0; row_idx < x.rows; ++row_idx) {
+    for (int64_t feature_idx = 0; feature_idx < x.cols; ++feature_idx) {
+      const float value = x.at(row_idx, feature_idx);
+      if (std::isfinite(value)) continue;
+      ThrowInvalidArgument("feature " + std::to_string(feature_idx) + " row " +
+                           std::to_string(row_idx) + " is " + DescribeNonFinite(value) +
+                           "; impute first or use a model that handles missing values");
+    }
+  }
+}
 
 void AllowSharedKeys(ConfigReader& reader) {
   reader.Allow("random_state");

@@ -111,6 +111,7 @@ LinearModel::LinearModel(std::string type_name, Task task, int n_classes, Eigen:
 
 void LinearModel::Predict(data::MatrixView x, std::span<float> out) const {
   if (x.rows <= 0) return;
+  detail::CheckFeaturesFinite(x);
   const FeatureMap features(x.data, x.rows, x.cols);
   if (task_ == Task::kRegression) return PredictValues(features, weights_, offsets_, out);
   if (coef_.rows() == 1) return PredictBinary(features, weights_, offsets_, out);
@@ -119,6 +120,7 @@ void LinearModel::Predict(data::MatrixView x, std::span<float> out) const {
 
 bool LinearModel::Contributions(data::MatrixView x, std::span<float> out) const {
   CheckContributionShape(*this, x, out.size());
+  detail::CheckFeaturesFinite(x);
   const int64_t width = n_features() + 1;
   const int64_t n_out = n_outputs();
   // Binary classification: one coefficient row for class 1.

@@ -26,6 +26,10 @@ void RequireTask(Task task, Task supported, std::string_view model_name);
 /// non-negative sample weights with a positive sum. Throws Error(kInvalidArgument).
 void ValidateTrainData(const TrainData& data, Task supported, std::string_view model_name);
 
+/// Throws Error(kInvalidArgument) naming the first NaN or inf cell of `x`: linear models need
+/// finite inputs, in training and in prediction (as scikit-learn checks).
+void CheckFeaturesFinite(data::MatrixView x);
+
 /// `x` as a column-major double matrix, the layout the solvers work on.
 Eigen::MatrixXd ToDoubleMatrix(data::MatrixView x);
 /// The sample weights, or ones when `data` has none.
