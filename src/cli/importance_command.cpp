@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -99,7 +100,7 @@ void AddImportanceCommand(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "gain", "split", "coefficient"}))
       ->capture_default_str();
   command->add_option("--top", args->top, "Show only the N most important features (0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, std::numeric_limits<int>::max()));
   command->add_option("--data", args->data,
                       "Labelled CSV: permutation importance (score drop when a column is "
                       "shuffled), for any model");

@@ -151,7 +151,7 @@ void AddTuneCommand(CLI::App& app) {
   command->add_option("--metric", args->metric, "Metric to optimise (default: accuracy or r2)");
   command->add_option("--cv", args->cv_folds, "Cross-validation folds")->check(CLI::Range(2, 100));
   command->add_option("--timeout", args->timeout, "Stop starting trials after this many seconds")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0.0, 1e9));
   command->add_option("--strategy", args->strategy,
                       "OPTUNA (default), TPE, BAYESIAN_OPTIMIZATION, ADAPTIVE, RANDOM_SEARCH, "
                       "GRID_SEARCH, HYPERBAND or SUCCESSIVE_HALVING");
