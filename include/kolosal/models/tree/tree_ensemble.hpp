@@ -31,6 +31,15 @@ class TreeEnsemble {
   int64_t n_trees() const { return static_cast<int64_t>(roots_.size()); }
   int64_t n_nodes() const { return static_cast<int64_t>(nodes_.size()); }
 
+  /// The flat arrays, for code generators (jit::CompiledTrees): every tree's nodes with global
+  /// child and leaf indices, leaf values (leaf_width per leaf), category bitset words, each
+  /// tree's root node and output offset.
+  const std::vector<TreeNode>& nodes() const { return nodes_; }
+  const std::vector<float>& leaf_values() const { return leaf_values_; }
+  const std::vector<uint32_t>& category_words() const { return category_words_; }
+  const std::vector<int32_t>& roots() const { return roots_; }
+  const std::vector<int32_t>& output_offsets() const { return output_offsets_; }
+
   /// Appends `tree`, whose leaves add into outputs [output_offset, output_offset + leaf_width).
   void Append(const Tree& tree, int output_offset);
   /// Keeps the first `n_trees` trees.
