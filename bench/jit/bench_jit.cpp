@@ -1,0 +1,271 @@
+// Compiled tree ensembles (jit::CompiledTrees) against Kolosal's interpreter and XGBoost's C API
+// predictor, on gradient boosting with the settings of bench/trees (200 rounds, depth 6,
+// learning rate 0.1), on the shared datasets' fixed 75/25 split. XGBoost is trained here through
+// its C API with the same settings. Reported: single-row latency (one call per test row) and
+// batch time over the test rows (2 threads), best of --repeats, with the ratios.
+//
+//   kolosal_bench_jit [--datasets spam,credit_data,...] [--rounds 200] [--repeats 5]
+//                     [--rows 2000]
+#include <xgboost/c_api.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../trees/bench_data.hpp"
+#include "../trees/xgboost_predictor.hpp"
+#include "kolosal/core/fit_control.hpp"
+#include "kolosal/jit/compiled_trees.hpp"
+#include "kolosal/models/tree/gradient_boosting.hpp"
+#include "kolosal/models/tree/gradient_boosting_model.hpp"
+
+namespace kolosal::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::vector<std::string> datasets = {"spam", "credit_data", "letterrecognition", "diamonds"};
+  int rounds = 200;
+  int repeats = 5;
+  int64_t rows = 2000;
+};
+
+const std::vector<DatasetSpec>& KnownDatasets() {
+  static const std::vector<DatasetSpec> specs = {
+      {"letterrecognition", "lettr"}, {"shuttle", "Class"},
+      {"diamonds", "price"},          {"spam", "type"},
+      {"credit_data", "Status"},      {"ames", "Sale_Price"}};
+  return specs;
+}
+
+void Check(int code, const char* what) {
+  if (code != 0) throw std::runtime_error(std::string(what) + ": " + XGBGetLastError());
+}
+
+// XGBoost hist with bench/trees' matched settings, trained through the C API and saved.
+void TrainXgboost(const BenchSplit& split, const Options& options, const std::string& path) {
+  DMatrixHandle matrix = nullptr;
+  Check(XGDMatrixCreateFromMat(split.train.values.data(), static_cast<bst_ulong>(split.train.rows),
+                               static_cast<bst_ulong>(split.train.cols),
+                               std::numeric_limits<float>::quiet_NaN(), &matrix),
+        "XGDMatrixCreateFromMat");
+  BoosterHandle booster = nullptr;
+  try {
+    Check(XGDMatrixSetFloatInfo(matrix, "label", split.y_train.data(),
+                                static_cast<bst_ulong>(split.y_train.size())),
+          "XGDMatrixSetFloatInfo");
+    Check(XGBoosterCreate(&matrix, 1, &booster), "XGBoosterCreate");
+    std::vector<std::pair<std::string, std::string>> params = {
+        {"tree_method", "hist"},   {"max_depth", "6"}, {"eta", "0.1"},   {"max_bin", "256"},
+        {"min_child_weight", "1"}, {"lambda", "1"},    {"nthread", "2"}, {"seed", "0"}};
+    if (split.task == Task::kRegression) {
+      params.emplace_back("objective", "reg:squarederror");
+    } else if (split.n_classes == 2) {
+      params.emplace_back("objective", "binary:logistic");
+    } else {
+      params.emplace_back("objective", "multi:softprob");
+      params.emplace_back("num_class", std::to_string(split.n_classes));
+    }
+    for (const auto& [key, value] : params) {
+      Check(XGBoosterSetParam(booster, key.c_str(), value.c_str()), "XGBoosterSetParam");
+    }
+    for (int round = 0; round < options.rounds; ++round) {
+      Check(XGBoosterUpdateOneIter(booster, round, matrix), "XGBoosterUpdateOneIter");
+    }
+    Check(XGBoosterSaveModel(booster, path.c_str()), "XGBoosterSaveModel");
+  } catch (...) {
+    if (booster != nullptr) XGBoosterFree(booster);
+    XGDMatrixFree(matrix);
+    throw;
+  }
+  XGBoosterFree(booster);
+  XGDMatrixFree(matrix);
+}
+
+double BestSeconds(int repeats, const std::function<void()>& body) {
+  double best = std::numeric_limits<double>::infinity();
+  for (int repeat = 0; repeat < repeats; ++repeat) {
+    const auto start = Clock::now();
+    body();
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return best;
+}
+
+void RequireSame(const std::vector<float>& lhs, const std::vector<float>& rhs, const char* what) {
+  if (lhs.size() != rhs.size() ||
+      std::memcmp(lhs.data(), rhs.data(), lhs.size() * sizeof(float)) != 0) {
+    throw std::runtime_error(std::string(what) + ": compiled and interpreted outputs differ");
+  }
+}
+
+void BenchDataset(const std::string& data_dir, const DatasetSpec& spec, const Options& options) {
+  const BenchSplit split = LoadSplit(data_dir, spec, 42);
+  FitControl control;
+  control.n_jobs = 2;
+  control.random_state = 42;
+  const nlohmann::json params = {{"n_estimators", options.rounds},
+                                 {"learning_rate", 0.1},
+                                 {"growth", "depth_wise"},
+                                 {"max_depth", 6},
+                                 {"min_samples_leaf", 1},
+                                 {"min_child_weight", 1.0},
+                                 {"reg_lambda", 1.0}};
+  const models::TrainData train{split.train.view(),   split.y_train, {},
+                                split.train.features, split.task,    split.n_classes};
+  const std::unique_ptr<models::Model> model =
+      models::tree::MakeGradientBoosting(params, split.task)->Fit(train, control);
+  const auto& ensemble =
+      dynamic_cast<const models::tree::GradientBoostingModel&>(*model).ensemble();
+
+  std::unique_ptr<jit::CompiledTrees> compiled;
+  const double compile_s =
+      BestSeconds(1, [&] { compiled = jit::CompiledTrees::Compile(ensemble); });
+  if (!compiled) throw std::runtime_error("the ensemble could not be compiled");
+
+  const data::MatrixView test = split.test.view();
+  const int64_t rows = std::min(options.rows, test.rows);
+  int64_t width = 0;
+  for (const int32_t offset : ensemble.output_offsets()) {
+    width = std::max<int64_t>(width, offset + ensemble.leaf_width());
+  }
+  const auto n_outputs = static_cast<size_t>(rows * width);
+
+  // Single rows: the interpreter's row walk, its batch path on one row, and the compiled code.
+  std::vector<float> walked(n_outputs, 0.0f);
+  std::vector<float> blocked(n_outputs, 0.0f);
+  std::vector<float> jitted(n_outputs, 0.0f);
+  const double walk_s = BestSeconds(options.repeats, [&] {
+    std::fill(walked.begin(), walked.end(), 0.0f);
+    for (int64_t row = 0; row < rows; ++row) {
+      ensemble.AccumulateRow(test.row(row), walked.data() + row * width, 0, ensemble.n_trees());
+    }
+  });
+  const double block_s = BestSeconds(options.repeats, [&] {
+    std::fill(blocked.begin(), blocked.end(), 0.0f);
+    for (int64_t row = 0; row < rows; ++row) {
+      ensemble.Accumulate({test.row(row), 1, test.cols}, blocked.data() + row * width, width, 0);
+    }
+  });
+  const double jit_row_s = BestSeconds(options.repeats, [&] {
+    std::fill(jitted.begin(), jitted.end(), 0.0f);
+    for (int64_t row = 0; row < rows; ++row) {
+      compiled->AccumulateRow(test.row(row), jitted.data() + row * width);
+    }
+  });
+  RequireSame(jitted, walked, "single rows");
+  RequireSame(jitted, blocked, "single rows");
+  const double interp_row_s = std::min(walk_s, block_s);
+
+  // XGBoost trained here with the same settings, its C API predicting one row per call.
+  const std::string xgb_path =
+      (std::filesystem::temp_directory_path() / ("kolosal_bench_jit_" + spec.name + ".json"))
+          .string();
+  TrainXgboost(split, options, xgb_path);
+  const XgboostPredictor xgb_single(xgb_path, 1);
+  const double xgb_row_s = BestSeconds(options.repeats, [&] {
+    for (int64_t row = 0; row < rows; ++row) xgb_single.Predict(test.row(row), 1, test.cols);
+  });
+
+  // Batches: every test row at once, 2 threads.
+  const auto all_outputs = static_cast<size_t>(test.rows * width);
+  std::vector<float> batch_interp(all_outputs, 0.0f);
+  std::vector<float> batch_jit(all_outputs, 0.0f);
+  const double interp_batch_s = BestSeconds(options.repeats, [&] {
+    std::fill(batch_interp.begin(), batch_interp.end(), 0.0f);
+    ensemble.Accumulate(test, batch_interp.data(), width, 0);
+  });
+  const double jit_batch_s = BestSeconds(options.repeats, [&] {
+    std::fill(batch_jit.begin(), batch_jit.end(), 0.0f);
+    compiled->Accumulate(test, batch_jit.data(), width, 0);
+  });
+  RequireSame(batch_jit, batch_interp, "batch");
+  const XgboostPredictor xgb_batch(xgb_path, 2);
+  const double xgb_batch_s =
+      BestSeconds(options.repeats, [&] { xgb_batch.Predict(test.row(0), test.rows, test.cols); });
+  std::filesystem::remove(xgb_path);
+
+  const double per_row = 1e9 / static_cast<double>(rows);
+  std::printf(
+      "%-18s %5lld %7.1f %7.0f | %8.0f %8.0f %8.0f %8.0f | %6.3f %6.3f | %8.2f %8.2f %8.2f | "
+      "%6.3f %6.3f\n",
+      spec.name.c_str(), static_cast<long long>(ensemble.n_trees()), compile_s * 1e3,
+      static_cast<double>(compiled->code_size()) / 1024.0, walk_s * per_row, block_s * per_row,
+      jit_row_s * per_row, xgb_row_s * per_row, jit_row_s / interp_row_s, jit_row_s / xgb_row_s,
+      interp_batch_s * 1e3, jit_batch_s * 1e3, xgb_batch_s * 1e3, jit_batch_s / interp_batch_s,
+      jit_batch_s / xgb_batch_s);
+  std::fflush(stdout);
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+int Run(int argc, char** argv) {
+  Options options;
+  for (int idx = 1; idx + 1 < argc; idx += 2) {
+    const std::string flag = argv[idx];
+    const std::string value = argv[idx + 1];
+    if (flag == "--datasets") {
+      options.datasets = SplitList(value);
+    } else if (flag == "--rounds") {
+      options.rounds = std::stoi(value);
+    } else if (flag == "--repeats") {
+      options.repeats = std::stoi(value);
+    } else if (flag == "--rows") {
+      options.rows = std::stoll(value);
+    } else {
+      std::fprintf(stderr, "unknown option %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  const std::string data_dir = KOLOSAL_BENCH_DATA_DIR;
+  if (!std::filesystem::exists(data_dir)) {
+    std::fprintf(stderr, "the shared datasets folder %s is absent\n", data_dir.c_str());
+    return 1;
+  }
+  std::printf(
+      "gradient boosting, %d rounds, depth 6; single rows: ns per row over %lld test rows "
+      "(best of %d); batch: every test row, 2 threads, ms\n",
+      options.rounds, static_cast<long long>(options.rows), options.repeats);
+  std::printf("%-18s %5s %7s %7s | %8s %8s %8s %8s | %6s %6s | %8s %8s %8s | %6s %6s\n", "dataset",
+              "trees", "comp_ms", "code_kb", "walk_ns", "block_ns", "jit_ns", "xgb_ns", "j/int",
+              "j/xgb", "int_ms", "jit_ms", "xgb_ms", "j/int", "j/xgb");
+  for (const std::string& name : options.datasets) {
+    const auto spec = std::find_if(KnownDatasets().begin(), KnownDatasets().end(),
+                                   [&](const DatasetSpec& known) { return known.name == name; });
+    if (spec == KnownDatasets().end()) {
+      std::fprintf(stderr, "unknown dataset %s\n", name.c_str());
+      return 2;
+    }
+    BenchDataset(data_dir, *spec, options);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace kolosal::bench
+
+int main(int argc, char** argv) {
+  try {
+    return kolosal::bench::Run(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "kolosal_bench_jit: %s\n", error.what());
+    return 1;
+  }
+}
