@@ -103,11 +103,15 @@ TEST(TreePrediction, EveryRowGetsTheSameBitsInAnyBatch) {
     const std::vector<float> batch = PredictIn(*model, all, 2);
     const int width = model->n_outputs();
     EXPECT_TRUE(BitEqual(batch, PredictIn(*model, all, 1))) << test_case.name;
-    // Single rows, and batches that start and end inside row blocks.
-    for (int64_t row = 0; row < all.rows; row += 97) {
+    // Single rows and batches of three (both walk the nodes row by row), and batches that
+    // start and end inside row blocks.
+    for (int64_t row = 0; row + 3 <= all.rows; row += 97) {
       const std::vector<float> one = PredictRows(*model, {all.row(row), 1, all.cols});
       ASSERT_TRUE(BitEqual(one, Slice(batch, row, row + 1, width)))
           << test_case.name << " row " << row;
+      const std::vector<float> three = PredictRows(*model, {all.row(row), 3, all.cols});
+      ASSERT_TRUE(BitEqual(three, Slice(batch, row, row + 3, width)))
+          << test_case.name << " rows from " << row;
     }
     for (const int64_t begin : {int64_t{5}, int64_t{63}, all.rows - 200}) {
       const int64_t end = std::min<int64_t>(begin + 141, all.rows);
