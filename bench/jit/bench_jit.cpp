@@ -16,7 +16,6 @@
 #include <functional>
 #include <limits>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -39,14 +38,6 @@ struct Options {
   int repeats = 5;
   int64_t rows = 2000;
 };
-
-const std::vector<DatasetSpec>& KnownDatasets() {
-  static const std::vector<DatasetSpec> specs = {
-      {"letterrecognition", "lettr"}, {"shuttle", "Class"},
-      {"diamonds", "price"},          {"spam", "type"},
-      {"credit_data", "Status"},      {"ames", "Sale_Price"}};
-  return specs;
-}
 
 void Check(int code, const char* what) {
   if (code != 0) throw std::runtime_error(std::string(what) + ": " + XGBGetLastError());
@@ -207,15 +198,6 @@ void BenchDataset(const std::string& data_dir, const DatasetSpec& spec, const Op
   std::fflush(stdout);
 }
 
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  for (std::string item; std::getline(stream, item, ',');) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 int Run(int argc, char** argv) {
   Options options;
   for (int idx = 1; idx + 1 < argc; idx += 2) {
@@ -246,15 +228,7 @@ int Run(int argc, char** argv) {
   std::printf("%-18s %5s %7s %7s | %8s %8s %8s %8s | %6s %6s | %8s %8s %8s | %6s %6s\n", "dataset",
               "trees", "comp_ms", "code_kb", "walk_ns", "block_ns", "jit_ns", "xgb_ns", "j/int",
               "j/xgb", "int_ms", "jit_ms", "xgb_ms", "j/int", "j/xgb");
-  for (const std::string& name : options.datasets) {
-    const auto spec = std::find_if(KnownDatasets().begin(), KnownDatasets().end(),
-                                   [&](const DatasetSpec& known) { return known.name == name; });
-    if (spec == KnownDatasets().end()) {
-      std::fprintf(stderr, "unknown dataset %s\n", name.c_str());
-      return 2;
-    }
-    BenchDataset(data_dir, *spec, options);
-  }
+  for (const std::string& name : options.datasets) BenchDataset(data_dir, FindSpec(name), options);
   return 0;
 }
 

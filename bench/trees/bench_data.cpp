@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 
 #include "kolosal/data/csv_reader.hpp"
@@ -55,6 +56,26 @@ std::vector<float> Gather(const std::vector<float>& values, const std::vector<in
 }
 
 }  // namespace
+
+DatasetSpec FindSpec(const std::string& name) {
+  static const std::vector<DatasetSpec> targets = {
+      {"letterrecognition", "lettr"}, {"shuttle", "Class"},
+      {"diamonds", "price"},          {"spam", "type"},
+      {"credit_data", "Status"},      {"ames", "Sale_Price"},
+      {"satellite", "classes"},       {"concrete", "compressive_strength"},
+  };
+  for (const DatasetSpec& spec : targets) {
+    if (spec.name == name) return spec;
+  }
+  throw std::runtime_error("no target known for dataset " + name);
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  for (std::string item; std::getline(stream, item, ',');) items.push_back(item);
+  return items;
+}
 
 BenchSplit LoadSplit(const std::string& data_dir, const DatasetSpec& spec, uint64_t seed) {
   data::CsvOptions options;

@@ -27,6 +27,12 @@ struct BenchSplit {
   std::vector<float> y_test;
 };
 
+/// The target column of a shared dataset by its name; throws std::runtime_error for others.
+DatasetSpec FindSpec(const std::string& name);
+
+/// "a,b,c" -> {"a", "b", "c"}, for --datasets style options.
+std::vector<std::string> SplitList(const std::string& text);
+
 BenchSplit LoadSplit(const std::string& data_dir, const DatasetSpec& spec, uint64_t seed);
 
 /// Writes x/y as raw little-endian float32 files plus meta.json into `dir`, for peers.py.

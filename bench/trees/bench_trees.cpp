@@ -17,7 +17,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -59,22 +58,8 @@ struct Measured {
   double score = 0.0;
 };
 
-const std::vector<DatasetSpec> kTargets = {
-    {"letterrecognition", "lettr"}, {"shuttle", "Class"},
-    {"diamonds", "price"},          {"spam", "type"},
-    {"credit_data", "Status"},      {"ames", "Sale_Price"},
-    {"satellite", "classes"},       {"concrete", "compressive_strength"},
-};
-
 double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  for (std::string item; std::getline(stream, item, ',');) items.push_back(item);
-  return items;
 }
 
 Options ParseOptions(int argc, char** argv) {
@@ -115,13 +100,6 @@ Options ParseOptions(int argc, char** argv) {
     options.learning_rate = options.gbdt_params.at("learning_rate").get<double>();
   }
   return options;
-}
-
-DatasetSpec FindSpec(const std::string& name) {
-  for (const DatasetSpec& spec : kTargets) {
-    if (spec.name == name) return spec;
-  }
-  throw std::runtime_error("no target known for dataset " + name);
 }
 
 // The work folder of a dataset's split: the dataset's name for the timed split, else with the
