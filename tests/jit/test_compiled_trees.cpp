@@ -3,8 +3,10 @@
 // one float either side, NaN, infinities, -0.0, negative, fractional and unseen category codes),
 // whatever the number of threads.
 #include <gtest/gtest.h>
+#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -135,6 +137,29 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<ModelCase>& info) {
       return info.param.name + "_" + std::to_string(info.index);
     });
+
+// One asmjit runtime serves the process: compiling and releasing from several threads at once
+// gives each caller its own working code.
+TEST(CompiledTrees, CompilesFromManyThreadsAtOnce) {
+  const TreeData data = tree_testing::MixedClassification(400, 3, 5);
+  const auto model = FitTree("gradient_boosting", {{"n_estimators", 15}}, data);
+  const TreeEnsemble& ensemble = EnsembleOf(*model);
+  const int64_t width = OutputWidth(ensemble);
+  std::vector<float> expected(static_cast<size_t>(data.rows() * width), 0.0f);
+  ensemble.Accumulate(data.view(), expected.data(), width, 0);
+  std::vector<int> matches(16, 0);
+  tbb::task_arena(4).execute([&] {
+    tbb::parallel_for(0, 16, [&](int task) {
+      const std::unique_ptr<CompiledTrees> compiled = CompiledTrees::Compile(ensemble);
+      std::vector<float> outputs(expected.size(), 0.0f);
+      for (int64_t row = 0; row < data.rows(); ++row) {
+        compiled->AccumulateRow(data.view().row(row), outputs.data() + row * width);
+      }
+      matches[static_cast<size_t>(task)] = BitEqual(outputs, expected) ? 1 : 0;
+    });
+  });
+  EXPECT_EQ(std::count(matches.begin(), matches.end(), 1), 16);
+}
 
 void ExpectSameOnDataset(const std::string& path, const char* target) {
   const TreeData data = tree_testing::LoadNativeCsv(path, target);
