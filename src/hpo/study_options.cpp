@@ -169,7 +169,8 @@ StudyOptions ParseStudyOptions(const nlohmann::json& config) {
   ReadTpeSettings(reader, options);
   options.grid_points = reader.GetInt("grid_points", 10, 1, 100000);
   if (reader.Has("heartbeat_interval")) {
-    options.heartbeat_interval = reader.GetDouble("heartbeat_interval", 0.0, 0.0, kMaxDouble);
+    // At most a day: the heartbeat thread waits this long, and a wait must fit the clock.
+    options.heartbeat_interval = reader.GetDouble("heartbeat_interval", 0.0, 0.0, 86400.0);
   }
   options.retry_failed_trials = reader.GetBool("retry_failed_trials", false);
   options.study_name = reader.GetString("study_name", options.study_name);

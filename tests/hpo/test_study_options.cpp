@@ -164,6 +164,10 @@ TEST(StudyOptions, HeartbeatIsLeftToTheStorageUnlessGiven) {
   EXPECT_FALSE(ParseStudyOptionsText("").heartbeat_interval.has_value());
   EXPECT_EQ(ParseStudyOptionsText(R"({"heartbeat_interval":0})").heartbeat_interval, 0.0);
   EXPECT_EQ(ParseStudyOptionsText(R"({"heartbeat_interval":2.5})").heartbeat_interval, 2.5);
+  EXPECT_EQ(ParseStudyOptionsText(R"({"heartbeat_interval":86400})").heartbeat_interval, 86400.0);
+  EXPECT_NE(
+      MessageOf(R"({"heartbeat_interval":1e300})").find("'heartbeat_interval' = 1e+300 is out"),
+      std::string::npos);
   EXPECT_NE(MessageOf(R"({"heartbeat_interval":-1})").find("heartbeat_interval"),
             std::string::npos);
 }
