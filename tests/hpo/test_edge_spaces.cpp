@@ -50,6 +50,7 @@ std::vector<EdgeSpace> EdgeSpaces() {
 
 const std::vector<std::string>& Samplers() {
   static const std::vector<std::string> samplers = {R"({"sampler":"random"})",
+                                                    R"({"sampler":"grid"})",
                                                     R"({"sampler":"tpe"})",
                                                     R"({"sampler":"tpe_univariate"})",
                                                     R"({"hyperopt_backend":"hyperopt"})",
