@@ -197,10 +197,10 @@ void Study::Enqueue(const nlohmann::json& params) {
 
 int64_t Study::WarmStart(const nlohmann::json& history) {
   if (history.is_object() && !history.contains("trials")) {
-    ThrowInvalidArgument("warm start: expected an array of trials or an object with \"trials\"");
+    ThrowInvalidArgument("warm_start: expected an array of trials or an object with \"trials\"");
   }
   const nlohmann::json& trials = history.is_object() ? history.at("trials") : history;
-  if (!trials.is_array()) ThrowInvalidArgument("warm start: expected an array of trials");
+  if (!trials.is_array()) ThrowInvalidArgument("warm_start: expected an array of trials");
   int64_t added = 0;
   for (const nlohmann::json& entry : trials) {
     if (!entry.is_object() || !entry.contains("params") || !entry.contains("value")) continue;
