@@ -126,10 +126,7 @@ void BenchDataset(const std::string& data_dir, const DatasetSpec& spec, const Op
 
   const data::MatrixView test = split.test.view();
   const int64_t rows = std::min(options.rows, test.rows);
-  int64_t width = 0;
-  for (const int32_t offset : ensemble.output_offsets()) {
-    width = std::max<int64_t>(width, offset + ensemble.leaf_width());
-  }
+  const int64_t width = ensemble.output_width();
   const auto n_outputs = static_cast<size_t>(rows * width);
 
   // Single rows: the interpreter's row walk, its batch path on one row, and the compiled code.

@@ -108,6 +108,17 @@ func fitOn(t *testing.T, dataset *kolosal.Dataset, config kolosal.TrainConfig) *
 	return must[*kolosal.Model](t)(trainer.Fit(dataset))
 }
 
+// contributionsOf are model's contributions on dataset, checked to hold outputs blocks per row.
+func contributionsOf(t *testing.T, model *kolosal.Model, dataset *kolosal.Dataset,
+	outputs int) []float32 {
+	t.Helper()
+	values := must[[]float32](t)(model.Contributions(dataset))
+	if len(values) != contributionRows*outputs*contributionWidth {
+		t.Fatalf("%d values, want %d", len(values), contributionRows*outputs*contributionWidth)
+	}
+	return values
+}
+
 // blockSum is the sum of the block of (row, output): the output before its link.
 func blockSum(values []float32, row, output, outputs int) float64 {
 	sum := 0.0
@@ -124,10 +135,7 @@ func TestStumpContributionsGoToTheSplitFeature(t *testing.T) {
 	stump := fitOn(t, dataset, kolosal.TrainConfig{Model: "decision_tree",
 		Params: map[string]any{"max_depth": 1}})
 	defer stump.Close()
-	values := must[[]float32](t)(stump.Contributions(dataset))
-	if len(values) != contributionRows*2*contributionWidth {
-		t.Fatalf("%d values, want %d", len(values), contributionRows*2*contributionWidth)
-	}
+	values := contributionsOf(t, stump, dataset, 2)
 	proba := must[[]float32](t)(stump.PredictProbaDataset(dataset))
 	for row := 0; row < contributionRows; row++ {
 		for output := 0; output < 2; output++ {
@@ -154,10 +162,7 @@ func TestBoostingContributionsSumToTheLogOdds(t *testing.T) {
 	boosting := fitOn(t, dataset, kolosal.TrainConfig{Model: "gradient_boosting",
 		Params: map[string]any{"n_estimators": 20}})
 	defer boosting.Close()
-	values := must[[]float32](t)(boosting.Contributions(dataset))
-	if len(values) != contributionRows*2*contributionWidth {
-		t.Fatalf("%d values, want %d", len(values), contributionRows*2*contributionWidth)
-	}
+	values := contributionsOf(t, boosting, dataset, 2)
 	proba := must[[]float32](t)(boosting.PredictProbaDataset(dataset))
 	for row := 0; row < contributionRows; row++ {
 		zero := values[row*2*contributionWidth:]
@@ -184,10 +189,7 @@ func TestRegressionContributionsSumToThePrediction(t *testing.T) {
 	if tree.NClasses() != 0 {
 		t.Fatalf("%d classes for a regression", tree.NClasses())
 	}
-	values := must[[]float32](t)(tree.Contributions(dataset))
-	if len(values) != contributionRows*contributionWidth {
-		t.Fatalf("%d values, want %d", len(values), contributionRows*contributionWidth)
-	}
+	values := contributionsOf(t, tree, dataset, 1)
 	predicted := must[[]float32](t)(tree.PredictDataset(dataset))
 	for row, want := range predicted {
 		if got := blockSum(values, row, 0, 1); math.Abs(got-float64(want)) > 1e-5 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -46,6 +47,25 @@ class TempSqliteFile {
  private:
   std::string path_;
 };
+
+/// Runs `sql` on the SQLite file at `path`, as another program sharing the study would (waiting
+/// up to 10 s for other writers); returns how many rows it changed, or -1 when it cannot open.
+inline int ExecuteSqlite(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    return -1;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  char* message = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+      << (message != nullptr ? message : "") << " in " << sql;
+  sqlite3_free(message);
+  const int changed = sqlite3_changes(db);
+  sqlite3_close(db);
+  return changed;
+}
 
 /// True when KOLOSAL_REQUIRE_POSTGRES=1: a missing KOLOSAL_TEST_POSTGRES_URL then fails the
 /// PostgreSQL tests instead of skipping them (scripts/test.sh sets it where a server must run).

@@ -4,7 +4,6 @@
 // a trial outside the space. Damage that leaves the rows readable (a text value, no start
 // time) resumes.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <cmath>
 #include <fstream>
@@ -20,16 +19,6 @@ namespace {
 constexpr const char* kSpace = R"({"params":[{"name":"x","type":"float","low":-2,"high":2},
                                              {"name":"k","type":"categorical","choices":["a","b"]},
                                              {"name":"n","type":"int","low":1,"high":4}]})";
-
-void ExecuteSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* message = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
-      << (message != nullptr ? message : "") << " in " << sql;
-  sqlite3_free(message);
-  sqlite3_close(db);
-}
 
 double Objective(const Trial& trial) {
   return trial.GetFloat("x") * trial.GetFloat("x") + (trial.GetCategorical("k") == "a" ? 0 : 1) +
@@ -71,8 +60,9 @@ TEST(CorruptStorage, IntermediateStepsOutsideTheReportableRangeAreIoErrors) {
         study->Tell(trial.number(), Objective(trial));
       }
     }
-    ExecuteSql(file.path(), std::string("UPDATE kolosal_intermediate_values SET step = ") + step +
-                                " WHERE number = 2 AND step = 1");
+    testing::ExecuteSqlite(file.path(),
+                           std::string("UPDATE kolosal_intermediate_values SET step = ") + step +
+                               " WHERE number = 2 AND step = 1");
     try {
       Study::Create(kSpace, config, file.url())->Ask();
       ADD_FAILURE() << "expected an error";
@@ -105,10 +95,11 @@ TEST_P(DamagedRows, ResumingIsAnIoErrorOrStaysInTheSpace) {
       auto study = Study::Create(kSpace, config, file.url());
       RunTrials(*study, 12);
     }
-    ExecuteSql(file.path(), std::string("UPDATE kolosal_trials SET ") + GetParam().assignment +
-                                " WHERE number IN (3, 7) AND study_id = (SELECT id FROM "
-                                "kolosal_studies WHERE name = '" +
-                                sampler + "')");
+    testing::ExecuteSqlite(file.path(),
+                           std::string("UPDATE kolosal_trials SET ") + GetParam().assignment +
+                               " WHERE number IN (3, 7) AND study_id = (SELECT id FROM "
+                               "kolosal_studies WHERE name = '" +
+                               sampler + "')");
     try {
       auto study = Study::Create(kSpace, config, file.url());
       for (int idx = 0; idx < 6; ++idx) {

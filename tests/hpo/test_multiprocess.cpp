@@ -6,7 +6,6 @@
 #include <libpq-fe.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -244,13 +243,7 @@ void AgeHeartbeat(const std::string& url, int64_t study_id, int64_t number, doub
       " WHERE study_id = " + std::to_string(study_id) + " AND number = " + std::to_string(number);
   const std::string sqlite_scheme = "sqlite://";
   if (url.starts_with(sqlite_scheme)) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(url.substr(sqlite_scheme.size()).c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    EXPECT_EQ(sqlite3_changes(db), 1);
-    sqlite3_close(db);
+    EXPECT_EQ(testing::ExecuteSqlite(url.substr(sqlite_scheme.size()), sql), 1);
     return;
   }
   PGconn* connection = PQconnectdb(url.c_str());

@@ -34,14 +34,6 @@ const TreeEnsemble& EnsembleOf(const models::Model& model) {
   return dynamic_cast<const ForestModel&>(model).ensemble();
 }
 
-int64_t OutputWidth(const TreeEnsemble& ensemble) {
-  int64_t width = 0;
-  for (const int32_t offset : ensemble.output_offsets()) {
-    width = std::max<int64_t>(width, offset + ensemble.leaf_width());
-  }
-  return width;
-}
-
 /// The data's rows, then for every split node rows whose split feature is the threshold, the
 /// next float either side, and the special values, with the other features from a data row.
 std::vector<float> EdgeRows(const TreeData& data, const TreeEnsemble& ensemble) {
@@ -83,7 +75,7 @@ void ExpectSameAsInterpreter(const TreeEnsemble& ensemble, const TreeData& data)
   EXPECT_GT(compiled->code_size(), 0u);
   const std::vector<float> rows = EdgeRows(data, ensemble);
   const data::MatrixView x{rows.data(), static_cast<int64_t>(rows.size()) / data.cols, data.cols};
-  const int64_t width = OutputWidth(ensemble);
+  const int64_t width = ensemble.output_width();
   // Outputs start from non-zero values, as base margins do, and sit at an offset in a wider
   // stride, as the models call Accumulate.
   const int64_t stride = width + 2;
@@ -144,7 +136,7 @@ TEST(CompiledTrees, CompilesFromManyThreadsAtOnce) {
   const TreeData data = tree_testing::MixedClassification(400, 3, 5);
   const auto model = FitTree("gradient_boosting", {{"n_estimators", 15}}, data);
   const TreeEnsemble& ensemble = EnsembleOf(*model);
-  const int64_t width = OutputWidth(ensemble);
+  const int64_t width = ensemble.output_width();
   std::vector<float> expected(static_cast<size_t>(data.rows() * width), 0.0f);
   ensemble.Accumulate(data.view(), expected.data(), width, 0);
   std::vector<int> matches(16, 0);

@@ -3,13 +3,11 @@
 // accepted and then works on a small dataset, or an Error(kInvalidArgument) naming the key.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstdint>
 #include <functional>
-#include <limits>
 #include <string>
 #include <vector>
 
+#include "common/config_keys.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/prep/pipeline.hpp"
@@ -25,61 +23,16 @@ constexpr std::string_view kCsv =
     "a,b,colour,y\n1.5,2,red,yes\n,3,blue,no\n2.5,NA,red,yes\n0.5,1,,no\n3,4,green,yes\n"
     "1,0,blue,no\n";
 
-/// The keys `use` accepts, as its unknown-key error lists them.
-std::vector<std::string> AcceptedKeys(const ConfigUse& use) {
-  try {
-    use({{"zz_probe", 1}});
-  } catch (const Error& error) {
-    const std::string message = error.what();
-    const size_t list = message.find("Valid: ");
-    if (list == std::string::npos) return {};
-    std::vector<std::string> keys;
-    for (size_t begin = list + 7; begin < message.size();) {
-      const size_t end = std::min(message.find(", ", begin), message.size());
-      keys.push_back(message.substr(begin, end - begin));
-      begin = end + 2;
-    }
-    return keys;
-  }
-  return {};
-}
-
 void CheckEveryKey(const std::string& what, const ConfigUse& use) {
   SCOPED_TRACE(what);
-  const std::vector<std::string> keys = AcceptedKeys(use);
+  const std::vector<std::string> keys = testing::AcceptedKeys(use);
   ASSERT_GT(keys.size(), 2u) << "the unknown-key error lists no keys";
-  const std::vector<nlohmann::json> values = {"text",
-                                              "",
-                                              true,
-                                              nlohmann::json::array(),
-                                              nlohmann::json::object(),
-                                              -1,
-                                              0,
-                                              0.5,
-                                              3,
-                                              1e300,
-                                              -1e300,
-                                              std::numeric_limits<uint64_t>::max()};
-  int rejected = 0;
-  int accepted = 0;
-  for (const std::string& key : keys) {
-    for (const nlohmann::json& value : values) {
-      const std::string context = key + "=" + value.dump();
-      try {
+  const testing::KeyValueCounts counts =
+      testing::CheckEveryKeyValue(keys, [&](const std::string& key, const nlohmann::json& value) {
         use({{key, value}});
-        ++accepted;
-      } catch (const Error& error) {
-        ++rejected;
-        EXPECT_EQ(error.code(), StatusCode::kInvalidArgument) << context << ": " << error.what();
-        EXPECT_NE(std::string(error.what()).find(key), std::string::npos)
-            << context << ": the message does not name the key: " << error.what();
-      } catch (const std::exception& error) {
-        ADD_FAILURE() << context << ": escaped " << error.what();
-      }
-    }
-  }
-  EXPECT_GT(rejected, static_cast<int>(keys.size()));
-  EXPECT_GT(accepted, 0);
+      });
+  EXPECT_GT(counts.rejected, static_cast<int>(keys.size()));
+  EXPECT_GT(counts.accepted, 0);
 }
 
 TEST(ConfigValues, CsvOptions) {

@@ -123,56 +123,54 @@ class KolosalTest < Minitest::Test
                                 &block)
   end
 
+  # Fits `model` with `params` on a_decides(task) and yields the model and the dataset.
+  def fitted_on_a_decides(task, model, params)
+    a_decides(task) do |dataset|
+      Kolosal::Trainer.open(model: model, params: params) do |trainer|
+        trainer.fit(dataset) { |fitted| yield fitted, dataset }
+      end
+    end
+  end
+
   def test_stump_contributions_go_to_the_split_feature
-    a_decides("classification") do |dataset|
-      Kolosal::Trainer.open(model: "decision_tree", params: { max_depth: 1 }) do |trainer|
-        trainer.fit(dataset) do |stump|
-          values = stump.contributions(dataset)
-          assert_equal [300, 2, 4], [values.size, values[0].size, values[0][0].size]
-          assert(values.all? { |row| row.size == 2 && row.all? { |block| block.size == 4 } })
-          stump.predict_proba_dataset(dataset).zip(values).each_with_index do |(proba, row), index|
-            row.each_with_index do |(a, b, c, bias), output|
-              assert_equal [0.0, 0.0], [b, c], "row #{index}, class #{output}"
-              assert_in_delta proba[output], a + bias, 1e-6, "row #{index}, class #{output}"
-            end
-          end
-          Kolosal::Dataset.from_dense([[0.5, 0.5, 0.5]], feature_names: %w[x b c]) do |other|
-            assert_kolosal_error(Kolosal::InvalidArgumentError, "missing column 'a'") do
-              stump.contributions(other)
-            end
-          end
+    fitted_on_a_decides("classification", "decision_tree", { max_depth: 1 }) do |stump, dataset|
+      values = stump.contributions(dataset)
+      assert_equal [300, 2, 4], [values.size, values[0].size, values[0][0].size]
+      assert(values.all? { |row| row.size == 2 && row.all? { |block| block.size == 4 } })
+      stump.predict_proba_dataset(dataset).zip(values).each_with_index do |(proba, row), index|
+        row.each_with_index do |(a, b, c, bias), output|
+          assert_equal [0.0, 0.0], [b, c], "row #{index}, class #{output}"
+          assert_in_delta proba[output], a + bias, 1e-6, "row #{index}, class #{output}"
+        end
+      end
+      Kolosal::Dataset.from_dense([[0.5, 0.5, 0.5]], feature_names: %w[x b c]) do |other|
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "missing column 'a'") do
+          stump.contributions(other)
         end
       end
     end
   end
 
   def test_boosting_contributions_sum_to_the_log_odds
-    a_decides("classification") do |dataset|
-      Kolosal::Trainer.open(model: "gradient_boosting", params: { n_estimators: 20 }) do |trainer|
-        trainer.fit(dataset) do |boosting|
-          values = boosting.contributions(dataset)
-          assert_equal [300, 2, 4], [values.size, values[0].size, values[0][0].size]
-          boosting.predict_proba_dataset(dataset).zip(values).each_with_index do |(proba, row), index|
-            zero, one = row
-            assert_equal one.map(&:-@), zero, "row #{index}"
-            assert_in_delta proba[1], 1.0 / (1.0 + Math.exp(-one.sum)), 1e-5, "row #{index}"
-          end
-        end
+    fitted_on_a_decides("classification", "gradient_boosting",
+                        { n_estimators: 20 }) do |boosting, dataset|
+      values = boosting.contributions(dataset)
+      assert_equal [300, 2, 4], [values.size, values[0].size, values[0][0].size]
+      boosting.predict_proba_dataset(dataset).zip(values).each_with_index do |(proba, row), index|
+        zero, one = row
+        assert_equal one.map(&:-@), zero, "row #{index}"
+        assert_in_delta proba[1], 1.0 / (1.0 + Math.exp(-one.sum)), 1e-5, "row #{index}"
       end
     end
   end
 
   def test_regression_contributions_sum_to_the_prediction
-    a_decides("regression") do |dataset|
-      Kolosal::Trainer.open(model: "decision_tree", params: { max_depth: 3 }) do |trainer|
-        trainer.fit(dataset) do |tree|
-          assert_equal 0, tree.n_classes
-          values = tree.contributions(dataset)
-          assert(values.size == 300 && values.all? { |row| row.size == 1 && row[0].size == 4 })
-          tree.predict_dataset(dataset).zip(values).each_with_index do |(predicted, row), index|
-            assert_in_delta predicted, row[0].sum, 1e-5, "row #{index}"
-          end
-        end
+    fitted_on_a_decides("regression", "decision_tree", { max_depth: 3 }) do |tree, dataset|
+      assert_equal 0, tree.n_classes
+      values = tree.contributions(dataset)
+      assert(values.size == 300 && values.all? { |row| row.size == 1 && row[0].size == 4 })
+      tree.predict_dataset(dataset).zip(values).each_with_index do |(predicted, row), index|
+        assert_in_delta predicted, row[0].sum, 1e-5, "row #{index}"
       end
     end
   end

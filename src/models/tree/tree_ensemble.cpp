@@ -290,6 +290,11 @@ void TreeEnsemble::Accumulate(data::MatrixView x, float* out, int64_t stride,
   });
 }
 
+int64_t TreeEnsemble::output_width() const {
+  if (output_offsets_.empty()) return 0;
+  return *std::max_element(output_offsets_.begin(), output_offsets_.end()) + leaf_width_;
+}
+
 void TreeEnsemble::AccumulateRow(const float* row, float* out, int64_t first_tree,
                                  int64_t last_tree) const {
   for (int64_t tree_idx = first_tree; tree_idx < last_tree; ++tree_idx) {

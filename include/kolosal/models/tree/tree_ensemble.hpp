@@ -30,6 +30,9 @@ class TreeEnsemble {
   int leaf_width() const { return leaf_width_; }
   int64_t n_trees() const { return static_cast<int64_t>(roots_.size()); }
   int64_t n_nodes() const { return static_cast<int64_t>(nodes_.size()); }
+  /// Outputs per row that the trees add into: the largest output offset plus leaf_width (0
+  /// without trees).
+  int64_t output_width() const;
 
   /// The flat arrays, for code generators (jit::CompiledTrees): every tree's nodes with global
   /// child and leaf indices, leaf values (leaf_width per leaf), category bitset words, each
