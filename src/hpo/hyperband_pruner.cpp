@@ -1,5 +1,6 @@
 #include "kolosal/hpo/hyperband_pruner.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -22,11 +23,10 @@ int64_t BracketBudget(int64_t bracket, int64_t n_brackets, int64_t reduction_fac
 std::optional<int64_t> HyperbandPruner::BracketCount(std::span<const FrozenTrial> trials) {
   if (!max_resource_) max_resource_ = options_.max_resource;
   if (!max_resource_) {
+    // "auto", as Optuna: one more than the deepest step of the completed trials.
     for (const FrozenTrial& trial : trials) {
-      if (trial.state == TrialState::kComplete && trial.LastStep()) {
-        max_resource_ = *trial.LastStep() + 1;
-        break;
-      }
+      if (trial.state != TrialState::kComplete || !trial.LastStep()) continue;
+      max_resource_ = std::max(max_resource_.value_or(0), *trial.LastStep() + 1);
     }
   }
   if (!max_resource_) return std::nullopt;

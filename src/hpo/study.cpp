@@ -120,6 +120,12 @@ ParamVector Study::SampleLocked(int64_t number, const ParamVector& fixed) {
   for (size_t idx = 0; idx < fixed.size() && idx < params.size(); ++idx) {
     if (!std::isnan(fixed[idx])) params[idx] = fixed[idx];
   }
+  // A fixed parent can switch on a child the sampler left out: draw that child at random.
+  for (size_t idx = 0; idx < params.size(); ++idx) {
+    if (std::isnan(params[idx]) && space_->IsActive(idx, params)) {
+      params[idx] = detail::SampleUniform(space_->param(idx), rng);
+    }
+  }
   space_->Normalize(params);
   return params;
 }

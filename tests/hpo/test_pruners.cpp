@@ -121,6 +121,21 @@ TEST(HyperbandPruner, SpreadsTrialsOverBracketsAndPrunesWithinThem) {
   EXPECT_FALSE(Ask(pruner, trials, 8));
 }
 
+// max_resource "auto" is one more than the deepest last step over all completed trials, not the
+// first one found: 9 and 27 steps give 27 = 3^3, so 4 brackets, where 9 alone would give 3.
+TEST(HyperbandPruner, AutoMaxResourceTakesTheDeepestCompletedTrial) {
+  HyperbandPruner pruner(HyperbandPruner::Options{.min_resource = 1, .max_resource = std::nullopt});
+  std::vector<FrozenTrial> trials = {
+      MakeTrial(0, TrialState::kRunning, std::vector<double>(50, 1)),
+      MakeTrial(1, TrialState::kComplete, std::vector<double>(9, 1)),
+      MakeTrial(2, TrialState::kPruned, std::vector<double>(40, 1)),
+      MakeTrial(3, TrialState::kComplete, std::vector<double>(27, 1))};
+  EXPECT_EQ(pruner.BracketCount(trials), 4);
+  HyperbandPruner waiting(
+      HyperbandPruner::Options{.min_resource = 1, .max_resource = std::nullopt});
+  EXPECT_EQ(waiting.BracketCount(std::span(trials).first(1)), std::nullopt);
+}
+
 TEST(PrunerRegistry, ParsesNamesAndOptionsAndRejectsUnknownOnes) {
   EXPECT_EQ(CreatePruner("none"), nullptr);
   EXPECT_EQ(CreatePruner("median")->Name(), "median");

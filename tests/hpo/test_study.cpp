@@ -321,5 +321,53 @@ TEST(Study, PrunerStopsWeakTrialsThroughOptimize) {
   EXPECT_GT(pruned, 0);
 }
 
+// The two pruning strategies run a whole study: weak trials stop early, and the best survive.
+TEST(Study, HyperbandAndSuccessiveHalvingStrategiesPruneThroughOptimize) {
+  for (const char* strategy : {"HYPERBAND", "SUCCESSIVE_HALVING"}) {
+    SCOPED_TRACE(strategy);
+    nlohmann::json config = {{"max_trials", 60}, {"optimization_strategy", strategy}};
+    auto study = Study::Create(kSpace, config.dump());
+    study->Optimize([](const Trial& trial) {
+      const double base = Quadratic(trial);
+      for (int step = 0; step < 27; ++step) {
+        trial.Report(step, base + 1.0 / (step + 1));
+        trial.PruneIfNeeded();
+      }
+      return base;
+    });
+    int pruned = 0;
+    int complete = 0;
+    for (const FrozenTrial& trial : study->Trials()) {
+      pruned += trial.state == TrialState::kPruned;
+      complete += trial.state == TrialState::kComplete;
+    }
+    EXPECT_EQ(pruned + complete, 60);
+    EXPECT_GT(pruned, 10);
+    EXPECT_GT(complete, 0);
+    EXPECT_EQ(study->BestTrial()->state, TrialState::kComplete);
+  }
+}
+
+// An enqueued parent that switches on a conditional child the sampler did not draw gets the child
+// sampled, never pinned to its lower bound.
+TEST(Study, PartlyEnqueuedTrialsSampleTheChildrenTheyActivate) {
+  constexpr const char* kConditional = R"({"params":[
+      {"name":"kernel","type":"categorical","choices":["linear","rbf"]},
+      {"name":"gamma","type":"float","low":1e-4,"high":10,"log":true,
+       "condition":{"kernel":"rbf"}}]})";
+  auto study = Study::Create(kConditional, R"({"sampler":"random"})");
+  for (int idx = 0; idx < 20; ++idx) study->Enqueue({{"kernel", "rbf"}});
+  std::set<double> gammas;
+  for (int idx = 0; idx < 20; ++idx) {
+    const Trial trial = study->Ask();
+    ASSERT_EQ(trial.GetCategorical("kernel"), "rbf");
+    ASSERT_TRUE(trial.HasParam("gamma"));
+    gammas.insert(trial.GetFloat("gamma"));
+    study->Tell(trial.number(), 1.0);
+  }
+  EXPECT_EQ(gammas.size(), 20u);
+  EXPECT_FALSE(gammas.contains(1e-4));
+}
+
 }  // namespace
 }  // namespace kolosal::hpo
