@@ -26,6 +26,7 @@ if(NOT EXISTS "${KOLOSAL_ASMJIT_SOURCE_DIR}/CMakeLists.txt")
   message(FATAL_ERROR "asmjit source not found in ${KOLOSAL_ASMJIT_SOURCE_DIR}; run scripts/bootstrap.sh")
 endif()
 set(ASMJIT_STATIC ON CACHE BOOL "" FORCE)
+set(ASMJIT_NO_INSTALL ON CACHE BOOL "" FORCE)  # linked in, never installed
 set(ASMJIT_NO_AARCH32 ON CACHE BOOL "" FORCE)
 set(ASMJIT_NO_AARCH64 ON CACHE BOOL "" FORCE)
 add_subdirectory(${KOLOSAL_ASMJIT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/third_party/asmjit EXCLUDE_FROM_ALL SYSTEM)

@@ -9,14 +9,22 @@
  * - functions listed with KOLOSAL_RETURNS in kolosal.i return their output instead: a handle as
  *   long, a string as String (copied from UTF-8, freed by kolosal.i's freearg), an int64 as long;
  * - handles go in as long (0 = none); the ai.kolosal classes own them;
- * - matrices (const void* data, kolosal_dtype dtype) are one Object: float[] or double[]
- *   (pinned with GetPrimitiveArrayCritical for the duration of the call, no copy) or a direct
- *   FloatBuffer / DoubleBuffer; the dtype comes from the Java type. Output buffers
- *   (float* out, int64_t capacity) are float[] whose length is the capacity.
+ * - matrices (const void* data, kolosal_dtype dtype) are one Object: float[] or double[] or a
+ *   direct FloatBuffer / DoubleBuffer; the dtype comes from the Java type. Output buffers
+ *   (float* out, int64_t capacity) are float[] whose length is the capacity. Model bytes are
+ *   byte[].
+ * - a primitive array of at most KOLOSAL_JAVA_CRITICAL_MAX_BYTES is held with
+ *   GetPrimitiveArrayCritical for the call (no copy). A critical section holds up the garbage
+ *   collector of the whole JVM until it ends, which is right for a short call only; a larger
+ *   array (a big predict, from_dense, load_buffer or save_buffer) is copied with
+ *   Get<Type>ArrayElements instead and released after the call (JNI_ABORT for inputs, written
+ *   back for outputs), so the collector runs meanwhile. Direct buffers are always read in place.
  *
- * JNI rule kept by the phases below: nothing but the C call happens while an array is held
- * critical. Strings and array types are read in "in", arrays are pinned in "check" (after every
- * "in"), released in "argout", and the exception is thrown in "ret", which runs last.
+ * JNI rules kept by the phases below: nothing but the C call happens while an array is held
+ * critical. Strings and array types are read, and large arrays copied, in "in"; small arrays
+ * are pinned in "check" (after every "in"); critical arrays are released in "argout", copies in
+ * "freearg" (after every "argout", so after every critical release), and the exception is
+ * thrown in "ret", which runs last.
  */
 %module(jniclassname="KolosalCJNI") KolosalC
 
@@ -107,6 +115,83 @@ static kolosal_dtype kolosal_java_matrix(JNIEnv* jenv, jobject data, const void*
   if ((*jenv)->IsInstanceOf(jenv, data, kolosal_double_buffer_class)) return KOLOSAL_FLOAT64;
   *address = NULL;
   return (kolosal_dtype)-1;
+}
+
+/* Arrays of more than this many bytes are copied for a call instead of being held critical
+ * (64 KiB: a copy of that size takes microseconds, and a call on that much data may take much
+ * longer than a collector should wait). kolosal_java_critical_max_bytes() gives it to Java. */
+#define KOLOSAL_JAVA_CRITICAL_MAX_BYTES ((jlong)64 * 1024)
+
+/* How many arrays were copied rather than held critical, for tests. */
+static _Atomic int64_t kolosal_java_copied_arrays = 0;
+
+/* One primitive array argument of a call: held critical (small) or copied (large). type is the
+ * element type's JNI letter: 'B' (byte), 'F' (float) or 'D' (double). */
+typedef struct kolosal_java_array {
+  jarray array; /* NULL: no array (null, or a direct buffer) */
+  char type;
+  int copied;
+  void* elements; /* what the library reads or writes; NULL until acquired, or on failure */
+} kolosal_java_array;
+
+static jlong kolosal_java_element_size(char type) {
+  return type == 'D' ? (jlong)sizeof(jdouble) : type == 'F' ? (jlong)sizeof(jfloat) : 1;
+}
+
+/* Phase "in": records array and copies it now if it is large (JNI calls are still allowed).
+ * Returns the copy, or NULL for a small array (see kolosal_java_array_hold), for no array, and
+ * when the copy failed (an OutOfMemoryError is then pending, and the library rejects the NULL
+ * pointer; kolosal_java_throw leaves the pending error alone). */
+static void* kolosal_java_array_copy(JNIEnv* jenv, kolosal_java_array* held, jarray array,
+                                     char type) {
+  held->array = array;
+  held->type = type;
+  held->copied = 0;
+  held->elements = NULL;
+  if (array == NULL) return NULL;
+  jlong bytes = (jlong)(*jenv)->GetArrayLength(jenv, array) * kolosal_java_element_size(type);
+  if (bytes <= KOLOSAL_JAVA_CRITICAL_MAX_BYTES) return NULL;
+  held->copied = 1;
+  if (type == 'D') {
+    held->elements = (*jenv)->GetDoubleArrayElements(jenv, (jdoubleArray)array, NULL);
+  } else if (type == 'F') {
+    held->elements = (*jenv)->GetFloatArrayElements(jenv, (jfloatArray)array, NULL);
+  } else {
+    held->elements = (*jenv)->GetByteArrayElements(jenv, (jbyteArray)array, NULL);
+  }
+  if (held->elements != NULL) kolosal_java_copied_arrays++;
+  return held->elements;
+}
+
+/* Phase "check": holds a small array critical (after every argument's "in" ran). Returns what
+ * the library gets: the critical pointer, the copy, or NULL for no array. */
+static void* kolosal_java_array_hold(JNIEnv* jenv, kolosal_java_array* held) {
+  if (held->array != NULL && !held->copied) {
+    held->elements = (*jenv)->GetPrimitiveArrayCritical(jenv, held->array, NULL);
+  }
+  return held->elements;
+}
+
+/* Phase "argout": ends a critical hold; mode 0 keeps what the library wrote, JNI_ABORT is for
+ * inputs. A copy is left for kolosal_java_array_release: freeing it is a JNI call, which must
+ * wait until no argument is critical any more. */
+static void kolosal_java_array_unhold(JNIEnv* jenv, kolosal_java_array* held, jint mode) {
+  if (held->elements == NULL || held->copied) return;
+  (*jenv)->ReleasePrimitiveArrayCritical(jenv, held->array, held->elements, mode);
+  held->elements = NULL;
+}
+
+/* Phase "freearg": frees a copy; mode 0 first writes it back into the Java array. */
+static void kolosal_java_array_release(JNIEnv* jenv, kolosal_java_array* held, jint mode) {
+  if (held->elements == NULL || !held->copied) return;
+  if (held->type == 'D') {
+    (*jenv)->ReleaseDoubleArrayElements(jenv, (jdoubleArray)held->array, held->elements, mode);
+  } else if (held->type == 'F') {
+    (*jenv)->ReleaseFloatArrayElements(jenv, (jfloatArray)held->array, held->elements, mode);
+  } else {
+    (*jenv)->ReleaseByteArrayElements(jenv, (jbyteArray)held->array, held->elements, mode);
+  }
+  held->elements = NULL;
 }
 
 /* A NUL-terminated UTF-8 string from a byte[] made by NativeArrays.utf8 (NULL stays NULL). */
@@ -228,16 +313,20 @@ static jbyteArray kolosal_java_bytes(JNIEnv* jenv, const char* text) {
 %typemap(jtype) (const void* DATA, kolosal_dtype DTYPE) "Object"
 %typemap(jstype) (const void* DATA, kolosal_dtype DTYPE) "Object"
 %typemap(javain, pre="    JAVA_CHECK;") (const void* DATA, kolosal_dtype DTYPE) "$javainput"
-%typemap(in) (const void* DATA, kolosal_dtype DTYPE) (jarray pinned = NULL) {
-  $2 = kolosal_java_matrix(jenv, $input, (const void**)&$1, &pinned);
+%typemap(in) (const void* DATA, kolosal_dtype DTYPE) (kolosal_java_array held) {
+  jarray array = NULL;
+  $2 = kolosal_java_matrix(jenv, $input, (const void**)&$1, &array);
+  void* copy = kolosal_java_array_copy(jenv, &held, array, $2 == KOLOSAL_FLOAT64 ? 'D' : 'F');
+  if (array) $1 = copy;
 }
 %typemap(check) (const void* DATA, kolosal_dtype DTYPE) {
-  if (pinned$argnum) $1 = (*jenv)->GetPrimitiveArrayCritical(jenv, pinned$argnum, NULL);
+  if (held$argnum.array) $1 = kolosal_java_array_hold(jenv, &held$argnum);
 }
 %typemap(argout) (const void* DATA, kolosal_dtype DTYPE) {
-  if (pinned$argnum && $1) {
-    (*jenv)->ReleasePrimitiveArrayCritical(jenv, pinned$argnum, (void*)$1, JNI_ABORT);
-  }
+  kolosal_java_array_unhold(jenv, &held$argnum, JNI_ABORT);
+}
+%typemap(freearg) (const void* DATA, kolosal_dtype DTYPE) {
+  kolosal_java_array_release(jenv, &held$argnum, JNI_ABORT);
 }
 %enddef
 KOLOSAL_JAVA_MATRIX(data, dtype, ai.kolosal.jni.NativeArrays.checkMatrix(data, rows, cols))
@@ -248,16 +337,16 @@ KOLOSAL_JAVA_MATRIX(labels, labels_dtype, ai.kolosal.jni.NativeArrays.checkVecto
 %typemap(jtype) (float* out, int64_t capacity) "float[]"
 %typemap(jstype) (float* out, int64_t capacity) "float[]"
 %typemap(javain) (float* out, int64_t capacity) "$javainput"
-%typemap(in) (float* out, int64_t capacity) {
-  $1 = NULL;
+%typemap(in) (float* out, int64_t capacity) (kolosal_java_array held) {
   $2 = $input ? (int64_t)(*jenv)->GetArrayLength(jenv, $input) : 0;
+  $1 = (float*)kolosal_java_array_copy(jenv, &held, $input, 'F');
 }
-%typemap(check) (float* out, int64_t capacity) {
-  if ($input) $1 = (float*)(*jenv)->GetPrimitiveArrayCritical(jenv, $input, NULL);
-}
-%typemap(argout) (float* out, int64_t capacity) {
-  if ($1) (*jenv)->ReleasePrimitiveArrayCritical(jenv, $input, $1, 0);
-}
+%typemap(check) (float* out, int64_t capacity)
+  "$1 = (float*)kolosal_java_array_hold(jenv, &held$argnum);"
+%typemap(argout) (float* out, int64_t capacity)
+  "kolosal_java_array_unhold(jenv, &held$argnum, 0);"
+%typemap(freearg) (float* out, int64_t capacity)
+  "kolosal_java_array_release(jenv, &held$argnum, 0);"
 
 /* Model bytes: (void* buffer, int64_t capacity) is a byte[] (null asks for the size only),
  * (const void* data, int64_t size) a byte[]. */
@@ -265,19 +354,24 @@ KOLOSAL_JAVA_MATRIX(labels, labels_dtype, ai.kolosal.jni.NativeArrays.checkVecto
 %typemap(jtype) (void* buffer, int64_t capacity), (const void* data, int64_t size) "byte[]"
 %typemap(jstype) (void* buffer, int64_t capacity), (const void* data, int64_t size) "byte[]"
 %typemap(javain) (void* buffer, int64_t capacity), (const void* data, int64_t size) "$javainput"
-%typemap(in) (void* buffer, int64_t capacity), (const void* data, int64_t size) {
-  $1 = NULL;
+%typemap(in) (void* buffer, int64_t capacity) (kolosal_java_array held) {
   $2 = $input ? (int64_t)(*jenv)->GetArrayLength(jenv, $input) : 0;
+  $1 = kolosal_java_array_copy(jenv, &held, $input, 'B');
 }
-%typemap(check) (void* buffer, int64_t capacity), (const void* data, int64_t size) {
-  if ($input) $1 = (*jenv)->GetPrimitiveArrayCritical(jenv, $input, NULL);
+%typemap(in) (const void* data, int64_t size) (kolosal_java_array held) {
+  $2 = $input ? (int64_t)(*jenv)->GetArrayLength(jenv, $input) : 0;
+  $1 = kolosal_java_array_copy(jenv, &held, $input, 'B');
 }
-%typemap(argout) (void* buffer, int64_t capacity) {
-  if ($1) (*jenv)->ReleasePrimitiveArrayCritical(jenv, $input, $1, 0);
-}
-%typemap(argout) (const void* data, int64_t size) {
-  if ($1) (*jenv)->ReleasePrimitiveArrayCritical(jenv, $input, (void*)$1, JNI_ABORT);
-}
+%typemap(check) (void* buffer, int64_t capacity), (const void* data, int64_t size)
+  "$1 = kolosal_java_array_hold(jenv, &held$argnum);"
+%typemap(argout) (void* buffer, int64_t capacity)
+  "kolosal_java_array_unhold(jenv, &held$argnum, 0);"
+%typemap(freearg) (void* buffer, int64_t capacity)
+  "kolosal_java_array_release(jenv, &held$argnum, 0);"
+%typemap(argout) (const void* data, int64_t size)
+  "kolosal_java_array_unhold(jenv, &held$argnum, JNI_ABORT);"
+%typemap(freearg) (const void* data, int64_t size)
+  "kolosal_java_array_release(jenv, &held$argnum, JNI_ABORT);"
 
 %include "kolosal.i"
 
@@ -326,6 +420,12 @@ kolosal_status kolosal_java_train_engine_set_progress(JNIEnv* jenv, kolosal_trai
   *out = (int64_t)(intptr_t)reference;
   return KOLOSAL_OK;
 }
+
+/* The size above which an array argument is copied rather than held critical (bytes). */
+int64_t kolosal_java_critical_max_bytes(void) { return KOLOSAL_JAVA_CRITICAL_MAX_BYTES; }
+
+/* How many array arguments have been copied (rather than held critical) in this process. */
+int64_t kolosal_java_copied_array_count(void) { return kolosal_java_copied_arrays; }
 
 /* Deletes a listener reference from kolosal_java_train_engine_set_progress (0 is a no-op). */
 void kolosal_java_release_listener(JNIEnv* jenv, int64_t reference) {

@@ -4,8 +4,8 @@ namespace Kolosal {
 
 /// <summary>
 /// A failed Kolosal call: the library's status code and message, read inside the same native
-/// call that failed. Also thrown by the binding for a disposed handle (FailedPrecondition) or an
-/// array shorter than rows x cols (InvalidArgument).
+/// call that failed. Also thrown by the binding for a disposed handle (FailedPrecondition), an
+/// array shorter than rows x cols or an output too large for one array (InvalidArgument).
 /// </summary>
 [Serializable]
 public class KolosalException : Exception {

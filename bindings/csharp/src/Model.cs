@@ -175,7 +175,7 @@ public sealed class Model : NativeResource {
   /// saved before node covers were stored, Unsupported.
   /// </summary>
   public unsafe float[] Contributions(Dataset dataset) {
-    var output = new float[dataset.Rows * Math.Max(NClasses, 1) * (NFeatures + 1)];
+    var output = new float[ArraySize(dataset.Rows, Math.Max(NClasses, 1) * (NFeatures + 1))];
     IntPtr handle = Acquire();
     try {
       IntPtr data = dataset.Acquire();
@@ -332,8 +332,26 @@ public sealed class Model : NativeResource {
 
   /// <summary>rows, or rows x NClasses; a negative row count is left to the library.</summary>
   private long OutputSize(long rows, bool proba) {
-    long width = proba ? Math.Max(NClasses, 1) : 1;
-    return Math.Max(rows, 0) * width;
+    return ArraySize(rows, proba ? Math.Max(NClasses, 1) : 1);
+  }
+
+  /// <summary>
+  /// rows x valuesPerRow, the length of one output array; KolosalException (InvalidArgument)
+  /// when that overflows or is more than one array can hold.
+  /// </summary>
+  private static long ArraySize(long rows, long valuesPerRow) {
+    long size;
+    try {
+      size = checked(Math.Max(rows, 0) * valuesPerRow);
+    } catch (OverflowException) {
+      size = long.MaxValue;
+    }
+    if (size > int.MaxValue) {
+      throw new KolosalException(StatusCode.InvalidArgument,
+                                 rows + " rows x " + valuesPerRow +
+                                     " values do not fit in one array; predict in batches");
+    }
+    return size;
   }
 }
 

@@ -85,6 +85,32 @@ public class ErrorTests {
     }
   }
 
+  /// <summary>
+  /// An output of rows x NClasses values that overflows a long, or does not fit in one array,
+  /// is refused before anything is allocated, like the other argument errors.
+  /// </summary>
+  [Test]
+  public void OutputSizeOverflow() {
+    var synthetic = new Synthetic();
+    using (Model model = synthetic.Train()) {
+      Assert.AreEqual(2, model.NClasses);
+      long rows = long.MaxValue / 2 + 1;  // x 2 classes overflows
+      var error = Assert.Throws<KolosalException>(
+          () => model.PredictProba(synthetic.Features, rows, Synthetic.Cols));
+      Assert.AreEqual(StatusCode.InvalidArgument, error.Status);
+      AssertMentions(error, rows.ToString(), "predict in batches");
+      error = Assert.Throws<KolosalException>(
+          () => model.PredictProba(new double[8], rows, Synthetic.Cols));
+      Assert.AreEqual(StatusCode.InvalidArgument, error.Status);
+
+      long tooManyRows = (long)int.MaxValue + 1;  // x 1 value fits a long, not one array
+      error = Assert.Throws<KolosalException>(
+          () => model.Predict(synthetic.Features, tooManyRows, Synthetic.Cols));
+      Assert.AreEqual(StatusCode.InvalidArgument, error.Status);
+      AssertMentions(error, tooManyRows.ToString(), "predict in batches");
+    }
+  }
+
   [Test]
   public void CorruptModelBytes() {
     byte[] garbage = Encoding.UTF8.GetBytes("KOLOSAL\u001agarbage");

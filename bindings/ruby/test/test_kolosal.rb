@@ -4,6 +4,7 @@
 # KOLOSAL_REFERENCE_DIR (spam.kolosal and spam_proba.csv written by the C++ CLI; see the
 # fixture in bindings/CMakeLists.txt). Tests that need them skip with a message when absent.
 require "minitest/autorun"
+require "minitest/mock"
 require "tmpdir"
 require "kolosal"
 
@@ -201,6 +202,114 @@ class KolosalTest < Minitest::Test
       Kolosal::Dataset.read_csv(path, target: "y", task: "regression", weight_column: "w") do |data|
         assert_equal 1, data.n_cols
         assert_equal "w", data.describe["weight_column"]
+      end
+    end
+  end
+
+  # Error#status is the library's kolosal_status_name for every code the library names, and
+  # each code other than OK has the subclass named after it (IO: IOError).
+  def test_status_names_come_from_the_library
+    codes = (0..).take_while { |code| Kolosal::Native.kolosal_status_name(code) != "UNKNOWN" }
+    assert_operator codes.size, :>=, 11
+    assert_equal codes.drop(1), Kolosal::Error::CLASSES.keys.sort
+    codes.each do |code|
+      name = Kolosal::Native.kolosal_status_name(code)
+      assert_equal name, Kolosal::Error.for_status(code, "message").status, "code #{code}"
+      next if code.zero?
+
+      klass = Kolosal::Error::CLASSES.fetch(code)
+      assert_equal name, klass.new.status
+      words = name == "IO" ? ["IO"] : name.split("_").map(&:capitalize)
+      assert_equal "Kolosal::#{words.join}Error", klass.name
+    end
+    assert_equal "UNKNOWN", Kolosal::Error.new("message", code: codes.size + 100).status
+    # The name comes from the library at each call, not from a copy on the Ruby side.
+    Kolosal::Native.stub(:kolosal_status_name, "FROM_THE_LIBRARY") do
+      assert_equal "FROM_THE_LIBRARY", Kolosal::IOError.new("message").status
+    end
+  end
+
+  # Every block form closes (and frees) what it opened, after the block returns and after it
+  # raises; it returns the block's value.
+  def test_block_forms_close_their_handles
+    features, labels = dense_problem(120)
+    Dir.mktmpdir do |dir|
+      csv = File.join(dir, "dense.csv")
+      File.write(csv, features.zip(labels).map { |row, label| "#{(row + [label]).join(',')}\n" }
+                              .unshift("a,b,c,y\n").join)
+      model_path = File.join(dir, "dense.kolosal")
+      dataset = Kolosal::Dataset.from_dense(features, labels: labels, task: "classification")
+      trainer = Kolosal::Trainer.new(model: "logistic_regression", cv_folds: 2)
+      optimizer = Kolosal::Optimizer.new(ONE_FLOAT)
+      bytes = trainer.fit(dataset) { |model| model.save(model_path).to_bytes }
+      openers = {
+        "Dataset.read_csv" => ->(&block) { Kolosal::Dataset.read_csv(csv, target: "y", &block) },
+        "Dataset.from_dense" => ->(&block) { Kolosal::Dataset.from_dense(features, &block) },
+        "Dataset#train_test_split" => ->(&block) { dataset.train_test_split(0.5, &block) },
+        "Trainer.open" => ->(&block) { Kolosal::Trainer.open(model: "ridge", &block) },
+        "Trainer#fit" => ->(&block) { trainer.fit(dataset, &block) },
+        "Trainer#tune" => ->(&block) { trainer.tune(dataset, n_trials: 2, &block) },
+        "Model.load" => ->(&block) { Kolosal::Model.load(model_path, &block) },
+        "Model.from_bytes" => ->(&block) { Kolosal::Model.from_bytes(bytes, &block) },
+        "Optimizer.open" => ->(&block) { Kolosal::Optimizer.open(ONE_FLOAT, &block) },
+        "Optimizer#ask" => ->(&block) { optimizer.ask(&block) }
+      }
+      openers.each do |form, opener|
+        without_gc do
+          base = Kolosal.live_handle_count
+          yielded = nil
+          assert_equal :value, opener.call { |*objects| (yielded = objects) && :value }, form
+          refute_empty yielded, form
+          assert yielded.all?(&:closed?), "#{form}: open after the block"
+          assert_equal base, Kolosal.live_handle_count, "#{form}: not freed after the block"
+
+          raised = nil
+          error = assert_raises(RuntimeError, form) do
+            opener.call { |*objects| (raised = objects) && raise("boom") }
+          end
+          assert_equal "boom", error.message
+          refute_empty raised, form
+          assert raised.all?(&:closed?), "#{form}: open after the block raised"
+          assert_equal base, Kolosal.live_handle_count, "#{form}: not freed after the block raised"
+        end
+      end
+    ensure
+      [dataset, trainer, optimizer].compact.each(&:close)
+    end
+  end
+
+  # A long native call (a fit on generated data) runs without the GVL: another Ruby thread
+  # counts while it runs and, after a few steps, cancels it. Were the GVL held, that thread could
+  # not run until the fit had finished all its rounds by itself, uncancelled. No timing is
+  # measured: the fit lasts until the counter has moved.
+  def test_other_threads_run_during_a_fit
+    random = Random.new(3)
+    features = Array.new(2000) { Array.new(4) { random.rand } }
+    labels = Array.new(2000) { random.rand(2).to_f } # noise: every round finds splits
+    Kolosal::Dataset.from_dense(features, labels: labels, task: "classification") do |dataset|
+      config = { model: "gradient_boosting", n_jobs: 1, params: { n_estimators: 20_000 } }
+      Kolosal::Trainer.open(**config) do |trainer|
+        fitting = false
+        finished = false
+        steps = 0
+        counter = Thread.new do
+          until finished
+            if fitting
+              steps += 1
+              trainer.cancel if steps >= 5 # again each step: a cancel before the fit starts is reset
+            end
+            Thread.pass
+          end
+        end
+        begin
+          fitting = true
+          assert_raises(Kolosal::CancelledError) { trainer.fit(dataset) }
+        ensure
+          fitting = false
+          finished = true
+          counter.join
+        end
+        assert_operator steps, :>=, 5
       end
     end
   end

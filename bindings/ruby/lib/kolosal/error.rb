@@ -4,9 +4,6 @@ module Kolosal
   # A failed call: the status code and the library's message. Each status has a subclass
   # (Kolosal::InvalidArgumentError, Kolosal::IOError, ...), so `rescue Kolosal::IOError` works.
   class Error < StandardError
-    # Status names of kolosal_c.h, indexed by code.
-    STATUS_NAMES = %w[OK INVALID_ARGUMENT IO CORRUPT_MODEL CANCELLED OUT_OF_MEMORY NOT_FOUND
-                      FAILED_PRECONDITION UNSUPPORTED TIMEOUT INTERNAL].freeze
     CODE = nil
 
     # The stable numeric status code (kolosal_status).
@@ -17,9 +14,10 @@ module Kolosal
       @code = code
     end
 
-    # The stable name of the status, e.g. "INVALID_ARGUMENT".
+    # The stable name of the status, e.g. "INVALID_ARGUMENT" (the library's
+    # kolosal_status_name; "UNKNOWN" for a code it does not know).
     def status
-      STATUS_NAMES.fetch(code.to_i, "UNKNOWN")
+      Native.kolosal_status_name(code.to_i)
     end
 
     # The exception for a status code and message; the native extension calls this inside the

@@ -14,8 +14,10 @@ import java.util.function.LongFunction;
  * predict frees the model once their calls return.
  *
  * <p>Matrices are rows x cols, row-major unless a {@link Layout} says otherwise, with columns in
- * training order. float[] and double[] are pinned for the call (no copy); direct FloatBuffer /
- * DoubleBuffer in native byte order are read in place.
+ * training order. float[] and double[] of up to 64 KiB are pinned for the call (no copy), larger
+ * ones are copied (a pin would hold up the garbage collector for the whole call); direct
+ * FloatBuffer / DoubleBuffer in native byte order are read in place, from position 0 to their
+ * limit.
  */
 public final class Model extends NativeResource {
   /** Cached kolosal_model_n_classes (a model never changes); -1 until first asked. */

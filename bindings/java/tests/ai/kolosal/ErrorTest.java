@@ -1,10 +1,15 @@
 package ai.kolosal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Failures surface as KolosalException with the library's status and message. */
@@ -82,6 +87,32 @@ class ErrorTest {
           () -> model.predict(new float[7], 2, Synthetic.COLS));
       assertEquals(StatusCode.INVALID_ARGUMENT, error.status());
       assertMessageMentions(error, "7");
+    }
+  }
+
+  /** A direct buffer's values end at its limit: the capacity beyond it does not count. */
+  @Test
+  void directBufferLimitShorterThanRowsTimesCols() {
+    Synthetic synthetic = new Synthetic();
+    int rows = 10;
+    FloatBuffer buffer = ByteBuffer.allocateDirect(rows * Synthetic.COLS * Float.BYTES)
+                             .order(ByteOrder.nativeOrder())
+                             .asFloatBuffer();
+    buffer.put(synthetic.features, 0, rows * Synthetic.COLS).flip();
+    buffer.limit(2 * Synthetic.COLS);
+    try (Model model = synthetic.train()) {
+      KolosalException error = assertThrows(KolosalException.class,
+          () -> model.predict(buffer, rows, Synthetic.COLS));
+      assertEquals(StatusCode.INVALID_ARGUMENT, error.status());
+      assertMessageMentions(error, "holds " + 2 * Synthetic.COLS + " values");
+      error = assertThrows(KolosalException.class,
+          () -> Dataset.fromBuffer(buffer, rows, Synthetic.COLS, null, DatasetOptions.DEFAULT));
+      assertEquals(StatusCode.INVALID_ARGUMENT, error.status());
+
+      // Up to the limit is fine, and reads the same values as the array.
+      float[] twoRows = Arrays.copyOf(synthetic.features, 2 * Synthetic.COLS);
+      assertArrayEquals(model.predictProba(twoRows, 2, Synthetic.COLS),
+          model.predictProba(buffer, 2, Synthetic.COLS));
     }
   }
 

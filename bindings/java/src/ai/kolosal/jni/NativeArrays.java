@@ -34,8 +34,9 @@ public final class NativeArrays {
 
   /**
    * Checks that {@code data} (float[], double[], or a direct FloatBuffer / DoubleBuffer in
-   * native byte order) holds at least rows x cols values. Null, negative sizes and other types
-   * are left to the library, which rejects them with its own message.
+   * native byte order, at position 0, whose values end at its limit) holds at least rows x cols
+   * values. Null, negative sizes and other types are left to the library, which rejects them
+   * with its own message.
    */
   public static void checkMatrix(Object data, long rows, long cols) {
     if (data == null || rows < 0 || cols < 0) {
@@ -80,7 +81,8 @@ public final class NativeArrays {
       if (buffer.position() != 0) {
         throw invalid("a FloatBuffer or DoubleBuffer must start at position 0 (use slice())");
       }
-      return buffer.capacity();
+      // The values between position (0) and limit; the rest of the capacity is not data.
+      return buffer.remaining();
     }
     return -1;
   }
