@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "csv_option.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/models/trained_pipeline.hpp"
@@ -20,6 +21,7 @@ struct ImportanceArgs {
   int top = 0;
   std::string data;  // with target: permutation importance on this CSV
   std::string target;
+  std::string csv;
   train::PermutationImportanceOptions permutation;
 };
 
@@ -36,8 +38,7 @@ std::vector<size_t> LargestFirst(const std::vector<double>& values, int top) {
 void RunPermutationImportance(const ImportanceArgs& args, const models::TrainedPipeline& pipeline) {
   if (args.type != "auto") ThrowInvalidArgument("--type does not apply to --data (permutation)");
   if (args.target.empty()) ThrowInvalidArgument("--data needs --target");
-  data::CsvOptions csv;
-  csv.target = args.target;
+  data::CsvOptions csv = CsvOptionsFrom(args.csv, args.target);
   csv.task = pipeline.task();
   const data::Dataset dataset = data::ReadCsv(args.data, csv);
   const train::PermutationImportanceResult result =
@@ -105,6 +106,7 @@ void AddImportanceCommand(CLI::App& app) {
                       "Labelled CSV: permutation importance (score drop when a column is "
                       "shuffled), for any model");
   command->add_option("--target", args->target, "Target column of --data");
+  AddCsvOption(*command, args->csv);
   command->add_option("--metric", args->permutation.metric,
                       "Metric for --data (default: accuracy or r2)");
   command->add_option("--repeats", args->permutation.n_repeats, "Shuffles per column for --data")

@@ -1,8 +1,10 @@
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 #include <string>
 
 #include "commands.hpp"
+#include "csv_option.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/models/trained_pipeline.hpp"
@@ -15,6 +17,7 @@ struct PredictArgs {
   std::string data;
   std::string out;
   std::string target;
+  std::string csv;
   bool proba = false;
   bool contributions = false;
 };
@@ -30,7 +33,7 @@ void WriteContributions(std::FILE* out, const models::TrainedPipeline& pipeline,
     const std::string prefix = classification ? pipeline.classes()[output] + ":" : "";
     for (size_t col = 0; col < width; ++col) {
       const std::string& name = col < columns.size() ? columns[col].name : "bias";
-      std::fprintf(out, "%s\"%s%s\"", output + col ? "," : "", prefix.c_str(), name.c_str());
+      std::fprintf(out, "%s%s", output + col ? "," : "", QuoteCsvField(prefix + name).c_str());
     }
   }
   std::fputc('\n', out);
@@ -49,7 +52,7 @@ void WritePredictions(std::FILE* out, const models::TrainedPipeline& pipeline,
   const auto& classes = pipeline.classes();
   if (proba && classification) {
     for (size_t idx = 0; idx < classes.size(); ++idx) {
-      std::fprintf(out, "%s\"%s\"", idx ? "," : "", classes[idx].c_str());
+      std::fprintf(out, "%s%s", idx ? "," : "", QuoteCsvField(classes[idx]).c_str());
     }
     std::fputc('\n', out);
     for (size_t offset = 0; offset < raw.size(); offset += classes.size()) {
@@ -63,16 +66,20 @@ void WritePredictions(std::FILE* out, const models::TrainedPipeline& pipeline,
   std::fprintf(out, "prediction\n");
   for (float prediction : pipeline.RawToPredictions(raw)) {
     if (classification) {
-      std::fprintf(out, "\"%s\"\n", classes[static_cast<size_t>(prediction)].c_str());
+      std::fprintf(out, "%s\n", QuoteCsvField(classes[static_cast<size_t>(prediction)]).c_str());
     } else {
       std::fprintf(out, "%.9g\n", prediction);
     }
   }
 }
 
+[[noreturn]] void ThrowCannotWrite(const std::string& path, int error_number) {
+  throw Error(StatusCode::kIo, "cannot write '" + path + "': " + std::strerror(error_number));
+}
+
 void RunPredict(const PredictArgs& args) {
   const auto pipeline = models::TrainedPipeline::LoadFromFile(args.model);
-  const data::Dataset dataset = data::ReadCsv(args.data, data::CsvOptions{});
+  const data::Dataset dataset = data::ReadCsv(args.data, CsvOptionsFrom(args.csv, ""));
   if (args.proba && pipeline.task() != Task::kClassification) {
     ThrowInvalidArgument("--proba needs a classification model");
   }
@@ -81,18 +88,20 @@ void RunPredict(const PredictArgs& args) {
   }
   const std::vector<float> raw =
       args.contributions ? pipeline.Contributions(dataset) : pipeline.PredictRaw(dataset);
-  std::FILE* out = stdout;
-  if (!args.out.empty()) {
-    out = std::fopen(args.out.c_str(), "w");
-    if (out == nullptr) throw Error(StatusCode::kIo, "cannot write '" + args.out + "'");
-  }
+  const bool to_file = !args.out.empty();
+  std::FILE* out = to_file ? std::fopen(args.out.c_str(), "w") : stdout;
+  if (out == nullptr) ThrowCannotWrite(args.out, errno);
   if (args.contributions) {
     WriteContributions(out, pipeline, raw);
   } else {
     WritePredictions(out, pipeline, raw, args.proba);
   }
-  if (out != stdout) {
-    std::fclose(out);
+  // A full disk or a closed pipe shows up only when the buffered text is flushed.
+  const bool written = std::fflush(out) == 0 && !std::ferror(out);
+  const int error_number = errno;
+  const bool closed = !to_file || std::fclose(out) == 0;
+  if (!written || !closed) ThrowCannotWrite(to_file ? args.out : "standard output", error_number);
+  if (to_file) {
     std::fprintf(stderr, "wrote %lld predictions to %s\n", static_cast<long long>(dataset.n_rows()),
                  args.out.c_str());
   }
@@ -100,10 +109,10 @@ void RunPredict(const PredictArgs& args) {
 
 void RunEvaluate(const PredictArgs& args) {
   const auto pipeline = models::TrainedPipeline::LoadFromFile(args.model);
-  data::CsvOptions csv;
-  csv.target = args.target;
+  data::CsvOptions csv = CsvOptionsFrom(args.csv, args.target);
   csv.task = pipeline.task();
   const data::Dataset dataset = data::ReadCsv(args.data, csv);
+  if (dataset.n_rows() == 0) ThrowInvalidArgument("'" + args.data + "' has no data rows");
   std::printf("rows: %lld\n", static_cast<long long>(dataset.n_rows()));
   for (const auto& [name, value] : pipeline.Evaluate(dataset)) {
     std::printf("%s: %.4f\n", name.c_str(), value);
@@ -119,6 +128,7 @@ void AddPredictCommand(CLI::App& app) {
   command->add_option("--data", args->data, "CSV file (columns matched by name)")->required();
   command->add_option("--out", args->out, "Write predictions here (default: stdout)");
   command->add_flag("--proba", args->proba, "Write class probabilities");
+  AddCsvOption(*command, args->csv);
   command->add_flag("--contributions", args->contributions,
                     "Write SHAP contributions per column and the bias (margins for boosting and "
                     "logistic models, probabilities for forests)");
@@ -131,6 +141,7 @@ void AddEvaluateCommand(CLI::App& app) {
   command->add_option("--model", args->model, "Model file")->required();
   command->add_option("--data", args->data, "CSV file with the target column")->required();
   command->add_option("--target", args->target, "Target column")->required();
+  AddCsvOption(*command, args->csv);
   command->callback([args] { RunEvaluate(*args); });
 }
 

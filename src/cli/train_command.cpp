@@ -2,6 +2,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "csv_option.hpp"
 #include "kolosal/core/config.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/train/trainer.hpp"
@@ -14,8 +15,9 @@ struct TrainArgs {
   std::string data;
   std::string target;
   std::string weight_column;
-  std::string model = "logistic_regression";
+  std::string model;
   std::string params = "{}";
+  std::string csv;
   std::string preprocessing;
   std::string task;
   std::string out;
@@ -25,9 +27,7 @@ struct TrainArgs {
 };
 
 void RunTrain(const TrainArgs& args) {
-  data::CsvOptions csv;
-  csv.target = args.target;
-  csv.weight_column = args.weight_column;
+  data::CsvOptions csv = CsvOptionsFrom(args.csv, args.target, args.weight_column);
   if (!args.task.empty()) csv.task = ParseTask(args.task);
   const data::Dataset dataset = data::ReadCsv(args.data, csv);
   train::TrainSpec spec;
@@ -70,9 +70,10 @@ void AddTrainCommand(CLI::App& app) {
   command->add_option("--target", args->target, "Target column")->required();
   command->add_option("--weight-column", args->weight_column,
                       "Numeric column of per-row training weights (not a feature)");
-  command->add_option("--model", args->model, "Model type (see `kolosal info`)");
+  command->add_option("--model", args->model, "Model type (see `kolosal info`)")->required();
   command->add_option("--params", args->params, "Model params as JSON");
   command->add_option("--preprocessing", args->preprocessing, "Preprocessing config as JSON");
+  AddCsvOption(*command, args->csv);
   command->add_option("--task", args->task, "classification or regression (default: inferred)");
   command->add_option("--n-jobs", args->n_jobs, "Threads")->check(CLI::Range(1, 1024));
   command->add_option("--seed", args->seed, "Random seed");

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "csv_option.hpp"
 #include "kolosal/core/config.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/train/tuner.hpp"
@@ -14,8 +15,9 @@ struct TuneArgs {
   std::string data;
   std::string target;
   std::string weight_column;
-  std::string model = "logistic_regression";
+  std::string model;
   std::string params = "{}";
+  std::string csv;
   std::string search_space;
   std::string study_config;
   std::string task;
@@ -103,9 +105,7 @@ void PrintSummary(const nlohmann::json& summary) {
 
 void RunTune(const TuneArgs& args) {
   train::TuneOptions options = MakeOptions(args);
-  data::CsvOptions csv;
-  csv.target = args.target;
-  csv.weight_column = args.weight_column;
+  data::CsvOptions csv = CsvOptionsFrom(args.csv, args.target, args.weight_column);
   if (!args.task.empty()) csv.task = ParseTask(args.task);
   const data::Dataset dataset = data::ReadCsv(args.data, csv);
   train::TrainSpec spec;
@@ -141,7 +141,8 @@ void AddTuneCommand(CLI::App& app) {
   command->add_option("--target", args->target, "Target column")->required();
   command->add_option("--weight-column", args->weight_column,
                       "Numeric column of per-row training weights (not a feature)");
-  command->add_option("--model", args->model, "Model type (see `kolosal info`)");
+  command->add_option("--model", args->model, "Model type (see `kolosal info`)")->required();
+  AddCsvOption(*command, args->csv);
   command->add_option("--trials", args->trials, "Trials to run in this call")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   command->add_option("--storage", args->storage,

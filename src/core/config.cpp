@@ -1,6 +1,8 @@
 #include "kolosal/core/config.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -9,6 +11,23 @@
 #include "kolosal/core/names.hpp"
 
 namespace kolosal {
+namespace {
+
+std::string FormatBound(double bound) {
+  if (bound >= std::numeric_limits<double>::max()) return "inf";
+  if (bound <= std::numeric_limits<double>::lowest()) return "-inf";
+  std::array<char, 32> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), bound);
+  return std::string(buffer.data(), result.ptr);
+}
+
+// "[0, 1]"; a lower bound of the smallest normal double reads "(0, ...]", that is "above zero".
+std::string DescribeRange(double min_value, double max_value) {
+  const bool above_zero = min_value > 0.0 && min_value <= std::numeric_limits<double>::min();
+  return (above_zero ? "(0" : "[" + FormatBound(min_value)) + ", " + FormatBound(max_value) + "]";
+}
+
+}  // namespace
 
 nlohmann::json ParseJsonConfig(std::string_view text, std::string_view context) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return nlohmann::json::object();
@@ -55,8 +74,7 @@ double ConfigReader::GetDouble(std::string_view key, double default_value, doubl
   const double number = value->get<double>();
   if (!std::isfinite(number) || number < min_value || number > max_value) {
     ThrowInvalidArgument(context_ + ": '" + std::string(key) + "' = " + value->dump() +
-                         " is out of range [" + std::to_string(min_value) + ", " +
-                         std::to_string(max_value) + "]");
+                         " is out of range " + DescribeRange(min_value, max_value));
   }
   return number;
 }

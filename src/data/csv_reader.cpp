@@ -47,7 +47,9 @@ class CsvTokenizer {
     if (pos_ >= text_.size()) return false;
     row_line_ = line_;
     while (true) {
-      const bool quoted = pos_ < text_.size() && text_[pos_] == quote_;
+      const size_t content = SkipLeadingSpaces(pos_);
+      const bool quoted = content < text_.size() && text_[content] == quote_;
+      if (quoted) pos_ = content;
       fields.push_back(quoted ? ReadQuoted() : ReadUnquoted());
       if (pos_ >= text_.size()) return true;
       if (text_[pos_] != delimiter_) break;
@@ -64,6 +66,16 @@ class CsvTokenizer {
 
  private:
   static bool IsLineEnd(char c) { return c == '\n' || c == '\r'; }
+
+  // Where a field starting at `pos` begins once spaces (and tabs, unless they delimit) are
+  // skipped, so that `1, "a,b"` reads as two fields.
+  size_t SkipLeadingSpaces(size_t pos) const {
+    while (pos < text_.size() &&
+           (text_[pos] == ' ' || (text_[pos] == '\t' && delimiter_ != '\t'))) {
+      ++pos;
+    }
+    return pos;
+  }
 
   void SkipLineEnd() {
     if (text_[pos_] == '\r') ++pos_;
@@ -180,7 +192,18 @@ std::vector<std::string> ColumnNames(const std::vector<std::string_view>& first_
 void CheckNameExists(const std::vector<std::string>& names, std::string_view name,
                      std::string_view what) {
   if (std::find(names.begin(), names.end(), name) != names.end()) return;
-  ThrowInvalidArgument(UnknownNameMessage(what, name, names));
+  std::string message = UnknownNameMessage(what, name, names);
+  // One column whose name holds another common delimiter: the file is likely delimited by it.
+  if (names.size() == 1) {
+    for (const char delimiter : {';', '\t', '|'}) {
+      if (names[0].find(delimiter) == std::string::npos) continue;
+      message += std::string(". The header has one column: is the delimiter '") +
+                 (delimiter == '\t' ? std::string("\\t") : std::string(1, delimiter)) +
+                 "'? Set it in the CSV options (\"delimiter\")";
+      break;
+    }
+  }
+  ThrowInvalidArgument(message);
 }
 
 void CheckOptionNames(const std::vector<std::string>& names, const CsvOptions& options) {
@@ -275,7 +298,8 @@ RawTable Tokenize(CsvTokenizer& tokenizer, size_t text_size, const CsvOptions& o
 
 struct NumericParse {
   std::vector<float> values;
-  int64_t first_bad_row = -1;  // the first field that is not a number, or -1
+  int64_t first_bad_row = -1;       // the first field that is not a number, or -1
+  int64_t first_infinite_row = -1;  // the first number float32 cannot hold (inf, 1e39), or -1
 };
 
 NumericParse ParseNumbers(std::span<const std::string_view> fields,
@@ -293,7 +317,11 @@ NumericParse ParseNumbers(std::span<const std::string_view> fields,
       parse.first_bad_row = static_cast<int64_t>(row);
       break;
     }
-    parse.values.push_back(static_cast<float>(*number));
+    const auto value = static_cast<float>(*number);
+    if (std::isinf(value) && parse.first_infinite_row < 0) {
+      parse.first_infinite_row = static_cast<int64_t>(row);
+    }
+    parse.values.push_back(value);
   }
   return parse;
 }
@@ -324,6 +352,13 @@ Column BuildColumn(std::string name, std::span<const std::string_view> fields,
     return EncodeCategorical(std::move(name), fields, is_missing);
   }
   NumericParse parse = ParseNumbers(fields, is_missing);
+  if (parse.first_bad_row < 0 && parse.first_infinite_row >= 0) {
+    const auto row = static_cast<size_t>(parse.first_infinite_row);
+    ThrowInvalidArgument("column '" + name + "', line " + std::to_string(row_lines[row]) + ": '" +
+                         std::string(detail::TrimSpaces(fields[row])) +
+                         "' is not a finite float32 number; list it in missing_values or read "
+                         "the column as categorical");
+  }
   if (parse.first_bad_row < 0) return Column::Numeric(std::move(name), std::move(parse.values));
   if (forced_type == ColumnType::kNumeric) {
     const auto row = static_cast<size_t>(parse.first_bad_row);

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "kolosal/core/error.hpp"
+#include "kolosal/data/detail/number_text.hpp"
 
 namespace kolosal::data {
 namespace {
@@ -30,28 +31,23 @@ DictionaryIndex IndexDictionary(std::span<const std::string> dictionary) {
   return index;
 }
 
-std::string_view TrimSpaces(std::string_view text) {
-  constexpr std::string_view kSpaces = " \t\r\n";
-  const size_t begin = text.find_first_not_of(kSpaces);
-  if (begin == std::string_view::npos) return {};
-  return text.substr(begin, text.find_last_not_of(kSpaces) - begin + 1);
-}
-
-// The number a category text spells, or NaN when it is not exactly one number.
-float ParseNumber(std::string_view text) {
-  text = TrimSpaces(text);
-  if (text.size() > 1 && text.front() == '+' && text[1] != '-') text.remove_prefix(1);
-  if (text.empty()) return kNaN;
-  double number = 0.0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (error != std::errc() || end != text.data() + text.size()) return kNaN;
-  return static_cast<float>(number);
-}
-
+// A column the model saw as numbers, read as text this time: every text must spell a number
+// (missing values are already missing), or the rows would silently be imputed.
 Column NumericFromCategorical(const Column& column) {
   std::vector<float> category_values(column.categories.size());
-  std::transform(column.categories.begin(), column.categories.end(), category_values.begin(),
-                 [](const std::string& text) { return ParseNumber(text); });
+  for (size_t code = 0; code < category_values.size(); ++code) {
+    const std::optional<double> number = detail::ParseNumber(column.categories[code]);
+    if (!number) {
+      const auto row =
+          std::find(column.codes.begin(), column.codes.end(), static_cast<int32_t>(code)) -
+          column.codes.begin();
+      ThrowInvalidArgument("column '" + column.name + "', row " + std::to_string(row + 1) + ": '" +
+                           column.categories[code] +
+                           "' is not a number, but the model was trained on numbers here; mark it "
+                           "missing or fix the data");
+    }
+    category_values[code] = static_cast<float>(*number);
+  }
   std::vector<float> values(column.codes.size());
   for (size_t row = 0; row < values.size(); ++row) {
     const int32_t code = column.codes[row];

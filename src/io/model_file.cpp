@@ -1,8 +1,13 @@
 #include "kolosal/io/model_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <array>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -123,26 +128,82 @@ std::vector<uint8_t> ReadFileBytes(const std::string& path) {
   return bytes;
 }
 
-void WriteFileAtomically(const std::string& path, std::span<const uint8_t> bytes) {
-  const std::string temp_path = path + ".tmp";
-  {
-    std::ofstream out(temp_path, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      throw Error(StatusCode::kIo, "cannot write '" + path + "': " + std::strerror(errno));
-    }
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::remove(temp_path.c_str());
-      throw Error(StatusCode::kIo, "cannot write '" + path + "': " + std::strerror(errno));
-    }
+namespace {
+
+[[noreturn]] void ThrowCannotWrite(const std::string& path, const std::string& reason) {
+  throw Error(StatusCode::kIo, "cannot write '" + path + "': " + reason);
+}
+
+// Writes all of `bytes` to `fd`, retrying short writes; false (errno set) on failure.
+bool WriteAll(int fd, std::span<const uint8_t> bytes) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return false;
+    bytes = bytes.subspan(static_cast<size_t>(written));
   }
+  return true;
+}
+
+// The file a path names, symbolic links followed (also to a target that does not exist yet), so
+// that saving through a link replaces the file it points to, not the link.
+std::filesystem::path ResolveLinks(std::filesystem::path path) {
   std::error_code error;
-  std::filesystem::rename(temp_path, path, error);
-  if (error) {
-    std::remove(temp_path.c_str());
-    throw Error(StatusCode::kIo, "cannot write '" + path + "': " + error.message());
+  for (int hops = 0; hops < 40 && std::filesystem::is_symlink(path, error); ++hops) {
+    std::filesystem::path target = std::filesystem::read_symlink(path, error);
+    if (error) break;
+    path = target.is_absolute() ? target : path.parent_path() / target;
+  }
+  return path;
+}
+
+}  // namespace
+
+void WriteFileAtomically(const std::string& path, std::span<const uint8_t> bytes) {
+  const std::filesystem::path target = ResolveLinks(path);
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(target, error);
+  if (std::filesystem::is_directory(status)) ThrowCannotWrite(path, "is a directory");
+  // A device or a pipe (/dev/stdout, a FIFO) is written in place: it cannot be renamed over.
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) ThrowCannotWrite(path, std::strerror(errno));
+    const bool written = WriteAll(fd, bytes);
+    const int write_errno = errno;
+    if (::close(fd) != 0 || !written) ThrowCannotWrite(path, std::strerror(write_errno));
+    return;
+  }
+  // A regular file: write a temporary file in the same folder, flush it to disk and rename it
+  // over the target, so a reader sees the old file or the new one, never half of one. The
+  // temporary name is unique, so two processes saving to one path do not share it.
+  const std::filesystem::path folder =
+      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  std::string temp_path;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
+    static std::atomic<uint64_t> counter{0};
+    temp_path = (folder / ("." + target.filename().string() + "." + std::to_string(::getpid()) +
+                           "." + std::to_string(counter++) + ".tmp"))
+                    .string();
+    // 0666 less the umask, as any new file; O_EXCL: never someone else's file.
+    fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) ThrowCannotWrite(path, std::strerror(errno));
+  }
+  if (fd < 0) ThrowCannotWrite(path, "no unused temporary file name");
+  // A replaced file keeps its permissions.
+  struct stat existing {};
+  const bool replaces = ::stat(target.c_str(), &existing) == 0;
+  const bool written = (!replaces || ::fchmod(fd, existing.st_mode & 07777) == 0) &&
+                       WriteAll(fd, bytes) && ::fsync(fd) == 0;
+  const int write_errno = errno;
+  if (::close(fd) != 0 || !written) {
+    ::unlink(temp_path.c_str());
+    ThrowCannotWrite(path, std::strerror(written ? errno : write_errno));
+  }
+  if (::rename(temp_path.c_str(), target.c_str()) != 0) {
+    const int rename_errno = errno;
+    ::unlink(temp_path.c_str());
+    ThrowCannotWrite(path, std::strerror(rename_errno));
   }
 }
 

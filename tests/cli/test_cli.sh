@@ -34,11 +34,11 @@ for command in train tune predict evaluate importance info demo; do
   expect_out "^  $command  " "--help lists $command"
 done
 declare -A help_options=(
-  [train]="--data --target --weight-column --model --params --preprocessing --task --n-jobs --seed --cv --out"
-  [tune]="--data --target --weight-column --model --trials --storage --study-name --strategy --pruner --out"
-  [predict]="--model --data --out --proba --contributions"
-  [evaluate]="--model --data --target"
-  [importance]="--model --type --top --data --target --metric --repeats --seed --n-jobs"
+  [train]="--data --target --weight-column --model --params --preprocessing --csv --task --n-jobs --seed --cv --out"
+  [tune]="--data --target --weight-column --model --csv --trials --storage --study-name --strategy --pruner --out"
+  [predict]="--model --data --out --proba --contributions --csv"
+  [evaluate]="--model --data --target --csv"
+  [importance]="--model --type --top --data --target --csv --metric --repeats --seed --n-jobs"
   [info]=""
   [demo]="--data-dir --n-jobs"
 )
@@ -93,9 +93,15 @@ expect_err "A subcommand is required" "no command"
 run train --data x.csv
 expect_rc $kRequired "train without --target"
 expect_err "--target is required" "train without --target"
-run train --data x.csv --target y
+run train --data x.csv --target y --model ridge
 expect_rc $kRequired "train without --out"
 expect_err "--out is required" "train without --out"
+run train --data x.csv --target y --out m.kolosal
+expect_rc $kRequired "train without --model"
+expect_err "--model is required" "train without --model"
+run tune --data x.csv --target y
+expect_rc $kRequired "tune without --model"
+expect_err "--model is required" "tune without --model"
 run tune --data x.csv
 expect_rc $kRequired "tune without --target"
 expect_err "--target is required" "tune without --target"
@@ -105,13 +111,14 @@ expect_err "--model is required" "predict without --model"
 run evaluate --model m.kolosal --data x.csv
 expect_rc $kRequired "evaluate without --target"
 expect_err "--target is required" "evaluate without --target"
-run train --data x.csv --target y --out m.kolosal --n-jobs 0
+run train --data x.csv --target y --model ridge --out m.kolosal --n-jobs 0
 expect_rc $kValidation "train --n-jobs 0"
 expect_err "--n-jobs: Value 0 not in range 1 to 1024" "train --n-jobs 0"
 
 # Bad names: a library error, exit code 1, one line naming the key or model and the nearest.
 printf 'a,b,y\n1,2,0\n2,1,1\n3,3,0\n4,1,1\n' >"$work/small.csv"
-run train --data "$work/small.csv" --target y --params '{"max_iterr":5}' --out "$work/m.kolosal"
+run train --data "$work/small.csv" --target y --model logistic_regression \
+  --params '{"max_iterr":5}' --out "$work/m.kolosal"
 expect_rc 1 "train with a bad --params key"
 expect_err "kolosal: error: logistic_regression params: unknown key 'max_iterr'; did you mean 'max_iter'?" \
   "train --params message"
@@ -123,10 +130,10 @@ expect_err "kolosal: error: unknown model 'logistic_regresion'; did you mean 'lo
   "train --model message"
 expect_err "Valid: " "train --model lists the valid models"
 [ ! -e "$work/m.kolosal" ] || fail "unknown --model: a model file was written"
-run tune --data "$work/small.csv" --target y --strategy GRIDSEARCH
+run tune --data "$work/small.csv" --target y --model ridge --strategy GRIDSEARCH
 expect_rc 1 "tune with an unknown strategy"
 expect_err "did you mean 'GRID_SEARCH'" "tune strategy message"
-run tune --data "$work/small.csv" --target y --study-config '{"max_trial":3}'
+run tune --data "$work/small.csv" --target y --model ridge --study-config '{"max_trial":3}'
 expect_rc 1 "tune with an unknown study key"
 expect_err "did you mean 'max_trials'" "tune key message"
 
@@ -185,10 +192,65 @@ printf 'a,w,b,y\n1,1,5,1\n2,2,1,0\n3,1,6,1\n4,3,2,0\n5,1,7,1\n6,1,1,0\n' >"$work
 run importance --model "$work/weighted.kolosal" --type split
 expect_out '^split importance of decision_tree \(2 features\)$' "the weight column is not a feature"
 printf 'a,w,y\n1,1,1\n2,-2,0\n' >"$work/negative.csv"
-run train --data "$work/negative.csv" --target y --weight-column w --out "$work/m.kolosal"
+run train --data "$work/negative.csv" --target y --weight-column w --model ridge \
+  --out "$work/m.kolosal"
 expect_rc 1 "train with a negative weight"
 expect_err "negative.csv: weight column 'w', data row 2: a weight must be finite and >= 0, got -2" \
   "negative weight message"
+
+# --csv: other delimiters and missing tokens; the target belongs to --target. A one-column header
+# that holds a ';' suggests the delimiter.
+printf 'a;b;y\n1;-;0\n2;1;1\n3;3;0\n4;1;1\n5;-;0\n6;2;1\n' >"$work/semicolon.csv"
+run train --data "$work/semicolon.csv" --target y --model decision_tree --out "$work/semi.kolosal"
+expect_rc 1 "train a ';' file without --csv"
+expect_err "is the delimiter ';'?" "delimiter hint"
+run train --data "$work/semicolon.csv" --target y --model decision_tree \
+  --csv '{"delimiter":";","missing_values":["-"]}' --out "$work/semi.kolosal"
+expect_rc 0 "train with --csv"
+expect_out '^data: 6 rows, 2 features, task classification$' "train with --csv reads 2 features"
+run evaluate --model "$work/semi.kolosal" --data "$work/semicolon.csv" --target y \
+  --csv '{"delimiter":";","missing_values":["-"]}'
+expect_rc 0 "evaluate with --csv"
+expect_out '^rows: 6$' "evaluate with --csv"
+run predict --model "$work/semi.kolosal" --data "$work/semicolon.csv" --csv '{"delimiter":";"}'
+expect_rc 1 "predict with '-' not listed as missing"
+expect_err "column 'b', row 1: '-' is not a number, but the model was trained on numbers here" \
+  "text in a numeric column"
+run train --data "$work/semicolon.csv" --target y --model ridge \
+  --csv '{"delimiter":";","target":"y"}' --out "$work/semi.kolosal"
+expect_rc 1 "--csv naming the target"
+expect_err "name the target and the weight column with --target" "--csv target message"
+run train --data "$work/semicolon.csv" --target y --model ridge --csv '{"delimitr":";"}' \
+  --out "$work/semi.kolosal"
+expect_rc 1 "--csv with an unknown key"
+expect_err "did you mean 'delimiter'" "--csv unknown key message"
+
+# Class names with quotes and commas come back out as valid CSV, which reads back the same.
+printf 'a,y\n1,"he said ""x"""\n2,"p,q"\n3,"he said ""x"""\n4,"p,q"\n' >"$work/quoted.csv"
+"$cli" train --data "$work/quoted.csv" --target y --model decision_tree \
+  --out "$work/quoted.kolosal" >/dev/null || fail "train on quoted classes"
+run predict --model "$work/quoted.kolosal" --data "$work/quoted.csv"
+expect_rc 0 "predict quoted classes"
+[ "$(cat "$work/out")" = "$(printf 'prediction\n"he said ""x"""\n"p,q"\n"he said ""x"""\n"p,q"')" ] \
+  || fail "predictions are not quoted as CSV: $(cat "$work/out")"
+run predict --model "$work/quoted.kolosal" --data "$work/quoted.csv" --proba
+head -1 "$work/out" | grep -qxF '"he said ""x""","p,q"' || fail "--proba header: $(head -1 "$work/out")"
+
+# Write errors are errors: a full device, with the reason.
+if [ -w /dev/full ]; then
+  run predict --model "$work/quoted.kolosal" --data "$work/quoted.csv" --out /dev/full
+  expect_rc 1 "predict --out /dev/full"
+  expect_err "cannot write '/dev/full': No space left on device" "predict to a full device"
+  run train --data "$work/quoted.csv" --target y --model decision_tree --out /dev/full
+  expect_rc 1 "train --out /dev/full"
+  expect_err "cannot write '/dev/full': No space left on device" "save to a full device"
+fi
+
+# A labelled file with a header and no rows cannot be scored.
+printf 'a,y\n' >"$work/header-only.csv"
+run evaluate --model "$work/quoted.kolosal" --data "$work/header-only.csv" --target y
+expect_rc 1 "evaluate a header-only file"
+expect_err "header-only.csv' has no data rows" "evaluate a header-only file"
 
 # A corrupt model: exit code 1 and exactly one line on stderr.
 printf 'KOLOSAL\x1agarbage' >"$work/corrupt.kolosal"
@@ -263,7 +325,7 @@ grep -q "^best trial #[0-9]*: accuracy" "$work/tune.log" || fail "tune: no best 
 "$cli" evaluate --model "$work/sonar.kolosal" --data "$data_dir/sonar.csv" --target Class \
   >/dev/null || fail "evaluate the tuned model"
 for run in 1 2; do
-  "$cli" tune --data "$data_dir/sonar.csv" --target Class --trials 3 --cv 3 \
+  "$cli" tune --data "$data_dir/sonar.csv" --target Class --model logistic_regression --trials 3 --cv 3 \
     --storage "sqlite://$work/study.db" --study-name sonar_lr >"$work/resume$run.log" \
     || fail "tune resume run $run: $(cat "$work/resume$run.log")"
 done

@@ -63,6 +63,19 @@ TEST(ConfigReader, RejectsWrongTypesAndRanges) {
             std::string::npos);
 }
 
+// Ranges read as the caller would write them: no "0.000000" for the smallest positive double.
+TEST(ConfigReader, RangeMessagesShowTheBoundsAsWritten) {
+  const nlohmann::json config = {{"C", 0}, {"tol", 2.5}, {"step", -1}};
+  ConfigReader reader(config, "params");
+  EXPECT_EQ(
+      MessageOf([&] { reader.GetDouble("C", 1.0, std::numeric_limits<double>::min(), 1e12); }),
+      "params: 'C' = 0 is out of range (0, 1e+12]");
+  EXPECT_EQ(MessageOf([&] { reader.GetDouble("tol", 1e-4, 1e-9, 1.0); }),
+            "params: 'tol' = 2.5 is out of range [1e-09, 1]");
+  EXPECT_EQ(MessageOf([&] { reader.GetDouble("step", 0, 0, std::numeric_limits<double>::max()); }),
+            "params: 'step' = -1 is out of range [0, inf]");
+}
+
 TEST(ConfigReader, AcceptsIntegralFloats) {
   const nlohmann::json config = {{"n", 3.0}};
   ConfigReader reader(config, "cfg");

@@ -220,7 +220,7 @@ TEST(CsvReader, BadWeightColumnsAreErrors) {
   ExpectError([&] { Parse("a,w,y\n1,NA,3\n", weighted("y", "w")); }, StatusCode::kInvalidArgument,
               "data row 1: a weight is missing");
   ExpectError([&] { Parse("a,w,y\n1,inf,3\n", weighted("y", "w")); }, StatusCode::kInvalidArgument,
-              "data row 1", "got inf");
+              "column 'w', line 2: 'inf' is not a finite float32 number");
   ExpectError([&] { Parse("a,w,y\n1,0,3\n2,0,4\n", weighted("y", "w")); },
               StatusCode::kInvalidArgument, "has no positive weight");
 }
@@ -265,6 +265,43 @@ TEST(CsvReader, UnterminatedQuoteNamesTheLine) {
 TEST(CsvReader, TextAfterClosingQuoteIsAnError) {
   ExpectError([] { Parse("a,b\n\"x\"y,2\n"); }, StatusCode::kInvalidArgument, "line 2",
               "after a closing quote");
+}
+
+// Spaces before an opening quote are skipped, as after a closing one: `1, "a,b"` is two fields.
+// With tabs as the delimiter, a tab still ends the field.
+TEST(CsvReader, SpacesBeforeAnOpeningQuoteAreSkipped) {
+  const Dataset data = Parse("a,b,c\n1,  \"x,z\" ,0\n2,\t\"y\",1\n");
+  ASSERT_EQ(data.n_features(), 3);
+  EXPECT_EQ(data.column(1).categories, (std::vector<std::string>{"x,z", "y"}));
+  CsvOptions tabs;
+  tabs.delimiter = '\t';
+  const Dataset tabbed = Parse("a\tb\tc\n1\t\t\"q\"\n", tabs);
+  ASSERT_EQ(tabbed.n_features(), 3);
+  EXPECT_EQ(tabbed.column(1).CountMissing(), 1);
+  EXPECT_EQ(tabbed.column(2).categories, std::vector<std::string>{"q"});
+}
+
+// A number float32 cannot hold (inf, 1e39) is an error naming the column and line, unless it is a
+// missing token or the column is categorical; among text it is just another category.
+TEST(CsvReader, NumbersBeyondFloat32AreErrors) {
+  for (const char* number : {"inf", "-Infinity", "1e39", "-4e38"}) {
+    ExpectError([&] { Parse(std::string("a,b\n1,2\n") + number + ",3\n"); },
+                StatusCode::kInvalidArgument, "column 'a', line 3", number,
+                "not a finite float32 number");
+  }
+  CsvOptions missing;
+  missing.missing_values = {"", "inf"};
+  EXPECT_TRUE(std::isnan(Parse("a\n1\ninf\n", missing).column(0).values[1]));
+  EXPECT_TRUE(Parse("a\ninf\nlow\n").column(0).is_categorical());
+  EXPECT_EQ(Parse("a\n3e38\n-1e-50\n").column(0).values, (std::vector<float>{3e38f, -0.0f}));
+}
+
+// A one-column header holding another delimiter: the message suggests that delimiter.
+TEST(CsvReader, UnknownTargetInAOneColumnHeaderSuggestsTheDelimiter) {
+  ExpectError([] { Parse("a;b;y\n1;2;3\n", WithTarget("y")); }, StatusCode::kInvalidArgument,
+              "target column 'y'", "is the delimiter ';'?");
+  ExpectError([] { Parse("a\tb\ty\n1\t2\t3\n", WithTarget("y")); }, StatusCode::kInvalidArgument,
+              "is the delimiter '\\t'?");
 }
 
 TEST(CsvReader, EmptyTextIsAnError) {

@@ -5,11 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "common/expect_error.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/schema.hpp"
 
 namespace kolosal::data {
 namespace {
+
+using ::kolosal::testing::ExpectError;
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
@@ -101,22 +104,32 @@ TEST(SchemaTest, NumericInputForCategoricalColumnLooksUpShortestText) {
 TEST(SchemaTest, CategoricalInputForNumericColumnParsesNumbers) {
   Schema schema;
   schema.columns.push_back({"size", ColumnType::kNumeric, {}});
-  const Dataset input({Column::Categorical("size", {0, 1, 2, 3, 4, kMissingCode, 5, 6},
-                                           {"1.5", " 2 ", "abc", "-3e2", "+4", "", "4x"})},
-                      std::nullopt);
+  const Dataset input(
+      {Column::Categorical("size", {0, 1, 2, 3, kMissingCode, 0}, {"1.5", " 2 ", "-3e2", "+4"})},
+      std::nullopt);
   const Column size = schema.Align(input).column(0);
   ASSERT_EQ(size.type, ColumnType::kNumeric);
-  ASSERT_EQ(size.values.size(), 8u);
+  ASSERT_EQ(size.values.size(), 6u);
   EXPECT_EQ(size.values[0], 1.5f);
   EXPECT_EQ(size.values[1], 2.0f);
-  EXPECT_TRUE(std::isnan(size.values[2]));
-  EXPECT_EQ(size.values[3], -300.0f);
-  EXPECT_EQ(size.values[4], 4.0f);
-  EXPECT_TRUE(std::isnan(size.values[5]));
-  EXPECT_TRUE(std::isnan(size.values[6]));
-  EXPECT_TRUE(std::isnan(size.values[7]));
+  EXPECT_EQ(size.values[2], -300.0f);
+  EXPECT_EQ(size.values[3], 4.0f);
+  EXPECT_TRUE(std::isnan(size.values[4]));
+  EXPECT_EQ(size.values[5], 1.5f);
   EXPECT_TRUE(size.categories.empty());
   EXPECT_TRUE(size.codes.empty());
+}
+
+// Text that is not a number where the model saw numbers is an error naming the column, the row
+// and the text, not a value silently imputed.
+TEST(SchemaTest, TextInANumericColumnIsAnError) {
+  Schema schema;
+  schema.columns.push_back({"size", ColumnType::kNumeric, {}});
+  for (const char* text : {"abc", "4x", ""}) {
+    const Dataset input({Column::Categorical("size", {0, 0, 1}, {"1.5", text})}, std::nullopt);
+    ExpectError([&] { schema.Align(input); }, StatusCode::kInvalidArgument, "column 'size'",
+                "row 3", "'" + std::string(text) + "' is not a number");
+  }
 }
 
 TEST(SchemaTest, AlignByPositionTakesColumnsInOrderAndRenamesThem) {

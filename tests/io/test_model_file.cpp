@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "kolosal/core/error.hpp"
 #include "kolosal/io/model_file.hpp"
@@ -100,6 +104,99 @@ TEST(ModelFile, ReadAndWriteFiles) {
     EXPECT_EQ(error.code(), StatusCode::kIo);
     EXPECT_NE(std::string(error.what()).find("/nonexistent/kolosal/file"), std::string::npos);
   }
+}
+
+// A scratch folder of its own, removed at the end.
+class ModelFileWrite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = std::filesystem::temp_directory_path() /
+              ("kolosal-write-" + std::to_string(::getpid()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(folder_);
+    std::filesystem::create_directories(folder_);
+  }
+  void TearDown() override { std::filesystem::remove_all(folder_); }
+  // The names in the folder: no temporary file may be left behind.
+  std::vector<std::string> Names() const {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(folder_)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  std::filesystem::path folder_;
+};
+
+// Saving through a symbolic link replaces the file it points to and keeps the link.
+TEST_F(ModelFileWrite, FollowsSymbolicLinks) {
+  const std::filesystem::path target = folder_ / "model.bin";
+  const std::filesystem::path link = folder_ / "latest.bin";
+  WriteFileAtomically(target.string(), std::vector<uint8_t>{1});
+  std::filesystem::create_symlink("model.bin", link);
+  WriteFileAtomically(link.string(), std::vector<uint8_t>{2, 2});
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_EQ(ReadFileBytes(target.string()), (std::vector<uint8_t>{2, 2}));
+  // A dangling link gets its target created.
+  std::filesystem::create_symlink("new.bin", folder_ / "dangling.bin");
+  WriteFileAtomically((folder_ / "dangling.bin").string(), std::vector<uint8_t>{3});
+  EXPECT_EQ(ReadFileBytes((folder_ / "new.bin").string()), std::vector<uint8_t>{3});
+  EXPECT_EQ(Names(),
+            (std::vector<std::string>{"dangling.bin", "latest.bin", "model.bin", "new.bin"}));
+}
+
+// A replaced file keeps its permissions.
+TEST_F(ModelFileWrite, KeepsThePermissionsOfTheFileItReplaces) {
+  const std::filesystem::path path = folder_ / "model.bin";
+  WriteFileAtomically(path.string(), std::vector<uint8_t>{1});
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write |
+                                         std::filesystem::perms::group_read);
+  WriteFileAtomically(path.string(), std::vector<uint8_t>{2});
+  EXPECT_EQ(std::filesystem::status(path).permissions(), std::filesystem::perms::owner_read |
+                                                             std::filesystem::perms::owner_write |
+                                                             std::filesystem::perms::group_read);
+}
+
+// Threads saving to one path at once each write a whole file of their own: the result is one
+// of them, complete, and no temporary file is left.
+TEST_F(ModelFileWrite, ConcurrentSavesToOnePathLeaveOneWholeFile) {
+  const std::filesystem::path path = folder_ / "model.bin";
+  std::vector<std::thread> threads;
+  for (uint8_t writer = 0; writer < 8; ++writer) {
+    threads.emplace_back([&path, writer] {
+      for (int round = 0; round < 20; ++round) {
+        WriteFileAtomically(path.string(), std::vector<uint8_t>(100000, writer));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  const std::vector<uint8_t> bytes = ReadFileBytes(path.string());
+  ASSERT_EQ(bytes.size(), 100000u);
+  EXPECT_EQ(std::count(bytes.begin(), bytes.end(), bytes[0]), 100000);
+  EXPECT_EQ(Names(), std::vector<std::string>{"model.bin"});
+}
+
+// A write that fails says why, and leaves nothing behind: a full device, a folder, a missing
+// folder.
+TEST_F(ModelFileWrite, FailuresAreIoErrorsWithTheReason) {
+  const auto message_of = [](const std::string& path) -> std::string {
+    try {
+      WriteFileAtomically(path, std::vector<uint8_t>(1 << 16, 7));
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), StatusCode::kIo);
+      return error.what();
+    }
+    return "";
+  };
+  if (std::filesystem::exists("/dev/full")) {
+    EXPECT_NE(message_of("/dev/full").find("No space left on device"), std::string::npos);
+  }
+  EXPECT_NE(message_of(folder_.string()).find("is a directory"), std::string::npos);
+  EXPECT_NE(message_of((folder_ / "no" / "m.bin").string()).find("No such file or directory"),
+            std::string::npos);
+  EXPECT_TRUE(Names().empty());
 }
 
 TEST(MsgpackIo, TypeMismatchIsCorrupt) {

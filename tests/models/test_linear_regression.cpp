@@ -72,11 +72,11 @@ TEST(LinearRegressionTest, RejectsNaNAndInfinityNamingTheCell) {
   SmallData data = RegressionData();
   data.x[10 * 3 + 2] = std::numeric_limits<float>::quiet_NaN();
   ExpectError([&] { FitByName("linear_regression", {}, data); }, StatusCode::kInvalidArgument,
-              "feature 2 row 10 is NaN; impute first or use a model that handles missing values");
+              "row 11, feature 2 (after preprocessing) is NaN; impute missing values first");
   data.x[10 * 3 + 2] = 1.0f;
   data.x[4 * 3 + 1] = -std::numeric_limits<float>::infinity();
   ExpectError([&] { FitByName("linear_regression", {}, data); }, StatusCode::kInvalidArgument,
-              "feature 1 row 4 is -inf");
+              "row 5, feature 1 (after preprocessing) is -inf");
 }
 
 TEST(LinearRegressionTest, RejectsBadTargetsAndWeights) {

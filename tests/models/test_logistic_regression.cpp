@@ -149,7 +149,7 @@ TEST(LogisticRegressionTest, RejectsNaNFeatures) {
   SmallData data = Binary();
   data.x[10 * 3 + 2] = std::numeric_limits<float>::quiet_NaN();
   ExpectError([&] { FitByName("logistic_regression", {}, data); }, StatusCode::kInvalidArgument,
-              "feature 2 row 10 is NaN; impute first or use a model that handles missing values");
+              "row 11, feature 2 (after preprocessing) is NaN; impute missing values first");
 }
 
 // As scikit-learn checks at predict time: an inf (or a NaN the pipeline did not impute) would
@@ -161,13 +161,13 @@ TEST(LogisticRegressionTest, PredictionRejectsNonFiniteFeatures) {
   std::vector<float> out(2);
   const data::MatrixView view{row.data(), 1, 3};
   ExpectError([&] { model->Predict(view, out); }, StatusCode::kInvalidArgument,
-              "feature 1 row 0 is inf");
+              "row 1, feature 1 (after preprocessing) is inf; linear models need finite values");
   std::vector<float> contributions(2 * 4);
   ExpectError([&] { model->Contributions(view, contributions); }, StatusCode::kInvalidArgument,
-              "feature 1 row 0 is inf");
+              "row 1, feature 1 (after preprocessing) is inf; linear models need finite values");
   row[1] = std::numeric_limits<float>::quiet_NaN();
   ExpectError([&] { model->Predict(view, out); }, StatusCode::kInvalidArgument,
-              "feature 1 row 0 is NaN");
+              "row 1, feature 1 (after preprocessing) is NaN");
   row[1] = 3.0e38f;  // large but finite is fine
   model->Predict(view, out);
   EXPECT_FLOAT_EQ(out[0] + out[1], 1.0f);

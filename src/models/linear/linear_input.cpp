@@ -77,9 +77,15 @@ void CheckFeaturesFinite(data::MatrixView x) {
     for (int64_t feature_idx = 0; feature_idx < x.cols; ++feature_idx) {
       const float value = x.at(row_idx, feature_idx);
       if (std::isfinite(value)) continue;
-      ThrowInvalidArgument("feature " + std::to_string(feature_idx) + " row " +
-                           std::to_string(row_idx) + " is " + DescribeNonFinite(value) +
-                           "; impute first or use a model that handles missing values");
+      const std::string where = "row " + std::to_string(row_idx + 1) + ", feature " +
+                                std::to_string(feature_idx) + " (after preprocessing)";
+      if (std::isnan(value)) {
+        ThrowInvalidArgument(where +
+                             " is NaN; impute missing values first or use a model that "
+                             "handles them (the tree models)");
+      }
+      ThrowInvalidArgument(where + " is " + DescribeNonFinite(value) +
+                           "; linear models need finite values: clip or drop it first");
     }
   }
 }
