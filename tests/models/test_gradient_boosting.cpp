@@ -488,6 +488,33 @@ TEST(GradientBoosting, BalancedClassWeightsRaiseMinorityRecall) {
   EXPECT_GT(recall(*balanced), recall(*plain) + 0.1);
 }
 
+// base_score (XGBoost's) sets the starting prediction instead of the prior: a probability for
+// logistic, a value for regression, every margin for softmax; outside (0, 1) for logistic is an
+// error before any tree is grown.
+TEST(GradientBoosting, BaseScoreSetsTheStartingPrediction) {
+  const TreeData binary = MixedClassification(400, 2, 31);
+  const auto at_half =
+      FitTree("gradient_boosting", {{"n_estimators", 5}, {"base_score", 0.5}}, binary);
+  EXPECT_EQ(AsBoosting(*at_half).base_margins(), std::vector<float>{0.0f});
+  const auto at_80 =
+      FitTree("gradient_boosting", {{"n_estimators", 5}, {"base_score", 0.8}}, binary);
+  EXPECT_NEAR(AsBoosting(*at_80).base_margins()[0], std::log(0.8 / 0.2), 1e-6);
+  EXPECT_NE(PredictRows(*at_half, binary.view()), PredictRows(*at_80, binary.view()));
+  for (const double bad : {0.0, 1.0, 1.5, -0.2}) {
+    ExpectStatus(StatusCode::kInvalidArgument, [&] {
+      FitTree("gradient_boosting", {{"n_estimators", 5}, {"base_score", bad}}, binary);
+    });
+  }
+  const TreeData classes = MixedClassification(400, 3, 32);
+  const auto softmax =
+      FitTree("gradient_boosting", {{"n_estimators", 5}, {"base_score", 0.5}}, classes);
+  EXPECT_EQ(AsBoosting(*softmax).base_margins(), (std::vector<float>{0.5f, 0.5f, 0.5f}));
+  const TreeData regression = SmoothRegression(400, 33);
+  const auto shifted =
+      FitTree("gradient_boosting", {{"n_estimators", 5}, {"base_score", -7.25}}, regression);
+  EXPECT_EQ(AsBoosting(*shifted).base_margins(), std::vector<float>{-7.25f});
+}
+
 // Two groups whose medians (1 and 10) are far from their means (40.6 and -74): absolute error
 // starts at the overall median and refits each leaf to its residuals' median, so it predicts the
 // medians exactly; squared error predicts the means.

@@ -112,6 +112,19 @@ std::vector<float> GbdtObjective::BaseMargins(std::span<const float> y,
   return margins;
 }
 
+std::vector<float> GbdtObjective::MarginsAt(double base_score) const {
+  if (type_ != ObjectiveType::kLogistic) {
+    return std::vector<float>(static_cast<size_t>(n_margins()), static_cast<float>(base_score));
+  }
+  if (!(base_score > 0.0 && base_score < 1.0)) {
+    ThrowInvalidArgument(
+        "gradient_boosting: 'base_score' is a probability for the logistic "
+        "objective and must lie in (0, 1), got " +
+        std::to_string(base_score));
+  }
+  return {static_cast<float>(std::log(base_score / (1.0 - base_score)))};
+}
+
 void GbdtObjective::Gradients(std::span<const float> y, std::span<const float> weights,
                               std::span<const float> margins, int64_t begin, int64_t end,
                               std::span<RowStat> stats) const {

@@ -27,6 +27,8 @@ constexpr int64_t kParallelCells = int64_t{1} << 20;
 constexpr uint64_t kRowSampleStream = 0x5a17;
 constexpr uint64_t kFeatureSampleStream = 0xfea7;
 constexpr uint64_t kTreeStream = 0x7733;
+// base_score beyond float32's reach would make every margin infinite.
+constexpr double kMaxBaseScore = 1e30;
 
 double WeightedMedian(std::vector<std::pair<float, float>>& values) {
   std::sort(values.begin(), values.end());
@@ -135,7 +137,8 @@ void BoostingRun::Prepare() {
         BinMapper::Fit(data_.x, data_.features, params_.max_bins, train_rows_), data_.x,
         train_rows_);
   });
-  base_margins_ = objective_.BaseMargins(y_, weights_);
+  base_margins_ = params_.base_score ? objective_.MarginsAt(*params_.base_score)
+                                     : objective_.BaseMargins(y_, weights_);
   margins_.resize(train_rows_.size() * n_margins_);
   valid_margins_.resize(valid_rows_.size() * n_margins_);
   for (size_t idx = 0; idx < margins_.size(); ++idx)
@@ -330,6 +333,10 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   result.early_stopping_rounds = reader.GetInt("early_stopping_rounds", 0, 0, 1000000);
   result.validation_fraction = reader.GetDouble("validation_fraction", 0.1, 0.01, 0.5);
   result.balanced = ReadBalanced(reader);
+  if (reader.Has("base_score")) {
+    result.base_score = reader.GetDouble("base_score", 0.0, -kMaxBaseScore, kMaxBaseScore);
+  }
+  reader.Allow("base_score");
   result.growth.cat_smooth = reader.GetDouble("cat_smooth", 10.0, 0.0, 1e6);
   result.growth.cat_l2 = reader.GetDouble("cat_l2", 10.0, 0.0, 1e6);
   result.growth.cat_min_rows =

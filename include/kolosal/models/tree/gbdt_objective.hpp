@@ -32,6 +32,10 @@ class GbdtObjective {
 
   /// The best constant margins for the weighted targets.
   std::vector<float> BaseMargins(std::span<const float> y, std::span<const float> weights) const;
+  /// The margins that start at a given prediction, as XGBoost's base_score: a probability for
+  /// logistic (its log-odds), a value for regression, every class's margin for softmax. Throws
+  /// Error(kInvalidArgument) for a probability outside (0, 1).
+  std::vector<float> MarginsAt(double base_score) const;
   /// Gradient pairs of rows [begin, end): stats[k * n_rows + row] for margin k.
   void Gradients(std::span<const float> y, std::span<const float> weights,
                  std::span<const float> margins, int64_t begin, int64_t end,

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "kolosal/models/model.hpp"
@@ -24,6 +25,9 @@ struct GradientBoostingParams {
   int64_t early_stopping_rounds = 0;  // 0 = off
   double validation_fraction = 0.1;
   bool balanced = false;
+  /// The starting prediction (XGBoost's base_score); empty: the weighted prior, mean or median
+  /// of the training targets (LightGBM's boost_from_average).
+  std::optional<double> base_score;
   TreeGrowthParams growth;
 };
 
