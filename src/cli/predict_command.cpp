@@ -109,7 +109,9 @@ void RunPredict(const PredictArgs& args) {
 
 void RunEvaluate(const PredictArgs& args) {
   const auto pipeline = models::TrainedPipeline::LoadFromFile(args.model);
-  data::CsvOptions csv = CsvOptionsFrom(args.csv, args.target);
+  const std::string& target = args.target.empty() ? pipeline.target_name() : args.target;
+  if (target.empty()) ThrowInvalidArgument("the model does not name its target: give --target");
+  data::CsvOptions csv = CsvOptionsFrom(args.csv, target);
   csv.task = pipeline.task();
   const data::Dataset dataset = data::ReadCsv(args.data, csv);
   if (dataset.n_rows() == 0) ThrowInvalidArgument("'" + args.data + "' has no data rows");
@@ -140,7 +142,8 @@ void AddEvaluateCommand(CLI::App& app) {
   CLI::App* command = app.add_subcommand("evaluate", "Score a saved model on a labelled CSV");
   command->add_option("--model", args->model, "Model file")->required();
   command->add_option("--data", args->data, "CSV file with the target column")->required();
-  command->add_option("--target", args->target, "Target column")->required();
+  command->add_option("--target", args->target,
+                      "Target column (default: the one the model was trained on)");
   AddCsvOption(*command, args->csv);
   command->callback([args] { RunEvaluate(*args); });
 }

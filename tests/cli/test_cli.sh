@@ -108,9 +108,6 @@ expect_err "--target is required" "tune without --target"
 run predict --data x.csv
 expect_rc $kRequired "predict without --model"
 expect_err "--model is required" "predict without --model"
-run evaluate --model m.kolosal --data x.csv
-expect_rc $kRequired "evaluate without --target"
-expect_err "--target is required" "evaluate without --target"
 run train --data x.csv --target y --model ridge --out m.kolosal --n-jobs 0
 expect_rc $kValidation "train --n-jobs 0"
 expect_err "--n-jobs: Value 0 not in range 1 to 1024" "train --n-jobs 0"
@@ -208,9 +205,9 @@ run train --data "$work/semicolon.csv" --target y --model decision_tree \
   --csv '{"delimiter":";","missing_values":["-"]}' --out "$work/semi.kolosal"
 expect_rc 0 "train with --csv"
 expect_out '^data: 6 rows, 2 features, task classification$' "train with --csv reads 2 features"
-run evaluate --model "$work/semi.kolosal" --data "$work/semicolon.csv" --target y \
+run evaluate --model "$work/semi.kolosal" --data "$work/semicolon.csv" \
   --csv '{"delimiter":";","missing_values":["-"]}'
-expect_rc 0 "evaluate with --csv"
+expect_rc 0 "evaluate with --csv (and the model's own target)"
 expect_out '^rows: 6$' "evaluate with --csv"
 run predict --model "$work/semi.kolosal" --data "$work/semicolon.csv" --csv '{"delimiter":";"}'
 expect_rc 1 "predict with '-' not listed as missing"

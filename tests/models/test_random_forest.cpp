@@ -284,6 +284,13 @@ TEST(RandomForest, RejectsBadParams) {
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
     create({{"bootstrapp", true}}, Task::kRegression);
   });
+  // Balanced class weights need classes, for every tree model.
+  for (const char* name : {"decision_tree", "random_forest", "extra_trees", "gradient_boosting"}) {
+    ExpectStatus(StatusCode::kInvalidArgument, [&] {
+      CreateTree(name, {{"class_weight", "balanced"}}, Task::kRegression);
+    });
+    EXPECT_NO_THROW(CreateTree(name, {{"class_weight", "balanced"}}, Task::kClassification));
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "kolosal/models/tree/bin_mapper.hpp"
 #include "kolosal/models/tree/binned_matrix.hpp"
 #include "kolosal/models/tree/forest_model.hpp"
+#include "kolosal/models/tree/gradient_boosting_model.hpp"
 #include "kolosal/models/tree/histogram_builder.hpp"
 #include "kolosal/models/tree/split_criterion.hpp"
 #include "tree_test_helpers.hpp"
@@ -49,11 +50,14 @@ TEST(TreeDecisionTree, LearnsXorAtDepthTwo) {
     data.x.insert(data.x.end(), {0, 0, 0, 1, 1, 0, 1, 1});
     data.y.insert(data.y.end(), {0, 1, 1, 0});
   }
-  // Gini sees no gain at the root for XOR, so the tree must still split (ties allowed).
-  const auto model = FitTree("decision_tree", {{"max_depth", 2}, {"criterion", "entropy"}}, data);
-  const std::vector<float> out = PredictRows(*model, data.view());
-  for (int64_t row = 0; row < data.rows(); ++row) {
-    EXPECT_EQ(ArgMax(out, 2, row), static_cast<int>(data.y[row])) << "row " << row;
+  // Neither criterion sees a gain at the root for XOR, so the tree must still split (ties
+  // allowed); gini is the default.
+  for (const char* criterion : {"gini", "entropy"}) {
+    const auto model = FitTree("decision_tree", {{"max_depth", 2}, {"criterion", criterion}}, data);
+    const std::vector<float> out = PredictRows(*model, data.view());
+    for (int64_t row = 0; row < data.rows(); ++row) {
+      EXPECT_EQ(ArgMax(out, 2, row), static_cast<int>(data.y[row])) << criterion << " row " << row;
+    }
   }
 }
 
@@ -133,23 +137,53 @@ TEST(TreeDecisionTree, SplitsCategoriesAsAPartition) {
   }
 }
 
+constexpr const char* kTreeModels[] = {"decision_tree", "random_forest", "extra_trees",
+                                       "gradient_boosting"};
+
+// `params` plus n_estimators for the ensembles (decision_tree has no such key).
+nlohmann::json WithTrees(const char* name, nlohmann::json params) {
+  if (std::string(name) != "decision_tree") params["n_estimators"] = 10;
+  return params;
+}
+
+// One class present out of three (as in a fold of a rare class), and out of two (the binary,
+// logistic path of boosting): every model predicts that class.
 TEST(TreeDecisionTree, SingleClassGivesCertainty) {
-  const TreeData data = Classes({1, 2, 3, 4, 5, 6}, 1, {1, 1, 1, 1, 1, 1}, 3);
-  for (const char* name : {"decision_tree", "random_forest", "gradient_boosting"}) {
-    const auto model = FitTree(name, {}, data);
-    const std::vector<float> out = PredictRows(*model, data.view());
-    for (int64_t row = 0; row < data.rows(); ++row) EXPECT_EQ(ArgMax(out, 3, row), 1) << name;
+  for (const int n_classes : {3, 2}) {
+    const TreeData data = Classes({1, 2, 3, 4, 5, 6}, 1, {1, 1, 1, 1, 1, 1}, n_classes);
+    for (const char* name : kTreeModels) {
+      const auto model = FitTree(name, WithTrees(name, nlohmann::json::object()), data);
+      const std::vector<float> out = PredictRows(*model, data.view());
+      for (int64_t row = 0; row < data.rows(); ++row) {
+        EXPECT_EQ(ArgMax(out, n_classes, row), 1) << name << ", " << n_classes << " classes";
+        EXPECT_GT(out[row * n_classes + 1], 0.99f) << name << ", " << n_classes << " classes";
+      }
+    }
   }
 }
 
+// Features constant on every row: no model splits, every tree is one leaf, and the prediction
+// is the class balance.
 TEST(TreeDecisionTree, ConstantFeaturesGiveOneLeaf) {
   const TreeData data = Classes({5, 1, 5, 1, 5, 1, 5, 1}, 2, {0, 1, 0, 1}, 2);
-  const auto model = FitTree("decision_tree", {}, data);
-  EXPECT_EQ(AsForest(*model).ensemble().n_nodes(), 1);
-  const std::vector<float> out = PredictRows(*model, data.view());
-  EXPECT_FLOAT_EQ(out[0], 0.5f);
+  for (const char* name : kTreeModels) {
+    nlohmann::json params = WithTrees(name, nlohmann::json::object());
+    // Bootstrap samples would give each tree its own class balance.
+    if (std::string(name) == "random_forest") params["bootstrap"] = false;
+    const auto model = FitTree(name, params, data);
+    const auto& ensemble =
+        name == std::string("gradient_boosting")
+            ? dynamic_cast<const models::tree::GradientBoostingModel&>(*model).ensemble()
+            : AsForest(*model).ensemble();
+    EXPECT_EQ(ensemble.n_nodes(), ensemble.n_trees()) << name;
+    const std::vector<float> out = PredictRows(*model, data.view());
+    EXPECT_NEAR(out[0], 0.5f, 1e-6f) << name;
+  }
 }
 
+// With one row allowed per leaf every model reproduces distinct training targets: the trees
+// (without bootstrap for the forests) grow to one-row leaves, and one boosting round of step 1
+// without regularisation puts each row's residual in its own leaf.
 TEST(TreeDecisionTree, GrowsOneRowLeaves) {
   TreeData data;
   data.cols = 1;
@@ -158,10 +192,23 @@ TEST(TreeDecisionTree, GrowsOneRowLeaves) {
     data.y.push_back(static_cast<float>((idx * 7) % 5));
   }
   const auto model = FitTree("decision_tree", {{"min_samples_leaf", 1}}, data);
-  const std::vector<float> out = PredictRows(*model, data.view());
-  EXPECT_EQ(out, data.y);
+  EXPECT_EQ(PredictRows(*model, data.view()), data.y);
   const auto coarse = FitTree("decision_tree", {{"min_samples_leaf", 4}}, data);
   EXPECT_LE(AsForest(*coarse).ensemble().n_nodes(), 7);
+  for (const char* forest : {"random_forest", "extra_trees"}) {
+    const auto fitted = FitTree(forest, {{"n_estimators", 5}, {"bootstrap", false}}, data);
+    EXPECT_EQ(PredictRows(*fitted, data.view()), data.y) << forest;
+  }
+  const auto boosted = FitTree("gradient_boosting",
+                               {{"n_estimators", 1},
+                                {"learning_rate", 1.0},
+                                {"reg_lambda", 0.0},
+                                {"min_child_weight", 0.0},
+                                {"min_samples_leaf", 1},
+                                {"num_leaves", 16}},
+                               data);
+  const std::vector<float> out = PredictRows(*boosted, data.view());
+  for (int64_t row = 0; row < data.rows(); ++row) EXPECT_NEAR(out[row], data.y[row], 1e-5f);
 }
 
 TEST(TreeDecisionTree, ReportsFeatureImportance) {

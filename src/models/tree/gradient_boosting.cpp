@@ -332,7 +332,7 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));
   result.early_stopping_rounds = reader.GetInt("early_stopping_rounds", 0, 0, 1000000);
   result.validation_fraction = reader.GetDouble("validation_fraction", 0.1, 0.01, 0.5);
-  result.balanced = ReadBalanced(reader);
+  result.balanced = ReadBalanced(reader, task);
   if (reader.Has("base_score")) {
     result.base_score = reader.GetDouble("base_score", 0.0, -kMaxBaseScore, kMaxBaseScore);
   }

@@ -181,7 +181,7 @@ ForestParams RandomForest::ParseParams(const nlohmann::json& params, Task task,
   if (result.oob_score && !result.bootstrap) {
     ThrowInvalidArgument(reader.context() + ": oob_score needs bootstrap=true");
   }
-  result.balanced = ReadBalanced(reader);
+  result.balanced = ReadBalanced(reader, task);
   result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));
   // The training engine passes these to every model; they come through FitControl here.
   reader.Allow("random_state");

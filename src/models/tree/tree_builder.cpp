@@ -8,6 +8,7 @@
 #include <iterator>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "kolosal/models/tree/histogram_builder.hpp"
 
@@ -592,12 +593,29 @@ void TreeBuilder::FinishLeaf(const OpenNode& node, Tree& tree) {
 
 bool TreeBuilder::AcceptGain(const OpenNode& node, double gain, double parent_score) const {
   if (IsRealGain(gain, parent_score, params_.min_split_gain)) return true;
-  if (!params_.split_zero_gain || !scorer_.is_classification() || params_.min_split_gain > 0.0) {
-    return false;
+  if (!params_.split_zero_gain || params_.min_split_gain > 0.0) return false;
+  return gain > -1e-10 * (1.0 + std::abs(parent_score)) && IsImpure(node);
+}
+
+bool TreeBuilder::IsImpure(const OpenNode& node) const {
+  if (scorer_.is_classification()) {
+    int n_present = 0;
+    for (int k = 0; k < scorer_.n_classes(); ++k) n_present += node.totals[k] > 0.0 ? 1 : 0;
+    return n_present >= 2;
   }
-  int n_present = 0;
-  for (int k = 0; k < scorer_.n_classes(); ++k) n_present += node.totals[k] > 0.0 ? 1 : 0;
-  return n_present >= 2 && gain > -1e-10 * (1.0 + std::abs(parent_score));
+  // Squared error: two weighted rows with different targets (a / b is the target).
+  std::optional<double> first;
+  for (const int32_t row : partition_.Rows(node.begin, node.end)) {
+    const RowStat& stat = stats_[row];
+    if (stat.b <= 0.0f) continue;
+    const double target = static_cast<double>(stat.a) / stat.b;
+    if (!first) {
+      first = target;
+    } else if (std::abs(target - *first) > 1e-6 * (1.0 + std::abs(*first))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void TreeBuilder::Push(OpenNode node) { open_.push_back(std::move(node)); }

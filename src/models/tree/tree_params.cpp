@@ -81,8 +81,15 @@ std::vector<float> RowWeights(const TrainData& data, bool balanced) {
   return weights;
 }
 
-bool ReadBalanced(ConfigReader& reader) {
-  return reader.GetChoice("class_weight", "none", {"none", "balanced"}) == "balanced";
+bool ReadBalanced(ConfigReader& reader, Task task) {
+  const bool balanced =
+      reader.GetChoice("class_weight", "none", {"none", "balanced"}) == "balanced";
+  if (balanced && task != Task::kClassification) {
+    ThrowInvalidArgument(reader.context() +
+                         ": class_weight 'balanced' weighs classes, so it needs a classification "
+                         "task");
+  }
+  return balanced;
 }
 
 double ReadMaxFeatures(ConfigReader& reader, std::string_view default_value) {

@@ -33,8 +33,9 @@ struct TreeGrowthParams {
   int cat_max_threshold = 0;
   int cat_onehot_max = 0;
   bool parallel = true;  // use oneTBB over features and row blocks inside one tree
-  /// Split impure classification nodes even when the best gain is zero (as CART does), so
-  /// that XOR-like patterns are found one level deeper.
+  /// Split impure nodes (two classes, or two regression targets) even when the best gain is
+  /// zero, as CART does: XOR-like patterns are found one level deeper, and an extra tree's random
+  /// threshold that happens to leave both means equal does not end the node.
   bool split_zero_gain = false;
   /// Put a numeric threshold midway (in bins) between the highest bin the node's left rows
   /// occupy and the lowest its right rows occupy, as CART puts it midway between the two
@@ -88,6 +89,8 @@ class TreeBuilder {
 
   bool CanSplit(const OpenNode& node) const;
   bool AcceptGain(const OpenNode& node, double gain, double parent_score) const;
+  /// Whether the node's rows hold two classes, or two different regression targets.
+  bool IsImpure(const OpenNode& node) const;
   std::pair<std::vector<double>, std::vector<double>> ChildTotals(const OpenNode& node,
                                                                   int64_t middle) const;
   OpenNode MakeChild(int32_t node_idx, int depth, int64_t begin, int64_t end,

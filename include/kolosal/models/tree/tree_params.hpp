@@ -21,8 +21,8 @@ void ValidateTrainData(const TrainData& data);
 /// `balanced`.
 std::vector<float> RowWeights(const TrainData& data, bool balanced);
 
-/// Reads "class_weight": "none" or "balanced".
-bool ReadBalanced(ConfigReader& reader);
+/// Reads "class_weight": "none" or "balanced" (an error for a task other than classification).
+bool ReadBalanced(ConfigReader& reader, Task task);
 
 /// Reads "max_features": "sqrt", "log2", "all" or a fraction in (0, 1], as a fraction of
 /// `n_features`.
