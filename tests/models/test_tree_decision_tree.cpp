@@ -211,6 +211,30 @@ TEST(TreeDecisionTree, GrowsOneRowLeaves) {
   for (int64_t row = 0; row < data.rows(); ++row) EXPECT_NEAR(out[row], data.y[row], 1e-5f);
 }
 
+// A categorical feature with more categories than a histogram holds is split as ordered codes;
+// every tree model says so in a warning naming the feature, and still fits.
+TEST(TreeDecisionTree, WarnsAboutCategoricalsBeyondTheBins) {
+  TreeData data = Classes({}, 2, {}, 2);
+  data.features = {{"zip", true, 300}, {"narrow", true, 4}};
+  for (int row = 0; row < 600; ++row) {
+    data.x.insert(data.x.end(), {static_cast<float>(row % 300), static_cast<float>(row % 4)});
+    data.y.push_back(row % 300 < 150 ? 1.0f : 0.0f);
+  }
+  for (const char* name : kTreeModels) {
+    std::vector<std::string> warnings;
+    FitControl control = Control();
+    control.log = [&warnings](LogLevel level, std::string_view message) {
+      if (level == LogLevel::kWarning) warnings.emplace_back(message);
+    };
+    const auto model = FitTree(name, WithTrees(name, nlohmann::json::object()), data, control);
+    ASSERT_EQ(warnings.size(), 1u) << name;
+    EXPECT_EQ(warnings[0], std::string(name) +
+                               ": feature 'zip' has 300 categories, more than 255; its codes are "
+                               "split as ordered numbers, not as a partition");
+    EXPECT_EQ(ArgMax(PredictRows(*model, data.view()), 2, 0), 1) << name;
+  }
+}
+
 TEST(TreeDecisionTree, ReportsFeatureImportance) {
   const TreeData data = MixedClassification(500, 2, 3);
   const auto model = FitTree("decision_tree", {{"max_depth", 4}}, data);

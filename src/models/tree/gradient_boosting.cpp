@@ -355,6 +355,7 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
 std::unique_ptr<Model> GradientBoosting::Fit(const TrainData& data,
                                              const FitControl& control) const {
   ValidateTrainData(data);
+  WarnWideCategoricals(data, control, "gradient_boosting");
   BoostingRun run(params_, data, control);
   return run.Run();
 }

@@ -192,6 +192,7 @@ ForestParams RandomForest::ParseParams(const nlohmann::json& params, Task task,
 
 std::unique_ptr<Model> RandomForest::Fit(const TrainData& data, const FitControl& control) const {
   ValidateTrainData(data);
+  WarnWideCategoricals(data, control, params_.type_name);
   const bool classification = data.task == Task::kClassification;
   if (classification != (params_.criterion != Criterion::kSquaredError)) {
     ThrowInvalidArgument(params_.type_name + ": the criterion does not fit the task");

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "kolosal/core/error.hpp"
+#include "kolosal/models/tree/bin_mapper.hpp"
 
 namespace kolosal::models::tree {
 namespace {
@@ -63,6 +64,18 @@ void ValidateTrainData(const TrainData& data) {
     if (!std::isfinite(weight) || weight < 0.0f) {
       ThrowInvalidArgument("row " + std::to_string(row) + ": sample weight must be >= 0");
     }
+  }
+}
+
+void WarnWideCategoricals(const TrainData& data, const FitControl& control,
+                          std::string_view model_name) {
+  for (const data::FeatureInfo& feature : data.features) {
+    if (!feature.categorical || feature.n_categories <= kMaxBins) continue;
+    control.Log(LogLevel::kWarning,
+                std::string(model_name) + ": feature '" + feature.name + "' has " +
+                    std::to_string(feature.n_categories) + " categories, more than " +
+                    std::to_string(kMaxBins) +
+                    "; its codes are split as ordered numbers, not as a partition");
   }
 }
 

@@ -17,6 +17,11 @@ namespace kolosal::models::tree {
 /// Error(kInvalidArgument) naming the first bad row.
 void ValidateTrainData(const TrainData& data);
 
+/// Logs a warning for each categorical feature with more categories than a histogram holds
+/// (kMaxBins): the tree models split its codes as ordered numbers instead of as a partition.
+void WarnWideCategoricals(const TrainData& data, const FitControl& control,
+                          std::string_view model_name);
+
 /// Per-row weights: the sample weights (or 1), times n / (n_classes * class_count) when
 /// `balanced`.
 std::vector<float> RowWeights(const TrainData& data, bool balanced);
