@@ -3,5 +3,6 @@
 # (GCC bug 105651).
 add_library(kolosal_warnings INTERFACE)
 target_compile_options(kolosal_warnings INTERFACE
-  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Werror -Wno-restrict>
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Werror>
+  $<$<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:GNU>>:-Wno-restrict>
   $<$<COMPILE_LANGUAGE:C>:-Wall -Wextra -Werror>)

@@ -33,7 +33,8 @@ nlohmann::json ParseJsonConfig(std::string_view text, std::string_view context) 
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return nlohmann::json::object();
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
+    // parse_error, and out_of_range for numbers beyond double (1e400).
     ThrowInvalidArgument(std::string(context) + ": invalid JSON: " + error.what());
   }
 }

@@ -23,17 +23,20 @@ constexpr double kMinNoise = 1e-6;
 
 #if defined(__x86_64__)
 // sleef.h declares its 256-bit functions only when the whole file is compiled for AVX.
-extern "C" __m256d Sleef_expd4_u10avx2(__m256d);
-extern "C" __m512d Sleef_expd8_u10avx512f(__m512d);
+extern "C" __attribute__((target("avx2"))) __m256d Sleef_expd4_u10avx2(__m256d);
+extern "C" __attribute__((target("avx512f"))) __m512d Sleef_expd8_u10avx512f(__m512d);
 
 // MaternAvx2 eight values at a time. AVX-512F has fused multiply-adds, which contraction would
-// use, so it is off: the steps round as on the other paths.
+// use, so it is off: the steps round as on the other paths. (Clang never fuses separate
+// intrinsics unless told to with -ffp-contract=fast.)
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
 // GCC 12's avx512fintrin.h trips -Wmaybe-uninitialized on its own _mm512_undefined_pd (GCC bug
 // 105593).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 __attribute__((target("avx512f"))) void MaternAvx512(const double* r2, double* out, double* decay,
                                                      Eigen::Index size) {
   const __m512d zero = _mm512_setzero_pd();
@@ -64,8 +67,10 @@ __attribute__((target("avx512f"))) void MaternAvx512(const double* r2, double* o
     _mm512_mask_storeu_pd(out + idx, mask, _mm512_mul_pd(poly, decayed));
   }
 }
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #pragma GCC pop_options
+#endif
 
 // MaternOfSquared's arithmetic four values at a time in one pass. The target leaves out FMA so
 // that nothing is contracted: our steps round as on the SSE2 path (Sleef's exps agree to 1 ulp).

@@ -29,8 +29,12 @@
 #include "kolosal/hpo/study_options.hpp"
 #include "kolosal/precision/cpu_features.hpp"
 
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
+#endif
 // GCC's C++ front end does not define __AVX2__ and __FMA__ under the pragma, so Eigen is told.
 #define EIGEN_VECTORIZE_SSE3
 #define EIGEN_VECTORIZE_SSSE3
@@ -59,6 +63,10 @@ std::unique_ptr<Sampler> MakeAvx2GpSampler(const GpSettings& settings) {
 
 }  // namespace kolosal::hpo::detail
 
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 #endif  // defined(__x86_64__)

@@ -109,6 +109,11 @@ TEST(ConfigReader, IntegersBeyondInt64AreOutOfRange) {
 TEST(ParseJsonConfig, EmptyTextIsAnEmptyObject) {
   EXPECT_TRUE(ParseJsonConfig("  ", "cfg").is_object());
   EXPECT_EQ(CodeOf([] { ParseJsonConfig("{oops", "cfg"); }), StatusCode::kInvalidArgument);
+  // nlohmann throws out_of_range, not parse_error, for a number beyond double (found by fuzz/).
+  EXPECT_EQ(CodeOf([] { ParseJsonConfig(R"({"max_rows": 1e400})", "cfg"); }),
+            StatusCode::kInvalidArgument);
+  EXPECT_NE(MessageOf([] { ParseJsonConfig("[-1e999]", "cfg"); }).find("cfg: invalid JSON"),
+            std::string::npos);
   EXPECT_EQ(CodeOf([] { ConfigReader reader(nlohmann::json::array(), "cfg"); }),
             StatusCode::kInvalidArgument);
 }

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/expect_error.hpp"
 #include "kolosal/io/model_file.hpp"
 #include "kolosal/models/tree/gradient_boosting_model.hpp"
 #include "tree_test_helpers.hpp"
@@ -179,6 +182,41 @@ TEST(GradientBoosting, RejectsMalformedTrees) {
   std::vector<char> patched = bytes;
   std::memset(patched.data() + offset, 0, 4);
   ExpectStatus(StatusCode::kCorruptModel, [&] { LoadModel("gradient_boosting", patched); });
+}
+
+// `bytes` with the first float of the trees' array `field` replaced by `value`.
+std::vector<char> WithFirstFloat(const std::vector<char>& bytes, const char* field, float value) {
+  msgpack::object_handle handle = msgpack::unpack(bytes.data(), bytes.size());
+  const msgpack::object& array = io::Field(io::Field(handle.get(), "trees"), field);
+  EXPECT_EQ(array.type, msgpack::type::BIN);
+  // The unpacked object holds a copy: find its bytes in the buffer.
+  const size_t offset = std::string_view(bytes.data(), bytes.size())
+                            .find(std::string_view(array.via.bin.ptr, array.via.bin.size));
+  EXPECT_NE(offset, std::string_view::npos);
+  std::vector<char> patched = bytes;
+  std::memcpy(patched.data() + offset, &value, sizeof(value));
+  return patched;
+}
+
+// A trained model never has them, and the batch, row and compiled walks would disagree on them
+// (found by fuzz/: docs/fuzzing.md).
+TEST(GradientBoosting, RejectsNanThresholdsAndNonFiniteLeaves) {
+  const TreeData data = SmoothRegression(300, 34);
+  const auto model = FitTree("gradient_boosting", {{"n_estimators", 2}}, data);
+  const std::vector<char> bytes = SaveModel(*model);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  testing::ExpectError(
+      [&] { LoadModel("gradient_boosting", WithFirstFloat(bytes, "threshold", nan)); },
+      StatusCode::kCorruptModel, "NaN threshold");
+  testing::ExpectError(
+      [&] { LoadModel("gradient_boosting", WithFirstFloat(bytes, "leaf_values", nan)); },
+      StatusCode::kCorruptModel, "leaf value is not finite");
+  testing::ExpectError(
+      [&] { LoadModel("gradient_boosting", WithFirstFloat(bytes, "leaf_values", -inf)); },
+      StatusCode::kCorruptModel, "leaf value is not finite");
+  // Infinite thresholds are consistent in every walk and stay loadable.
+  EXPECT_NO_THROW(LoadModel("gradient_boosting", WithFirstFloat(bytes, "threshold", inf)));
 }
 
 TEST(GradientBoosting, CancelsBetweenRounds) {

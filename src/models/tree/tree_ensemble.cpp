@@ -5,6 +5,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace kolosal::models::tree {
@@ -427,6 +428,12 @@ void TreeEnsemble::Validate(int n_outputs) const {
   if (leaf_values_.size() % static_cast<size_t>(leaf_width_) != 0) {
     io::ThrowCorrupt("tree ensemble: leaf values do not fill whole leaves");
   }
+  // Training only makes finite leaves; NaNs of different payloads would also make the sums
+  // depend on the order of operands, which the walks do not fix.
+  if (!std::all_of(leaf_values_.begin(), leaf_values_.end(),
+                   [](float value) { return std::isfinite(value); })) {
+    io::ThrowCorrupt("tree ensemble: a leaf value is not finite");
+  }
   if (roots_.size() != output_offsets_.size()) io::ThrowCorrupt("tree ensemble: tree counts");
   for (size_t tree_idx = 0; tree_idx < roots_.size(); ++tree_idx) {
     const int32_t begin = roots_[tree_idx];
@@ -462,6 +469,11 @@ void TreeEnsemble::ValidateTree(int64_t tree_idx) const {
       io::ThrowCorrupt("tree ensemble: child index out of range");
     }
     const bool categorical = (node.flags & TreeNode::kCategorical) != 0;
+    // Training never makes a NaN threshold, and the walks would disagree on it: the row walk
+    // asks value <= threshold, the batch walk and the compiled code !(value > threshold).
+    if (!categorical && std::isnan(node.threshold)) {
+      io::ThrowCorrupt("tree ensemble: NaN threshold");
+    }
     if (categorical &&
         static_cast<uint64_t>(node.category_word()) + kCategoryWords > category_words_.size()) {
       io::ThrowCorrupt("tree ensemble: category bitset out of range");

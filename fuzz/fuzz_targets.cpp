@@ -1,0 +1,300 @@
+#include "fuzz/fuzz_targets.hpp"
+
+#include <tbb/global_control.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string_view>
+
+#include "kolosal/core/error.hpp"
+#include "kolosal/data/csv_reader.hpp"
+#include "kolosal/data/synthetic.hpp"
+#include "kolosal/io/model_file.hpp"
+#include "kolosal/jit/compiled_trees.hpp"
+#include "kolosal/models/registry.hpp"
+#include "kolosal/models/trained_pipeline.hpp"
+#include "kolosal/models/tree/forest_model.hpp"
+#include "kolosal/models/tree/gradient_boosting_model.hpp"
+#include "kolosal/train/trainer.hpp"
+
+namespace kolosal::fuzz {
+namespace {
+
+using models::TrainedPipeline;
+using models::tree::TreeEnsemble;
+
+// Input columns beyond this are loaded but not predicted on, to keep each run short.
+constexpr int64_t kMaxProbeFeatures = 512;
+constexpr int64_t kProbeRows = 17;  // two SIMD blocks of rows and one more
+
+[[noreturn]] void Fail(const char* what, const std::string& detail = "") {
+  std::fprintf(stderr, "fuzz: broken promise: %s%s%s\n", what, detail.empty() ? "" : ": ",
+               detail.c_str());
+  std::abort();
+}
+
+// Values that sit on every kind of edge: zero of both signs, NaN, infinities, huge, fractional,
+// negative and small integer codes.
+float ProbeValue(int64_t row_idx, int64_t col_idx) {
+  static constexpr float kValues[] = {0.0F,
+                                      std::numeric_limits<float>::quiet_NaN(),
+                                      1.0F,
+                                      -1.0F,
+                                      0.5F,
+                                      2.0F,
+                                      1e30F,
+                                      -1e30F,
+                                      3.0F,
+                                      -0.0F,
+                                      std::numeric_limits<float>::infinity(),
+                                      -std::numeric_limits<float>::infinity(),
+                                      7.25F};
+  constexpr int64_t kCount = sizeof(kValues) / sizeof(kValues[0]);
+  return kValues[(row_idx * 7 + col_idx * 3) % kCount];
+}
+
+std::vector<float> ProbeRows(int64_t n_cols) {
+  std::vector<float> rows(static_cast<size_t>(kProbeRows * n_cols));
+  for (int64_t row_idx = 0; row_idx < kProbeRows; ++row_idx) {
+    for (int64_t col_idx = 0; col_idx < n_cols; ++col_idx) {
+      rows[static_cast<size_t>(row_idx * n_cols + col_idx)] = ProbeValue(row_idx, col_idx);
+    }
+  }
+  return rows;
+}
+
+bool SameBits(std::span<const float> lhs, std::span<const float> rhs) {
+  return lhs.size() == rhs.size() &&
+         (lhs.empty() || std::memcmp(lhs.data(), rhs.data(), lhs.size() * sizeof(float)) == 0);
+}
+
+// "output 5: 0.25 vs nan", for the first output whose bits differ.
+std::string FirstDifference(std::span<const float> lhs, std::span<const float> rhs) {
+  for (size_t idx = 0; idx < std::min(lhs.size(), rhs.size()); ++idx) {
+    if (std::bit_cast<uint32_t>(lhs[idx]) == std::bit_cast<uint32_t>(rhs[idx])) continue;
+    return "output " + std::to_string(idx) + ": " + std::to_string(lhs[idx]) + " vs " +
+           std::to_string(rhs[idx]);
+  }
+  return "sizes " + std::to_string(lhs.size()) + " vs " + std::to_string(rhs.size());
+}
+
+const TreeEnsemble* EnsembleOf(const models::Model& model) {
+  if (const auto* boosting = dynamic_cast<const models::tree::GradientBoostingModel*>(&model)) {
+    return &boosting->ensemble();
+  }
+  if (const auto* forest = dynamic_cast<const models::tree::ForestModel*>(&model)) {
+    return &forest->ensemble();
+  }
+  return nullptr;
+}
+
+// The batch walk, the row walk and the compiled code must add the same bits for every row.
+void CheckTreePaths(const TreeEnsemble& ensemble) {
+  const int64_t n_features = ensemble.n_features();
+  const int64_t width = ensemble.output_width();
+  if (n_features > kMaxProbeFeatures || width <= 0) return;
+  const std::vector<float> rows = ProbeRows(n_features);
+  const size_t out_size = static_cast<size_t>(kProbeRows * width);
+  std::vector<float> batch(out_size, 0.0F);
+  ensemble.Accumulate({rows.data(), kProbeRows, n_features}, batch.data(), width, 0);
+  std::vector<float> by_row(out_size, 0.0F);
+  for (int64_t row_idx = 0; row_idx < kProbeRows; ++row_idx) {
+    ensemble.AccumulateRow(rows.data() + row_idx * n_features, by_row.data() + row_idx * width, 0,
+                           ensemble.n_trees());
+  }
+  if (!SameBits(batch, by_row)) {
+    Fail("the batch and row tree walks disagree", FirstDifference(batch, by_row));
+  }
+  const auto compiled = jit::CompiledTrees::Compile(ensemble);
+  if (!compiled) return;
+  std::vector<float> jitted(out_size, 0.0F);
+  for (int64_t row_idx = 0; row_idx < kProbeRows; ++row_idx) {
+    compiled->AccumulateRow(rows.data() + row_idx * n_features, jitted.data() + row_idx * width);
+  }
+  if (!SameBits(batch, jitted)) {
+    Fail("the compiled trees and the interpreter disagree", FirstDifference(batch, jitted));
+  }
+}
+
+void CheckPredictions(const TrainedPipeline& pipeline) {
+  const int64_t n_features = pipeline.n_input_features();
+  if (n_features > kMaxProbeFeatures) return;
+  std::vector<std::string> names;
+  for (const auto& column : pipeline.pipeline().input_schema().columns)
+    names.push_back(column.name);
+  const std::vector<float> rows = ProbeRows(n_features);
+  const data::Dataset input = data::Dataset::FromDense(
+      rows.data(), data::DType::kFloat32, kProbeRows, n_features, data::Layout::kRowMajor, names);
+  const std::vector<float> raw = pipeline.PredictRawByPosition(input);
+  const auto n_outputs = static_cast<size_t>(std::max(pipeline.n_classes(), 1));
+  if (raw.size() != static_cast<size_t>(kProbeRows) * n_outputs) {
+    Fail("raw output size", std::to_string(raw.size()));
+  }
+  const std::vector<float> by_name = pipeline.PredictRaw(input);
+  if (!SameBits(raw, by_name)) {
+    Fail("prediction by position and by name disagree", FirstDifference(raw, by_name));
+  }
+  if (pipeline.RawToPredictions(raw).size() != static_cast<size_t>(kProbeRows)) {
+    Fail("one prediction per row");
+  }
+  try {
+    (void)pipeline.Contributions(input);
+  } catch (const Error& error) {
+    if (error.code() != StatusCode::kUnsupported) throw;
+  }
+}
+
+void CheckSaveRoundTrip(const TrainedPipeline& pipeline) {
+  const std::vector<uint8_t> saved = pipeline.SaveToBuffer();
+  const TrainedPipeline reloaded = TrainedPipeline::LoadFromBuffer(saved);
+  if (reloaded.SaveToBuffer() != saved) Fail("save, load and save again changed the bytes");
+}
+
+void ExerciseModel(const TrainedPipeline& pipeline) {
+  (void)pipeline.metadata().dump();
+  for (const auto type : models::kImportanceTypes) (void)pipeline.FeatureImportance(type);
+  CheckPredictions(pipeline);
+  if (const TreeEnsemble* ensemble = EnsembleOf(pipeline.model())) CheckTreePaths(*ensemble);
+  CheckSaveRoundTrip(pipeline);
+}
+
+// One thread: the findings must not depend on scheduling, and libFuzzer runs one input at a time.
+const tbb::global_control& OneThread() {
+  static const tbb::global_control control(tbb::global_control::max_allowed_parallelism, 1);
+  return control;
+}
+
+void CheckDatasetShape(const data::Dataset& dataset) {
+  for (const auto& column : dataset.columns()) {
+    if (column.size() != dataset.n_rows()) Fail("a column's size is not the row count");
+    if (!column.is_categorical()) continue;
+    const auto n_categories = static_cast<int32_t>(column.categories.size());
+    for (const int32_t code : column.codes) {
+      if (code != data::kMissingCode && (code < 0 || code >= n_categories)) {
+        Fail("a categorical code outside the dictionary", std::to_string(code));
+      }
+    }
+  }
+  if (!dataset.has_labels()) return;
+  const data::Labels& labels = dataset.labels();
+  if (static_cast<int64_t>(labels.values.size()) != dataset.n_rows()) Fail("label count");
+  if (!labels.weights.empty() && static_cast<int64_t>(labels.weights.size()) != dataset.n_rows()) {
+    Fail("weight count");
+  }
+  if (labels.task != Task::kClassification) return;
+  for (const float value : labels.values) {
+    if (!(value >= 0.0F && value < static_cast<float>(labels.classes.size()))) {
+      Fail("a class index outside the class list");
+    }
+  }
+}
+
+data::Dataset SyntheticData(Task task, int n_classes, uint64_t seed) {
+  data::Dataset dataset = task == Task::kClassification
+                              ? data::MakeClassification(60, 3, 1, n_classes, 2.0, seed)
+                              : data::MakeRegression(60, 4, 0.1, seed);
+  std::vector<int32_t> codes(static_cast<size_t>(dataset.n_rows()));
+  for (size_t row_idx = 0; row_idx < codes.size(); ++row_idx) {
+    codes[row_idx] = row_idx % 11 == 0 ? data::kMissingCode : static_cast<int32_t>(row_idx % 5);
+  }
+  dataset.AddColumn(data::Column::Categorical("colour", codes, {"a", "b", "c", "d", "e"}));
+  auto& values = dataset.mutable_column(0).values;
+  for (size_t row_idx = 0; row_idx < values.size(); row_idx += 7) {
+    values[row_idx] = std::numeric_limits<float>::quiet_NaN();
+  }
+  return dataset;
+}
+
+nlohmann::json SmallParams(const std::string& model) {
+  if (model == "decision_tree") return {{"max_depth", 3}};
+  if (model == "random_forest" || model == "extra_trees") {
+    return {{"n_estimators", 3}, {"max_depth", 3}};
+  }
+  if (model == "gradient_boosting") return {{"n_estimators", 3}, {"num_leaves", 6}};
+  return nlohmann::json::object();
+}
+
+}  // namespace
+
+void FuzzModelPayload(std::span<const uint8_t> payload) {
+  (void)OneThread();
+  const std::vector<uint8_t> file =
+      io::FramePayload({reinterpret_cast<const char*>(payload.data()), payload.size()});
+  std::optional<TrainedPipeline> pipeline;
+  try {
+    pipeline.emplace(TrainedPipeline::LoadFromBuffer(file));
+  } catch (const Error& error) {
+    if (error.code() != StatusCode::kCorruptModel) Fail("load error code", error.what());
+    return;
+  } catch (const std::exception& error) {
+    Fail("load threw something other than kolosal::Error", error.what());
+  }
+  try {
+    ExerciseModel(*pipeline);
+  } catch (const Error&) {
+    // A model the loader accepted may still refuse an input; it must say so with an Error.
+  } catch (const std::exception& error) {
+    Fail("a loaded model threw something other than kolosal::Error", error.what());
+  }
+}
+
+void FuzzCsv(std::span<const uint8_t> bytes) {
+  (void)OneThread();
+  const std::string_view all(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  const size_t nul = all.find('\0');
+  const std::string_view text = all.substr(0, nul);
+  try {
+    const data::CsvOptions options = nul == std::string_view::npos
+                                         ? data::CsvOptions{}
+                                         : data::ParseCsvOptions(all.substr(nul + 1));
+    CheckDatasetShape(data::ParseCsv(text, options));
+  } catch (const Error&) {
+  } catch (const std::exception& error) {
+    Fail("CSV parsing threw something other than kolosal::Error", error.what());
+  }
+}
+
+std::vector<std::vector<uint8_t>> ModelPayloadSeeds() {
+  (void)OneThread();
+  std::vector<std::vector<uint8_t>> seeds;
+  const std::pair<Task, int> tasks[] = {
+      {Task::kClassification, 2}, {Task::kClassification, 3}, {Task::kRegression, 0}};
+  for (const auto& [task, n_classes] : tasks) {
+    const data::Dataset dataset = SyntheticData(task, n_classes, 7 + seeds.size());
+    for (const std::string& model : models::ModelRegistry::Builtin().Names()) {
+      train::TrainSpec spec;
+      spec.model = model;
+      spec.params = SmallParams(model);
+      try {
+        const TrainedPipeline pipeline = train::FitPipeline(dataset, spec, FitControl());
+        const std::vector<uint8_t> file = pipeline.SaveToBuffer();
+        const std::span<const uint8_t> inner = io::UnframePayload(file);
+        seeds.emplace_back(inner.begin(), inner.end());
+      } catch (const Error& error) {
+        if (error.code() != StatusCode::kInvalidArgument) throw;  // a model without this task
+      }
+    }
+  }
+  return seeds;
+}
+
+std::vector<std::string> CsvSeeds() {
+  using namespace std::string_literals;
+  return {
+      "a,b,label\n1,x,yes\n2.5,\"y, z\",no\nNA,x,yes\n-3e2,,no\n",
+      "\xEF\xBB\xBFid;text;y\r\n1;\"he said \"\"hi\"\"\";0.5\r\n2;\"two\nlines\";1.5\r\n"s,
+      "x,y\n1,2\n3,4\n\0{\"target\":\"y\",\"task\":\"regression\"}"s,
+      "w,x,y\n1,a,c1\n0.5,b,c2\n2,a,c1\n\0{\"target\":\"y\",\"weight_column\":\"w\"}"s,
+      "x|y|z\n1|2|3\n?|null|5\n\0{\"delimiter\":\"|\",\"column_types\":{\"x\":\"categorical\"},"
+      "\"target\":\"z\",\"drop_columns\":[\"y\"],\"max_rows\":1}"s,
+      "1,2\n3,4\n\0{\"has_header\":false}"s,
+  };
+}
+
+}  // namespace kolosal::fuzz

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace kolosal::fuzz {
+
+/// Loads `payload` as a model file's msgpack payload (framed with a valid header and checksum, so
+/// that mutations reach the decoder) and, when it loads, predicts, explains, saves and reloads
+/// it, and runs its trees through the batch, row and compiled paths. Returns normally for
+/// anything a user may hand the library, and aborts on a broken promise: an exception other
+/// than kolosal::Error, paths that disagree, or a save that does not round-trip.
+void FuzzModelPayload(std::span<const uint8_t> payload);
+
+/// Parses `bytes` as CSV text. Data ending in a NUL-separated JSON object uses that object as
+/// the CSV options. Aborts on an exception other than kolosal::Error or on a dataset whose
+/// columns and labels disagree in size.
+void FuzzCsv(std::span<const uint8_t> bytes);
+
+/// Model payloads to start from: small models of every registered type, trained on synthetic
+/// data with categorical and missing values, for classification (binary and multi-class) and
+/// regression. Deterministic.
+std::vector<std::vector<uint8_t>> ModelPayloadSeeds();
+
+/// CSV texts to start from: quoting, missing values, categorical and numeric columns, options.
+std::vector<std::string> CsvSeeds();
+
+}  // namespace kolosal::fuzz

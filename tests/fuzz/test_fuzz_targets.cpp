@@ -1,0 +1,120 @@
+// The fuzz targets (fuzz/fuzz_targets.hpp) on their seeds, on seeded mutations of them, and on
+// every input that once broke a promise (fuzz/regressions/). A broken promise aborts the binary.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fuzz/fuzz_targets.hpp"
+#include "kolosal/io/model_file.hpp"
+#include "kolosal/models/trained_pipeline.hpp"
+
+namespace kolosal::fuzz {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+// Bytes that msgpack gives meaning to (nil, false, true, map, array, str and number headers)
+// and the edges of a byte.
+constexpr uint8_t kInterestingBytes[] = {0x00, 0x01, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xc0,
+                                         0xc2, 0xc3, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf, 0xd0,
+                                         0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xff};
+
+// One random change, as a mutation-based fuzzer makes them: flip a bit, write an interesting
+// byte, cut the end, drop a range, or repeat a range.
+Bytes Mutate(const Bytes& seed, std::mt19937_64& rng) {
+  Bytes out = seed;
+  if (out.empty()) return {kInterestingBytes[rng() % std::size(kInterestingBytes)]};
+  const size_t pos = rng() % out.size();
+  switch (rng() % 5) {
+    case 0:
+      out[pos] ^= static_cast<uint8_t>(1U << (rng() % 8));
+      break;
+    case 1:
+      out[pos] = kInterestingBytes[rng() % std::size(kInterestingBytes)];
+      break;
+    case 2:
+      out.resize(pos);
+      break;
+    case 3:
+      out.erase(
+          out.begin() + static_cast<std::ptrdiff_t>(pos),
+          out.begin() + static_cast<std::ptrdiff_t>(std::min(out.size(), pos + 1 + rng() % 16)));
+      break;
+    default: {
+      const size_t length = std::min(out.size() - pos, size_t{1} + rng() % 16);
+      const Bytes range(out.begin() + static_cast<std::ptrdiff_t>(pos),
+                        out.begin() + static_cast<std::ptrdiff_t>(pos + length));
+      out.insert(out.begin() + static_cast<std::ptrdiff_t>(pos), range.begin(), range.end());
+    }
+  }
+  return out;
+}
+
+std::vector<Bytes> FilesIn(const std::filesystem::path& folder) {
+  std::vector<Bytes> files;
+  if (!std::filesystem::exists(folder)) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    files.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return files;
+}
+
+const std::filesystem::path kRegressions = KOLOSAL_FUZZ_REGRESSIONS_DIR;
+
+TEST(FuzzModelPayload, SeedsCoverEveryModelAndLoad) {
+  const std::vector<Bytes> seeds = ModelPayloadSeeds();
+  std::set<std::string> types;
+  for (const Bytes& seed : seeds) {
+    const auto pipeline = models::TrainedPipeline::LoadFromBuffer(
+        io::FramePayload({reinterpret_cast<const char*>(seed.data()), seed.size()}));
+    types.insert(std::string(pipeline.model().TypeName()));
+    FuzzModelPayload(seed);
+  }
+  // Every tree and linear model, for each task it takes.
+  EXPECT_EQ(types.size(), 9U);
+  EXPECT_EQ(seeds.size(), 18U);  // 5 classifiers x 2 tasks, 8 regressors
+}
+
+TEST(FuzzModelPayload, SeededMutationsKeepEveryPromise) {
+  std::mt19937_64 rng(20261128);
+  for (const Bytes& seed : ModelPayloadSeeds()) {
+    Bytes current = seed;
+    for (int step = 0; step < 600; ++step) {
+      // Stack changes for a while, then start again from the seed.
+      current = step % 4 == 0 ? Mutate(seed, rng) : Mutate(current, rng);
+      FuzzModelPayload(current);
+    }
+  }
+}
+
+TEST(FuzzModelPayload, Regressions) {
+  for (const Bytes& input : FilesIn(kRegressions / "model_payload")) FuzzModelPayload(input);
+}
+
+TEST(FuzzCsv, SeedsAndSeededMutations) {
+  std::mt19937_64 rng(11);
+  for (const std::string& text : CsvSeeds()) {
+    const Bytes seed(text.begin(), text.end());
+    FuzzCsv(seed);
+    Bytes current = seed;
+    for (int step = 0; step < 1000; ++step) {
+      current = step % 4 == 0 ? Mutate(seed, rng) : Mutate(current, rng);
+      FuzzCsv(current);
+    }
+  }
+}
+
+TEST(FuzzCsv, Regressions) {
+  for (const Bytes& input : FilesIn(kRegressions / "csv")) FuzzCsv(input);
+}
+
+}  // namespace
+}  // namespace kolosal::fuzz
