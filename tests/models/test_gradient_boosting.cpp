@@ -184,8 +184,10 @@ TEST(GradientBoosting, RejectsMalformedTrees) {
   ExpectStatus(StatusCode::kCorruptModel, [&] { LoadModel("gradient_boosting", patched); });
 }
 
-// `bytes` with the first float of the trees' array `field` replaced by `value`.
-std::vector<char> WithFirstFloat(const std::vector<char>& bytes, const char* field, float value) {
+// `bytes` with element `index` of the trees' array `field` replaced by `value`.
+template <typename T>
+std::vector<char> WithElement(const std::vector<char>& bytes, const char* field, size_t index,
+                              T value) {
   msgpack::object_handle handle = msgpack::unpack(bytes.data(), bytes.size());
   const msgpack::object& array = io::Field(io::Field(handle.get(), "trees"), field);
   EXPECT_EQ(array.type, msgpack::type::BIN);
@@ -194,29 +196,34 @@ std::vector<char> WithFirstFloat(const std::vector<char>& bytes, const char* fie
                             .find(std::string_view(array.via.bin.ptr, array.via.bin.size));
   EXPECT_NE(offset, std::string_view::npos);
   std::vector<char> patched = bytes;
-  std::memcpy(patched.data() + offset, &value, sizeof(value));
+  std::memcpy(patched.data() + offset + index * sizeof(T), &value, sizeof(T));
   return patched;
 }
 
 // A trained model never has them, and the batch, row and compiled walks would disagree on them
 // (found by fuzz/: docs/fuzzing.md).
-TEST(GradientBoosting, RejectsNanThresholdsAndNonFiniteLeaves) {
+TEST(GradientBoosting, RejectsNanThresholdsNonFiniteLeavesAndSharedNodes) {
   const TreeData data = SmoothRegression(300, 34);
   const auto model = FitTree("gradient_boosting", {{"n_estimators", 2}}, data);
   const std::vector<char> bytes = SaveModel(*model);
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float inf = std::numeric_limits<float>::infinity();
   testing::ExpectError(
-      [&] { LoadModel("gradient_boosting", WithFirstFloat(bytes, "threshold", nan)); },
+      [&] { LoadModel("gradient_boosting", WithElement(bytes, "threshold", 0, nan)); },
       StatusCode::kCorruptModel, "NaN threshold");
   testing::ExpectError(
-      [&] { LoadModel("gradient_boosting", WithFirstFloat(bytes, "leaf_values", nan)); },
+      [&] { LoadModel("gradient_boosting", WithElement(bytes, "leaf_values", 0, nan)); },
       StatusCode::kCorruptModel, "leaf value is not finite");
   testing::ExpectError(
-      [&] { LoadModel("gradient_boosting", WithFirstFloat(bytes, "leaf_values", -inf)); },
+      [&] { LoadModel("gradient_boosting", WithElement(bytes, "leaf_values", 0, -inf)); },
       StatusCode::kCorruptModel, "leaf value is not finite");
+  // The root's children moved to nodes 3 and 4: nodes 1 and 2 are cut off, or one node gets
+  // two parents. Either way the nodes are no longer one tree.
+  testing::ExpectError(
+      [&] { LoadModel("gradient_boosting", WithElement(bytes, "left", 0, int32_t{3})); },
+      StatusCode::kCorruptModel, "tree ensemble: a node");
   // Infinite thresholds are consistent in every walk and stay loadable.
-  EXPECT_NO_THROW(LoadModel("gradient_boosting", WithFirstFloat(bytes, "threshold", inf)));
+  EXPECT_NO_THROW(LoadModel("gradient_boosting", WithElement(bytes, "threshold", 0, inf)));
 }
 
 TEST(GradientBoosting, CancelsBetweenRounds) {

@@ -449,12 +449,15 @@ void TreeEnsemble::Validate(int n_outputs) const {
   if (roots_.empty() && !nodes_.empty()) io::ThrowCorrupt("tree ensemble: nodes without trees");
 }
 
-// Children strictly after their parent and inside the tree: traversal always ends at a leaf.
+// Children strictly after their parent and inside the tree, so traversal always ends at a leaf,
+// and every node but the root the child of exactly one node, so the nodes form one tree (the
+// batch walk's layout depends on it).
 void TreeEnsemble::ValidateTree(int64_t tree_idx) const {
   const int64_t begin = roots_[tree_idx];
   const int64_t end =
       tree_idx + 1 < n_trees() ? roots_[tree_idx + 1] : static_cast<int64_t>(nodes_.size());
   const int64_t n_leaves = static_cast<int64_t>(leaf_values_.size()) / leaf_width_;
+  std::vector<uint8_t> has_parent(static_cast<size_t>(end - begin), 0);
   for (int64_t idx = begin; idx < end; ++idx) {
     const TreeNode& node = nodes_[idx];
     if (node.is_leaf()) {
@@ -468,6 +471,11 @@ void TreeEnsemble::ValidateTree(int64_t tree_idx) const {
     if (node.left <= idx || static_cast<int64_t>(node.left) + 1 >= end) {
       io::ThrowCorrupt("tree ensemble: child index out of range");
     }
+    for (int64_t child = node.left; child <= node.left + 1; ++child) {
+      uint8_t& seen = has_parent[static_cast<size_t>(child - begin)];
+      if (seen != 0) io::ThrowCorrupt("tree ensemble: a node with two parents");
+      seen = 1;
+    }
     const bool categorical = (node.flags & TreeNode::kCategorical) != 0;
     // Training never makes a NaN threshold, and the walks would disagree on it: the row walk
     // asks value <= threshold, the batch walk and the compiled code !(value > threshold).
@@ -478,6 +486,9 @@ void TreeEnsemble::ValidateTree(int64_t tree_idx) const {
         static_cast<uint64_t>(node.category_word()) + kCategoryWords > category_words_.size()) {
       io::ThrowCorrupt("tree ensemble: category bitset out of range");
     }
+  }
+  if (std::find(has_parent.begin() + 1, has_parent.end(), 0) != has_parent.end()) {
+    io::ThrowCorrupt("tree ensemble: a node outside the tree");
   }
 }
 
