@@ -15,6 +15,7 @@
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/data/synthetic.hpp"
+#include "kolosal/hpo/study.hpp"
 #include "kolosal/io/model_file.hpp"
 #include "kolosal/jit/compiled_trees.hpp"
 #include "kolosal/models/registry.hpp"
@@ -220,6 +221,56 @@ nlohmann::json SmallParams(const std::string& model) {
   return nlohmann::json::object();
 }
 
+// Every value of a trial as the space defines it: NaN exactly when inactive, else legal.
+void CheckTrialValues(const hpo::SearchSpace& space, const hpo::ParamVector& values) {
+  if (values.size() != space.size()) Fail("a trial with another number of values than params");
+  for (size_t idx = 0; idx < space.size(); ++idx) {
+    const bool active = space.IsActive(idx, values);
+    if (!active && !std::isnan(values[idx])) Fail("an inactive parameter has a value");
+    if (active && !space.param(idx).Contains(values[idx])) {
+      Fail("a sampled value outside its parameter's range or grid",
+           space.param(idx).name + " = " + std::to_string(values[idx]));
+    }
+  }
+}
+
+// A made-up objective: finite, and different for different values.
+double Objective(const hpo::ParamVector& values) {
+  double sum = 0.0;
+  for (size_t idx = 0; idx < values.size(); ++idx) {
+    if (std::isfinite(values[idx]))
+      sum += std::tanh(values[idx] * 1e-3) * static_cast<double>(idx + 1);
+  }
+  return sum;
+}
+
+void RunTrials(hpo::Study& study) {
+  constexpr int kTrials = 12;
+  for (int trial_idx = 0; trial_idx < kTrials; ++trial_idx) {
+    if (study.CheckStop() != hpo::StopReason::kNone) break;
+    const hpo::Trial trial = study.Ask();
+    CheckTrialValues(study.space(), trial.values());
+    (void)trial.Params().dump();
+    const double value = Objective(trial.values());
+    if (trial_idx % 5 == 4) {
+      study.TellFailed(trial.number());
+      continue;
+    }
+    bool pruned = false;
+    for (int64_t step = 0; step < 3 && !pruned; ++step) {
+      study.Report(trial.number(), step, value + static_cast<double>(3 - step));
+      pruned = study.ShouldPrune(trial.number());
+    }
+    if (pruned) {
+      study.TellPruned(trial.number());
+    } else {
+      study.Tell(trial.number(), value);
+    }
+  }
+  (void)study.HistoryJson().dump();
+  if (const auto best = study.BestTrial()) CheckTrialValues(study.space(), best->params);
+}
+
 }  // namespace
 
 void FuzzModelPayload(std::span<const uint8_t> payload) {
@@ -260,6 +311,21 @@ void FuzzCsv(std::span<const uint8_t> bytes) {
   }
 }
 
+void FuzzStudy(std::span<const uint8_t> bytes) {
+  (void)OneThread();
+  const std::string_view all(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  const size_t nul = all.find('\0');
+  const std::string_view space = all.substr(0, nul);
+  const std::string_view config = nul == std::string_view::npos ? "" : all.substr(nul + 1);
+  try {
+    const std::unique_ptr<hpo::Study> study = hpo::Study::Create(space, config, "");
+    RunTrials(*study);
+  } catch (const Error&) {
+  } catch (const std::exception& error) {
+    Fail("a study threw something other than kolosal::Error", error.what());
+  }
+}
+
 std::vector<std::vector<uint8_t>> ModelPayloadSeeds() {
   (void)OneThread();
   std::vector<std::vector<uint8_t>> seeds;
@@ -294,6 +360,32 @@ std::vector<std::string> CsvSeeds() {
       "x|y|z\n1|2|3\n?|null|5\n\0{\"delimiter\":\"|\",\"column_types\":{\"x\":\"categorical\"},"
       "\"target\":\"z\",\"drop_columns\":[\"y\"],\"max_rows\":1}"s,
       "1,2\n3,4\n\0{\"has_header\":false}"s,
+  };
+}
+
+std::vector<std::string> StudySeeds() {
+  using namespace std::string_literals;
+  const std::string space =
+      R"({"params":[{"name":"lr","type":"float","low":1e-4,"high":1,"log":true},)"
+      R"({"name":"depth","type":"int","low":1,"high":12},)"
+      R"({"name":"frac","type":"float","low":0.1,"high":1,"step":0.1},)"
+      R"({"name":"leaves","type":"int","low":8,"high":256,"log":true},)"
+      R"({"name":"kind","type":"categorical","choices":["gbdt","rf",3,true]},)"
+      R"({"name":"trees","type":"int","low":10,"high":500,"step":10,)"
+      R"("condition":{"kind":["gbdt","rf"]}}]})";
+  return {
+      space,
+      space + "\0{\"sampler\":\"tpe\",\"n_startup_trials\":3,\"multivariate\":true}"s,
+      space + "\0{\"sampler\":\"gp\",\"n_startup_trials\":4,\"direction\":\"maximize\"}"s,
+      space + "\0{\"sampler\":\"random\",\"pruner\":\"hyperband\"}"s,
+      space + "\0{\"sampler\":\"adaptive\",\"pruner\":\"successive_halving\",\"max_trials\":6}"s,
+      R"({"params":[{"name":"a","type":"int","low":0,"high":3},)"
+      R"({"name":"b","type":"categorical","choices":["x","y"]}]})"
+      "\0{\"sampler\":\"grid\",\"pruner\":\"median\"}"s,
+      space +
+          "\0{\"enqueue_trials\":[{\"lr\":0.01,\"kind\":\"rf\"}],"
+          "\"warm_start\":[{\"params\":{\"lr\":0.1,\"depth\":3,\"frac\":0.5,"
+          "\"leaves\":16,\"kind\":3},\"value\":1.5}]}"s,
   };
 }
 

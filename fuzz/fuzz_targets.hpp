@@ -19,6 +19,13 @@ void FuzzModelPayload(std::span<const uint8_t> payload);
 /// columns and labels disagree in size.
 void FuzzCsv(std::span<const uint8_t> bytes);
 
+/// Creates an in-memory study from `bytes`: the search space's JSON, then after a NUL byte the
+/// study config's JSON. When both are accepted, runs a dozen trials through ask, report, prune,
+/// tell (some failed, some pruned) and the history. Aborts on an exception other than
+/// kolosal::Error, or a sampled value that is outside its parameter's range, off its grid, or
+/// set while its conditions say the parameter is inactive.
+void FuzzStudy(std::span<const uint8_t> bytes);
+
 /// Model payloads to start from: small models of every registered type, trained on synthetic
 /// data with categorical and missing values, for classification (binary and multi-class) and
 /// regression. Deterministic.
@@ -26,5 +33,9 @@ std::vector<std::vector<uint8_t>> ModelPayloadSeeds();
 
 /// CSV texts to start from: quoting, missing values, categorical and numeric columns, options.
 std::vector<std::string> CsvSeeds();
+
+/// Study inputs to start from: every parameter kind, log and stepped ranges, conditions, each
+/// sampler and pruner, enqueued and warm-start trials.
+std::vector<std::string> StudySeeds();
 
 }  // namespace kolosal::fuzz

@@ -1,4 +1,4 @@
-// Writes the starting corpora: <dir>/model_payload/seed_N and <dir>/csv/seed_N.
+// Writes the starting corpora: <dir>/<target>/seed_N for model_payload, csv and study.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +14,15 @@ void WriteFile(const std::filesystem::path& path, const void* data, size_t size)
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+template <typename Inputs>
+size_t WriteSeeds(const std::filesystem::path& folder, const Inputs& inputs) {
+  std::filesystem::create_directories(folder);
+  for (size_t idx = 0; idx < inputs.size(); ++idx) {
+    WriteFile(folder / ("seed_" + std::to_string(idx)), inputs[idx].data(), inputs[idx].size());
+  }
+  return inputs.size();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -22,17 +31,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::filesystem::path root = argv[1];
-  std::filesystem::create_directories(root / "model_payload");
-  std::filesystem::create_directories(root / "csv");
-  const auto models = kolosal::fuzz::ModelPayloadSeeds();
-  for (size_t idx = 0; idx < models.size(); ++idx) {
-    WriteFile(root / "model_payload" / ("seed_" + std::to_string(idx)), models[idx].data(),
-              models[idx].size());
-  }
-  const auto texts = kolosal::fuzz::CsvSeeds();
-  for (size_t idx = 0; idx < texts.size(); ++idx) {
-    WriteFile(root / "csv" / ("seed_" + std::to_string(idx)), texts[idx].data(), texts[idx].size());
-  }
-  std::printf("%zu model payloads, %zu CSV texts in %s\n", models.size(), texts.size(), argv[1]);
+  const size_t n_models = WriteSeeds(root / "model_payload", kolosal::fuzz::ModelPayloadSeeds());
+  const size_t n_texts = WriteSeeds(root / "csv", kolosal::fuzz::CsvSeeds());
+  const size_t n_studies = WriteSeeds(root / "study", kolosal::fuzz::StudySeeds());
+  std::printf("%zu model payloads, %zu CSV texts, %zu studies in %s\n", n_models, n_texts,
+              n_studies, argv[1]);
   return 0;
 }

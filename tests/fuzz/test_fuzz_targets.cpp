@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_targets.hpp"
+#include "kolosal/hpo/study.hpp"
 #include "kolosal/io/model_file.hpp"
 #include "kolosal/models/trained_pipeline.hpp"
 
@@ -114,6 +115,31 @@ TEST(FuzzCsv, SeedsAndSeededMutations) {
 
 TEST(FuzzCsv, Regressions) {
   for (const Bytes& input : FilesIn(kRegressions / "csv")) FuzzCsv(input);
+}
+
+TEST(FuzzStudy, SeedsAreValidStudies) {
+  for (const std::string& text : StudySeeds()) {
+    const size_t nul = text.find('\0');
+    const std::string config = nul == std::string::npos ? "" : text.substr(nul + 1);
+    EXPECT_NO_THROW(hpo::Study::Create(text.substr(0, nul), config, "")) << text;
+  }
+}
+
+TEST(FuzzStudy, SeedsAndSeededMutations) {
+  std::mt19937_64 rng(5);
+  for (const std::string& text : StudySeeds()) {
+    const Bytes seed(text.begin(), text.end());
+    FuzzStudy(seed);
+    Bytes current = seed;
+    for (int step = 0; step < 150; ++step) {
+      current = step % 4 == 0 ? Mutate(seed, rng) : Mutate(current, rng);
+      FuzzStudy(current);
+    }
+  }
+}
+
+TEST(FuzzStudy, Regressions) {
+  for (const Bytes& input : FilesIn(kRegressions / "study")) FuzzStudy(input);
 }
 
 }  // namespace
