@@ -271,6 +271,26 @@ void RunTrials(hpo::Study& study) {
   if (const auto best = study.BestTrial()) CheckTrialValues(study.space(), best->params);
 }
 
+// The text before the first NUL byte, and the text after it if there is one.
+std::pair<std::string_view, std::optional<std::string_view>> SplitAtNul(
+    std::span<const uint8_t> bytes) {
+  const std::string_view all(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  const size_t nul = all.find('\0');
+  if (nul == std::string_view::npos) return {all, std::nullopt};
+  return {all.substr(0, nul), all.substr(nul + 1)};
+}
+
+// Runs `body`; kolosal::Error is an accepted answer to bad input, any other exception is not.
+template <typename Body>
+void OnlyKolosalErrors(const char* what, const Body& body) {
+  try {
+    body();
+  } catch (const Error&) {
+  } catch (const std::exception& error) {
+    Fail((std::string(what) + " threw something other than kolosal::Error").c_str(), error.what());
+  }
+}
+
 }  // namespace
 
 void FuzzModelPayload(std::span<const uint8_t> payload) {
@@ -286,44 +306,27 @@ void FuzzModelPayload(std::span<const uint8_t> payload) {
   } catch (const std::exception& error) {
     Fail("load threw something other than kolosal::Error", error.what());
   }
-  try {
-    ExerciseModel(*pipeline);
-  } catch (const Error&) {
-    // A model the loader accepted may still refuse an input; it must say so with an Error.
-  } catch (const std::exception& error) {
-    Fail("a loaded model threw something other than kolosal::Error", error.what());
-  }
+  // A model the loader accepted may still refuse an input; it must say so with an Error.
+  OnlyKolosalErrors("a loaded model", [&] { ExerciseModel(*pipeline); });
 }
 
 void FuzzCsv(std::span<const uint8_t> bytes) {
   (void)OneThread();
-  const std::string_view all(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  const size_t nul = all.find('\0');
-  const std::string_view text = all.substr(0, nul);
-  try {
-    const data::CsvOptions options = nul == std::string_view::npos
-                                         ? data::CsvOptions{}
-                                         : data::ParseCsvOptions(all.substr(nul + 1));
+  const auto [text, options_json] = SplitAtNul(bytes);
+  OnlyKolosalErrors("CSV parsing", [&] {
+    const data::CsvOptions options =
+        options_json ? data::ParseCsvOptions(*options_json) : data::CsvOptions{};
     CheckDatasetShape(data::ParseCsv(text, options));
-  } catch (const Error&) {
-  } catch (const std::exception& error) {
-    Fail("CSV parsing threw something other than kolosal::Error", error.what());
-  }
+  });
 }
 
 void FuzzStudy(std::span<const uint8_t> bytes) {
   (void)OneThread();
-  const std::string_view all(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  const size_t nul = all.find('\0');
-  const std::string_view space = all.substr(0, nul);
-  const std::string_view config = nul == std::string_view::npos ? "" : all.substr(nul + 1);
-  try {
-    const std::unique_ptr<hpo::Study> study = hpo::Study::Create(space, config, "");
+  const auto [space, config] = SplitAtNul(bytes);
+  OnlyKolosalErrors("a study", [&] {
+    const std::unique_ptr<hpo::Study> study = hpo::Study::Create(space, config.value_or(""), "");
     RunTrials(*study);
-  } catch (const Error&) {
-  } catch (const std::exception& error) {
-    Fail("a study threw something other than kolosal::Error", error.what());
-  }
+  });
 }
 
 std::vector<std::vector<uint8_t>> ModelPayloadSeeds() {

@@ -70,6 +70,27 @@ std::vector<Bytes> FilesIn(const std::filesystem::path& folder) {
 
 const std::filesystem::path kRegressions = KOLOSAL_FUZZ_REGRESSIONS_DIR;
 
+std::vector<Bytes> AsBytes(const std::vector<std::string>& texts) {
+  std::vector<Bytes> out;
+  for (const std::string& text : texts) out.emplace_back(text.begin(), text.end());
+  return out;
+}
+
+// Each seed, then `steps` mutations of it: changes stack for a while, then start again from the
+// seed. Seeded, so every run tries the same inputs.
+void RunSeededMutations(const std::vector<Bytes>& seeds, int steps, uint64_t rng_seed,
+                        void (*target)(std::span<const uint8_t>)) {
+  std::mt19937_64 rng(rng_seed);
+  for (const Bytes& seed : seeds) {
+    target(seed);
+    Bytes current = seed;
+    for (int step = 0; step < steps; ++step) {
+      current = step % 4 == 0 ? Mutate(seed, rng) : Mutate(current, rng);
+      target(current);
+    }
+  }
+}
+
 TEST(FuzzModelPayload, SeedsCoverEveryModelAndLoad) {
   const std::vector<Bytes> seeds = ModelPayloadSeeds();
   std::set<std::string> types;
@@ -85,15 +106,7 @@ TEST(FuzzModelPayload, SeedsCoverEveryModelAndLoad) {
 }
 
 TEST(FuzzModelPayload, SeededMutationsKeepEveryPromise) {
-  std::mt19937_64 rng(20261128);
-  for (const Bytes& seed : ModelPayloadSeeds()) {
-    Bytes current = seed;
-    for (int step = 0; step < 600; ++step) {
-      // Stack changes for a while, then start again from the seed.
-      current = step % 4 == 0 ? Mutate(seed, rng) : Mutate(current, rng);
-      FuzzModelPayload(current);
-    }
-  }
+  RunSeededMutations(ModelPayloadSeeds(), 600, 20261128, FuzzModelPayload);
 }
 
 TEST(FuzzModelPayload, Regressions) {
@@ -101,16 +114,7 @@ TEST(FuzzModelPayload, Regressions) {
 }
 
 TEST(FuzzCsv, SeedsAndSeededMutations) {
-  std::mt19937_64 rng(11);
-  for (const std::string& text : CsvSeeds()) {
-    const Bytes seed(text.begin(), text.end());
-    FuzzCsv(seed);
-    Bytes current = seed;
-    for (int step = 0; step < 1000; ++step) {
-      current = step % 4 == 0 ? Mutate(seed, rng) : Mutate(current, rng);
-      FuzzCsv(current);
-    }
-  }
+  RunSeededMutations(AsBytes(CsvSeeds()), 1000, 11, FuzzCsv);
 }
 
 TEST(FuzzCsv, Regressions) {
@@ -126,16 +130,7 @@ TEST(FuzzStudy, SeedsAreValidStudies) {
 }
 
 TEST(FuzzStudy, SeedsAndSeededMutations) {
-  std::mt19937_64 rng(5);
-  for (const std::string& text : StudySeeds()) {
-    const Bytes seed(text.begin(), text.end());
-    FuzzStudy(seed);
-    Bytes current = seed;
-    for (int step = 0; step < 150; ++step) {
-      current = step % 4 == 0 ? Mutate(seed, rng) : Mutate(current, rng);
-      FuzzStudy(current);
-    }
-  }
+  RunSeededMutations(AsBytes(StudySeeds()), 150, 5, FuzzStudy);
 }
 
 TEST(FuzzStudy, Regressions) {
