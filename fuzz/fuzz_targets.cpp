@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "kolosal/core/error.hpp"
+#include "kolosal/core/utf8.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/data/synthetic.hpp"
 #include "kolosal/hpo/study.hpp"
@@ -38,6 +39,10 @@ constexpr int64_t kProbeRows = 17;  // two SIMD blocks of rows and one more
   std::fprintf(stderr, "fuzz: broken promise: %s%s%s\n", what, detail.empty() ? "" : ": ",
                detail.c_str());
   std::abort();
+}
+
+void CheckUtf8(const std::string& text) {
+  if (FindInvalidUtf8(text) != std::string_view::npos) Fail("a string that is not UTF-8", text);
 }
 
 // Values that sit on every kind of edge: zero of both signs, NaN, infinities, huge, fractional,
@@ -159,6 +164,12 @@ void CheckSaveRoundTrip(const TrainedPipeline& pipeline) {
 
 void ExerciseModel(const TrainedPipeline& pipeline) {
   (void)pipeline.metadata().dump();
+  CheckUtf8(pipeline.target_name());
+  for (const std::string& name : pipeline.classes()) CheckUtf8(name);
+  for (const auto& column : pipeline.pipeline().input_schema().columns) {
+    CheckUtf8(column.name);
+    for (const std::string& category : column.categories) CheckUtf8(category);
+  }
   for (const auto type : models::kImportanceTypes) (void)pipeline.FeatureImportance(type);
   CheckPredictions(pipeline);
   if (const TreeEnsemble* ensemble = EnsembleOf(pipeline.model())) CheckTreePaths(*ensemble);
@@ -174,6 +185,8 @@ const tbb::global_control& OneThread() {
 void CheckDatasetShape(const data::Dataset& dataset) {
   for (const auto& column : dataset.columns()) {
     if (column.size() != dataset.n_rows()) Fail("a column's size is not the row count");
+    CheckUtf8(column.name);
+    for (const std::string& category : column.categories) CheckUtf8(category);
     if (!column.is_categorical()) continue;
     const auto n_categories = static_cast<int32_t>(column.categories.size());
     for (const int32_t code : column.codes) {
@@ -188,6 +201,8 @@ void CheckDatasetShape(const data::Dataset& dataset) {
   if (!labels.weights.empty() && static_cast<int64_t>(labels.weights.size()) != dataset.n_rows()) {
     Fail("weight count");
   }
+  CheckUtf8(labels.name);
+  for (const std::string& name : labels.classes) CheckUtf8(name);
   if (labels.task != Task::kClassification) return;
   for (const float value : labels.values) {
     if (!(value >= 0.0F && value < static_cast<float>(labels.classes.size()))) {

@@ -15,8 +15,8 @@ namespace kolosal::fuzz {
 void FuzzModelPayload(std::span<const uint8_t> payload);
 
 /// Parses `bytes` as CSV text. Data ending in a NUL-separated JSON object uses that object as
-/// the CSV options. Aborts on an exception other than kolosal::Error or on a dataset whose
-/// columns and labels disagree in size.
+/// the CSV options. Aborts on an exception other than kolosal::Error, on a dataset whose
+/// columns and labels disagree in size, or on a name, category or class that is not UTF-8.
 void FuzzCsv(std::span<const uint8_t> bytes);
 
 /// Creates an in-memory study from `bytes`: the search space's JSON, then after a NUL byte the

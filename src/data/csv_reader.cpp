@@ -17,6 +17,7 @@
 #include "kolosal/core/config.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/names.hpp"
+#include "kolosal/core/utf8.hpp"
 #include "kolosal/data/detail/number_text.hpp"
 
 namespace kolosal::data {
@@ -475,6 +476,25 @@ std::optional<Task> ReadTask(ConfigReader& reader) {
   return ParseTask(reader.GetChoice("task", "", {"classification", "regression"}));
 }
 
+// Every name and category must be UTF-8 (DESIGN: strings are UTF-8), so a file in another
+// encoding is refused up front, at the first byte that is not, rather than when a name reaches
+// JSON.
+void CheckUtf8Text(std::string_view text) {
+  const size_t bad = FindInvalidUtf8(text);
+  if (bad == std::string_view::npos) return;
+  const std::string_view before = text.substr(0, bad);
+  const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+  const size_t line_start =
+      before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+  char byte[8];
+  std::snprintf(byte, sizeof(byte), "0x%02X",
+                static_cast<unsigned>(static_cast<uint8_t>(text[bad])));
+  ThrowInvalidArgument("line " + std::to_string(line) + ", byte " +
+                       std::to_string(bad - line_start + 1) + ": " + byte +
+                       " is not UTF-8; CSV files are read as UTF-8, so convert the file first "
+                       "(e.g. iconv -f latin1 -t utf-8)");
+}
+
 }  // namespace
 
 Dataset ReadCsv(const std::string& path, const CsvOptions& options) {
@@ -489,6 +509,7 @@ Dataset ReadCsv(const std::string& path, const CsvOptions& options) {
 Dataset ParseCsv(std::string_view text, const CsvOptions& options) {
   CheckOptions(options);
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
+  CheckUtf8Text(text);
   CsvTokenizer tokenizer(text, options);
   const RawTable table = Tokenize(tokenizer, text.size(), options);
   return BuildDataset(table, options);

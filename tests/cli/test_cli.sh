@@ -121,6 +121,13 @@ expect_err "kolosal: error: logistic_regression params: unknown key 'max_iterr';
   "train --params message"
 [ "$(wc -l <"$work/err")" -eq 1 ] || fail "bad --params key: expected one line: $(cat "$work/err")"
 [ ! -e "$work/m.kolosal" ] || fail "bad --params key: a model file was written"
+# A Latin-1 file: refused when read, naming the line and byte, before any training (it once
+# trained and then failed to save with an internal JSON error).
+printf 'city,y\nK\366ln,0\nBonn,1\nK\366ln,0\nBonn,1\n' >"$work/latin1.csv"
+run train --data "$work/latin1.csv" --target y --model decision_tree --out "$work/m.kolosal"
+expect_rc 1 "train on a Latin-1 file"
+expect_err "latin1.csv: line 2, byte 2: 0xF6 is not UTF-8" "train on a Latin-1 file: message"
+[ ! -e "$work/m.kolosal" ] || fail "Latin-1 file: a model file was written"
 run train --data "$work/small.csv" --target y --model logistic_regresion --out "$work/m.kolosal"
 expect_rc 1 "train with an unknown --model"
 expect_err "kolosal: error: unknown model 'logistic_regresion'; did you mean 'logistic_regression'?" \

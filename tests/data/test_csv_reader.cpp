@@ -407,5 +407,16 @@ TEST(CsvOptionsJson, InvalidValuesAreErrors) {
   ExpectError(parse("{not json"), StatusCode::kInvalidArgument, "csv options");
 }
 
+// A Latin-1 file (names and categories in another encoding) is refused where it goes wrong:
+// names and categories end up in JSON, which must be UTF-8.
+TEST(CsvReader, RefusesTextThatIsNotUtf8) {
+  ExpectError([] { Parse("name,city\nAnna,K\xF6ln\n"); }, StatusCode::kInvalidArgument,
+              "line 2, byte 7: 0xF6 is not UTF-8", "iconv");
+  ExpectError([] { Parse("caf\xE9,y\n1,2\n"); }, StatusCode::kInvalidArgument,
+              "line 1, byte 4: 0xE9");
+  const Dataset utf8 = Parse("name,city\nAnna,K\xC3\xB6ln\n");
+  EXPECT_EQ(utf8.column(1).categories.at(0), "K\xC3\xB6ln");
+}
+
 }  // namespace
 }  // namespace kolosal::data

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -214,6 +215,35 @@ TEST(MsgpackIo, TypeMismatchIsCorrupt) {
   }
   EXPECT_THROW(Field(handle.get(), "absent"), Error);
   EXPECT_THROW(ReadFloats(Field(handle.get(), "n"), "n"), Error);
+}
+
+// Names and categories come back out through JSON and the C ABI, so they must be UTF-8.
+TEST(MsgpackIo, StringsThatAreNotUtf8AreCorrupt) {
+  msgpack::sbuffer buffer;
+  Packer packer(buffer);
+  packer.pack_map(3);
+  packer.pack(std::string_view("name"));
+  packer.pack(std::string_view("K\xF6ln"));
+  packer.pack(std::string_view("nested"));
+  packer.pack(std::vector<std::vector<std::string>>{{"ok"}, {"caf\xE9"}});
+  packer.pack(std::string_view("good"));
+  packer.pack(std::vector<std::string>{"K\xC3\xB6ln"});
+  const msgpack::object_handle handle = msgpack::unpack(buffer.data(), buffer.size());
+  for (const char* key : {"name", "nested"}) {
+    try {
+      if (std::string_view(key) == "name") (void)ReadField<std::string>(handle.get(), key);
+      if (std::string_view(key) == "nested") {
+        (void)ReadField<std::vector<std::vector<std::string>>>(handle.get(), key);
+      }
+      ADD_FAILURE() << key << " was read";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), StatusCode::kCorruptModel);
+      EXPECT_NE(std::string(error.what()).find(std::string(key) + ": a string that is not UTF-8"),
+                std::string::npos)
+          << error.what();
+    }
+  }
+  EXPECT_EQ(ReadField<std::vector<std::string>>(handle.get(), "good").at(0), "K\xC3\xB6ln");
 }
 
 }  // namespace

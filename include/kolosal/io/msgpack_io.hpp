@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kolosal/core/error.hpp"
+#include "kolosal/core/utf8.hpp"
 
 namespace kolosal::io {
 
@@ -22,14 +23,33 @@ const msgpack::object& Field(const msgpack::object& map, std::string_view key);
 /// The value of `key`, or nullptr when absent (for fields added in later format versions).
 const msgpack::object* FindField(const msgpack::object& map, std::string_view key);
 
-/// Converts a msgpack object to T; a type mismatch becomes Error(kCorruptModel) naming `what`.
+/// Strings read from a model file must be UTF-8, as every string the library hands out is:
+/// Error(kCorruptModel) naming `what` otherwise. Values without strings pass.
+template <typename T>
+void CheckUtf8(const T& /*value*/, std::string_view /*what*/) {}
+inline void CheckUtf8(const std::string& value, std::string_view what) {
+  if (FindInvalidUtf8(value) != std::string_view::npos) {
+    ThrowCorrupt(std::string(what) + ": a string that is not UTF-8");
+  }
+}
+template <typename T>
+void CheckUtf8(const std::vector<T>& values, std::string_view what) {
+  for (const T& value : values) CheckUtf8(value, what);
+}
+
+/// Converts a msgpack object to T; a type mismatch, or a string that is not UTF-8, becomes
+/// Error(kCorruptModel) naming `what`.
 template <typename T>
 T ReadAs(const msgpack::object& object, std::string_view what) {
-  try {
-    return object.as<T>();
-  } catch (const std::exception& error) {
-    ThrowCorrupt(std::string(what) + ": " + error.what());
-  }
+  T value = [&] {
+    try {
+      return object.as<T>();
+    } catch (const std::exception& error) {
+      ThrowCorrupt(std::string(what) + ": " + error.what());
+    }
+  }();
+  CheckUtf8(value, what);
+  return value;
 }
 
 /// Reads field `key` of `map` as T.

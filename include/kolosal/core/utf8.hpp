@@ -1,0 +1,14 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace kolosal {
+
+/// The offset of the first byte of `text` that is not part of a well-formed UTF-8 sequence
+/// (RFC 3629: no overlong forms, no surrogates, nothing beyond U+10FFFF), or
+/// std::string_view::npos when the whole text is UTF-8. Every string the library hands out
+/// (names, categories, JSON) must be UTF-8, so text from outside is checked where it comes in.
+size_t FindInvalidUtf8(std::string_view text);
+
+}  // namespace kolosal
