@@ -327,7 +327,10 @@ void FuzzModelPayload(std::span<const uint8_t> payload) {
 
 void FuzzCsv(std::span<const uint8_t> bytes) {
   (void)OneThread();
-  const auto [text, options_json] = SplitAtNul(bytes);
+  // Plain variables: clang 14 cannot capture structured bindings in a lambda.
+  const auto parts = SplitAtNul(bytes);
+  const std::string_view text = parts.first;
+  const std::optional<std::string_view> options_json = parts.second;
   OnlyKolosalErrors("CSV parsing", [&] {
     const data::CsvOptions options =
         options_json ? data::ParseCsvOptions(*options_json) : data::CsvOptions{};
@@ -337,7 +340,9 @@ void FuzzCsv(std::span<const uint8_t> bytes) {
 
 void FuzzStudy(std::span<const uint8_t> bytes) {
   (void)OneThread();
-  const auto [space, config] = SplitAtNul(bytes);
+  const auto parts = SplitAtNul(bytes);
+  const std::string_view space = parts.first;
+  const std::optional<std::string_view> config = parts.second;
   OnlyKolosalErrors("a study", [&] {
     const std::unique_ptr<hpo::Study> study = hpo::Study::Create(space, config.value_or(""), "");
     RunTrials(*study);
