@@ -484,8 +484,7 @@ void CheckUtf8Text(std::string_view text) {
   if (bad == std::string_view::npos) return;
   const std::string_view before = text.substr(0, bad);
   const auto line = 1 + std::count(before.begin(), before.end(), '\n');
-  const size_t line_start =
-      before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+  const size_t line_start = before.rfind('\n') + 1;  // npos + 1 wraps to 0 on the first line
   char byte[8];
   std::snprintf(byte, sizeof(byte), "0x%02X",
                 static_cast<unsigned>(static_cast<uint8_t>(text[bad])));
