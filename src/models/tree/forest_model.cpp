@@ -15,14 +15,15 @@ ForestModel::ForestModel(std::string type_name, Task task, int n_classes, TreeEn
       ensemble_(std::move(ensemble)),
       oob_score_(oob_score) {}
 
-void ForestModel::Predict(data::MatrixView x, std::span<float> out) const {
+void ForestModel::PredictWith(data::MatrixView x, std::span<float> out,
+                              const TreeSum& tree_sum) const {
   const int n_out = n_outputs();
   if (x.cols != n_features() || static_cast<int64_t>(out.size()) != x.rows * n_out) {
     ThrowInvalidArgument(std::string(type_name_) + ": expected " + std::to_string(n_features()) +
                          " columns and an output of rows x " + std::to_string(n_out));
   }
   std::fill(out.begin(), out.end(), 0.0f);
-  ensemble_.Accumulate(x, out.data(), n_out, 0);
+  tree_sum(x, out.data(), n_out, 0);
   if (ensemble_.n_trees() <= 1) return;
   const float scale = 1.0f / static_cast<float>(ensemble_.n_trees());
   for (float& value : out) value *= scale;

@@ -21,7 +21,8 @@ GradientBoostingModel::GradientBoostingModel(Task task, int n_classes, GbdtObjec
       base_margins_(std::move(base_margins)),
       ensemble_(std::move(ensemble)) {}
 
-void GradientBoostingModel::Predict(data::MatrixView x, std::span<float> out) const {
+void GradientBoostingModel::PredictWith(data::MatrixView x, std::span<float> out,
+                                        const TreeSum& tree_sum) const {
   const int n_out = n_outputs();
   if (x.cols != n_features() || static_cast<int64_t>(out.size()) != x.rows * n_out) {
     ThrowInvalidArgument("gradient_boosting: expected " + std::to_string(n_features()) +
@@ -36,7 +37,7 @@ void GradientBoostingModel::Predict(data::MatrixView x, std::span<float> out) co
   for (int64_t row = 0; row < x.rows; ++row) {
     std::copy(base_margins_.begin(), base_margins_.end(), out.data() + row * n_out + offset);
   }
-  ensemble_.Accumulate(x, out.data(), n_out, offset);
+  tree_sum(x, out.data(), n_out, offset);
   if (task_ == Task::kRegression) return;
   auto transform = [&](int64_t block) {
     const int64_t end = std::min(x.rows, (block + 1) * kTransformBlock);

@@ -7,12 +7,13 @@
 #include "kolosal/models/model.hpp"
 #include "kolosal/models/tree/gbdt_objective.hpp"
 #include "kolosal/models/tree/tree_ensemble.hpp"
+#include "kolosal/models/tree/tree_ensemble_model.hpp"
 
 namespace kolosal::models::tree {
 
 /// A fitted gradient boosting model: base margins plus the sum of its trees' leaves (learning
 /// rate already applied), turned into probabilities or values by the objective.
-class GradientBoostingModel : public Model {
+class GradientBoostingModel : public TreeEnsembleModel {
  public:
   GradientBoostingModel(Task task, int n_classes, GbdtObjective objective,
                         std::vector<float> base_margins, TreeEnsemble ensemble);
@@ -21,14 +22,15 @@ class GradientBoostingModel : public Model {
   Task task() const override { return task_; }
   int n_classes() const override { return n_classes_; }
   int64_t n_features() const override { return ensemble_.n_features(); }
-  void Predict(data::MatrixView x, std::span<float> out) const override;
+  void PredictWith(data::MatrixView x, std::span<float> out,
+                   const TreeSum& tree_sum) const override;
   void Save(io::Packer& packer) const override;
   std::vector<double> FeatureImportance(ImportanceType type) const override;
   /// TreeSHAP over the trees (false for files saved without node covers).
   bool Contributions(data::MatrixView x, std::span<float> out) const override;
   nlohmann::json Summary() const override;
 
-  const TreeEnsemble& ensemble() const { return ensemble_; }
+  const TreeEnsemble& ensemble() const override { return ensemble_; }
   const GbdtObjective& objective() const { return objective_; }
   /// The starting margins (one per margin of the objective) that the trees add to.
   const std::vector<float>& base_margins() const { return base_margins_; }
