@@ -39,50 +39,6 @@ struct Options {
   int64_t rows = 2000;
 };
 
-void Check(int code, const char* what) {
-  if (code != 0) throw std::runtime_error(std::string(what) + ": " + XGBGetLastError());
-}
-
-// XGBoost hist with bench/trees' matched settings, trained through the C API and saved.
-void TrainXgboost(const BenchSplit& split, const Options& options, const std::string& path) {
-  DMatrixHandle matrix = nullptr;
-  Check(XGDMatrixCreateFromMat(split.train.values.data(), static_cast<bst_ulong>(split.train.rows),
-                               static_cast<bst_ulong>(split.train.cols),
-                               std::numeric_limits<float>::quiet_NaN(), &matrix),
-        "XGDMatrixCreateFromMat");
-  BoosterHandle booster = nullptr;
-  try {
-    Check(XGDMatrixSetFloatInfo(matrix, "label", split.y_train.data(),
-                                static_cast<bst_ulong>(split.y_train.size())),
-          "XGDMatrixSetFloatInfo");
-    Check(XGBoosterCreate(&matrix, 1, &booster), "XGBoosterCreate");
-    std::vector<std::pair<std::string, std::string>> params = {
-        {"tree_method", "hist"},   {"max_depth", "6"}, {"eta", "0.1"},   {"max_bin", "256"},
-        {"min_child_weight", "1"}, {"lambda", "1"},    {"nthread", "2"}, {"seed", "0"}};
-    if (split.task == Task::kRegression) {
-      params.emplace_back("objective", "reg:squarederror");
-    } else if (split.n_classes == 2) {
-      params.emplace_back("objective", "binary:logistic");
-    } else {
-      params.emplace_back("objective", "multi:softprob");
-      params.emplace_back("num_class", std::to_string(split.n_classes));
-    }
-    for (const auto& [key, value] : params) {
-      Check(XGBoosterSetParam(booster, key.c_str(), value.c_str()), "XGBoosterSetParam");
-    }
-    for (int round = 0; round < options.rounds; ++round) {
-      Check(XGBoosterUpdateOneIter(booster, round, matrix), "XGBoosterUpdateOneIter");
-    }
-    Check(XGBoosterSaveModel(booster, path.c_str()), "XGBoosterSaveModel");
-  } catch (...) {
-    if (booster != nullptr) XGBoosterFree(booster);
-    XGDMatrixFree(matrix);
-    throw;
-  }
-  XGBoosterFree(booster);
-  XGDMatrixFree(matrix);
-}
-
 double BestSeconds(int repeats, const std::function<void()>& body) {
   double best = std::numeric_limits<double>::infinity();
   for (int repeat = 0; repeat < repeats; ++repeat) {
@@ -159,7 +115,7 @@ void BenchDataset(const std::string& data_dir, const DatasetSpec& spec, const Op
   const std::string xgb_path =
       (std::filesystem::temp_directory_path() / ("kolosal_bench_jit_" + spec.name + ".json"))
           .string();
-  TrainXgboost(split, options, xgb_path);
+  TrainXgboostHist(split, options.rounds, xgb_path);
   const XgboostPredictor xgb_single(xgb_path, 1);
   const double xgb_row_s = BestSeconds(options.repeats, [&] {
     for (int64_t row = 0; row < rows; ++row) xgb_single.Predict(test.row(row), 1, test.cols);

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_data.hpp"
+
 namespace kolosal::bench {
 
 /// XGBoost's own predictor through its C API: loads a model file saved by the Python peer and
@@ -22,5 +24,10 @@ class XgboostPredictor {
  private:
   void* booster_ = nullptr;
 };
+
+/// XGBoost hist trained through its C API on `split` with bench/trees' matched settings (depth
+/// 6, eta 0.1, 256 bins, min_child_weight 1, lambda 1, 2 threads) for `rounds` rounds, saved
+/// to `path` (a .json model).
+void TrainXgboostHist(const BenchSplit& split, int rounds, const std::string& path);
 
 }  // namespace kolosal::bench

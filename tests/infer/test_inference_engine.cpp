@@ -87,13 +87,13 @@ TEST(InferenceEngine, CompilesAfterMinCallsAndMatchesTheInterpreterBitForBit) {
     engine.WaitForCompilations();
     EXPECT_EQ(JitState(engine, "m"), "compiled");
 
-    for (int64_t begin = 0; begin + 7 <= data.n_rows(); begin += 7) {
-      const data::Dataset rows = Rows(data, begin, 7);
+    for (int64_t begin = 0; begin + 3 <= data.n_rows(); begin += 3) {
+      const data::Dataset rows = Rows(data, begin, 3);
       ASSERT_TRUE(SameBits(engine.PredictRaw("m", rows), model->PredictRaw(rows))) << begin;
     }
     const nlohmann::json stats = ModelStats(engine.Stats(), "m");
-    EXPECT_EQ(stats.at("calls"), 5 + data.n_rows() / 7);
-    EXPECT_EQ(stats.at("compiled_calls"), data.n_rows() / 7);
+    EXPECT_EQ(stats.at("calls"), 5 + data.n_rows() / 3);
+    EXPECT_EQ(stats.at("compiled_calls"), data.n_rows() / 3);
     EXPECT_EQ(stats.at("jit").at("compilations"), 1);
     EXPECT_GT(stats.at("jit").at("code_bytes").get<int64_t>(), 0);
     EXPECT_EQ(stats.at("latency_us").at("count"), stats.at("calls"));
@@ -111,7 +111,7 @@ TEST(InferenceEngine, ForestsCompileToo) {
     InferenceEngine engine;
     engine.Load("forest", Fit(data, type, params));
     ASSERT_TRUE(engine.Warmup("forest"));
-    const data::Dataset rows = Rows(data, 10, 40);
+    const data::Dataset rows = Rows(data, 10, 4);
     EXPECT_TRUE(
         SameBits(engine.PredictRaw("forest", rows), engine.Model("forest")->PredictRaw(rows)));
     EXPECT_EQ(ModelStats(engine.Stats(), "forest").at("compiled_calls"), 1);
@@ -277,7 +277,7 @@ TEST(EngineOptions, ReadsJsonAndRejectsUnknownKeysAndBadValues) {
   EXPECT_FALSE(options.enable_jit_compilation);
   EXPECT_EQ(options.jit_min_calls, 7);
   EXPECT_EQ(options.jit_cache_size, 3);
-  EXPECT_EQ(options.jit_max_batch_rows, 64);
+  EXPECT_EQ(options.jit_max_batch_rows, 4);
   EXPECT_EQ(EngineOptions::FromJson(options.ToJson()).ToJson(), options.ToJson());
   ExpectError(
       [] {

@@ -27,9 +27,9 @@ struct EngineOptions {
   int64_t jit_min_calls = 100;
   /// Compiled models kept at once; the least recently used is evicted beyond it.
   int64_t jit_cache_size = 32;
-  /// Calls with more rows than this run the interpreter's blocked batch walk, which is faster
-  /// per row on large batches than one compiled call per row (docs/inference.md).
-  int64_t jit_max_batch_rows = 64;
+  /// Calls with more rows than this run the interpreter's blocked batch walk, which beats one
+  /// compiled call per row from about 5 to 8 rows on (bench/infer, docs/inference.md).
+  int64_t jit_max_batch_rows = 4;
 
   /// Reads a JSON config object; unknown keys and out-of-range values throw
   /// Error(kInvalidArgument).
