@@ -70,6 +70,9 @@ typedef struct kolosal_train_engine kolosal_train_engine;
 /** A trained pipeline (preprocessing + model + metadata). Immutable; concurrent predictions are
  *  safe. */
 typedef struct kolosal_model kolosal_model;
+/** Serves named models to concurrent callers and compiles hot tree models to machine code.
+ *  Every function on it is thread-safe except kolosal_inference_engine_free. */
+typedef struct kolosal_inference_engine kolosal_inference_engine;
 
 /** A hyperparameter optimization study (ask/tell). Every function on it is thread-safe except
  *  kolosal_optimizer_free. */
@@ -372,6 +375,79 @@ KOLOSAL_API kolosal_status kolosal_model_evaluate(const kolosal_model* model,
 
 /** Frees a model. Accepts NULL. */
 KOLOSAL_API void kolosal_model_free(kolosal_model* model);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Inference engine                                                                            */
+/*                                                                                            */
+/* Named models served to concurrent callers. The engine counts each model's calls; once a    */
+/* tree model has had jit_min_calls calls of at most jit_max_batch_rows rows, it is compiled  */
+/* to x86-64 code in the background while calls keep running in the interpreter. Compiled    */
+/* calls give the interpreter's outputs bit for bit. docs/inference.md has the details.       */
+
+/** Creates an inference engine.
+ *  \param config_json NULL, "" or JSON: {"enable_jit_compilation": true, "jit_min_calls": 100,
+ *         "jit_cache_size": 32 (compiled models kept; the least recently used is evicted),
+ *         "jit_max_batch_rows": 4 (larger calls run the interpreter's batch walk)}.
+ *  \param[out] out free with kolosal_inference_engine_free().
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (bad JSON, an unknown key with a did-you-mean suggestion,
+ *  a value out of range). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_inference_engine_create(const char* config_json,
+                                                           kolosal_inference_engine** out);
+
+/** Serves `model` under `name`. The engine shares the model (no copy); freeing the model handle
+ *  afterwards is fine.
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL, an empty name, a name already in use). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_inference_engine_add_model(kolosal_inference_engine* engine,
+                                                              const char* name,
+                                                              const kolosal_model* model);
+
+/** Loads a model file and serves it under `name`.
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (as add_model), KOLOSAL_IO, KOLOSAL_CORRUPT_MODEL.
+ *  Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_inference_engine_load_model(kolosal_inference_engine* engine,
+                                                               const char* name, const char* path);
+
+/** Stops serving `name` and drops its compiled code; calls already running finish.
+ *  Errors: KOLOSAL_NOT_FOUND (no model of that name). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_inference_engine_remove_model(kolosal_inference_engine* engine,
+                                                                 const char* name);
+
+/** kolosal_model_predict through the engine: one value per row (class index or value), columns
+ *  in training order.
+ *  Errors: KOLOSAL_NOT_FOUND (unknown name), KOLOSAL_INVALID_ARGUMENT (as kolosal_model_predict).
+ *  Thread-safe: many threads may predict at once, on one model or many. */
+KOLOSAL_API kolosal_status kolosal_inference_engine_predict(kolosal_inference_engine* engine,
+                                                            const char* name, const void* data,
+                                                            kolosal_dtype dtype, int64_t rows,
+                                                            int64_t cols, kolosal_layout layout,
+                                                            float* out, int64_t capacity);
+
+/** kolosal_model_predict_proba through the engine: rows x n_classes probabilities.
+ *  Errors: as kolosal_inference_engine_predict, and KOLOSAL_FAILED_PRECONDITION for a
+ *  regression model. Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_inference_engine_predict_proba(
+    kolosal_inference_engine* engine, const char* name, const void* data, kolosal_dtype dtype,
+    int64_t rows, int64_t cols, kolosal_layout layout, float* out, int64_t capacity);
+
+/** Compiles `name` now and waits, so that its first calls already run compiled code.
+ *  \param[out] out_compiled receives 1 when the model now runs compiled code, 0 when it stays
+ *  interpreted (not a tree model, or the JIT is off). Errors: KOLOSAL_NOT_FOUND. Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_inference_engine_warmup(kolosal_inference_engine* engine,
+                                                           const char* name, int64_t* out_compiled);
+
+/** Statistics as JSON: {"options": {...}, "jit_cache": {"capacity", "size", "hits", "misses",
+ *  "insertions", "evictions", "code_bytes"}, "models": [{"name", "model_type", "calls", "rows",
+ *  "compiled_calls", "interpreted_calls", "jit": {"state": "interpreted" | "compiling" |
+ *  "compiled" | "evicted" | "unsupported" | "disabled" | "failed", "compilations",
+ *  "compile_ms", "code_bytes", "error"}, "latency_us": {"count", "mean", "p50", "p90", "p99",
+ *  "max"}}, ...]}.
+ *  \param[out] out_json free with kolosal_string_free(). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_inference_engine_stats(kolosal_inference_engine* engine,
+                                                          char** out_json);
+
+/** Frees an engine after waiting for compilations in flight. Accepts NULL. Not thread-safe with
+ *  other calls on the same engine. */
+KOLOSAL_API void kolosal_inference_engine_free(kolosal_inference_engine* engine);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Hyperparameter optimization (ask/tell)                                                      */

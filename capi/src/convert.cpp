@@ -1,5 +1,7 @@
 #include "detail/convert.hpp"
 
+#include <algorithm>
+
 #include "kolosal/core/error.hpp"
 
 namespace kolosal::capi {
@@ -55,6 +57,34 @@ void CheckCapacity(int64_t capacity, int64_t needed, const char* what) {
     ThrowInvalidArgument(std::string(what) + " holds " + std::to_string(capacity) + " values, " +
                          std::to_string(needed) + " are needed");
   }
+}
+
+data::Dataset DenseRows(const void* data, kolosal_dtype dtype, int64_t rows, int64_t cols,
+                        kolosal_layout layout) {
+  CheckShape(data, rows, cols);
+  return data::Dataset::FromDense(data, ToDType(dtype, "data"), rows, cols, ToLayout(layout));
+}
+
+data::Dataset DenseInput(const models::TrainedPipeline& pipeline, const void* data,
+                         kolosal_dtype dtype, int64_t rows, int64_t cols, kolosal_layout layout) {
+  CheckShape(data, rows, cols);
+  if (cols != pipeline.n_input_features()) {
+    ThrowInvalidArgument("input has " + std::to_string(cols) + " columns, the model expects " +
+                         std::to_string(pipeline.n_input_features()));
+  }
+  return DenseRows(data, dtype, rows, cols, layout);
+}
+
+void CheckClassifier(const models::TrainedPipeline& pipeline) {
+  if (pipeline.task() != Task::kClassification) {
+    throw Error(StatusCode::kFailedPrecondition,
+                "predict_proba needs a classification model; this one is regression");
+  }
+}
+
+void WriteOutput(const std::vector<float>& values, float* out, int64_t capacity) {
+  CheckCapacity(capacity, static_cast<int64_t>(values.size()), "the output buffer");
+  std::copy(values.begin(), values.end(), out);
 }
 
 }  // namespace kolosal::capi

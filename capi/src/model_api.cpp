@@ -9,6 +9,9 @@
 
 namespace {
 
+using kolosal::capi::CheckClassifier;
+using kolosal::capi::DenseInput;
+using kolosal::capi::WriteOutput;
 using kolosal::models::TrainedPipeline;
 
 kolosal_status WrapModel(TrainedPipeline pipeline, kolosal_model** out) {
@@ -16,31 +19,6 @@ kolosal_status WrapModel(TrainedPipeline pipeline, kolosal_model** out) {
   handle->pipeline = std::make_shared<const TrainedPipeline>(std::move(pipeline));
   *out = handle.release();
   return KOLOSAL_OK;
-}
-
-kolosal::data::Dataset DenseInput(const TrainedPipeline& pipeline, const void* data,
-                                  kolosal_dtype dtype, int64_t rows, int64_t cols,
-                                  kolosal_layout layout) {
-  kolosal::capi::CheckShape(data, rows, cols);
-  if (cols != pipeline.n_input_features()) {
-    kolosal::ThrowInvalidArgument("input has " + std::to_string(cols) +
-                                  " columns, the model expects " +
-                                  std::to_string(pipeline.n_input_features()));
-  }
-  return kolosal::data::Dataset::FromDense(data, kolosal::capi::ToDType(dtype, "data"), rows, cols,
-                                           kolosal::capi::ToLayout(layout));
-}
-
-void CheckClassifier(const TrainedPipeline& pipeline) {
-  if (pipeline.task() != kolosal::Task::kClassification) {
-    throw kolosal::Error(kolosal::StatusCode::kFailedPrecondition,
-                         "predict_proba needs a classification model; this one is regression");
-  }
-}
-
-void WriteOutput(const std::vector<float>& values, float* out, int64_t capacity) {
-  kolosal::capi::CheckCapacity(capacity, static_cast<int64_t>(values.size()), "the output buffer");
-  std::copy(values.begin(), values.end(), out);
 }
 
 }  // namespace

@@ -81,8 +81,13 @@ InferenceEngine::InferenceEngine(EngineOptions options)
 InferenceEngine::~InferenceEngine() { WaitForCompilations(); }
 
 void InferenceEngine::Load(const std::string& name, models::TrainedPipeline pipeline) {
+  Load(name, std::make_shared<const models::TrainedPipeline>(std::move(pipeline)));
+}
+
+void InferenceEngine::Load(const std::string& name,
+                           std::shared_ptr<const models::TrainedPipeline> shared) {
   if (name.empty()) ThrowInvalidArgument("inference engine: a model needs a non-empty name");
-  auto shared = std::make_shared<const models::TrainedPipeline>(std::move(pipeline));
+  if (!shared) ThrowInvalidArgument("inference engine: no model to load");
   const std::unique_lock lock(models_mutex_);
   if (models_.contains(name)) {
     ThrowInvalidArgument("inference engine: a model named '" + name +
@@ -144,16 +149,23 @@ std::shared_ptr<const models::TrainedPipeline> InferenceEngine::Model(
 
 std::vector<float> InferenceEngine::PredictRaw(const std::string& name,
                                                const data::Dataset& dataset) {
-  return Predict(Find(name), dataset, false);
+  return Run(Find(name), dataset, false);
 }
 
 std::vector<float> InferenceEngine::PredictRawByPosition(const std::string& name,
                                                          const data::Dataset& dataset) {
-  return Predict(Find(name), dataset, true);
+  return Run(Find(name), dataset, true);
 }
 
-std::vector<float> InferenceEngine::Predict(const std::shared_ptr<Entry>& entry,
-                                            const data::Dataset& dataset, bool by_position) {
+InferenceEngine::Prediction InferenceEngine::Predict(const std::string& name,
+                                                     const data::Dataset& dataset,
+                                                     bool by_position) {
+  const std::shared_ptr<Entry> entry = Find(name);
+  return {entry->pipeline, Run(entry, dataset, by_position)};
+}
+
+std::vector<float> InferenceEngine::Run(const std::shared_ptr<Entry>& entry,
+                                        const data::Dataset& dataset, bool by_position) {
   const Clock::time_point start = Clock::now();
   const models::TrainedPipeline& pipeline = *entry->pipeline;
   const data::FeatureMatrix matrix = by_position ? pipeline.pipeline().TransformByPosition(dataset)

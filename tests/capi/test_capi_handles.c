@@ -64,6 +64,7 @@ static void test_engines_and_models(int64_t base) {
   kolosal_dataset* dataset = make_dataset();
   kolosal_train_engine* engine = NULL;
   kolosal_model* models[3] = {NULL, NULL, NULL}; /* fitted, from a buffer, from a file */
+  kolosal_inference_engine* serving = NULL;
   int64_t size = 0;
   void* bytes;
   EXPECT_OK(kolosal_train_engine_create("{\"model\": \"logistic_regression\"}", &engine));
@@ -81,6 +82,15 @@ static void test_engines_and_models(int64_t base) {
   EXPECT_STATUS(KOLOSAL_CORRUPT_MODEL, kolosal_model_load_buffer(bytes, size / 2, &models[2]));
   expect_count(base + 5, "a failed kolosal_model_load_buffer");
   free(bytes);
+  EXPECT_OK(kolosal_inference_engine_create(NULL, &serving));
+  expect_count(base + 6, "kolosal_inference_engine_create");
+  EXPECT_OK(kolosal_inference_engine_add_model(serving, "m", models[1]));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_inference_engine_create("{\"jit\": true}", &serving));
+  expect_count(base + 6, "kolosal_inference_engine_add_model and a failed create");
+  kolosal_inference_engine_free(serving);
+  kolosal_inference_engine_free(NULL);
+  expect_count(base + 5, "kolosal_inference_engine_free");
   kolosal_model_free(models[2]);
   kolosal_model_free(models[1]);
   expect_count(base + 3, "kolosal_model_free (loaded)");

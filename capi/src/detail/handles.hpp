@@ -9,6 +9,7 @@
 #include "kolosal/data/dataset.hpp"
 #include "kolosal/hpo/study.hpp"
 #include "kolosal/hpo/trial.hpp"
+#include "kolosal/infer/inference_engine.hpp"
 #include "kolosal/models/trained_pipeline.hpp"
 #include "kolosal/train/trainer.hpp"
 #include "kolosal_c.h"
@@ -40,6 +41,11 @@ struct kolosal_dataset {
 
 struct kolosal_model {
   std::shared_ptr<const kolosal::models::TrainedPipeline> pipeline;
+  kolosal::capi::LiveHandleCounter live;
+};
+
+struct kolosal_inference_engine {
+  std::unique_ptr<kolosal::infer::InferenceEngine> engine;
   kolosal::capi::LiveHandleCounter live;
 };
 

@@ -52,6 +52,8 @@ class InferenceEngine {
   /// Adds a model under `name`. Throws Error(kInvalidArgument) for an empty name or one that is
   /// taken (Unload it first).
   void Load(const std::string& name, models::TrainedPipeline pipeline);
+  /// The same for a model shared with the caller (no copy).
+  void Load(const std::string& name, std::shared_ptr<const models::TrainedPipeline> pipeline);
   /// Load() from a model file or buffer; Error(kIo) / Error(kCorruptModel) as the loaders.
   void LoadFile(const std::string& name, const std::string& path);
   void LoadBuffer(const std::string& name, std::span<const uint8_t> bytes);
@@ -67,6 +69,15 @@ class InferenceEngine {
   /// for data that does not fit the model.
   std::vector<float> PredictRaw(const std::string& name, const data::Dataset& dataset);
   std::vector<float> PredictRawByPosition(const std::string& name, const data::Dataset& dataset);
+
+  /// Raw outputs together with the model that made them (another model may be loaded under
+  /// the same name by the time the caller reads them).
+  struct Prediction {
+    std::shared_ptr<const models::TrainedPipeline> model;
+    std::vector<float> raw;
+  };
+  /// PredictRaw (columns by name) or PredictRawByPosition, with the model used.
+  Prediction Predict(const std::string& name, const data::Dataset& dataset, bool by_position);
 
   /// Compiles the model now (if it is a tree model and the JIT is on) and waits for it, so
   /// that the first calls do not pay for the interpreter. False when the model stays
@@ -87,8 +98,8 @@ class InferenceEngine {
   struct Entry;
 
   std::shared_ptr<Entry> Find(const std::string& name) const;
-  std::vector<float> Predict(const std::shared_ptr<Entry>& entry, const data::Dataset& dataset,
-                             bool by_position);
+  std::vector<float> Run(const std::shared_ptr<Entry>& entry, const data::Dataset& dataset,
+                         bool by_position);
   /// Starts a background compilation unless one is running or the model cannot be compiled.
   void RequestCompilation(const std::shared_ptr<Entry>& entry);
   void Compile(Entry& entry);
