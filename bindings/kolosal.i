@@ -96,6 +96,7 @@ KOLOSAL_HANDLE(kolosal_train_engine)
 KOLOSAL_HANDLE(kolosal_model)
 KOLOSAL_HANDLE(kolosal_optimizer)
 KOLOSAL_HANDLE(kolosal_trial)
+KOLOSAL_HANDLE(kolosal_inference_engine)
 
 KOLOSAL_RETURNS(kolosal_build_info, char**)
 KOLOSAL_RETURNS(kolosal_live_handle_count, int64_t*)
@@ -122,6 +123,10 @@ KOLOSAL_RETURNS(kolosal_model_class_name, char**)
 KOLOSAL_RETURNS(kolosal_model_feature_name, char**)
 KOLOSAL_RETURNS(kolosal_model_permutation_importance, char**)
 KOLOSAL_RETURNS(kolosal_model_evaluate, char**)
+
+KOLOSAL_RETURNS(kolosal_inference_engine_create, kolosal_inference_engine**)
+KOLOSAL_RETURNS(kolosal_inference_engine_warmup, int64_t*)
+KOLOSAL_RETURNS(kolosal_inference_engine_stats, char**)
 
 KOLOSAL_RETURNS(kolosal_optimizer_create, kolosal_optimizer**)
 KOLOSAL_RETURNS(kolosal_optimizer_ask, kolosal_trial**)

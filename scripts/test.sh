@@ -18,10 +18,10 @@ cmake --preset release -DKOLOSAL_BUILD_TESTS=ON -DKOLOSAL_BUILD_BINDINGS=ON \
 # tests at all. (CTest knows these names right after configuring.)
 required_tests=(
   bindings.java.junit bindings.csharp.nunit bindings.go.test bindings.ruby.test
-  bindings.ruby.optimizer bindings.go.pkgconfig_install
+  bindings.ruby.optimizer bindings.ruby.inference bindings.go.pkgconfig_install
   example.cpp example.c example.ffi_python_ctypes example.java example.java.tune
   example.csharp example.csharp.tune example.go example.go.tune example.ruby example.ruby.tune
-  capi.test_capi_workflow capi.test_capi_errors cli.end_to_end
+  capi.test_capi_workflow capi.test_capi_errors capi.test_capi_inference cli.end_to_end
 )
 registered=$(ctest --preset release -N | sed -n 's/^ *Test *#[0-9]*: \([^ ]*\).*/\1/p')
 missing=()

@@ -43,8 +43,8 @@ func invalidArgument(message string) error {
 // Version is the library version, e.g. "0.1.0".
 func Version() string { return capi.Kolosal_version() }
 
-// LiveHandleCount is the number of C handles (datasets, trainers, models, optimizers, trials)
-// created and not yet freed in this process, for leak checks. Close frees a handle at once; a
+// LiveHandleCount is the number of C handles (datasets, trainers, models, inference engines,
+// optimizers, trials) created and not yet freed in this process, for leak checks. Close frees a handle at once; a
 // finalizer frees a forgotten one some time after a garbage collection found it unreachable.
 func LiveHandleCount() (int64, error) {
 	var count int64

@@ -18,9 +18,10 @@
  * - matrices (const void* data) are packed Strings (Array#pack("e*") for float32, "E*" for
  *   float64), read in place; the Ruby layer checks their size against rows x cols. Output
  *   buffers (float* out, int64_t capacity) take the capacity and return a new packed String.
- * - long calls (load, read, fit, cross-validate, evaluate, predictions of many rows) run
- *   without the GVL, so other Ruby threads run meanwhile; a fit or cross-validation interrupted
- *   by Thread#raise, Thread#kill or Ctrl-C is cancelled through kolosal_train_engine_cancel.
+ * - long calls (load, read, fit, cross-validate, evaluate, JIT warm-up, predictions of many
+ *   rows) run without the GVL, so other Ruby threads run meanwhile; a fit or cross-validation
+ *   interrupted by Thread#raise, Thread#kill or Ctrl-C is cancelled through
+ *   kolosal_train_engine_cancel.
  *   While the GVL is released, every String the call reads is frozen or locked
  *   (rb_str_locktmp): another thread that tries to modify it gets an error instead of freeing
  *   memory in use.
@@ -307,10 +308,11 @@ void TYPE##_free_function(void* pointer) { TYPE##_free(static_cast<TYPE*>(pointe
   kolosal::ruby::WithoutGvl([&]() { $action });
 %}
 %enddef
-/* ...only from kolosal::ruby::kWithoutGvlMinRows rows on (arg4 is `rows` in kolosal_c.h). */
-%define KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(FUNC)
+/* ...only from kolosal::ruby::kWithoutGvlMinRows rows on (ROWS is the wrapper's variable for
+ * the `rows` parameter of kolosal_c.h: arg4 after a model, arg5 after an engine and a name). */
+%define KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(FUNC, ROWS)
 %exception FUNC %{
-  if (arg4 >= kolosal::ruby::kWithoutGvlMinRows) {
+  if (ROWS >= kolosal::ruby::kWithoutGvlMinRows) {
     kolosal::ruby::WithoutGvl([&]() { $action });
   } else {
     $action
@@ -338,8 +340,8 @@ KOLOSAL_RUBY_WITHOUT_GVL(kolosal_optimizer_history)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_load)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_load_buffer)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_save)
-KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_model_predict)
-KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_model_predict_proba)
+KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_model_predict, arg4)
+KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_model_predict_proba, arg4)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_predict_dataset)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_predict_proba_dataset)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_evaluate)
@@ -347,6 +349,12 @@ KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_evaluate)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_permutation_importance)
 /* TreeSHAP walks every path of every tree for each row: slow for big forests. */
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_model_predict_contributions)
+/* The inference engine: reading a model file, waiting for a compilation, and predicting many
+ * rows (fewer keep the GVL, as the model's predictions do). */
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_inference_engine_load_model)
+KOLOSAL_RUBY_WITHOUT_GVL(kolosal_inference_engine_warmup)
+KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_inference_engine_predict, arg5)
+KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_inference_engine_predict_proba, arg5)
 
 %include "kolosal.i"
 

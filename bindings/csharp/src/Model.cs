@@ -339,7 +339,7 @@ public sealed class Model : NativeResource {
   /// rows x valuesPerRow, the length of one output array; KolosalException (InvalidArgument)
   /// when that overflows or is more than one array can hold.
   /// </summary>
-  private static long ArraySize(long rows, long valuesPerRow) {
+  internal static long ArraySize(long rows, long valuesPerRow) {
     long size;
     try {
       size = checked(Math.Max(rows, 0) * valuesPerRow);

@@ -118,8 +118,8 @@ public static class Library {
   public static string BuildInfo => KolosalC.kolosal_build_info();
 
   /// <summary>
-  /// The number of native handles (datasets, training engines, models, optimizers, trials)
-  /// created and not yet freed in this process, for leak checks. <c>Dispose()</c> frees a
+  /// The number of native handles (datasets, training engines, models, optimizers, trials,
+  /// inference engines) created and not yet freed in this process, for leak checks. <c>Dispose()</c> frees a
   /// handle at once; the finalizer frees a forgotten one after the garbage collector found it.
   /// </summary>
   public static long LiveHandleCount => KolosalC.kolosal_live_handle_count();

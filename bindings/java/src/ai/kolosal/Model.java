@@ -328,7 +328,7 @@ public final class Model extends NativeResource {
   }
 
   /** rows x valuesPerRow, as the length of one Java array. */
-  private static int arraySize(long rows, long valuesPerRow) {
+  static int arraySize(long rows, long valuesPerRow) {
     try {
       return Math.toIntExact(Math.multiplyExact(Math.max(rows, 0), valuesPerRow));
     } catch (ArithmeticException tooLarge) {
@@ -337,11 +337,11 @@ public final class Model extends NativeResource {
     }
   }
 
-  private static FloatBuffer atStart(FloatBuffer data) {
+  static FloatBuffer atStart(FloatBuffer data) {
     return data == null || data.position() == 0 ? data : data.slice();
   }
 
-  private static DoubleBuffer atStart(DoubleBuffer data) {
+  static DoubleBuffer atStart(DoubleBuffer data) {
     return data == null || data.position() == 0 ? data : data.slice();
   }
 }

@@ -69,7 +69,7 @@ class LifecycleTest {
   }
 
   /** Runs the garbage collector until the live handle count stays put, and returns it. */
-  private static long settledCount() throws InterruptedException {
+  static long settledCount() throws InterruptedException {
     long deadline = System.nanoTime() + DEADLINE_NANOS;
     long count = Kolosal.liveHandleCount();
     for (int unchanged = 0; unchanged < 3 && System.nanoTime() < deadline; ) {

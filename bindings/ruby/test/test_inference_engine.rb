@@ -1,0 +1,415 @@
+# frozen_string_literal: true
+
+# Tests of Kolosal::InferenceEngine: served models predict exactly as the Model does, before and
+# after their trees are compiled, from one thread or many; statistics; every kind of bad input.
+# All on small generated data (no dataset files).
+require "minitest/autorun"
+require "tmpdir"
+require "kolosal"
+
+class InferenceEngineTest < Minitest::Test
+  BOOSTING = { model: "gradient_boosting", params: { n_estimators: 30, num_leaves: 8 } }.freeze
+
+  # 300 rows of three features uniform in [-1, 1); the class is 1 when x0 + x1 * x2 > 0 (for
+  # regression, the label is x0 + x1 * x2 itself).
+  def self.problem
+    @problem ||= begin
+      random = Random.new(777)
+      features = Array.new(300) { Array.new(3) { (random.rand * 2) - 1 } }.freeze
+      [features, features.map { |x0, x1, x2| x0 + (x1 * x2) }.freeze]
+    end
+  end
+
+  def features
+    self.class.problem.first
+  end
+
+  # A model of config fitted on the problem; with a block, yields it and closes it.
+  def fit(task: "classification", **config, &block)
+    rows, values = self.class.problem
+    labels = task == "regression" ? values : values.map { |value| value.positive? ? 1.0 : 0.0 }
+    Kolosal::Dataset.from_dense(rows, labels: labels, task: task) do |dataset|
+      Kolosal::Trainer.open(**config) { |trainer| trainer.fit(dataset, &block) }
+    end
+  end
+
+  # method (:predict or :predict_proba) called once per row of rows: one value or one Array of
+  # probabilities per row.
+  def one_by_one(engine, method, name, rows = features)
+    rows.map { |row| engine.public_send(method, name, [row]).first }
+  end
+
+  def model_names(engine)
+    engine.stats.fetch("models").map { |entry| entry.fetch("name") }.sort
+  end
+
+  def model_stats(engine, name)
+    engine.stats.fetch("models").find { |entry| entry["name"] == name } ||
+      flunk("no statistics for #{name.inspect}")
+  end
+
+  def jit_state(engine, name)
+    model_stats(engine, name).fetch("jit").fetch("state")
+  end
+
+  # Polls the statistics until name's compiled code is in use (or the deadline passes).
+  def wait_until_compiled(engine, name, seconds: 10)
+    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + seconds
+    until jit_state(engine, name) == "compiled" ||
+          Process.clock_gettime(Process::CLOCK_MONOTONIC) > deadline
+      sleep 0.01
+    end
+    assert_equal "compiled", jit_state(engine, name), "not compiled within #{seconds} s"
+  end
+
+  def assert_kolosal_error(klass, message_part)
+    error = assert_raises(klass) { yield }
+    assert_kind_of Kolosal::Error, error
+    assert_equal klass::CODE, error.code
+    assert_includes error.message, message_part
+    error
+  end
+
+  # Runs the block after a full collection with the GC off, so that only the block's own
+  # handles change the live handle count.
+  def without_gc
+    GC.start(full_mark: true, immediate_sweep: true)
+    GC.disable
+    yield
+  ensure
+    GC.enable
+  end
+
+  # Single rows and whole batches through the engine: exactly the model's floats, interpreted
+  # and then compiled; the statistics count every call.
+  def test_compiled_predictions_match_the_model
+    fit(**BOOSTING) do |model|
+      proba = model.predict_proba(features)
+      classes = model.predict(features)
+      # Never hot enough to compile by itself: only the warm-up compiles.
+      Kolosal::InferenceEngine.open(jit_min_calls: 100_000) do |engine|
+        assert_same engine, engine.add_model("credit", model)
+        calls = 0
+        check = lambda do |phase|
+          assert_equal proba, one_by_one(engine, :predict_proba, "credit"), phase
+          assert_equal classes, one_by_one(engine, :predict, "credit"), phase
+          assert_equal proba, engine.predict_proba("credit", features), phase
+          assert_equal classes, engine.predict(:credit, features), phase
+          # Up to jit_max_batch_rows (4) rows run compiled code too.
+          assert_equal proba[0, 4], engine.predict_proba("credit", features[0, 4]), phase
+          calls += (2 * features.size) + 3
+        end
+        check.call("interpreted")
+        assert_equal "interpreted", jit_state(engine, "credit")
+        assert_equal 0, model_stats(engine, "credit").fetch("compiled_calls")
+        assert engine.warmup("credit")
+        assert_equal "compiled", jit_state(engine, "credit")
+        before = model_stats(engine, "credit").fetch("compiled_calls")
+        check.call("compiled")
+        # Other input forms: a flat Array (the engine knows the column count), packed float32.
+        assert_equal proba, engine.predict_proba("credit", features.flatten)
+        packed = features.flatten.pack("e*")
+        assert_equal model.predict_proba(packed, dtype: :float32),
+                     engine.predict_proba("credit", packed, dtype: :float32)
+        calls += 2
+
+        stats = model_stats(engine, "credit")
+        assert_equal "gradient_boosting", stats.fetch("model_type")
+        assert_equal calls, stats.fetch("calls")
+        assert_equal calls, stats.fetch("compiled_calls") + stats.fetch("interpreted_calls")
+        # Every call of 1 to 4 rows after the warm-up ran compiled code; 300 rows never do.
+        assert_equal before + (2 * features.size) + 1, stats.fetch("compiled_calls")
+        assert_equal calls, stats.fetch("latency_us").fetch("count")
+        assert_operator stats.fetch("jit").fetch("code_bytes"), :>, 0
+        assert_equal 100_000, engine.stats.fetch("options").fetch("jit_min_calls")
+      end
+    end
+  end
+
+  # With jit_min_calls 5, a few single-row calls compile the model in the background; later
+  # calls run the compiled code and still give the model's floats.
+  def test_hot_model_compiles_in_the_background
+    fit(**BOOSTING) do |model|
+      expected = model.predict_proba(features)
+      Kolosal::InferenceEngine.open(jit_min_calls: 5) do |engine|
+        engine.add_model("hot", model)
+        assert_equal expected[0, 6], one_by_one(engine, :predict_proba, "hot", features[0, 6])
+        wait_until_compiled(engine, "hot")
+        before = model_stats(engine, "hot").fetch("compiled_calls")
+        assert_equal expected[10, 20], one_by_one(engine, :predict_proba, "hot", features[10, 20])
+        assert_equal before + 20, model_stats(engine, "hot").fetch("compiled_calls")
+        assert_equal 5, engine.stats.fetch("options").fetch("jit_min_calls")
+      end
+    end
+  end
+
+  def test_linear_model_is_served_interpreted
+    fit(model: "logistic_regression") do |linear|
+      Kolosal::InferenceEngine.open(jit_min_calls: 1) do |engine|
+        engine.add_model("linear", linear)
+        refute engine.warmup("linear")
+        assert_equal linear.predict_proba(features), engine.predict_proba("linear", features)
+        assert_equal linear.predict(features[0, 3]), engine.predict("linear", features[0, 3])
+        stats = model_stats(engine, "linear")
+        assert_equal "unsupported", stats.fetch("jit").fetch("state")
+        assert_equal "logistic_regression", stats.fetch("model_type")
+        assert_equal 0, stats.fetch("compiled_calls")
+      end
+    end
+  end
+
+  def test_jit_can_be_turned_off
+    fit(**BOOSTING) do |model|
+      config = '{"enable_jit_compilation": false, "jit_min_calls": 1}' # a JSON String works too
+      Kolosal::InferenceEngine.open(config) do |engine|
+        engine.add_model("plain", model)
+        refute engine.warmup("plain")
+        assert_equal model.predict(features), one_by_one(engine, :predict, "plain")
+        assert_equal "disabled", jit_state(engine, "plain")
+        assert_equal 0, model_stats(engine, "plain").fetch("compiled_calls")
+      end
+    end
+  end
+
+  # A model file written by Model#save predicts as the original, compiled too; the engine keeps
+  # no extra handle for it.
+  def test_load_model_from_a_saved_file
+    fit(**BOOSTING) do |model|
+      expected = model.predict_proba(features)
+      Dir.mktmpdir do |dir|
+        path = File.join(dir, "boosting.kolosal")
+        model.save(path)
+        without_gc do
+          base = Kolosal.live_handle_count
+          engine = Kolosal::InferenceEngine.new(jit_min_calls: 1)
+          assert_equal base + 1, Kolosal.live_handle_count
+          engine.load_model("saved", path)
+          assert_equal base + 1, Kolosal.live_handle_count, "the file's model handle is closed"
+          assert_equal expected, engine.predict_proba("saved", features)
+          assert engine.warmup("saved")
+          assert_equal expected, one_by_one(engine, :predict_proba, "saved")
+          assert_equal "gradient_boosting", model_stats(engine, "saved").fetch("model_type")
+          engine.close
+          assert_equal base, Kolosal.live_handle_count
+        end
+      end
+    end
+  end
+
+  # The engine shares the model: closing (and freeing) the Model keeps it served.
+  def test_model_closed_after_add_model_is_still_served
+    model = fit(**BOOSTING)
+    expected = model.predict_proba(features)
+    classes = model.predict(features)
+    Kolosal::InferenceEngine.open do |engine|
+      engine.add_model("shared", model)
+      model.close
+      assert model.closed?
+      assert_equal expected, engine.predict_proba("shared", features)
+      assert_equal classes, engine.predict("shared", features)
+      assert engine.warmup("shared")
+      assert_equal expected[0, 4], engine.predict_proba("shared", features[0, 4])
+    end
+  ensure
+    model&.close
+  end
+
+  def test_remove_model
+    fit(**BOOSTING) do |model|
+      Kolosal::InferenceEngine.open do |engine|
+        engine.add_model("gone", model)
+        assert engine.warmup("gone")
+        assert_same engine, engine.remove_model("gone")
+        assert_empty model_names(engine)
+        error = assert_kolosal_error(Kolosal::NotFoundError, "'gone'") do
+          engine.predict("gone", features)
+        end
+        assert_equal "NOT_FOUND", error.status
+        assert_kolosal_error(Kolosal::NotFoundError, "no model named 'gone'") do
+          engine.predict_proba("gone", features[0, 1])
+        end
+        assert_kolosal_error(Kolosal::NotFoundError, "'gone'") { engine.warmup("gone") }
+        assert_kolosal_error(Kolosal::NotFoundError, "'gone'") { engine.remove_model("gone") }
+        # The name is free again.
+        engine.add_model("gone", model)
+        assert_equal model.predict(features), engine.predict("gone", features)
+      end
+    end
+  end
+
+  def test_bad_config
+    assert_kolosal_error(Kolosal::InvalidArgumentError, "did you mean 'jit_min_calls'") do
+      Kolosal::InferenceEngine.new(jit_min_call: 3)
+    end
+    assert_kolosal_error(Kolosal::InvalidArgumentError, "'jit_cache_size' = 0") do
+      Kolosal::InferenceEngine.new(jit_cache_size: 0)
+    end
+    assert_kolosal_error(Kolosal::InvalidArgumentError, "") do
+      Kolosal::InferenceEngine.new("{not json")
+    end
+    Kolosal::InferenceEngine.open("") { |engine| assert_empty model_names(engine) }
+  end
+
+  def test_bad_models_and_input
+    fit(**BOOSTING) do |model|
+      small = { model: "gradient_boosting", params: { n_estimators: 5 } }
+      fit(task: "regression", **small) do |regressor|
+        Kolosal::InferenceEngine.open do |engine|
+          engine.add_model("m", model)
+          assert_kolosal_error(Kolosal::InvalidArgumentError, "already loaded") do
+            engine.add_model("m", regressor)
+          end
+          # The refused model changed nothing: "m" still has two classes.
+          rows = features[0, 2]
+          assert_equal model.predict_proba(rows), engine.predict_proba("m", rows)
+          assert_kolosal_error(Kolosal::InvalidArgumentError, "non-empty name") do
+            engine.add_model("", model)
+          end
+
+          assert_kolosal_error(Kolosal::InvalidArgumentError, "expected 3 columns, got 2") do
+            engine.predict("m", [[1.0, 2.0]])
+          end
+          assert_kolosal_error(Kolosal::InvalidArgumentError, "5 values cannot be") do
+            engine.predict("m", [1.0] * 5, rows: 2, cols: 3)
+          end
+          assert_kolosal_error(Kolosal::InvalidArgumentError, "every row") do
+            engine.predict("m", [[1.0], [1.0, 2.0]])
+          end
+
+          engine.add_model("regression", regressor)
+          assert_equal regressor.predict(features), engine.predict("regression", features)
+          assert_kolosal_error(Kolosal::FailedPreconditionError, "") do
+            engine.predict_proba("regression", features[0, 1])
+          end
+
+          Dir.mktmpdir do |dir|
+            garbage = File.join(dir, "garbage.kolosal")
+            File.write(garbage, "not a model")
+            assert_kolosal_error(Kolosal::CorruptModelError, "") { engine.load_model("g", garbage) }
+            missing = File.join(dir, "missing.kolosal")
+            assert_kolosal_error(Kolosal::IOError, missing) { engine.load_model("g", missing) }
+          end
+          assert_kolosal_error(Kolosal::NotFoundError, "'g'") { engine.predict("g", features) }
+          assert_equal %w[m regression], model_names(engine)
+        end
+      end
+    end
+  end
+
+  def test_close_twice_and_use_after_close
+    fit(**BOOSTING) do |model|
+      engine = Kolosal::InferenceEngine.new
+      engine.add_model("m", model)
+      refute engine.closed?
+      engine.close
+      engine.close
+      assert engine.closed?
+      uses = { "predict" => -> { engine.predict("m", features) },
+               "predict_proba" => -> { engine.predict_proba("m", features[0, 1]) },
+               "stats" => -> { engine.stats },
+               "warmup" => -> { engine.warmup("m") },
+               "add_model" => -> { engine.add_model("other", model) },
+               "remove_model" => -> { engine.remove_model("m") } }
+      uses.each do |use, call|
+        error = assert_kolosal_error(Kolosal::FailedPreconditionError, "inference_engine is closed",
+                                     &call)
+        assert_equal "FAILED_PRECONDITION", error.status, use
+      end
+      # A closed model cannot be added.
+      closed = fit(model: "logistic_regression")
+      closed.close
+      Kolosal::InferenceEngine.open do |open|
+        assert_kolosal_error(Kolosal::FailedPreconditionError, "model is closed") do
+          open.add_model("c", closed)
+        end
+        assert_empty model_names(open)
+      end
+    end
+  end
+
+  # The block form closes the engine after the block returns and after it raises.
+  def test_block_form_closes_the_engine
+    without_gc do
+      base = Kolosal.live_handle_count
+      yielded = nil
+      assert_equal :value, Kolosal::InferenceEngine.open { |engine| (yielded = engine) && :value }
+      assert yielded.closed?
+      assert_equal base, Kolosal.live_handle_count
+      error = assert_raises(RuntimeError) do
+        Kolosal::InferenceEngine.open { |engine| (yielded = engine) && raise("boom") }
+      end
+      assert_equal "boom", error.message
+      assert yielded.closed?
+      assert_equal base, Kolosal.live_handle_count
+    end
+  end
+
+  # Four threads make 200 single-row calls each on one engine, and every 50th call a batch that
+  # runs without the GVL; returns what did not match expected.
+  def predict_from_four_threads(engine, name, expected)
+    threads = Array.new(4) do |worker|
+      Thread.new do
+        mismatches = []
+        200.times do |call|
+          row = ((call * 13) + worker) % features.size
+          got = engine.predict(name, [features[row]]).first
+          mismatches << "thread #{worker}, row #{row}" unless got == expected[row]
+          next unless (call % 50).zero?
+
+          batch = engine.predict(name, features)
+          mismatches << "thread #{worker}, batch #{call}" unless batch == expected
+        end
+        mismatches
+      end
+    end
+    threads.flat_map(&:value)
+  end
+
+  # Concurrent callers get exactly the model's values: first while the model compiles
+  # (jit_min_calls 20), then again once every single-row call runs the compiled code.
+  def test_concurrent_callers
+    fit(**BOOSTING) do |model|
+      expected = model.predict(features)
+      Kolosal::InferenceEngine.open(jit_min_calls: 20) do |engine|
+        engine.add_model("m", model)
+        assert_empty predict_from_four_threads(engine, "m", expected)
+        assert_equal 4 * (200 + 4), model_stats(engine, "m").fetch("calls")
+        wait_until_compiled(engine, "m")
+        compiled = model_stats(engine, "m").fetch("compiled_calls")
+        assert_empty predict_from_four_threads(engine, "m", expected)
+        stats = model_stats(engine, "m")
+        assert_equal 2 * 4 * (200 + 4), stats.fetch("calls")
+        assert_equal compiled + (4 * 200), stats.fetch("compiled_calls")
+      end
+    end
+  end
+
+  # Closing the engine while other threads predict batches with it (without the GVL) frees it
+  # when their calls return: every prediction is complete and right or a
+  # FailedPreconditionError.
+  def test_close_while_predicting
+    fit(**BOOSTING) do |model|
+      expected = model.predict_proba(features)
+      engine = Kolosal::InferenceEngine.new(jit_min_calls: 1)
+      engine.add_model("m", model)
+      started = Queue.new
+      threads = Array.new(4) do
+        Thread.new do
+          outcomes = []
+          started << true
+          loop do
+            outcomes << (engine.predict_proba("m", features) == expected)
+            outcomes << (engine.predict_proba("m", [features[0]]) == expected[0, 1])
+          rescue Kolosal::FailedPreconditionError
+            break outcomes
+          end
+        end
+      end
+      4.times { started.pop }
+      sleep 0.05
+      engine.close
+      threads.each { |thread| assert thread.value.all? }
+      assert engine.closed?
+    end
+  end
+end
