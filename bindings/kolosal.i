@@ -125,6 +125,7 @@ KOLOSAL_RETURNS(kolosal_model_permutation_importance, char**)
 KOLOSAL_RETURNS(kolosal_model_evaluate, char**)
 
 KOLOSAL_RETURNS(kolosal_inference_engine_create, kolosal_inference_engine**)
+KOLOSAL_RETURNS(kolosal_inference_engine_model, kolosal_model**)
 KOLOSAL_RETURNS(kolosal_inference_engine_warmup, int64_t*)
 KOLOSAL_RETURNS(kolosal_inference_engine_stats, char**)
 

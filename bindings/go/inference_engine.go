@@ -143,20 +143,59 @@ func (e *InferenceEngine) AddModel(name string, model *Model) error {
 	return nil
 }
 
-// LoadModel reads a model file (as LoadModel does) and serves it under name. The engine does
-// not report a served model's class count, which PredictProba needs, so the file is read here
-// and handed to AddModel: the same steps kolosal_inference_engine_load_model takes.
+// LoadModel reads a model file (as LoadModel does; it never runs code from the file) and
+// serves it under name. An empty name or one already in use is an InvalidArgument error, a
+// missing file an IO error, a damaged one a CorruptModel error.
 func (e *InferenceEngine) LoadModel(name, path string) error {
-	if _, err := e.h.acquire(); err != nil { // a closed engine reads no file
+	ptr, err := e.h.acquire()
+	if err != nil { // a closed engine reads no file
 		return err
 	}
-	e.h.release()
-	model, err := LoadModel(path)
+	defer e.h.release()
+	e.classes.Lock()
+	defer e.classes.Unlock()
+	if err := capi.Kolosal_inference_engine_load_model(ptr, name, path); err != nil {
+		return err
+	}
+	nClasses, err := servedClasses(ptr, name)
 	if err != nil {
+		// Serve nothing that PredictProba could not size; the lock kept the name ours.
+		capi.Kolosal_inference_engine_remove_model(ptr, name)
 		return err
 	}
-	defer model.Close()
-	return e.AddModel(name, model)
+	e.nClasses[name] = nClasses
+	return nil
+}
+
+// servedClasses is the class count of the model served under name, read from a model handle
+// that shares it and is freed at once.
+func servedClasses(engine uintptr, name string) (int, error) {
+	var model uintptr
+	if err := capi.Kolosal_inference_engine_model(engine, name, &model); err != nil {
+		return 0, err
+	}
+	defer capi.Kolosal_model_free(model)
+	var nClasses int64
+	if err := capi.Kolosal_model_n_classes(model, &nClasses); err != nil {
+		return 0, err
+	}
+	return int(nClasses), nil
+}
+
+// Model is the model served under name, sharing it (no copy): for its metadata, feature and
+// class counts and names, or to predict with it directly. It stays valid after RemoveModel;
+// close it when done. An unknown name is a NotFound error.
+func (e *InferenceEngine) Model(name string) (*Model, error) {
+	ptr, err := e.h.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer e.h.release()
+	var model uintptr
+	if err := capi.Kolosal_inference_engine_model(ptr, name, &model); err != nil {
+		return nil, err
+	}
+	return newModel(model)
 }
 
 // RemoveModel stops serving name and drops its compiled code; calls already running finish. An

@@ -1,6 +1,7 @@
 package kolosal_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -276,7 +277,8 @@ func TestInferenceEngineWithoutTheJIT(t *testing.T) {
 	}
 }
 
-// A model file saved by Model.Save and loaded by the engine predicts as the original.
+// A model file saved by Model.Save and loaded by the engine predicts as the original. The
+// engine keeps what it read: the file is deleted before any prediction.
 func TestInferenceEngineLoadsASavedModel(t *testing.T) {
 	model, features := fitServed(t, "gradient_boosting", boostedParams, "classification")
 	defer model.Close()
@@ -289,6 +291,9 @@ func TestInferenceEngineLoadsASavedModel(t *testing.T) {
 	if err := engine.LoadModel("saved", path); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
 	compareSingleRows(t, engine, "saved", model, features, 0, 20)
 	compareBatch(t, engine, "saved", model, features, 0, servedRows)
 	if !must[bool](t)(engine.Warmup("saved")) {
@@ -298,6 +303,128 @@ func TestInferenceEngineLoadsASavedModel(t *testing.T) {
 	if stats := servedStats(t, engine, "saved"); stats.ModelType != "gradient_boosting" {
 		t.Fatalf("loaded model stats %+v", stats)
 	}
+	served := must[*kolosal.Model](t)(engine.Model("saved"))
+	defer served.Close()
+	if served.NClasses() != 2 || served.NFeatures() != servedCols {
+		t.Fatalf("the loaded model has %d classes and %d features", served.NClasses(),
+			served.NFeatures())
+	}
+}
+
+// A loaded three-class model gives three probabilities per row, as the original: the class
+// count comes from the loaded model, not from an assumption.
+func TestInferenceEngineLoadsAThreeClassModel(t *testing.T) {
+	model, features := fitThreeClasses(t)
+	defer model.Close()
+	if model.NClasses() != 3 {
+		t.Fatalf("the three-class model has %d classes", model.NClasses())
+	}
+	path := filepath.Join(t.TempDir(), "three.kolosal")
+	if err := model.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	engine := newEngine(t, nil)
+	defer engine.Close()
+	if err := engine.LoadModel("three", path); err != nil {
+		t.Fatal(err)
+	}
+	compareSingleRows(t, engine, "three", model, features, 0, 10)
+	compareBatch(t, engine, "three", model, features, 0, servedRows)
+	if got := len(must[[]float32](t)(engine.PredictProba("three", features, servedRows,
+		servedCols))); got != 3*servedRows {
+		t.Fatalf("%d probabilities for %d rows of three classes", got, servedRows)
+	}
+}
+
+// fitThreeClasses trains a gradient boosting model on servedProblem with three classes:
+// x0 + x1 * x2 below -0.3, up to 0.3, above.
+func fitThreeClasses(t *testing.T) (*kolosal.Model, []float64) {
+	t.Helper()
+	features, _, values := servedProblem()
+	labels := make([]float64, len(values))
+	for row, value := range values {
+		switch {
+		case value < -0.3:
+			labels[row] = 0
+		case value < 0.3:
+			labels[row] = 1
+		default:
+			labels[row] = 2
+		}
+	}
+	dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, servedRows, servedCols,
+		labels, kolosal.DenseOptions{Task: "classification"}))
+	defer dataset.Close()
+	trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(kolosal.TrainConfig{
+		Model: "gradient_boosting", Params: smallParams}))
+	defer trainer.Close()
+	return must[*kolosal.Model](t)(trainer.Fit(dataset)), features
+}
+
+// Model(name) shares the served model: it predicts exactly as the engine does, knows its shape
+// and stays usable after RemoveModel and after the engine is closed.
+func TestInferenceEngineModel(t *testing.T) {
+	model, features := fitServed(t, "gradient_boosting", boostedParams, "classification")
+	defer model.Close()
+	regressor, _ := fitServed(t, "random_forest", map[string]any{"n_estimators": 10},
+		"regression")
+	defer regressor.Close()
+	engine := newEngine(t, nil)
+	defer engine.Close()
+	if err := engine.AddModel(servedName, model); err != nil {
+		t.Fatal(err)
+	}
+	if err := engine.AddModel("forest", regressor); err != nil {
+		t.Fatal(err)
+	}
+
+	served := must[*kolosal.Model](t)(engine.Model(servedName))
+	defer served.Close()
+	if served.NClasses() != 2 || served.NFeatures() != servedCols {
+		t.Fatalf("served model: %d classes, %d features", served.NClasses(), served.NFeatures())
+	}
+	assertIdentical(t, "probabilities of the shared model",
+		must[[]float32](t)(served.PredictProba(features, servedRows, servedCols)),
+		must[[]float32](t)(engine.PredictProba(servedName, features, servedRows, servedCols)))
+	assertIdentical(t, "one row's probabilities of the shared model",
+		must[[]float32](t)(served.PredictProba(servedRow(features, 3), 1, servedCols)),
+		must[[]float32](t)(engine.PredictProba(servedName, servedRow(features, 3), 1, servedCols)))
+	assertIdentical(t, "labels of the shared model",
+		must[[]float32](t)(served.Predict(features, servedRows, servedCols)),
+		must[[]float32](t)(engine.Predict(servedName, features, servedRows, servedCols)))
+	metadata := must[string](t)(served.Metadata())
+	if !strings.Contains(metadata, "gradient_boosting") {
+		t.Fatalf("metadata of the shared model: %s", metadata)
+	}
+	forest := must[*kolosal.Model](t)(engine.Model("forest"))
+	defer forest.Close()
+	if forest.NClasses() != 0 || forest.NFeatures() != servedCols {
+		t.Fatalf("served regressor: %d classes, %d features", forest.NClasses(), forest.NFeatures())
+	}
+
+	// Removed from the engine, the shared model still predicts as the original.
+	wantProba := must[[]float32](t)(model.PredictProba(features, servedRows, servedCols))
+	if err := engine.RemoveModel(servedName); err != nil {
+		t.Fatal(err)
+	}
+	assertIdentical(t, "probabilities after RemoveModel",
+		must[[]float32](t)(served.PredictProba(features, servedRows, servedCols)), wantProba)
+	_, err := engine.Model(servedName)
+	expectError(t, err, kolosal.ErrNotFound, "no model named 'credit'")
+	_, err = engine.Model("absent")
+	expectError(t, err, kolosal.ErrNotFound, "'absent'")
+
+	// Closing the engine leaves the shared models usable; the engine refuses further calls.
+	wantValues := must[[]float32](t)(regressor.Predict(features, servedRows, servedCols))
+	if err := engine.Close(); err != nil {
+		t.Fatal(err)
+	}
+	assertIdentical(t, "probabilities after the engine was closed",
+		must[[]float32](t)(served.PredictProba(features, servedRows, servedCols)), wantProba)
+	assertIdentical(t, "values after the engine was closed",
+		must[[]float32](t)(forest.Predict(features, servedRows, servedCols)), wantValues)
+	_, err = engine.Model("forest")
+	expectError(t, err, kolosal.ErrFailedPrecondition, "inference engine is closed")
 }
 
 // The engine shares the model: closing the Model afterwards leaves it served.
@@ -395,8 +522,26 @@ func TestInferenceEngineErrors(t *testing.T) {
 	expectError(t, engine.LoadModel("g", "/no/such/dir/m.kolosal"), kolosal.ErrIO,
 		"/no/such/dir/m.kolosal")
 	// The failed loads did not take the name.
+	_, err = engine.Model("g")
+	expectError(t, err, kolosal.ErrNotFound, "'g'")
 	if err := engine.AddModel("g", model); err != nil {
 		t.Fatal(err)
+	}
+
+	// Loading a classifier under a taken name fails and leaves the regressor served there.
+	classifier, _ := fitServed(t, "gradient_boosting", smallParams, "classification")
+	defer classifier.Close()
+	saved := filepath.Join(t.TempDir(), "classifier.kolosal")
+	if err := classifier.Save(saved); err != nil {
+		t.Fatal(err)
+	}
+	expectError(t, engine.LoadModel("m", saved), kolosal.ErrInvalidArgument, "already loaded")
+	expectError(t, engine.LoadModel("", saved), kolosal.ErrInvalidArgument, "non-empty name")
+	compareSingleRows(t, engine, "m", model, features, 0, 3)
+	_, err = engine.PredictProba("m", servedRow(features, 0), 1, servedCols)
+	expectError(t, err, kolosal.ErrFailedPrecondition, "")
+	if models := must[*kolosal.InferenceStats](t)(engine.Stats()).Models; len(models) != 2 {
+		t.Fatalf("models served after the failed loads: %+v", models)
 	}
 
 	closed, _ := fitServed(t, "logistic_regression", nil, "classification")
@@ -420,6 +565,14 @@ func TestInferenceEngineCloseTwiceAndUseAfterClose(t *testing.T) {
 	if err := engine.AddModel("m", model); err != nil {
 		t.Fatal(err)
 	}
+	if err := engine.LoadModel("loaded", path); err != nil {
+		t.Fatal(err)
+	}
+	expectLiveHandles(t, base+1, "LoadModel")
+	served := must[*kolosal.Model](t)(engine.Model("loaded"))
+	expectLiveHandles(t, base+2, "Model")
+	served.Close()
+	expectLiveHandles(t, base+1, "closing the served model")
 	for round := 0; round < 2; round++ {
 		if err := engine.Close(); err != nil {
 			t.Fatal(err)
@@ -439,6 +592,8 @@ func TestInferenceEngineCloseTwiceAndUseAfterClose(t *testing.T) {
 	_, err = engine.Warmup("m")
 	expectError(t, err, kolosal.ErrFailedPrecondition, closed)
 	_, err = engine.Stats()
+	expectError(t, err, kolosal.ErrFailedPrecondition, closed)
+	_, err = engine.Model("m")
 	expectError(t, err, kolosal.ErrFailedPrecondition, closed)
 	// The model itself is untouched.
 	must[[]float32](t)(model.Predict(input, 1, servedCols))
@@ -491,6 +646,103 @@ func TestInferenceEngineConcurrentCallers(t *testing.T) {
 	stats := waitForState(t, engine, servedName, "compiled")
 	if stats.Calls != goroutines*callsEach {
 		t.Fatalf("%d calls, want %d", stats.Calls, goroutines*callsEach)
+	}
+}
+
+// Goroutines load a binary and a three-class model under one name and remove it again while
+// others ask for its probabilities: every answer is NotFound or exactly one of the two models'
+// probabilities, never sized for the other model.
+func TestInferenceEngineLoadRemoveRace(t *testing.T) {
+	binary, features := fitServed(t, "gradient_boosting", smallParams, "classification")
+	defer binary.Close()
+	three, _ := fitThreeClasses(t)
+	defer three.Close()
+	paths := []string{filepath.Join(t.TempDir(), "binary.kolosal"),
+		filepath.Join(t.TempDir(), "three.kolosal")}
+	if err := binary.Save(paths[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := three.Save(paths[1]); err != nil {
+		t.Fatal(err)
+	}
+	input := servedRow(features, 5)
+	wants := [][]float32{must[[]float32](t)(binary.PredictProba(input, 1, servedCols)),
+		must[[]float32](t)(three.PredictProba(input, 1, servedCols))}
+	engine := newEngine(t, nil)
+	defer engine.Close()
+
+	const loaders, rounds = 2, 40
+	var loading, reading sync.WaitGroup
+	done := make(chan struct{})
+	failures := make(chan string, 8)
+	fail := func(message string) {
+		select {
+		case failures <- message:
+		default:
+		}
+	}
+	for worker := 0; worker < loaders; worker++ {
+		loading.Add(1)
+		go func(worker int) {
+			defer loading.Done()
+			for round := 0; round < rounds; round++ {
+				err := engine.LoadModel(servedName, paths[(worker+round)%2])
+				if err != nil && !errors.Is(err, kolosal.ErrInvalidArgument) {
+					fail(fmt.Sprintf("LoadModel: %v", err))
+					return
+				}
+				err = engine.RemoveModel(servedName)
+				if err != nil && !errors.Is(err, kolosal.ErrNotFound) {
+					fail(fmt.Sprintf("RemoveModel: %v", err))
+					return
+				}
+			}
+		}(worker)
+	}
+	for worker := 0; worker < 2; worker++ {
+		reading.Add(1)
+		go func() {
+			defer reading.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				got, err := engine.PredictProba(servedName, input, 1, servedCols)
+				if err != nil {
+					if !errors.Is(err, kolosal.ErrNotFound) {
+						fail(fmt.Sprintf("PredictProba: %v", err))
+						return
+					}
+					continue
+				}
+				if !identical(got, wants[0]) && !identical(got, wants[1]) {
+					fail(fmt.Sprintf("PredictProba gave %v, want %v or %v", got, wants[0],
+						wants[1]))
+					return
+				}
+			}
+		}()
+	}
+	loading.Wait()
+	close(done)
+	reading.Wait()
+	close(failures)
+	for failure := range failures {
+		t.Error(failure)
+	}
+
+	// Each model in turn, loaded last, is served with its own class count.
+	for index, path := range paths {
+		if err := engine.LoadModel(servedName, path); err != nil {
+			t.Fatal(err)
+		}
+		assertIdentical(t, fmt.Sprintf("probabilities of %s", filepath.Base(path)),
+			must[[]float32](t)(engine.PredictProba(servedName, input, 1, servedCols)), wants[index])
+		if err := engine.RemoveModel(servedName); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

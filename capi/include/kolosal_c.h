@@ -412,6 +412,13 @@ KOLOSAL_API kolosal_status kolosal_inference_engine_load_model(kolosal_inference
 KOLOSAL_API kolosal_status kolosal_inference_engine_remove_model(kolosal_inference_engine* engine,
                                                                  const char* name);
 
+/** The model served under `name`, as a model handle that shares it (no copy): for its
+ *  metadata, feature and class counts and names. It stays valid after the model is removed.
+ *  \param[out] out free with kolosal_model_free().
+ *  Errors: KOLOSAL_NOT_FOUND (no model of that name). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_inference_engine_model(kolosal_inference_engine* engine,
+                                                          const char* name, kolosal_model** out);
+
 /** kolosal_model_predict through the engine: one value per row (class index or value), columns
  *  in training order.
  *  Errors: KOLOSAL_NOT_FOUND (unknown name), KOLOSAL_INVALID_ARGUMENT (as kolosal_model_predict).

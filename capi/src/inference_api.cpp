@@ -68,6 +68,18 @@ kolosal_status kolosal_inference_engine_remove_model(kolosal_inference_engine* e
   KOLOSAL_API_END
 }
 
+kolosal_status kolosal_inference_engine_model(kolosal_inference_engine* engine, const char* name,
+                                              kolosal_model** out) {
+  KOLOSAL_API_BEGIN
+  KOLOSAL_CHECK_ARG(engine);
+  KOLOSAL_CHECK_ARG(name);
+  KOLOSAL_CHECK_ARG(out);
+  auto handle = std::make_unique<kolosal_model>();
+  handle->pipeline = engine->engine->Model(name);
+  *out = handle.release();
+  KOLOSAL_API_END
+}
+
 kolosal_status kolosal_inference_engine_predict(kolosal_inference_engine* engine, const char* name,
                                                 const void* data, kolosal_dtype dtype, int64_t rows,
                                                 int64_t cols, kolosal_layout layout, float* out,

@@ -82,12 +82,25 @@ static void test_compiles_and_matches_the_model(void) {
   EXPECT_TRUE(stats != NULL && strstr(stats, "\"calls\":601") != NULL);
   EXPECT_TRUE(stats != NULL && strstr(stats, "\"jit_min_calls\":10") != NULL);
   kolosal_string_free(stats);
-  /* The engine shares the model: freeing the handle keeps it served. */
+  /* The engine shares the model: freeing the handle keeps it served, and the engine hands out
+   * another handle to it. */
   kolosal_model_free(model);
+  EXPECT_OK(kolosal_inference_engine_model(engine, "credit", &model));
+  {
+    int64_t n_classes = 0, n_features = 0;
+    EXPECT_OK(kolosal_model_n_classes(model, &n_classes));
+    EXPECT_OK(kolosal_model_n_features(model, &n_features));
+    EXPECT_TRUE(n_classes == 2 && n_features == kCols);
+  }
   EXPECT_OK(kolosal_inference_engine_predict(engine, "credit", features, KOLOSAL_FLOAT32, 2, kCols,
                                              KOLOSAL_ROW_MAJOR, got, 2));
   EXPECT_OK(kolosal_inference_engine_remove_model(engine, "credit"));
   EXPECT_STATUS(KOLOSAL_NOT_FOUND, kolosal_inference_engine_remove_model(engine, "credit"));
+  EXPECT_STATUS(KOLOSAL_NOT_FOUND, kolosal_inference_engine_model(engine, "credit", &model));
+  /* The handle outlives the model's removal. */
+  EXPECT_OK(
+      kolosal_model_predict(model, features, KOLOSAL_FLOAT32, 2, kCols, KOLOSAL_ROW_MAJOR, got, 2));
+  kolosal_model_free(model);
   kolosal_inference_engine_free(engine);
 }
 
@@ -208,6 +221,8 @@ static void test_bad_input(void) {
   EXPECT_STATUS(KOLOSAL_NOT_FOUND, kolosal_inference_engine_warmup(engine, "absent", &compiled));
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_inference_engine_warmup(engine, "m", NULL));
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_inference_engine_stats(engine, NULL));
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_inference_engine_model(engine, "m", NULL));
+  EXPECT_STATUS(KOLOSAL_NOT_FOUND, kolosal_inference_engine_model(engine, "absent", &linear));
 
   /* A linear model is served, interpreted. */
   EXPECT_OK(kolosal_inference_engine_add_model(engine, "linear", linear));

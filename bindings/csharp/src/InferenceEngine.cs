@@ -18,6 +18,7 @@ namespace Kolosal {
 ///   engine.AddModel("credit", model);
 ///   engine.Warmup("credit");                         // compile now rather than when hot
 ///   float[] proba = engine.PredictProba("credit", row, 1, row.Length);
+///   using (Model served = engine.GetModel("credit")) Console.WriteLine(served.ClassNames()[0]);
 ///   Console.WriteLine(engine.Stats());
 /// }
 /// </code>
@@ -27,11 +28,18 @@ namespace Kolosal {
 /// in training order, as for <see cref="Model"/>. Arrays are pinned for the call (no copy).
 /// </remarks>
 public sealed class InferenceEngine : NativeResource {
-  // The number of classes of each served name (0 for regression), to size PredictProba's output:
-  // the engine does not report it. Changed only under `changing`, together with the native add or
-  // remove, so that it names exactly the models the engine serves.
-  private readonly ConcurrentDictionary<string, long> classes =
-      new ConcurrentDictionary<string, long>();
+  // The number of classes of each served name (0 for regression), to size PredictProba's output
+  // without asking the engine on every call. Changed only under `changing`, together with the
+  // native add, load or remove, so that it names exactly the models the engine serves.
+  // Every add makes a new Served, so a prediction can tell whether its name changed hands while
+  // it ran.
+  private readonly ConcurrentDictionary<string, Served> classes =
+      new ConcurrentDictionary<string, Served>();
+
+  private sealed class Served {
+    internal readonly long Classes;
+    internal Served(long classes) { Classes = classes; }
+  }
   private readonly object changing = new object();
 
   /// <summary>An engine with the library's defaults.</summary>
@@ -59,7 +67,7 @@ public sealed class InferenceEngine : NativeResource {
         long modelClasses = model.NClasses;
         lock (changing) {
           KolosalC.kolosal_inference_engine_add_model(handle, name, modelHandle);
-          classes[name] = modelClasses;
+          classes[name] = new Served(modelClasses);
         }
       } finally {
         model.Release();
@@ -75,16 +83,55 @@ public sealed class InferenceEngine : NativeResource {
   /// InvalidArgument for a name as in <see cref="AddModel"/>.
   /// </summary>
   /// <remarks>
-  /// The file is read with <see cref="Model.Load"/> and handed to <see cref="AddModel"/>
-  /// (kolosal_inference_engine_load_model does the same two steps): PredictProba needs the
-  /// model's number of classes, which the engine does not report.
+  /// The engine reads the file itself (kolosal_inference_engine_load_model); the number of
+  /// classes PredictProba needs is then read from the served model. Other adds, loads and removes
+  /// wait for the file to be read; predictions do not.
   /// </remarks>
   public void LoadModel(string name, string path) {
-    Acquire();  // a disposed engine fails before the file is read
+    IntPtr handle = Acquire();
     try {
-      using (Model model = Model.Load(path)) {
-        AddModel(name, model);
+      lock (changing) {
+        KolosalC.kolosal_inference_engine_load_model(handle, name, path);
+        long modelClasses;
+        try {
+          modelClasses = ServedClasses(handle, name);
+        } catch {
+          // Served but unknown here: serve nothing rather than a model PredictProba cannot size.
+          try {
+            KolosalC.kolosal_inference_engine_remove_model(handle, name);
+          } catch (KolosalException) {
+            // The first error is the one to report.
+          }
+          throw;
+        }
+        classes[name] = new Served(modelClasses);
       }
+    } finally {
+      Release();
+    }
+  }
+
+  /// <summary>The classes of the model served under name, from a handle freed at once.</summary>
+  private static long ServedClasses(IntPtr handle, string name) {
+    IntPtr model = KolosalC.kolosal_inference_engine_model(handle, name);
+    try {
+      return KolosalC.kolosal_model_n_classes(model);
+    } finally {
+      KolosalC.kolosal_model_free(model);
+    }
+  }
+
+  /// <summary>
+  /// The model served under <paramref name="name"/>, for its metadata, feature and class counts
+  /// and names, or to predict with directly. It shares the served model (no copy) and stays valid
+  /// after <see cref="RemoveModel"/> and after the engine is disposed; the caller disposes it
+  /// (<c>using</c>), as a Model from <see cref="Model.Load"/>. An unknown name throws
+  /// KolosalException (NotFound).
+  /// </summary>
+  public Model GetModel(string name) {
+    IntPtr handle = Acquire();
+    try {
+      return new Model(KolosalC.kolosal_inference_engine_model(handle, name));
     } finally {
       Release();
     }
@@ -99,7 +146,7 @@ public sealed class InferenceEngine : NativeResource {
     try {
       lock (changing) {
         KolosalC.kolosal_inference_engine_remove_model(handle, name);
-        classes.TryRemove(name, out long removed);
+        classes.TryRemove(name, out Served removed);
       }
     } finally {
       Release();
@@ -175,34 +222,47 @@ public sealed class InferenceEngine : NativeResource {
   public void PredictProba(string name, double[] data, long rows, long cols, Layout layout,
                            float[] output) => Into(name, data, rows, cols, layout, output, true);
 
-  private float[] New(string name, float[] data, long rows, long cols, bool proba) {
-    var output = new float[OutputSize(name, rows, proba)];
-    Into(name, data, rows, cols, Layout.RowMajor, output, proba);
-    return output;
-  }
+  private float[] New(string name, float[] data, long rows, long cols, bool proba) =>
+      Sized(name, rows, proba,
+            output => Into(name, data, rows, cols, Layout.RowMajor, output, proba));
 
-  private float[] New(string name, double[] data, long rows, long cols, bool proba) {
-    var output = new float[OutputSize(name, rows, proba)];
-    Into(name, data, rows, cols, Layout.RowMajor, output, proba);
-    return output;
-  }
+  private float[] New(string name, double[] data, long rows, long cols, bool proba) =>
+      Sized(name, rows, proba,
+            output => Into(name, data, rows, cols, Layout.RowMajor, output, proba));
 
-  private unsafe float[] New(string name, float[,] data, bool proba) {
-    var output = new float[OutputSize(name, data.GetLength(0), proba)];
-    fixed (float* values = data) {
-      Raw(name, (IntPtr)values, kolosal_dtype.KOLOSAL_FLOAT32, data.GetLength(0),
-          data.GetLength(1), Layout.RowMajor, output, proba);
+  private unsafe float[] New(string name, float[,] data, bool proba) =>
+      Sized(name, data.GetLength(0), proba, output => {
+        fixed (float* values = data) {
+          Raw(name, (IntPtr)values, kolosal_dtype.KOLOSAL_FLOAT32, data.GetLength(0),
+              data.GetLength(1), Layout.RowMajor, output, proba);
+        }
+      });
+
+  private unsafe float[] New(string name, double[,] data, bool proba) =>
+      Sized(name, data.GetLength(0), proba, output => {
+        fixed (double* values = data) {
+          Raw(name, (IntPtr)values, kolosal_dtype.KOLOSAL_FLOAT64, data.GetLength(0),
+              data.GetLength(1), Layout.RowMajor, output, proba);
+        }
+      });
+
+  /// <summary>
+  /// A new output of rows, or rows x the classes of <paramref name="name"/>, filled by
+  /// <paramref name="predict"/>. A name this engine does not serve counts one value per row: the
+  /// library then reports it (NotFound). When another model was served under the name while the
+  /// call ran, the call may have used it, with another number of classes: it predicts again.
+  /// </summary>
+  private float[] Sized(string name, long rows, bool proba, Action<float[]> predict) {
+    while (true) {
+      Served before = null;
+      if (proba && name != null) classes.TryGetValue(name, out before);
+      long perRow = before == null ? 1 : Math.Max(before.Classes, 1);
+      var output = new float[Model.ArraySize(rows, perRow)];
+      predict(output);
+      if (!proba || name == null) return output;
+      classes.TryGetValue(name, out Served after);
+      if (ReferenceEquals(after, before)) return output;
     }
-    return output;
-  }
-
-  private unsafe float[] New(string name, double[,] data, bool proba) {
-    var output = new float[OutputSize(name, data.GetLength(0), proba)];
-    fixed (double* values = data) {
-      Raw(name, (IntPtr)values, kolosal_dtype.KOLOSAL_FLOAT64, data.GetLength(0),
-          data.GetLength(1), Layout.RowMajor, output, proba);
-    }
-    return output;
   }
 
   private unsafe void Into(string name, float[] data, long rows, long cols, Layout layout,
@@ -241,18 +301,6 @@ public sealed class InferenceEngine : NativeResource {
     } finally {
       Release();
     }
-  }
-
-  /// <summary>
-  /// rows, or rows x the classes of <paramref name="name"/>. A name this engine does not serve
-  /// counts one value per row: the library then reports it (NotFound).
-  /// </summary>
-  private long OutputSize(string name, long rows, bool proba) {
-    long perRow = 1;
-    if (proba && name != null && classes.TryGetValue(name, out long known)) {
-      perRow = Math.Max(known, 1);
-    }
-    return Model.ArraySize(rows, perRow);
   }
 }
 

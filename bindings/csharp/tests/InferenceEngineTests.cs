@@ -51,6 +51,21 @@ public class InferenceEngineTests {
                "regression", targets);
   }
 
+  /// <summary>Gradient boosting on three classes (by the sum of the first two columns).</summary>
+  private Model ThreeClasses() {
+    float[] labels = Enumerable.Range(0, Rows)
+                         .Select(row => synthetic.Features[row * Cols] +
+                                        synthetic.Features[row * Cols + 1])
+                         .Select(sum => sum < 0.7f ? 0.0f : sum < 1.3f ? 1.0f : 2.0f)
+                         .ToArray();
+    return Fit(TrainingConfig.Builder()
+                   .Model("gradient_boosting")
+                   .Param("n_estimators", 10)
+                   .Param("num_leaves", 8)
+                   .Build(),
+               "classification", labels);
+  }
+
   /// <summary>The features of one row, as a 1 x Cols matrix.</summary>
   private float[] Row(int row) {
     var values = new float[Cols];
@@ -108,6 +123,13 @@ public class InferenceEngineTests {
     Assert.AreEqual(status, error.Status, error.ToString());
     foreach (string part in mentions) StringAssert.Contains(part, error.Message);
     return error;
+  }
+
+  /// <summary>NClasses of the model served under name, through GetModel.</summary>
+  private static long ClassesOf(InferenceEngine engine, string name) {
+    using (Model served = engine.GetModel(name)) {
+      return served.NClasses;
+    }
   }
 
   private static string TempPath() {
@@ -272,10 +294,16 @@ public class InferenceEngineTests {
     string path = TempPath();
     try {
       using (Model model = GradientBoosting())
+      using (Model other = ThreeClasses())
       using (var engine = new InferenceEngine()) {
         model.Save(path);
+        long handles = Library.LiveHandleCount;
         engine.LoadModel("saved", path);
+        Assert.AreEqual(handles, Library.LiveHandleCount, "LoadModel keeps no model handle");
+        // The engine serves what it read: a different model in the file now changes nothing.
+        other.Save(path);
         float[] expectedProba = model.PredictProba(synthetic.Features, Rows, Cols);
+        Assert.AreEqual(2 * Rows, expectedProba.Length);
         AssertSameBits(expectedProba, engine.PredictProba("saved", synthetic.Features, Rows, Cols));
         AssertSameBits(model.Predict(synthetic.Features, Rows, Cols),
                        engine.Predict("saved", synthetic.Features, Rows, Cols));
@@ -288,6 +316,109 @@ public class InferenceEngineTests {
       }
     } finally {
       File.Delete(path);
+    }
+  }
+
+  [Test]
+  public void LoadModelLearnsTheClassCount() {
+    string threePath = TempPath();
+    string regressionPath = TempPath();
+    try {
+      using (Model three = ThreeClasses())
+      using (Model regression = Regression())
+      using (var engine = new InferenceEngine()) {
+        three.Save(threePath);
+        regression.Save(regressionPath);
+        engine.LoadModel("three", threePath);
+        engine.LoadModel("price", regressionPath);
+        File.Delete(threePath);
+        File.Delete(regressionPath);
+
+        float[] expectedProba = three.PredictProba(synthetic.Features, Rows, Cols);
+        Assert.AreEqual(3 * Rows, expectedProba.Length);
+        AssertSameBits(expectedProba, engine.PredictProba("three", synthetic.Features, Rows, Cols));
+        AssertSameBits(Slice(expectedProba, 3 * 5, 3),
+                       engine.PredictProba("three", Row(5), 1, Cols));
+        AssertSameBits(three.Predict(synthetic.Features, Rows, Cols),
+                       engine.Predict("three", synthetic.Features, Rows, Cols));
+        Assert.IsTrue(engine.Warmup("three"));
+        AssertSameBits(Slice(expectedProba, 3 * 7, 3),
+                       engine.PredictProba("three", Row(7), 1, Cols));
+        Assert.AreEqual(3, ClassesOf(engine, "three"));
+
+        AssertSameBits(regression.Predict(synthetic.Features, Rows, Cols),
+                       engine.Predict("price", synthetic.Features, Rows, Cols));
+        AssertStatus(StatusCode.FailedPrecondition,
+                     () => engine.PredictProba("price", Row(0), 1, Cols), "regression");
+        Assert.AreEqual(0, ClassesOf(engine, "price"));
+
+        // Removed and loaded again under the same name, as another kind of model.
+        engine.RemoveModel("three");
+        three.Save(regressionPath);
+        engine.LoadModel("three", regressionPath);
+        AssertSameBits(expectedProba, engine.PredictProba("three", synthetic.Features, Rows, Cols));
+      }
+    } finally {
+      File.Delete(threePath);
+      File.Delete(regressionPath);
+    }
+  }
+
+  [Test]
+  public void GetModelSharesTheServedModel() {
+    using (Model model = GradientBoosting()) {
+      float[] expected = model.Predict(synthetic.Features, Rows, Cols);
+      float[] expectedProba = model.PredictProba(synthetic.Features, Rows, Cols);
+      long handles = Library.LiveHandleCount;
+      Model served;
+      using (var engine = new InferenceEngine()) {
+        engine.AddModel("credit", model);
+        served = engine.GetModel("credit");
+        Assert.AreEqual(handles + 2, Library.LiveHandleCount, "the engine and the new Model");
+        Assert.AreEqual(2, served.NClasses);
+        Assert.AreEqual(Cols, served.NFeatures);
+        CollectionAssert.AreEqual(model.ClassNames(), served.ClassNames());
+        CollectionAssert.AreEqual(model.FeatureNames(), served.FeatureNames());
+        Assert.AreEqual(model.Metadata(), served.Metadata());
+        float[] engineProba = engine.PredictProba("credit", synthetic.Features, Rows, Cols);
+        AssertSameBits(engineProba, served.PredictProba(synthetic.Features, Rows, Cols));
+        AssertSameBits(expectedProba, engineProba);
+        Assert.IsTrue(engine.Warmup("credit"));
+        AssertSameBits(engine.PredictProba("credit", Row(3), 1, Cols),
+                       served.PredictProba(Row(3), 1, Cols));
+        AssertSameBits(engine.Predict("credit", synthetic.Features, Rows, Cols),
+                       served.Predict(synthetic.Features, Rows, Cols));
+
+        // Removed from the engine: the Model still predicts, and the name is gone.
+        engine.RemoveModel("credit");
+        AssertSameBits(expectedProba, served.PredictProba(synthetic.Features, Rows, Cols));
+        AssertStatus(StatusCode.NotFound, () => engine.GetModel("credit"), "'credit'");
+      }
+      // ... and after the engine is disposed too.
+      Assert.AreEqual(handles + 1, Library.LiveHandleCount);
+      using (served) {
+        AssertSameBits(expected, served.Predict(synthetic.Features, Rows, Cols));
+        AssertSameBits(expectedProba, served.PredictProba(synthetic.Features, Rows, Cols));
+      }
+      Assert.IsTrue(served.IsDisposed);
+      Assert.AreEqual(handles, Library.LiveHandleCount, "Dispose() frees the Model's handle");
+      // The original model is untouched by either.
+      AssertSameBits(expected, model.Predict(synthetic.Features, Rows, Cols));
+    }
+  }
+
+  [Test]
+  public void GetModelOfAnAbsentName() {
+    using (Model model = GradientBoosting())
+    using (var engine = new InferenceEngine()) {
+      long handles = Library.LiveHandleCount;
+      AssertStatus(StatusCode.NotFound, () => engine.GetModel("absent"),
+                   "no model named 'absent'");
+      Assert.AreEqual(handles, Library.LiveHandleCount, "no handle for a failed GetModel");
+      engine.AddModel("present", model);
+      AssertStatus(StatusCode.NotFound, () => engine.GetModel("absent"), "'absent'");
+      AssertStatus(StatusCode.NotFound, () => engine.GetModel(""));
+      Assert.AreEqual(2, ClassesOf(engine, "present"));
     }
   }
 
@@ -368,6 +499,20 @@ public class InferenceEngineTests {
         // The first model under "m" is still the one served.
         AssertSameBits(model.PredictProba(synthetic.Features, Rows, Cols),
                        engine.PredictProba("m", synthetic.Features, Rows, Cols));
+
+        // A three-class file under the taken name changes neither the model nor its class count.
+        using (Model other = ThreeClasses()) other.Save(path);
+        long handles = Library.LiveHandleCount;
+        AssertStatus(StatusCode.InvalidArgument, () => engine.LoadModel("m", path),
+                     "already loaded", "'m'");
+        Assert.AreEqual(handles, Library.LiveHandleCount);
+        AssertSameBits(model.PredictProba(synthetic.Features, Rows, Cols),
+                       engine.PredictProba("m", synthetic.Features, Rows, Cols));
+        Assert.AreEqual(2, ClassesOf(engine, "m"));
+        // ... and the same file under a free name is served with its three classes.
+        engine.LoadModel("three", path);
+        Assert.AreEqual(3 * Rows, engine.PredictProba("three", synthetic.Features, Rows, Cols)
+                                      .Length);
       }
     } finally {
       File.Delete(path);
@@ -413,10 +558,14 @@ public class InferenceEngineTests {
     try {
       File.WriteAllBytes(path, Encoding.UTF8.GetBytes("not a model"));
       using (var engine = new InferenceEngine()) {
+        long handles = Library.LiveHandleCount;
         AssertStatus(StatusCode.CorruptModel, () => engine.LoadModel("g", path));
         AssertStatus(StatusCode.Io, () => engine.LoadModel("g", "/nonexistent/m.kolosal"),
                      "/nonexistent/m.kolosal");
         StringAssert.Contains("\"models\":[]", engine.Stats());
+        AssertStatus(StatusCode.NotFound, () => engine.GetModel("g"), "'g'");
+        AssertStatus(StatusCode.NotFound, () => engine.PredictProba("g", Row(0), 1, Cols), "'g'");
+        Assert.AreEqual(handles, Library.LiveHandleCount);
       }
     } finally {
       File.Delete(path);
@@ -440,6 +589,7 @@ public class InferenceEngineTests {
       AssertDisposed(() => engine.PredictProba("m", Row(0), 1, Cols));
       AssertDisposed(() => engine.AddModel("n", model));
       AssertDisposed(() => engine.LoadModel("n", "/nonexistent/m.kolosal"));
+      AssertDisposed(() => engine.GetModel("m"));
       AssertDisposed(() => engine.RemoveModel("m"));
       AssertDisposed(() => engine.Warmup("m"));
       AssertDisposed(() => engine.Stats());
@@ -496,6 +646,62 @@ public class InferenceEngineTests {
       stats = engine.Stats();
       Assert.AreEqual(2 * Tasks * CallsPerTask, Stat(stats, "calls"), stats);
       Assert.AreEqual(compiledBefore + Tasks * CallsPerTask, Stat(stats, "compiled_calls"), stats);
+    }
+  }
+
+  [Test]
+  public void TwoTasksLoadAndRemoveOneName() {
+    string twoPath = TempPath();
+    string threePath = TempPath();
+    try {
+      using (Model two = GradientBoosting())
+      using (Model three = ThreeClasses())
+      using (var engine = new InferenceEngine()) {
+        two.Save(twoPath);
+        three.Save(threePath);
+        long handles = Library.LiveHandleCount;
+        var start = new ManualResetEventSlim(false);
+        // Each task loads its file under "x" and removes "x" (whichever model is served), and
+        // predicts in between; the last round leaves one of the two models served.
+        Func<string, int, Task<int>> churn = (path, rounds) => Task.Factory.StartNew(() => {
+          start.Wait();
+          int loads = 0;
+          for (int round = 0; round < rounds; ++round) {
+            try {
+              engine.LoadModel("x", path);
+              ++loads;
+            } catch (KolosalException error) when (error.Status == StatusCode.InvalidArgument) {
+            }
+            try {
+              engine.Predict("x", Row(round % Rows), 1, Cols);
+            } catch (KolosalException error) when (error.Status == StatusCode.NotFound) {
+            }
+            if (round + 1 == rounds) break;
+            try {
+              engine.RemoveModel("x");
+            } catch (KolosalException error) when (error.Status == StatusCode.NotFound) {
+            }
+          }
+          return loads;
+        }, TaskCreationOptions.LongRunning);
+        Task<int> first = churn(twoPath, 60);
+        Task<int> second = churn(threePath, 60);
+        start.Set();
+        Assert.Greater(first.Result + second.Result, 1);
+
+        // The engine's class count for "x" is that of the model it serves.
+        using (Model served = engine.GetModel("x")) {
+          float[] proba = engine.PredictProba("x", synthetic.Features, Rows, Cols);
+          Assert.AreEqual(served.NClasses * Rows, proba.Length);
+          AssertSameBits(served.PredictProba(synthetic.Features, Rows, Cols), proba);
+          Model original = served.NClasses == 2 ? two : three;
+          AssertSameBits(original.PredictProba(synthetic.Features, Rows, Cols), proba);
+        }
+        Assert.AreEqual(handles, Library.LiveHandleCount, "no model handle left behind");
+      }
+    } finally {
+      File.Delete(twoPath);
+      File.Delete(threePath);
     }
   }
 

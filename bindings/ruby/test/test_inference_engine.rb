@@ -11,7 +11,8 @@ class InferenceEngineTest < Minitest::Test
   BOOSTING = { model: "gradient_boosting", params: { n_estimators: 30, num_leaves: 8 } }.freeze
 
   # 300 rows of three features uniform in [-1, 1); the class is 1 when x0 + x1 * x2 > 0 (for
-  # regression, the label is x0 + x1 * x2 itself).
+  # regression, the label is x0 + x1 * x2 itself; for task "multiclass", three classes cut at
+  # -0.3 and 0.3).
   def self.problem
     @problem ||= begin
       random = Random.new(777)
@@ -27,7 +28,12 @@ class InferenceEngineTest < Minitest::Test
   # A model of config fitted on the problem; with a block, yields it and closes it.
   def fit(task: "classification", **config, &block)
     rows, values = self.class.problem
-    labels = task == "regression" ? values : values.map { |value| value.positive? ? 1.0 : 0.0 }
+    labels = case task
+             when "regression" then values
+             when "multiclass" then values.map { |value| [-0.3, 0.3].count { |cut| value >= cut }.to_f }
+             else values.map { |value| value.positive? ? 1.0 : 0.0 }
+             end
+    task = "classification" if task == "multiclass"
     Kolosal::Dataset.from_dense(rows, labels: labels, task: task) do |dataset|
       Kolosal::Trainer.open(**config) { |trainer| trainer.fit(dataset, &block) }
     end
@@ -183,14 +189,154 @@ class InferenceEngineTest < Minitest::Test
           base = Kolosal.live_handle_count
           engine = Kolosal::InferenceEngine.new(jit_min_calls: 1)
           assert_equal base + 1, Kolosal.live_handle_count
-          engine.load_model("saved", path)
-          assert_equal base + 1, Kolosal.live_handle_count, "the file's model handle is closed"
+          assert_same engine, engine.load_model("saved", path)
+          assert_equal base + 1, Kolosal.live_handle_count, "the shape's model handle is closed"
           assert_equal expected, engine.predict_proba("saved", features)
+          # Sized by the shape load_model learnt: the columns of a flat Array, two classes a row.
+          assert_equal expected, engine.predict_proba("saved", features.flatten)
+          assert_equal model.predict(features), engine.predict("saved", features.flatten)
           assert engine.warmup("saved")
           assert_equal expected, one_by_one(engine, :predict_proba, "saved")
           assert_equal "gradient_boosting", model_stats(engine, "saved").fetch("model_type")
           engine.close
           assert_equal base, Kolosal.live_handle_count
+        end
+      end
+    end
+  end
+
+  # Models of other shapes from files: three classes (probabilities three a row, cut from a flat
+  # Array by the column count) and regression (no probabilities).
+  def test_load_model_learns_each_shape
+    Dir.mktmpdir do |dir|
+      multiclass = File.join(dir, "multiclass.kolosal")
+      regression = File.join(dir, "regression.kolosal")
+      small = { model: "gradient_boosting", params: { n_estimators: 5 } }
+      expected = fit(task: "multiclass", **BOOSTING) do |model|
+        assert_equal 3, model.n_classes
+        model.save(multiclass)
+        model.predict_proba(features)
+      end
+      values = fit(task: "regression", **small) do |model|
+        model.save(regression)
+        model.predict(features)
+      end
+      Kolosal::InferenceEngine.open do |engine|
+        engine.load_model(:three, multiclass).load_model("value", regression)
+        assert_equal expected, engine.predict_proba("three", features.flatten)
+        assert_equal [3], engine.predict_proba("three", features[0, 5]).map(&:size).uniq
+        assert engine.warmup("three")
+        assert_equal expected, one_by_one(engine, :predict_proba, "three")
+        assert_equal values, engine.predict("value", features.flatten)
+        assert_kolosal_error(Kolosal::FailedPreconditionError, "") do
+          engine.predict_proba("value", features[0, 1])
+        end
+        engine.model("value") { |served| assert_equal [3, 0], [served.n_features, served.n_classes] }
+      end
+    end
+  end
+
+  # The served model as a Model: it shares the engine's (same floats, same shape and names),
+  # outlives remove_model and the engine, and is one handle the caller closes.
+  def test_model_shares_the_served_model
+    fit(**BOOSTING) do |original|
+      expected = original.predict_proba(features)
+      without_gc do
+        base = Kolosal.live_handle_count
+        engine = Kolosal::InferenceEngine.new(jit_min_calls: 1)
+        engine.add_model("credit", original)
+        served = engine.model(:credit)
+        assert_instance_of Kolosal::Model, served
+        assert_equal base + 2, Kolosal.live_handle_count
+        assert_equal [3, 2], [served.n_features, served.n_classes]
+        assert_equal original.feature_names, served.feature_names
+        assert_equal original.class_names, served.class_names
+        assert_equal "gradient_boosting", served.metadata.fetch("model_type")
+        assert_equal original.to_bytes, served.to_bytes
+        assert engine.warmup("credit")
+        assert_equal engine.predict_proba("credit", features), served.predict_proba(features)
+        assert_equal one_by_one(engine, :predict_proba, "credit"), served.predict_proba(features)
+        assert_equal expected, served.predict_proba(features)
+        assert_equal engine.predict("credit", features), served.predict(features)
+
+        engine.remove_model("credit")
+        assert_kolosal_error(Kolosal::NotFoundError, "'credit'") { engine.model("credit") }
+        assert_equal expected, served.predict_proba(features)
+        engine.close
+        assert_equal base + 1, Kolosal.live_handle_count
+        assert_equal expected, served.predict_proba(features)
+        served.close
+        assert_equal base, Kolosal.live_handle_count
+      end
+    end
+  end
+
+  def test_model_block_form_and_unknown_names
+    fit(**BOOSTING) do |original|
+      Kolosal::InferenceEngine.open do |engine|
+        engine.add_model("m", original)
+        yielded = nil
+        rows = features[0, 3]
+        assert_equal original.predict(rows), engine.model("m") { |served| (yielded = served).predict(rows) }
+        assert yielded.closed?
+        error = assert_kolosal_error(Kolosal::NotFoundError, "no model named 'absent'") do
+          engine.model("absent")
+        end
+        assert_equal "NOT_FOUND", error.status
+        assert_kolosal_error(Kolosal::NotFoundError, "'absent'") { engine.model("absent") { flunk } }
+        assert_equal %w[m], model_names(engine)
+      end
+    end
+  end
+
+  # When the model loads but its shape cannot be read, the model is removed again: the name is
+  # not half-registered and is free afterwards.
+  def test_load_model_that_fails_after_loading_is_removed
+    fit(**BOOSTING) do |model|
+      Dir.mktmpdir do |dir|
+        path = File.join(dir, "boosting.kolosal")
+        model.save(path)
+        Kolosal::InferenceEngine.open do |engine|
+          engine.define_singleton_method(:served_shape) { |_name| raise Kolosal::Error, "no shape" }
+          error = assert_raises(Kolosal::Error) { engine.load_model("half", path) }
+          assert_equal "no shape", error.message
+          assert_empty model_names(engine)
+          assert_kolosal_error(Kolosal::NotFoundError, "'half'") { engine.model("half") }
+          engine.singleton_class.send(:remove_method, :served_shape)
+          engine.load_model("half", path)
+          assert_equal model.predict_proba(features), engine.predict_proba("half", features)
+        end
+      end
+    end
+  end
+
+  # Threads loading and removing one name (files of two shapes) leave what the engine remembers
+  # for it equal to what it serves.
+  def test_concurrent_load_and_remove_keep_the_shape_right
+    Dir.mktmpdir do |dir|
+      paths = { 2 => File.join(dir, "two.kolosal"), 3 => File.join(dir, "three.kolosal") }
+      fit(**BOOSTING) { |model| model.save(paths[2]) }
+      fit(task: "multiclass", **BOOSTING) { |model| model.save(paths[3]) }
+      Kolosal::InferenceEngine.open do |engine|
+        threads = Array.new(4) do |worker|
+          Thread.new do
+            30.times do |round|
+              engine.load_model("x", paths[((worker + round).even? ? 2 : 3)])
+            rescue Kolosal::InvalidArgumentError
+              begin
+                engine.remove_model("x")
+              rescue Kolosal::NotFoundError
+                nil
+              end
+            end
+          end
+        end
+        threads.each(&:join)
+        engine.load_model("x", paths[2]) unless model_names(engine).include?("x")
+        n_classes = engine.model("x", &:n_classes)
+        assert_equal [n_classes], engine.predict_proba("x", features).map(&:size).uniq
+        engine.model("x") do |served|
+          assert_equal served.predict_proba(features), engine.predict_proba("x", features)
         end
       end
     end
@@ -288,6 +434,17 @@ class InferenceEngineTest < Minitest::Test
             assert_kolosal_error(Kolosal::CorruptModelError, "") { engine.load_model("g", garbage) }
             missing = File.join(dir, "missing.kolosal")
             assert_kolosal_error(Kolosal::IOError, missing) { engine.load_model("g", missing) }
+            # A good file under a name in use, or an empty name, changes nothing: "m" keeps its
+            # two classes.
+            saved = File.join(dir, "regression.kolosal")
+            regressor.save(saved)
+            assert_kolosal_error(Kolosal::InvalidArgumentError, "already loaded") do
+              engine.load_model("m", saved)
+            end
+            assert_equal model.predict_proba(rows), engine.predict_proba("m", rows)
+            assert_kolosal_error(Kolosal::InvalidArgumentError, "non-empty name") do
+              engine.load_model("", saved)
+            end
           end
           assert_kolosal_error(Kolosal::NotFoundError, "'g'") { engine.predict("g", features) }
           assert_equal %w[m regression], model_names(engine)
@@ -309,6 +466,8 @@ class InferenceEngineTest < Minitest::Test
                "stats" => -> { engine.stats },
                "warmup" => -> { engine.warmup("m") },
                "add_model" => -> { engine.add_model("other", model) },
+               "load_model" => -> { engine.load_model("other", "unused.kolosal") },
+               "model" => -> { engine.model("m") },
                "remove_model" => -> { engine.remove_model("m") } }
       uses.each do |use, call|
         error = assert_kolosal_error(Kolosal::FailedPreconditionError, "inference_engine is closed",

@@ -14,8 +14,8 @@ module Kolosal
   #   end
   #
   # Every method is thread-safe. The engine remembers each model's column and class counts
-  # (the C ABI has no call for them), so flat input needs no cols: and probabilities come back
-  # one Array per row, as Model's do.
+  # (read once, when the model is added), so flat input needs no cols: and probabilities come
+  # back one Array per row, as Model's do.
   class InferenceEngine
     include NativeObject
 
@@ -50,11 +50,30 @@ module Kolosal
       self
     end
 
-    # Reads a model file (as Model.load: IOError, CorruptModelError) and serves it under name.
-    # The file is read once, through Model.load (without the GVL), so that the engine learns the
-    # model's shape; the model is then shared as by #add_model.
+    # Reads a model file (as Model.load: IOError, CorruptModelError; without the GVL) and serves
+    # it under name. An empty name or one in use raises InvalidArgumentError. Other threads'
+    # #add_model, #load_model and #remove_model wait for the file; predictions do not.
     def load_model(name, path)
-      Model.load(path) { |model| add_model(name, model) }
+      name = name.to_s
+      @lock.synchronize do
+        Native.kolosal_inference_engine_load_model(@handle, name, path.to_s)
+        begin
+          @shapes[name] = served_shape(name)
+        rescue Exception # rubocop:disable Lint/RescueException -- never half-added
+          remove_quietly(name)
+          raise
+        end
+      end
+      self
+    end
+
+    # The model served under name, as a Model that shares it (no copy): for its metadata,
+    # n_features, n_classes, class and feature names, or to predict with directly. It stays
+    # valid after #remove_model and after the engine is closed; close it when done. With a
+    # block, yields it and closes it. An unknown name raises NotFoundError.
+    def model(name, &block)
+      Kolosal.yield_and_close(Model.new(Native.kolosal_inference_engine_model(@handle, name.to_s)),
+                              &block)
     end
 
     # Stops serving name and drops its compiled code; calls already running finish. An unknown
@@ -84,12 +103,20 @@ module Kolosal
     # regression model raises FailedPreconditionError.
     def predict_proba(name, data, rows: nil, cols: nil, dtype: :float64)
       name = name.to_s
-      n_features, n_classes = @shapes[name]
-      bytes, dtype_code, rows, cols = Matrix.pack(data, rows, cols, dtype, n_features)
-      # An unknown name gets capacity 0: the library raises NotFoundError before it looks.
-      Native.kolosal_inference_engine_predict_proba(@handle, name, bytes, dtype_code, rows, cols,
-                                                    ROW_MAJOR, rows * n_classes.to_i)
-            .unpack("e*").each_slice([n_classes.to_i, 1].max).to_a
+      loop do
+        shape = @shapes[name]
+        n_features, n_classes = shape
+        bytes, dtype_code, n_rows, n_cols = Matrix.pack(data, rows, cols, dtype, n_features)
+        # An unknown name gets capacity 0: the library raises NotFoundError before it looks.
+        packed = Native.kolosal_inference_engine_predict_proba(@handle, name, bytes, dtype_code,
+                                                               n_rows, n_cols, ROW_MAJOR,
+                                                               n_rows * n_classes.to_i)
+        # Every add stores a new shape: when the name changed hands while the call ran, the call
+        # may have used the other model, with another number of classes, so predict again.
+        next unless @shapes[name].equal?(shape)
+
+        return packed.unpack("e*").each_slice([n_classes.to_i, 1].max).to_a
+      end
     end
 
     # Compiles name now and waits (without the GVL). true when the model now runs compiled code,
@@ -105,6 +132,25 @@ module Kolosal
     # and "latency_us").
     def stats
       JSON.parse(Native.kolosal_inference_engine_stats(@handle))
+    end
+
+    private
+
+    # [n_features, n_classes] of the model served under name, read from a handle freed at once.
+    def served_shape(name)
+      handle = Native.kolosal_inference_engine_model(@handle, name)
+      begin
+        [Native.kolosal_model_n_features(handle), Native.kolosal_model_n_classes(handle)].freeze
+      ensure
+        Native.kolosal_ruby_close(handle)
+      end
+    end
+
+    # Stops serving name after a failed #load_model, keeping the error that made it fail.
+    def remove_quietly(name)
+      Native.kolosal_inference_engine_remove_model(@handle, name)
+    rescue Error
+      nil
     end
   end
 end

@@ -32,9 +32,18 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InferenceEngine extends NativeResource {
   /**
    * The class count of each name served (0 for regression), which sizes predictProba's output.
-   * Adding and removing update it together with the engine, under its lock.
+   * Adding and removing update it together with the engine, under its lock. Every add makes a
+   * new Served, so a prediction can tell whether its name changed hands while it ran.
    */
-  private final Map<String, Long> classes = new ConcurrentHashMap<>();
+  private final Map<String, Served> classes = new ConcurrentHashMap<>();
+
+  private static final class Served {
+    final long classes;
+
+    Served(long classes) {
+      this.classes = classes;
+    }
+  }
 
   /** An engine with the library's defaults. */
   public InferenceEngine() {
@@ -67,13 +76,46 @@ public final class InferenceEngine extends NativeResource {
 
   /**
    * Loads a model file and serves it under name. Throws IO or CORRUPT_MODEL for a bad file and
-   * INVALID_ARGUMENT for a bad name, as kolosal_inference_engine_load_model. The file is read by
-   * kolosal_model_load, the same reader, so that the binding learns the model's class count.
+   * INVALID_ARGUMENT for a bad name, as kolosal_inference_engine_load_model.
    */
   public void loadModel(String name, String path) {
     long handle = acquire();
-    try (Model model = Model.load(path)) {
-      serve(handle, name, model);
+    try {
+      // The load runs under the lock, like add_model in serve(): a removeModel or addModel of the
+      // same name cannot come between it and reading the class count, which is then the served
+      // model's.
+      synchronized (classes) {
+        KolosalC.kolosal_inference_engine_load_model(handle, name, path);
+        try (Model served = new Model(KolosalC.kolosal_inference_engine_model(handle, name))) {
+          classes.put(name, new Served(served.nClasses()));
+        } catch (RuntimeException | Error error) {
+          unserve(handle, name, error);
+          throw error;
+        }
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** Takes back a model whose class count could not be read, so that none is half-registered. */
+  private static void unserve(long handle, String name, Throwable cause) {
+    try {
+      KolosalC.kolosal_inference_engine_remove_model(handle, name);
+    } catch (RuntimeException | Error suppressed) {
+      cause.addSuppressed(suppressed);
+    }
+  }
+
+  /**
+   * The model served under name, sharing it (no copy): for its metadata, feature and class
+   * counts and names, or to predict with directly. It stays valid after removeModel(name). The
+   * caller owns it: close it (try-with-resources). An unknown name throws NOT_FOUND.
+   */
+  public Model model(String name) {
+    long handle = acquire();
+    try {
+      return new Model(KolosalC.kolosal_inference_engine_model(handle, name));
     } finally {
       release();
     }
@@ -85,7 +127,7 @@ public final class InferenceEngine extends NativeResource {
     try {
       synchronized (classes) {
         KolosalC.kolosal_inference_engine_add_model(handle, name, modelHandle);
-        classes.put(name, modelClasses);
+        classes.put(name, new Served(modelClasses));
       }
     } finally {
       model.release();
@@ -194,11 +236,18 @@ public final class InferenceEngine extends NativeResource {
   }
 
   private float[] predictNew(String name, Object data, long rows, long cols, boolean proba) {
-    // A name this engine does not serve gets one value per row: the call then throws NOT_FOUND.
-    long valuesPerRow = proba && name != null ? Math.max(classes.getOrDefault(name, 1L), 1) : 1;
-    float[] out = new float[Model.arraySize(rows, valuesPerRow)];
-    predictInto(name, data, rows, cols, Layout.ROW_MAJOR, out, proba);
-    return out;
+    while (true) {
+      Served before = name == null ? null : classes.get(name);
+      // A name this engine does not serve gets one value per row: the call then throws NOT_FOUND.
+      long valuesPerRow = proba && before != null ? Math.max(before.classes, 1) : 1;
+      float[] out = new float[Model.arraySize(rows, valuesPerRow)];
+      predictInto(name, data, rows, cols, Layout.ROW_MAJOR, out, proba);
+      // When another model was served under this name meanwhile, the call may have used it, with
+      // another number of classes per row: predict again.
+      if (!proba || name == null || classes.get(name) == before) {
+        return out;
+      }
+    }
   }
 
   private void predictInto(

@@ -64,6 +64,16 @@ class InferenceEngineTest {
     return fit(config, "regression", target);
   }
 
+  /** Three classes: x0 + x1 below 0.7, below 1.3, or above. */
+  private Model fitThreeClasses(TrainingConfig config) {
+    float[] labels = new float[ROWS];
+    for (int row = 0; row < ROWS; ++row) {
+      float sum = synthetic.features[row * COLS] + synthetic.features[row * COLS + 1];
+      labels[row] = sum < 0.7f ? 0 : sum < 1.3f ? 1 : 2;
+    }
+    return fit(config, "classification", labels);
+  }
+
   private float[] row(int row) {
     return Arrays.copyOfRange(synthetic.features, row * COLS, (row + 1) * COLS);
   }
@@ -281,15 +291,65 @@ class InferenceEngineTest {
 
   @Test
   void loadModelSizesProbabilitiesFromTheFile() throws IOException {
+    // Three classes, so that probabilities sized for one value per row, or for two, fail.
     Path file = Files.createTempFile("inference-java-", ".kolosal");
-    try (Model model = fitClassifier(GRADIENT_BOOSTING);
+    try (Model model = fitThreeClasses(GRADIENT_BOOSTING);
          InferenceEngine engine = new InferenceEngine()) {
+      assertEquals(3, model.nClasses());
       model.save(file.toString());
       engine.loadModel("gb", file.toString());
-      assertArrayEquals(model.predictProba(synthetic.features, ROWS, COLS),
-          engine.predictProba("gb", synthetic.features, ROWS, COLS));
+      float[] expected = model.predictProba(synthetic.features, ROWS, COLS);
+      assertEquals(3 * ROWS, expected.length);
+      assertArrayEquals(expected, engine.predictProba("gb", synthetic.features, ROWS, COLS));
+      assertArrayEquals(
+          Arrays.copyOfRange(expected, 3 * 5, 3 * 6), engine.predictProba("gb", row(5), 1, COLS));
+      assertArrayEquals(model.predict(synthetic.features, ROWS, COLS),
+          engine.predict("gb", synthetic.features, ROWS, COLS));
+      try (Model served = engine.model("gb")) {
+        assertEquals(3, served.nClasses());
+        assertEquals(model.classNames(), served.classNames());
+      }
     } finally {
       Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
+  void modelSharesTheServedModel() {
+    try (Model model = fitThreeClasses(GRADIENT_BOOSTING);
+         InferenceEngine engine = new InferenceEngine()) {
+      engine.addModel("credit", model);
+      assertTrue(engine.warmup("credit"));
+      float[] served = engine.predictProba("credit", synthetic.features, ROWS, COLS);
+      Model shared = engine.model("credit");
+      try {
+        assertEquals(3, shared.nClasses());
+        assertEquals(COLS, shared.nFeatures());
+        assertEquals(model.featureNames(), shared.featureNames());
+        assertTrue(shared.metadata().contains("gradient_boosting"), shared.metadata());
+        assertArrayEquals(served, shared.predictProba(synthetic.features, ROWS, COLS));
+        assertArrayEquals(
+            engine.predictProba("credit", row(9), 1, COLS), shared.predictProba(row(9), 1, COLS));
+        assertArrayEquals(engine.predict("credit", synthetic.features, ROWS, COLS),
+            shared.predict(synthetic.features, ROWS, COLS));
+
+        // It outlives the model's removal, and its own closing leaves the name served.
+        engine.removeModel("credit");
+        assertStatus(StatusCode.NOT_FOUND, () -> engine.model("credit"), "'credit'");
+        assertArrayEquals(served, shared.predictProba(synthetic.features, ROWS, COLS));
+      } finally {
+        shared.close();
+      }
+      engine.addModel("credit", model);
+      engine.model("credit").close();
+      assertArrayEquals(served, engine.predictProba("credit", synthetic.features, ROWS, COLS));
+    }
+  }
+
+  @Test
+  void modelOfAnAbsentNameIsNotFound() {
+    try (InferenceEngine engine = new InferenceEngine()) {
+      assertStatus(StatusCode.NOT_FOUND, () -> engine.model("absent"), "no model named 'absent'");
     }
   }
 
@@ -372,8 +432,40 @@ class InferenceEngineTest {
       assertStatus(StatusCode.IO,
           () -> engine.loadModel("g", "/nonexistent/m.kolosal"), "/nonexistent/m.kolosal");
       assertStatus(StatusCode.NOT_FOUND, () -> engine.predict("g", row(0), 1, COLS));
+      assertStatus(StatusCode.NOT_FOUND, () -> engine.model("g"), "'g'");
     } finally {
       Files.deleteIfExists(garbage);
+    }
+  }
+
+  @Test
+  void loadModelNameInUse() throws IOException {
+    Path file = Files.createTempFile("inference-java-", ".kolosal");
+    try (Model model = fitClassifier(GRADIENT_BOOSTING);
+         Model regressor = fitRegressor(
+             TrainingConfig.builder().model("gradient_boosting").param("n_estimators", 5).build());
+         InferenceEngine engine = new InferenceEngine()) {
+      model.save(file.toString());
+      engine.addModel("r", regressor);
+      // A name in use keeps its model, and its probability count: a regression model has none.
+      assertStatus(StatusCode.INVALID_ARGUMENT,
+          () -> engine.loadModel("r", file.toString()), "already loaded");
+      assertStatus(StatusCode.FAILED_PRECONDITION, () -> engine.predictProba("r", row(0), 1, COLS));
+      assertArrayEquals(regressor.predict(row(0), 1, COLS), engine.predict("r", row(0), 1, COLS));
+      assertStatus(StatusCode.INVALID_ARGUMENT, () -> engine.loadModel("", file.toString()));
+
+      engine.loadModel("c", file.toString());
+      assertStatus(StatusCode.INVALID_ARGUMENT,
+          () -> engine.loadModel("c", file.toString()), "already loaded");
+      assertArrayEquals(model.predictProba(synthetic.features, ROWS, COLS),
+          engine.predictProba("c", synthetic.features, ROWS, COLS));
+      // Removed, the name can be loaded again.
+      engine.removeModel("c");
+      engine.loadModel("c", file.toString());
+      assertArrayEquals(
+          model.predictProba(row(3), 1, COLS), engine.predictProba("c", row(3), 1, COLS));
+    } finally {
+      Files.deleteIfExists(file);
     }
   }
 
@@ -397,7 +489,9 @@ class InferenceEngineTest {
                    -> engine.removeModel("m"),
                ()
                    -> engine.addModel("n", model),
-               () -> engine.loadModel("n", "/nonexistent/m.kolosal")}) {
+               ()
+                   -> engine.loadModel("n", "/nonexistent/m.kolosal"),
+               () -> engine.model("m")}) {
         assertStatus(StatusCode.FAILED_PRECONDITION, use, "InferenceEngine", "closed");
       }
       // The model the engine shared is unaffected.
