@@ -250,18 +250,26 @@ public sealed class InferenceEngine : NativeResource {
   /// A new output of rows, or rows x the classes of <paramref name="name"/>, filled by
   /// <paramref name="predict"/>. A name this engine does not serve counts one value per row: the
   /// library then reports it (NotFound). When another model was served under the name while the
-  /// call ran, the call may have used it, with another number of classes: it predicts again.
+  /// call ran, the call may have used it, with another number of classes (too few for the
+  /// output: an error; too many: rows of the wrong width): it predicts again.
   /// </summary>
+  private bool Changed(string name, Served before) {
+    classes.TryGetValue(name, out Served now);
+    return !ReferenceEquals(now, before);
+  }
+
   private float[] Sized(string name, long rows, bool proba, Action<float[]> predict) {
     while (true) {
       Served before = null;
       if (proba && name != null) classes.TryGetValue(name, out before);
       long perRow = before == null ? 1 : Math.Max(before.Classes, 1);
       var output = new float[Model.ArraySize(rows, perRow)];
-      predict(output);
-      if (!proba || name == null) return output;
-      classes.TryGetValue(name, out Served after);
-      if (ReferenceEquals(after, before)) return output;
+      try {
+        predict(output);
+      } catch (KolosalException) when (proba && name != null && Changed(name, before)) {
+        continue;  // too few values per row for the model served now
+      }
+      if (!proba || name == null || !Changed(name, before)) return output;
     }
   }
 

@@ -705,6 +705,101 @@ public class InferenceEngineTests {
     }
   }
 
+  [Test]
+  public void PredictProbaWhileTheNameChangesHands() {
+    // Two tasks add and remove a 2-class and a 3-class model under one name while two others
+    // call PredictProba on it. A call sized for one model that ran on the other must predict
+    // again: each call gives exactly one model's probabilities, or throws.
+    const string name = "swapped";
+    const int rows = 3;
+    const int minRounds = 200;
+    const int callsPerReader = 1000;
+    float[] batch = Slice(synthetic.Features, 10 * Cols, rows * Cols);
+    using (Model two = GradientBoosting())
+    using (Model three = ThreeClasses())
+    using (var engine = new InferenceEngine(
+               InferenceConfig.Builder().EnableJitCompilation(false).Build())) {
+      Model[] models = { two, three };
+      float[][] wants = { two.PredictProba(batch, rows, Cols),
+                          three.PredictProba(batch, rows, Cols) };
+      Assert.AreEqual(2 * rows, wants[0].Length);
+      Assert.AreEqual(3 * rows, wants[1].Length);
+      int[][] wantBits = { Bits(wants[0]), Bits(wants[1]) };
+
+      var served = new long[2];
+      int readersLeft = 2;
+      var start = new ManualResetEventSlim(false);
+      var tasks = new List<Task>();
+      for (int loader = 0; loader < 2; ++loader) {
+        int first = loader;
+        // At least minRounds adds and removes each, and more until the readers are done.
+        tasks.Add(Task.Factory.StartNew(() => {
+          start.Wait();
+          for (int round = 0; round < minRounds || Volatile.Read(ref readersLeft) > 0; ++round) {
+            try {
+              engine.AddModel(name, models[(first + round) % 2]);
+            } catch (KolosalException error) when (
+                error.Status == StatusCode.InvalidArgument &&
+                error.Message.Contains("already loaded")) {
+            }
+            try {
+              engine.RemoveModel(name);
+            } catch (KolosalException error) when (error.Status == StatusCode.NotFound) {
+            }
+          }
+        }, TaskCreationOptions.LongRunning));
+      }
+      for (int reader = 0; reader < 2; ++reader) {
+        tasks.Add(Task.Factory.StartNew(() => {
+          try {
+            start.Wait();
+            for (int call = 0; call < callsPerReader; ++call) {
+              float[] got;
+              try {
+                got = engine.PredictProba(name, batch, rows, Cols);
+              } catch (KolosalException error) when (
+                  error.Status == StatusCode.NotFound ||
+                  (error.Status == StatusCode.InvalidArgument &&
+                   error.Message.Contains("the output buffer holds"))) {
+                // NotFound while no model is served. The output is sized when the call begins:
+                // one value per row when the name is absent, two when the binary model is
+                // served; when the 3-class model comes in meanwhile, it does not fit.
+                continue;
+              }
+              int[] bits = Bits(got);
+              if (bits.SequenceEqual(wantBits[0])) {
+                Interlocked.Increment(ref served[0]);
+              } else if (bits.SequenceEqual(wantBits[1])) {
+                Interlocked.Increment(ref served[1]);
+              } else {
+                throw new InvalidOperationException(
+                    "PredictProba gave " + string.Join(", ", got) + ", want " +
+                    string.Join(", ", wants[0]) + " or " + string.Join(", ", wants[1]));
+              }
+            }
+          } finally {
+            Interlocked.Decrement(ref readersLeft);
+          }
+        }, TaskCreationOptions.LongRunning));
+      }
+      start.Set();
+      try {
+        Task.WaitAll(tasks.ToArray());
+      } catch (AggregateException errors) {
+        Assert.Fail(string.Join("\n", errors.InnerExceptions.Select(error => error.ToString())));
+      }
+      // Which models the 2000 calls found depends on the scheduler; some found one.
+      Assert.Greater(served[0] + served[1], 0, "no call found a model");
+
+      // Each model in turn, added last, is served with its own class count.
+      for (int index = 0; index < 2; ++index) {
+        engine.AddModel(name, models[index]);
+        AssertSameBits(wants[index], engine.PredictProba(name, batch, rows, Cols));
+        engine.RemoveModel(name);
+      }
+    }
+  }
+
   /// <summary>Collects until the live handle count stays put, and returns it.</summary>
   private static long SettledCount() {
     Stopwatch clock = Stopwatch.StartNew();

@@ -571,4 +571,89 @@ class InferenceEngineTest < Minitest::Test
       assert engine.closed?
     end
   end
+
+  # The same floats, bit for bit, in rows of the same widths.
+  def same_bits?(got, want)
+    got.map(&:size) == want.map(&:size) && got.flatten.pack("e*") == want.flatten.pack("e*")
+  end
+
+  # Two threads add and remove a 2-class and a 3-class model under one name while two others
+  # call predict_proba on it. A call sized for one model that ran on the other must predict
+  # again: each call gives exactly one model's probabilities, or raises.
+  def test_predict_proba_while_the_name_changes_hands
+    # 32 rows, so that the calls leave the GVL (fewer keep it throughout, and no add or remove
+    # could come between reading the class count and predicting).
+    batch = features[10, 32]
+    fit(**BOOSTING) do |two|
+      fit(task: "multiclass", **BOOSTING) do |three|
+        models = [two, three]
+        wants = models.map { |model| model.predict_proba(batch) }
+        assert_equal [2, 3], wants.map { |want| want.first.size }
+        Kolosal::InferenceEngine.open(enable_jit_compilation: false) do |engine|
+          done = false
+          # At least 200 adds and removes each, and more until the readers are done. Passing
+          # after each add hands the GVL over while a model is served, so that a remove and the
+          # next add can come while a call runs.
+          loaders = Array.new(2) do |first|
+            Thread.new do
+              round = 0
+              until done && round >= 200
+                begin
+                  engine.add_model("swapped", models[(first + round) % 2])
+                rescue Kolosal::InvalidArgumentError => error
+                  raise unless error.message.include?("already loaded")
+                end
+                Thread.pass
+                begin
+                  engine.remove_model("swapped")
+                rescue Kolosal::NotFoundError
+                  nil
+                end
+                round += 1
+              end
+            end
+          end
+          readers = Array.new(2) do
+            Thread.new do
+              served = [0, 0]
+              mismatches = []
+              1000.times do
+                got = engine.predict_proba("swapped", batch)
+                index = wants.index { |want| same_bits?(got, want) }
+                if index
+                  served[index] += 1
+                else
+                  mismatches << got
+                end
+              rescue Kolosal::NotFoundError
+                nil
+              rescue Kolosal::InvalidArgumentError => error
+                # The output is sized when the call begins: nothing when the name is absent,
+                # two values per row when the binary model is served; when the 3-class model
+                # comes in meanwhile, it does not fit.
+                raise unless error.message.include?("the output buffer holds")
+              end
+              [served, mismatches]
+            end
+          end
+          begin
+            results = readers.map(&:value)
+          ensure
+            done = true
+            loaders.each(&:join)
+          end
+          assert_empty results.flat_map(&:last).first(1), "neither model's probabilities"
+          # Which models the 2000 calls found depends on the scheduler; some found one.
+          assert_operator results.sum { |served, _| served.sum }, :>, 0, "no call found a model"
+
+          # Each model in turn, added last, is served with its own class count.
+          models.each_with_index do |model, index|
+            engine.add_model("swapped", model)
+            assert same_bits?(engine.predict_proba("swapped", batch), wants[index])
+            engine.remove_model("swapped")
+          end
+        end
+      end
+    end
+  end
 end

@@ -107,12 +107,19 @@ module Kolosal
         shape = @shapes[name]
         n_features, n_classes = shape
         bytes, dtype_code, n_rows, n_cols = Matrix.pack(data, rows, cols, dtype, n_features)
-        # An unknown name gets capacity 0: the library raises NotFoundError before it looks.
-        packed = Native.kolosal_inference_engine_predict_proba(@handle, name, bytes, dtype_code,
-                                                               n_rows, n_cols, ROW_MAJOR,
-                                                               n_rows * n_classes.to_i)
         # Every add stores a new shape: when the name changed hands while the call ran, the call
-        # may have used the other model, with another number of classes, so predict again.
+        # may have used the other model, with another number of classes (too few for the buffer:
+        # an error; too many: rows of the wrong width), so predict again.
+        begin
+          # An unknown name gets capacity 0: the library raises NotFoundError before it looks.
+          packed = Native.kolosal_inference_engine_predict_proba(@handle, name, bytes, dtype_code,
+                                                                 n_rows, n_cols, ROW_MAJOR,
+                                                                 n_rows * n_classes.to_i)
+        rescue Kolosal::Error
+          raise if @shapes[name].equal?(shape)
+
+          next
+        end
         next unless @shapes[name].equal?(shape)
 
         return packed.unpack("e*").each_slice([n_classes.to_i, 1].max).to_a

@@ -241,9 +241,17 @@ public final class InferenceEngine extends NativeResource {
       // A name this engine does not serve gets one value per row: the call then throws NOT_FOUND.
       long valuesPerRow = proba && before != null ? Math.max(before.classes, 1) : 1;
       float[] out = new float[Model.arraySize(rows, valuesPerRow)];
-      predictInto(name, data, rows, cols, Layout.ROW_MAJOR, out, proba);
       // When another model was served under this name meanwhile, the call may have used it, with
-      // another number of classes per row: predict again.
+      // another number of classes per row (too few for the array: an error; too many: rows of
+      // the wrong width): predict again.
+      try {
+        predictInto(name, data, rows, cols, Layout.ROW_MAJOR, out, proba);
+      } catch (KolosalException error) {
+        if (proba && name != null && classes.get(name) != before) {
+          continue;
+        }
+        throw error;
+      }
       if (!proba || name == null || classes.get(name) == before) {
         return out;
       }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -593,6 +594,124 @@ class InferenceEngineTest {
       stats = engine.stats();
       assertEquals(1600, statistic(stats, "calls"), stats);
       assertEquals(compiled + 800, statistic(stats, "compiled_calls"), stats);
+    }
+  }
+
+  /** Same length and the same bits in every float. */
+  private static boolean identical(float[] got, float[] want) {
+    if (got.length != want.length) {
+      return false;
+    }
+    for (int index = 0; index < got.length; ++index) {
+      if (Float.floatToRawIntBits(got[index]) != Float.floatToRawIntBits(want[index])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void predictProbaWhileTheNameChangesHands() throws Exception {
+    // Two threads add and remove a 2-class and a 3-class model under one name while two others
+    // call predictProba on it. A call sized for one model that ran on the other must predict
+    // again: each call gives exactly one model's probabilities, or throws.
+    final String name = "swapped";
+    final int rows = 3;
+    final int minRounds = 200;
+    final int callsPerReader = 1000;
+    float[] batch = Arrays.copyOfRange(synthetic.features, 10 * COLS, (10 + rows) * COLS);
+    try (Model binary = fitClassifier(GRADIENT_BOOSTING);
+         Model three = fitThreeClasses(GRADIENT_BOOSTING);
+         InferenceEngine engine =
+             new InferenceEngine(InferenceConfig.builder().enableJitCompilation(false).build())) {
+      Model[] models = {binary, three};
+      float[][] wants = {
+          binary.predictProba(batch, rows, COLS), three.predictProba(batch, rows, COLS)};
+      assertEquals(2 * rows, wants[0].length);
+      assertEquals(3 * rows, wants[1].length);
+
+      AtomicLong[] served = {new AtomicLong(), new AtomicLong()};
+      AtomicLong readersLeft = new AtomicLong(2);
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      CountDownLatch start = new CountDownLatch(1);
+      try {
+        List<Future<?>> workers = new ArrayList<>();
+        for (int loader = 0; loader < 2; ++loader) {
+          final int first = loader;
+          // At least minRounds adds and removes each, and more until the readers are done.
+          workers.add(pool.submit(() -> {
+            start.await();
+            for (int round = 0; round < minRounds || readersLeft.get() > 0; ++round) {
+              try {
+                engine.addModel(name, models[(first + round) % 2]);
+              } catch (KolosalException error) {
+                if (error.status() != StatusCode.INVALID_ARGUMENT
+                    || !error.getMessage().contains("already loaded")) {
+                  throw error;
+                }
+              }
+              try {
+                engine.removeModel(name);
+              } catch (KolosalException error) {
+                if (error.status() != StatusCode.NOT_FOUND) {
+                  throw error;
+                }
+              }
+            }
+            return null;
+          }));
+        }
+        for (int reader = 0; reader < 2; ++reader) {
+          workers.add(pool.submit(() -> {
+            try {
+              start.await();
+              for (int call = 0; call < callsPerReader; ++call) {
+                float[] got;
+                try {
+                  got = engine.predictProba(name, batch, rows, COLS);
+                } catch (KolosalException error) {
+                  // NOT_FOUND while no model is served. The output is sized when the call
+                  // begins: one value per row when the name is absent, two when the binary
+                  // model is served; when the 3-class model comes in meanwhile, it does not fit.
+                  if (error.status() != StatusCode.NOT_FOUND
+                      && !(error.status() == StatusCode.INVALID_ARGUMENT
+                          && error.getMessage().contains("the output buffer holds"))) {
+                    throw error;
+                  }
+                  continue;
+                }
+                if (identical(got, wants[0])) {
+                  served[0].incrementAndGet();
+                } else if (identical(got, wants[1])) {
+                  served[1].incrementAndGet();
+                } else {
+                  throw new AssertionError("predictProba gave " + Arrays.toString(got)
+                      + ", want " + Arrays.toString(wants[0]) + " or "
+                      + Arrays.toString(wants[1]));
+                }
+              }
+              return null;
+            } finally {
+              readersLeft.decrementAndGet();
+            }
+          }));
+        }
+        start.countDown();
+        for (Future<?> worker : workers) {
+          worker.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      // Which models the 2000 calls found depends on the scheduler; some found one.
+      assertTrue(served[0].get() + served[1].get() > 0, "no call found a model");
+
+      // Each model in turn, added last, is served with its own class count.
+      for (int index = 0; index < 2; ++index) {
+        engine.addModel(name, models[index]);
+        assertArrayEquals(wants[index], engine.predictProba(name, batch, rows, COLS));
+        engine.removeModel(name);
+      }
     }
   }
 }
