@@ -65,14 +65,33 @@ data::Dataset DenseRows(const void* data, kolosal_dtype dtype, int64_t rows, int
   return data::Dataset::FromDense(data, ToDType(dtype, "data"), rows, cols, ToLayout(layout));
 }
 
-data::Dataset DenseInput(const models::TrainedPipeline& pipeline, const void* data,
-                         kolosal_dtype dtype, int64_t rows, int64_t cols, kolosal_layout layout) {
+namespace {
+
+void CheckShapeFor(const models::TrainedPipeline& pipeline, const void* data, int64_t rows,
+                   int64_t cols) {
   CheckShape(data, rows, cols);
   if (cols != pipeline.n_input_features()) {
     ThrowInvalidArgument("input has " + std::to_string(cols) + " columns, the model expects " +
                          std::to_string(pipeline.n_input_features()));
   }
+}
+
+}  // namespace
+
+data::Dataset DenseInput(const models::TrainedPipeline& pipeline, const void* data,
+                         kolosal_dtype dtype, int64_t rows, int64_t cols, kolosal_layout layout) {
+  CheckShapeFor(pipeline, data, rows, cols);
   return DenseRows(data, dtype, rows, cols, layout);
+}
+
+std::vector<float> PredictDenseRaw(const models::TrainedPipeline& pipeline, const void* data,
+                                   kolosal_dtype dtype, int64_t rows, int64_t cols,
+                                   kolosal_layout layout) {
+  if (dtype == KOLOSAL_FLOAT32 && layout == KOLOSAL_ROW_MAJOR) {
+    CheckShapeFor(pipeline, data, rows, cols);
+    return pipeline.PredictRawDense(static_cast<const float*>(data), rows, cols);
+  }
+  return pipeline.PredictRawByPosition(DenseInput(pipeline, data, dtype, rows, cols, layout));
 }
 
 void CheckClassifier(const models::TrainedPipeline& pipeline) {

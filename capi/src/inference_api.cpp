@@ -12,9 +12,15 @@ using kolosal::infer::InferenceEngine;
 using kolosal::models::TrainedPipeline;
 
 /// The engine's raw outputs for dense caller rows (columns in training order), with the model.
+/// float32 row-major rows go to the engine as they are (read in place when the model needs no
+/// transform); other layouts and float64 become a dataset first.
 InferenceEngine::Prediction PredictDense(kolosal_inference_engine* engine, const char* name,
                                          const void* data, kolosal_dtype dtype, int64_t rows,
                                          int64_t cols, kolosal_layout layout) {
+  if (dtype == KOLOSAL_FLOAT32 && layout == KOLOSAL_ROW_MAJOR) {
+    kolosal::capi::CheckShape(data, rows, cols);
+    return engine->engine->PredictDense(name, static_cast<const float*>(data), rows, cols);
+  }
   return engine->engine->Predict(name, kolosal::capi::DenseRows(data, dtype, rows, cols, layout),
                                  true);
 }

@@ -10,7 +10,6 @@
 namespace {
 
 using kolosal::capi::CheckClassifier;
-using kolosal::capi::DenseInput;
 using kolosal::capi::WriteOutput;
 using kolosal::models::TrainedPipeline;
 
@@ -167,8 +166,9 @@ kolosal_status kolosal_model_predict(const kolosal_model* model, const void* dat
   KOLOSAL_CHECK_ARG(out);
   const TrainedPipeline& pipeline = *model->pipeline;
   kolosal::capi::CheckCapacity(capacity, rows, "the output buffer");
-  const auto input = DenseInput(pipeline, data, dtype, rows, cols, layout);
-  WriteOutput(pipeline.RawToPredictions(pipeline.PredictRawByPosition(input)), out, capacity);
+  WriteOutput(pipeline.RawToPredictions(
+                  kolosal::capi::PredictDenseRaw(pipeline, data, dtype, rows, cols, layout)),
+              out, capacity);
   KOLOSAL_API_END
 }
 
@@ -183,8 +183,8 @@ kolosal_status kolosal_model_predict_proba(const kolosal_model* model, const voi
   kolosal::capi::CheckCapacity(
       capacity, kolosal::capi::CheckedProduct(rows, pipeline.n_classes(), "the output size"),
       "the output buffer");
-  const auto input = DenseInput(pipeline, data, dtype, rows, cols, layout);
-  WriteOutput(pipeline.PredictRawByPosition(input), out, capacity);
+  WriteOutput(kolosal::capi::PredictDenseRaw(pipeline, data, dtype, rows, cols, layout), out,
+              capacity);
   KOLOSAL_API_END
 }
 

@@ -48,11 +48,13 @@ struct InferenceEngine::Entry {
       : name(std::move(model_name)),
         pipeline(std::move(model)),
         trees(dynamic_cast<const models::tree::TreeEnsembleModel*>(&pipeline->model())),
+        passes_numbers_through(pipeline->pipeline().PassesNumbersThrough()),
         key(cache_key) {}
 
   const std::string name;
   const std::shared_ptr<const models::TrainedPipeline> pipeline;
   const models::tree::TreeEnsembleModel* const trees;  // nullptr: not a tree model
+  const bool passes_numbers_through;                   // dense rows need no transform
   const uint64_t key;                                  // unique per Load, names the cache slot
 
   std::atomic<int64_t> calls{0};
@@ -164,13 +166,32 @@ InferenceEngine::Prediction InferenceEngine::Predict(const std::string& name,
   return {entry->pipeline, Run(entry, dataset, by_position)};
 }
 
+InferenceEngine::Prediction InferenceEngine::PredictDense(const std::string& name,
+                                                          const float* rows, int64_t n_rows,
+                                                          int64_t n_cols) {
+  const Clock::time_point start = Clock::now();
+  const std::shared_ptr<Entry> entry = Find(name);
+  if (entry->passes_numbers_through && n_cols == entry->pipeline->n_input_features()) {
+    return {entry->pipeline, Run(entry, data::MatrixView{rows, n_rows, n_cols}, start)};
+  }
+  const data::FeatureMatrix matrix =
+      entry->pipeline->pipeline().TransformByPosition(data::Dataset::FromDense(
+          rows, data::DType::kFloat32, n_rows, n_cols, data::Layout::kRowMajor));
+  return {entry->pipeline, Run(entry, matrix.view(), start)};
+}
+
 std::vector<float> InferenceEngine::Run(const std::shared_ptr<Entry>& entry,
                                         const data::Dataset& dataset, bool by_position) {
   const Clock::time_point start = Clock::now();
-  const models::TrainedPipeline& pipeline = *entry->pipeline;
-  const data::FeatureMatrix matrix = by_position ? pipeline.pipeline().TransformByPosition(dataset)
-                                                 : pipeline.pipeline().Transform(dataset);
-  const models::Model& model = pipeline.model();
+  const prep::Pipeline& pipeline = entry->pipeline->pipeline();
+  const data::FeatureMatrix matrix =
+      by_position ? pipeline.TransformByPosition(dataset) : pipeline.Transform(dataset);
+  return Run(entry, matrix.view(), start);
+}
+
+std::vector<float> InferenceEngine::Run(const std::shared_ptr<Entry>& entry,
+                                        data::MatrixView matrix, Clock::time_point start) {
+  const models::Model& model = entry->pipeline->model();
   if (matrix.cols != model.n_features()) {
     throw Error(StatusCode::kInternal, "preprocessing produced " + std::to_string(matrix.cols) +
                                            " features, the model expects " +
@@ -190,13 +211,12 @@ std::vector<float> InferenceEngine::Run(const std::shared_ptr<Entry>& entry,
   }
   if (compiled != nullptr) {
     entry->trees->PredictWith(
-        matrix.view(), out,
-        [&compiled](data::MatrixView x, float* sums, int64_t stride, int64_t offset) {
+        matrix, out, [&compiled](data::MatrixView x, float* sums, int64_t stride, int64_t offset) {
           compiled->Accumulate(x, sums, stride, offset);
         });
     entry->compiled_calls.fetch_add(1, std::memory_order_relaxed);
   } else {
-    model.Predict(matrix.view(), out);
+    model.Predict(matrix, out);
   }
   entry->calls.fetch_add(1, std::memory_order_relaxed);
   entry->rows.fetch_add(matrix.rows, std::memory_order_relaxed);

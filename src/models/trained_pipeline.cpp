@@ -14,14 +14,14 @@ namespace {
 
 constexpr std::string_view kFormatName = "kolosal-model";
 
-std::vector<float> PredictMatrix(const Model& model, const data::FeatureMatrix& matrix) {
+std::vector<float> PredictMatrix(const Model& model, data::MatrixView matrix) {
   if (matrix.cols != model.n_features()) {
     throw Error(StatusCode::kInternal, "preprocessing produced " + std::to_string(matrix.cols) +
                                            " features, the model expects " +
                                            std::to_string(model.n_features()));
   }
   std::vector<float> out(static_cast<size_t>(matrix.rows * model.n_outputs()));
-  model.Predict(matrix.view(), out);
+  model.Predict(matrix, out);
   return out;
 }
 
@@ -52,11 +52,20 @@ TrainedPipeline::TrainedPipeline(prep::Pipeline pipeline, std::unique_ptr<Model>
 TrainedPipeline::~TrainedPipeline() = default;
 
 std::vector<float> TrainedPipeline::PredictRaw(const data::Dataset& dataset) const {
-  return PredictMatrix(*model_, pipeline_.Transform(dataset));
+  return PredictMatrix(*model_, pipeline_.Transform(dataset).view());
 }
 
 std::vector<float> TrainedPipeline::PredictRawByPosition(const data::Dataset& dataset) const {
-  return PredictMatrix(*model_, pipeline_.TransformByPosition(dataset));
+  return PredictMatrix(*model_, pipeline_.TransformByPosition(dataset).view());
+}
+
+std::vector<float> TrainedPipeline::PredictRawDense(const float* rows, int64_t n_rows,
+                                                    int64_t n_cols) const {
+  if (n_cols == n_input_features() && pipeline_.PassesNumbersThrough()) {
+    return PredictMatrix(*model_, data::MatrixView{rows, n_rows, n_cols});
+  }
+  return PredictRawByPosition(data::Dataset::FromDense(rows, data::DType::kFloat32, n_rows, n_cols,
+                                                       data::Layout::kRowMajor));
 }
 
 std::vector<float> TrainedPipeline::RawToPredictions(std::span<const float> raw) const {

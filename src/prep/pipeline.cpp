@@ -228,6 +228,16 @@ std::vector<int64_t> Pipeline::SourceColumns() const {
   return sources;
 }
 
+bool Pipeline::PassesNumbersThrough() const {
+  if (schema_.columns.empty() || output_features_.size() != schema_.columns.size()) return false;
+  if (config_.outliers != kNone || config_.numeric_imputer != kNone || config_.scaler != kNone) {
+    return false;
+  }
+  return std::all_of(
+      schema_.columns.begin(), schema_.columns.end(),
+      [](const data::ColumnSchema& column) { return column.type == data::ColumnType::kNumeric; });
+}
+
 void Pipeline::CheckFitted() const {
   if (schema_.columns.empty()) {
     throw Error(StatusCode::kFailedPrecondition, "the preprocessing pipeline is not fitted");

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -236,6 +237,49 @@ TEST(InferenceEngine, ConcurrentCallersLoadsAndUnloads) {
             0);
   EXPECT_LE(stats.at("jit_cache").at("size").get<int64_t>(), 1);
   EXPECT_EQ(engine.ModelNames(), (std::vector<std::string>{"x", "y"}));
+}
+
+TEST(InferenceEngine, DenseRowsMatchTheDatasetPathCompiledOrNot) {
+  const data::Dataset data = Classification(3);
+  std::vector<float> rows;
+  for (int64_t row = 0; row < 12; ++row) {
+    for (int64_t col = 0; col < data.n_features(); ++col) {
+      rows.push_back(data.column(col).values[static_cast<size_t>(row)]);
+    }
+  }
+  rows[1] = std::numeric_limits<float>::quiet_NaN();
+  const int64_t cols = data.n_features();
+  InferenceEngine engine;
+  engine.Load("m", Boosting(3));
+  const std::shared_ptr<const models::TrainedPipeline> model = engine.Model("m");
+  ASSERT_TRUE(model->pipeline().PassesNumbersThrough());
+  auto expected = [&](int64_t row, int64_t count) {
+    return model->PredictRawByPosition(data::Dataset::FromDense(
+        rows.data() + row * cols, data::DType::kFloat32, count, cols, data::Layout::kRowMajor));
+  };
+  for (const bool compiled : {false, true}) {
+    if (compiled) {
+      ASSERT_TRUE(engine.Warmup("m"));
+    }
+    for (int64_t row = 0; row < 12; ++row) {
+      const InferenceEngine::Prediction got =
+          engine.PredictDense("m", rows.data() + row * cols, 1, cols);
+      EXPECT_EQ(got.model, model);
+      ASSERT_TRUE(SameBits(got.raw, expected(row, 1))) << row;
+    }
+    EXPECT_TRUE(SameBits(engine.PredictDense("m", rows.data(), 12, cols).raw, expected(0, 12)));
+  }
+  EXPECT_EQ(ModelStats(engine.Stats(), "m").at("compiled_calls"), 12);
+  ExpectError([&] { engine.PredictDense("m", rows.data(), 2, cols - 1); },
+              StatusCode::kInvalidArgument, "columns");
+  ExpectError([&] { engine.PredictDense("absent", rows.data(), 1, cols); }, StatusCode::kNotFound,
+              "absent");
+  // A model whose preprocessing scales takes the dataset path, with the same answers.
+  engine.Load("linear", Fit(data, "logistic_regression", nlohmann::json::object()));
+  EXPECT_TRUE(
+      SameBits(engine.PredictDense("linear", rows.data(), 12, cols).raw,
+               engine.Model("linear")->PredictRawByPosition(data::Dataset::FromDense(
+                   rows.data(), data::DType::kFloat32, 12, cols, data::Layout::kRowMajor))));
 }
 
 TEST(InferenceEngine, BadNamesInputsAndFiles) {

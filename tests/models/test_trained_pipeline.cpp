@@ -3,7 +3,9 @@
 // fit together, so only the pipeline's checks can reject them.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <functional>
+#include <limits>
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -236,6 +238,66 @@ TEST(TrainedPipelineContributions, IndicatorColumnsAddUpAndRowsKeepTheirTotal) {
       EXPECT_EQ(input_values[2], model_values[model_width - 1]);
     }
   }
+}
+
+/// `type` with its default preprocessing on `dataset`.
+TrainedPipeline FitType(const data::Dataset& dataset, const std::string& type) {
+  const ModelEntry& entry = ModelRegistry::Builtin().Find(type);
+  prep::Pipeline pipeline(DefaultPreprocessing(entry.traits));
+  const data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
+  const data::Labels& labels = dataset.labels();
+  const TrainData train{matrix.view(),   labels.values, {},
+                        matrix.features, labels.task,   labels.n_classes()};
+  std::unique_ptr<Model> model =
+      entry.create(nlohmann::json::object(), labels.task)->Fit(train, FitControl{});
+  return TrainedPipeline(std::move(pipeline), std::move(model), labels.classes, "y", {});
+}
+
+bool SameFloats(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+TEST(TrainedPipelineDense, RowsInPlaceGiveTheTransformsOutputsBitForBit) {
+  data::Dataset dataset = data::MakeClassification(200, 4, 1, 3, 2.0, 11);
+  // Edge values in the training data and in the rows to predict.
+  dataset.mutable_column(0).values[3] = std::numeric_limits<float>::quiet_NaN();
+  dataset.mutable_column(1).values[5] = -0.0f;
+  std::vector<float> rows;
+  for (int64_t row = 0; row < 40; ++row) {
+    for (int64_t col = 0; col < dataset.n_features(); ++col) {
+      rows.push_back(dataset.column(col).values[static_cast<size_t>(row)]);
+    }
+  }
+  rows[7] = std::numeric_limits<float>::quiet_NaN();
+  const float finite = rows[2];
+  const int64_t cols = dataset.n_features();
+  // Trees need no transform (rows read in place); logistic regression scales (the dataset path)
+  // and needs finite values.
+  for (const std::string type : {"gradient_boosting", "random_forest", "logistic_regression"}) {
+    SCOPED_TRACE(type);
+    rows[2] = type == "logistic_regression" ? finite : std::numeric_limits<float>::infinity();
+    const data::Dataset as_dataset = data::Dataset::FromDense(rows.data(), data::DType::kFloat32,
+                                                              40, cols, data::Layout::kRowMajor);
+    const TrainedPipeline model = FitType(dataset, type);
+    EXPECT_EQ(model.pipeline().PassesNumbersThrough(), type != "logistic_regression");
+    EXPECT_TRUE(SameFloats(model.PredictRawDense(rows.data(), 40, cols),
+                           model.PredictRawByPosition(as_dataset)));
+    ExpectError([&] { model.PredictRawDense(rows.data(), 8, cols - 1); },
+                StatusCode::kInvalidArgument, "columns");
+  }
+}
+
+TEST(TrainedPipelineDense, CategoricalColumnsTakeTheDatasetPath) {
+  const data::Dataset dataset(
+      {data::Column::Numeric("x", {1, 2, 3, 4, 5, 6, 7, 8}),
+       data::Column::Categorical("c", {0, 1, 2, 0, 1, 2, 0, 1}, {"5", "7", "9"})},
+      data::Labels{"y", Task::kRegression, {1, 2, 3, 1, 2, 3, 1, 2}, {}});
+  const TrainedPipeline model = FitType(dataset, "gradient_boosting");
+  EXPECT_FALSE(model.pipeline().PassesNumbersThrough());
+  const std::vector<float> rows = {2, 7, 5, 9, 8, 5};  // categories given as their numbers
+  EXPECT_TRUE(SameFloats(model.PredictRawDense(rows.data(), 3, 2),
+                         model.PredictRawByPosition(data::Dataset::FromDense(
+                             rows.data(), data::DType::kFloat32, 3, 2, data::Layout::kRowMajor))));
 }
 
 }  // namespace

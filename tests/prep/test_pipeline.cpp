@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "kolosal/io/model_file.hpp"
@@ -198,6 +199,39 @@ TEST(PipelineTest, UnseenCategoryIsImputedOrEncodedAsAllZerosOrNaN) {
       Config({{"scaler", "none"}, {"categorical_imputer", "none"}, {"encoder", "ordinal"}}));
   ordinal.FitTransform(SmallData());
   ExpectMatrix(ordinal.Transform(BatchWithUnseenCategory()), 2, {2, kNaN, 3, 1});
+}
+
+TEST(PipelineTest, PassesNumbersThroughOnlyWhenNothingChangesThem) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const Dataset numeric({Column::Numeric("a", {1.5f, kNaN, -0.0f, inf, -3.0f}),
+                         Column::Numeric("b", {0.25f, 7.0f, kNaN, -inf, 1e30f})},
+                        std::nullopt);
+  const nlohmann::json untouched = {{"numeric_imputer", "none"},
+                                    {"categorical_imputer", "none"},
+                                    {"scaler", "none"},
+                                    {"encoder", "native"}};
+  Pipeline pipeline(Config(untouched));
+  EXPECT_FALSE(pipeline.PassesNumbersThrough());  // not fitted
+  pipeline.FitTransform(numeric);
+  ASSERT_TRUE(pipeline.PassesNumbersThrough());
+  // The promise: the transform gives back the input's numbers, bit for bit, in row-major order.
+  const FeatureMatrix matrix = pipeline.TransformByPosition(numeric);
+  const std::vector<float> rows = {1.5f, 0.25f, kNaN, 7.0f, -0.0f, kNaN, inf, -inf, -3.0f, 1e30f};
+  EXPECT_TRUE(SameBits(matrix.values, rows));
+  EXPECT_TRUE(LoadPipeline(SavePipeline(pipeline)).PassesNumbersThrough());
+
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"scaler", "standard"},
+                                   {"numeric_imputer", "median"},
+                                   {"outliers", "iqr"}}) {
+    nlohmann::json changed = untouched;
+    changed[key] = value;
+    Pipeline changing(Config(changed));
+    changing.FitTransform(numeric);
+    EXPECT_FALSE(changing.PassesNumbersThrough()) << key;
+  }
+  Pipeline with_categories(Config(untouched));
+  with_categories.FitTransform(SmallData());
+  EXPECT_FALSE(with_categories.PassesNumbersThrough());
 }
 
 TEST(PipelineTest, TransformNamesTheMissingColumn) {

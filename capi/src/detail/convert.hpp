@@ -31,6 +31,11 @@ data::Dataset DenseRows(const void* data, kolosal_dtype dtype, int64_t rows, int
 /// Error(kInvalidArgument) for a bad shape, dtype or layout or another column count.
 data::Dataset DenseInput(const models::TrainedPipeline& pipeline, const void* data,
                          kolosal_dtype dtype, int64_t rows, int64_t cols, kolosal_layout layout);
+/// TrainedPipeline::PredictRawByPosition on dense caller rows; float32 row-major rows go through
+/// PredictRawDense (read in place when the model needs no transform).
+std::vector<float> PredictDenseRaw(const models::TrainedPipeline& pipeline, const void* data,
+                                   kolosal_dtype dtype, int64_t rows, int64_t cols,
+                                   kolosal_layout layout);
 /// Throws Error(kFailedPrecondition) unless the model classifies (predict_proba).
 void CheckClassifier(const models::TrainedPipeline& pipeline);
 /// Copies `values` into a caller buffer of `capacity` floats, or throws when it is too small.

@@ -2,6 +2,7 @@
 
 #include <tbb/task_arena.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -78,6 +79,11 @@ class InferenceEngine {
   };
   /// PredictRaw (columns by name) or PredictRawByPosition, with the model used.
   Prediction Predict(const std::string& name, const data::Dataset& dataset, bool by_position);
+  /// PredictRawByPosition for dense float32 rows (row-major, columns in training order). When
+  /// the model's preprocessing passes numbers through, the model reads the rows in place
+  /// (TrainedPipeline::PredictRawDense); the outputs are the same bits either way.
+  Prediction PredictDense(const std::string& name, const float* rows, int64_t n_rows,
+                          int64_t n_cols);
 
   /// Compiles the model now (if it is a tree model and the JIT is on) and waits for it, so
   /// that the first calls do not pay for the interpreter. False when the model stays
@@ -100,6 +106,9 @@ class InferenceEngine {
   std::shared_ptr<Entry> Find(const std::string& name) const;
   std::vector<float> Run(const std::shared_ptr<Entry>& entry, const data::Dataset& dataset,
                          bool by_position);
+  /// The model on its feature matrix: compiled or interpreted, counted and timed from `start`.
+  std::vector<float> Run(const std::shared_ptr<Entry>& entry, data::MatrixView features,
+                         std::chrono::steady_clock::time_point start);
   /// Starts a background compilation unless one is running or the model cannot be compiled.
   void RequestCompilation(const std::shared_ptr<Entry>& entry);
   void Compile(Entry& entry);

@@ -40,6 +40,10 @@ class TrainedPipeline {
   std::vector<float> PredictRaw(const data::Dataset& dataset) const;
   /// The same for nameless dense input, whose columns are taken in training order.
   std::vector<float> PredictRawByPosition(const data::Dataset& dataset) const;
+  /// The same for dense float32 rows (row-major, columns in training order). When the
+  /// preprocessing passes numbers through (Pipeline::PassesNumbersThrough), the model reads the
+  /// caller's rows in place, with no dataset and no transform; the outputs are the same bits.
+  std::vector<float> PredictRawDense(const float* rows, int64_t n_rows, int64_t n_cols) const;
   /// Turns raw output into one prediction per row: the class index for classification
   /// (as a float), the value for regression.
   std::vector<float> RawToPredictions(std::span<const float> raw) const;

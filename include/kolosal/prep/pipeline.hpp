@@ -51,6 +51,12 @@ class Pipeline {
   /// For nameless dense input: takes columns by position (see Schema::AlignByPosition).
   data::FeatureMatrix TransformByPosition(const data::Dataset& dataset) const;
 
+  /// True when TransformByPosition gives back its input's numbers unchanged, in the same order:
+  /// the pipeline is fitted, every input column is numeric, and no step changes numbers (no
+  /// clipping, numeric imputation or scaling). Callers with rows in training order can then
+  /// skip the dataset and the transform.
+  bool PassesNumbersThrough() const;
+
   const data::Schema& input_schema() const { return schema_; }
   const std::vector<data::FeatureInfo>& output_features() const { return output_features_; }
   const PreprocessingConfig& config() const { return config_; }
