@@ -3,8 +3,10 @@
 //  - single-row calls (one labelled-free Dataset per test row, preprocessing included) through
 //    TrainedPipeline directly, the engine with the JIT off, and the engine once the model is
 //    compiled, against XGBoost's C API predicting the same rows' features one per call (a model
-//    trained here through its C API with the same settings);
-//  - the model alone on batches of 1 to 512 rows, interpreted and compiled, which is where
+//    trained here through its C API with the same settings), and, for all-numeric datasets,
+//    the compiled engine on row-major float32 rows (`dense`: what C and the bindings send; the
+//    model reads them in place);
+//  - the model alone on batches of 1 to 256 rows, interpreted and compiled, which is where
 //    jit_max_batch_rows comes from.
 // Compiled and interpreted outputs are checked to be the same bits before anything is printed.
 //
@@ -94,6 +96,16 @@ void BenchSingleRows(const std::string& data_dir, const DatasetSpec& spec, const
   const data::Dataset test = dataset.Take(indices.test);
   const int64_t n_rows = std::min(options.rows, test.n_rows());
   const std::vector<data::Dataset> singles = SingleTestRows(test, n_rows);
+  // The same rows as one row-major float32 buffer, as C and the bindings send them; only
+  // meaningful when every column is numeric (the model then reads them in place).
+  const bool all_numeric = trained.pipeline().PassesNumbersThrough();
+  std::vector<float> dense;
+  for (int64_t row = 0; all_numeric && row < n_rows; ++row) {
+    for (int64_t col = 0; col < test.n_features(); ++col) {
+      dense.push_back(test.column(col).values[static_cast<size_t>(row)]);
+    }
+  }
+  const int64_t n_cols = test.n_features();
 
   const std::vector<uint8_t> model_bytes = trained.SaveToBuffer();
   infer::EngineOptions jit_off;
@@ -105,6 +117,9 @@ void BenchSingleRows(const std::string& data_dir, const DatasetSpec& spec, const
   const auto compile_start = Clock::now();
   if (!compiled.Warmup("m")) throw std::runtime_error("the model could not be compiled");
   const double compile_s = std::chrono::duration<double>(Clock::now() - compile_start).count();
+  infer::InferenceEngine dense_engine;  // dense rows, timed on their own
+  dense_engine.LoadBuffer("m", model_bytes);
+  dense_engine.Warmup("m");
 
   // XGBoost: the same rows' features (the pipeline's matrix, categories as codes).
   const BenchSplit split = LoadSplit(data_dir, spec, 42);
@@ -118,9 +133,9 @@ void BenchSingleRows(const std::string& data_dir, const DatasetSpec& spec, const
 
   // The four take turns within each repeat, so that a slow spell of the machine hits them all.
   std::vector<std::vector<float>> direct_out(singles.size()), off_out(singles.size()),
-      jit_out(singles.size());
+      jit_out(singles.size()), dense_out(singles.size());
   double direct_s = std::numeric_limits<double>::infinity(), off_s = direct_s, jit_s = direct_s,
-         xgb_s = direct_s;
+         dense_s = direct_s, xgb_s = direct_s;
   for (int repeat = 0; repeat < options.repeats; ++repeat) {
     direct_s = std::min(direct_s, BestSeconds(1, [&] {
                           for (size_t row = 0; row < singles.size(); ++row) {
@@ -137,6 +152,15 @@ void BenchSingleRows(const std::string& data_dir, const DatasetSpec& spec, const
                          jit_out[row] = compiled.PredictRaw("m", singles[row]);
                        }
                      }));
+    if (all_numeric) {
+      dense_s =
+          std::min(dense_s, BestSeconds(1, [&] {
+                     for (size_t row = 0; row < singles.size(); ++row) {
+                       dense_out[row] =
+                           compiled.PredictDense("m", dense.data() + row * n_cols, 1, n_cols).raw;
+                     }
+                   }));
+    }
     xgb_s = std::min(xgb_s, BestSeconds(1, [&] {
                        for (int64_t row = 0; row < n_rows; ++row)
                          xgb.Predict(x.row(row), 1, x.cols);
@@ -145,17 +169,24 @@ void BenchSingleRows(const std::string& data_dir, const DatasetSpec& spec, const
   for (size_t row = 0; row < singles.size(); ++row) {
     RequireSame(jit_out[row], off_out[row], "engine");
     RequireSame(jit_out[row], direct_out[row], "engine");
+    if (all_numeric) RequireSame(jit_out[row], dense_out[row], "engine, dense rows");
   }
   const nlohmann::json stats = compiled.Stats().at("models").at(0);
-  if (stats.at("compiled_calls").get<int64_t>() != options.repeats * n_rows) {
+  if (stats.at("compiled_calls").get<int64_t>() !=
+      (all_numeric ? 2 : 1) * options.repeats * n_rows) {
     throw std::runtime_error("the compiled engine did not use its code on every call");
   }
 
   const double per_row_us = 1e6 / static_cast<double>(n_rows);
   const nlohmann::json& latency = stats.at("latency_us");
-  std::printf("%-18s %7.1f | %8.2f %8.2f %8.2f %8.2f | %6.3f %6.3f | %7.2f %7.2f\n",
+  char dense_cells[64] = "       -      -";
+  if (all_numeric) {
+    std::snprintf(dense_cells, sizeof dense_cells, "%8.2f %6.3f", dense_s * per_row_us,
+                  dense_s / xgb_s);
+  }
+  std::printf("%-18s %7.1f | %8.2f %8.2f %8.2f %8.2f | %6.3f %6.3f | %s | %7.2f %7.2f\n",
               spec.name.c_str(), compile_s * 1e3, direct_s * per_row_us, off_s * per_row_us,
-              jit_s * per_row_us, xgb_s * per_row_us, jit_s / off_s, jit_s / xgb_s,
+              jit_s * per_row_us, xgb_s * per_row_us, jit_s / off_s, jit_s / xgb_s, dense_cells,
               latency.at("p50").get<double>(), latency.at("p99").get<double>());
   std::fflush(stdout);
 }
@@ -237,8 +268,9 @@ int Run(int argc, char** argv) {
       "gradient boosting, %d rounds, depth 6. Single-row calls over %lld test rows, best of %d, "
       "us per call\n",
       options.rounds, static_cast<long long>(options.rows), options.repeats);
-  std::printf("%-18s %7s | %8s %8s %8s %8s | %6s %6s | %7s %7s\n", "dataset", "comp_ms", "direct",
-              "eng_off", "eng_jit", "xgb_c", "j/off", "j/xgb", "p50", "p99");
+  std::printf("%-18s %7s | %8s %8s %8s %8s | %6s %6s | %8s %6s | %7s %7s\n", "dataset", "comp_ms",
+              "direct", "eng_off", "eng_jit", "xgb_c", "j/off", "j/xgb", "dense", "d/xgb", "p50",
+              "p99");
   for (const std::string& name : options.datasets) {
     BenchSingleRows(data_dir, FindSpec(name), options);
   }
