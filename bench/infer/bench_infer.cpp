@@ -38,35 +38,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Options {
-  std::vector<std::string> datasets = {"spam", "credit_data", "letterrecognition", "diamonds"};
-  int rounds = 200;
-  int repeats = 5;
-  int64_t rows = 1000;
-};
-
 /// bench/trees' matched gradient boosting settings.
 nlohmann::json GbdtParams(int rounds) {
   return {{"n_estimators", rounds}, {"learning_rate", 0.1},  {"growth", "depth_wise"},
           {"max_depth", 6},         {"min_samples_leaf", 1}, {"min_child_weight", 1.0},
           {"reg_lambda", 1.0}};
-}
-
-double BestSeconds(int repeats, const std::function<void()>& body) {
-  double best = std::numeric_limits<double>::infinity();
-  for (int repeat = 0; repeat < repeats; ++repeat) {
-    const auto start = Clock::now();
-    body();
-    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  return best;
-}
-
-void RequireSame(const std::vector<float>& lhs, const std::vector<float>& rhs, const char* what) {
-  if (lhs.size() != rhs.size() ||
-      std::memcmp(lhs.data(), rhs.data(), lhs.size() * sizeof(float)) != 0) {
-    throw std::runtime_error(std::string(what) + ": compiled and interpreted outputs differ");
-  }
 }
 
 /// The test rows of the fixed split (the rows LoadSplit puts in split.test), one Dataset each.
@@ -79,7 +55,8 @@ std::vector<data::Dataset> SingleTestRows(const data::Dataset& test, int64_t n_r
   return singles;
 }
 
-void BenchSingleRows(const std::string& data_dir, const DatasetSpec& spec, const Options& options) {
+void BenchSingleRows(const std::string& data_dir, const DatasetSpec& spec,
+                     const RowBenchOptions& options) {
   data::CsvOptions csv;
   csv.target = spec.target;
   const data::Dataset dataset = data::ReadCsv(data_dir + "/" + spec.name + ".csv", csv);
@@ -167,9 +144,9 @@ void BenchSingleRows(const std::string& data_dir, const DatasetSpec& spec, const
                      }));
   }
   for (size_t row = 0; row < singles.size(); ++row) {
-    RequireSame(jit_out[row], off_out[row], "engine");
-    RequireSame(jit_out[row], direct_out[row], "engine");
-    if (all_numeric) RequireSame(jit_out[row], dense_out[row], "engine, dense rows");
+    RequireSameBits(jit_out[row], off_out[row], "engine");
+    RequireSameBits(jit_out[row], direct_out[row], "engine");
+    if (all_numeric) RequireSameBits(jit_out[row], dense_out[row], "engine, dense rows");
   }
   const nlohmann::json stats = compiled.Stats().at("models").at(0);
   if (stats.at("compiled_calls").get<int64_t>() !=
@@ -192,7 +169,8 @@ void BenchSingleRows(const std::string& data_dir, const DatasetSpec& spec, const
 }
 
 /// ns per row of the model alone on batches of `batch` rows, interpreted and compiled.
-void BenchBatchSizes(const std::string& data_dir, const DatasetSpec& spec, const Options& options) {
+void BenchBatchSizes(const std::string& data_dir, const DatasetSpec& spec,
+                     const RowBenchOptions& options) {
   const BenchSplit split = LoadSplit(data_dir, spec, 42);
   FitControl control;
   control.n_jobs = 2;
@@ -234,7 +212,7 @@ void BenchBatchSizes(const std::string& data_dir, const DatasetSpec& spec, const
       interpreted_s = std::min(interpreted_s, BestSeconds(1, [&] { run(interpreted, false); }));
       compiled_s = std::min(compiled_s, BestSeconds(1, [&] { run(compiled, true); }));
     }
-    RequireSame(compiled, interpreted, "batches");
+    RequireSameBits(compiled, interpreted, "batches");
     std::printf(" %5.2f", compiled_s / interpreted_s);
   }
   std::printf("\n");
@@ -242,23 +220,9 @@ void BenchBatchSizes(const std::string& data_dir, const DatasetSpec& spec, const
 }
 
 int Run(int argc, char** argv) {
-  Options options;
-  for (int idx = 1; idx + 1 < argc; idx += 2) {
-    const std::string flag = argv[idx];
-    const std::string value = argv[idx + 1];
-    if (flag == "--datasets") {
-      options.datasets = SplitList(value);
-    } else if (flag == "--rounds") {
-      options.rounds = std::stoi(value);
-    } else if (flag == "--repeats") {
-      options.repeats = std::stoi(value);
-    } else if (flag == "--rows") {
-      options.rows = std::stoll(value);
-    } else {
-      std::fprintf(stderr, "unknown option %s\n", flag.c_str());
-      return 2;
-    }
-  }
+  RowBenchOptions options;
+  options.rows = 1000;
+  if (!ParseRowBenchOptions(argc, argv, options)) return 2;
   const std::string data_dir = KOLOSAL_BENCH_DATA_DIR;
   if (!std::filesystem::exists(data_dir)) {
     std::fprintf(stderr, "the shared datasets folder %s is absent\n", data_dir.c_str());

@@ -30,33 +30,8 @@
 namespace kolosal::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-struct Options {
-  std::vector<std::string> datasets = {"spam", "credit_data", "letterrecognition", "diamonds"};
-  int rounds = 200;
-  int repeats = 5;
-  int64_t rows = 2000;
-};
-
-double BestSeconds(int repeats, const std::function<void()>& body) {
-  double best = std::numeric_limits<double>::infinity();
-  for (int repeat = 0; repeat < repeats; ++repeat) {
-    const auto start = Clock::now();
-    body();
-    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  return best;
-}
-
-void RequireSame(const std::vector<float>& lhs, const std::vector<float>& rhs, const char* what) {
-  if (lhs.size() != rhs.size() ||
-      std::memcmp(lhs.data(), rhs.data(), lhs.size() * sizeof(float)) != 0) {
-    throw std::runtime_error(std::string(what) + ": compiled and interpreted outputs differ");
-  }
-}
-
-void BenchDataset(const std::string& data_dir, const DatasetSpec& spec, const Options& options) {
+void BenchDataset(const std::string& data_dir, const DatasetSpec& spec,
+                  const RowBenchOptions& options) {
   const BenchSplit split = LoadSplit(data_dir, spec, 42);
   FitControl control;
   control.n_jobs = 2;
@@ -107,8 +82,8 @@ void BenchDataset(const std::string& data_dir, const DatasetSpec& spec, const Op
       compiled->AccumulateRow(test.row(row), jitted.data() + row * width);
     }
   });
-  RequireSame(jitted, walked, "single rows");
-  RequireSame(jitted, blocked, "single rows");
+  RequireSameBits(jitted, walked, "single rows");
+  RequireSameBits(jitted, blocked, "single rows");
   const double interp_row_s = std::min(walk_s, block_s);
 
   // XGBoost trained here with the same settings, its C API predicting one row per call.
@@ -133,7 +108,7 @@ void BenchDataset(const std::string& data_dir, const DatasetSpec& spec, const Op
     std::fill(batch_jit.begin(), batch_jit.end(), 0.0f);
     compiled->Accumulate(test, batch_jit.data(), width, 0);
   });
-  RequireSame(batch_jit, batch_interp, "batch");
+  RequireSameBits(batch_jit, batch_interp, "batch");
   const XgboostPredictor xgb_batch(xgb_path, 2);
   const double xgb_batch_s =
       BestSeconds(options.repeats, [&] { xgb_batch.Predict(test.row(0), test.rows, test.cols); });
@@ -152,23 +127,9 @@ void BenchDataset(const std::string& data_dir, const DatasetSpec& spec, const Op
 }
 
 int Run(int argc, char** argv) {
-  Options options;
-  for (int idx = 1; idx + 1 < argc; idx += 2) {
-    const std::string flag = argv[idx];
-    const std::string value = argv[idx + 1];
-    if (flag == "--datasets") {
-      options.datasets = SplitList(value);
-    } else if (flag == "--rounds") {
-      options.rounds = std::stoi(value);
-    } else if (flag == "--repeats") {
-      options.repeats = std::stoi(value);
-    } else if (flag == "--rows") {
-      options.rows = std::stoll(value);
-    } else {
-      std::fprintf(stderr, "unknown option %s\n", flag.c_str());
-      return 2;
-    }
-  }
+  RowBenchOptions options;
+  options.rows = 2000;
+  if (!ParseRowBenchOptions(argc, argv, options)) return 2;
   const std::string data_dir = KOLOSAL_BENCH_DATA_DIR;
   if (!std::filesystem::exists(data_dir)) {
     std::fprintf(stderr, "the shared datasets folder %s is absent\n", data_dir.c_str());

@@ -1,8 +1,12 @@
 #include "bench_data.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -120,6 +124,45 @@ void WriteSplit(const BenchSplit& split, const std::string& dir) {
 
 double Score(const BenchSplit& split, std::span<const float> outputs) {
   return split.task == Task::kClassification ? Accuracy(split, outputs) : RSquared(split, outputs);
+}
+
+bool ParseRowBenchOptions(int argc, char** argv, RowBenchOptions& options) {
+  for (int idx = 1; idx + 1 < argc; idx += 2) {
+    const std::string flag = argv[idx];
+    const std::string value = argv[idx + 1];
+    if (flag == "--datasets") {
+      options.datasets = SplitList(value);
+    } else if (flag == "--rounds") {
+      options.rounds = std::stoi(value);
+    } else if (flag == "--repeats") {
+      options.repeats = std::stoi(value);
+    } else if (flag == "--rows") {
+      options.rows = std::stoll(value);
+    } else {
+      std::fprintf(stderr, "unknown option %s\n", flag.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+double BestSeconds(int repeats, const std::function<void()>& body) {
+  double best = std::numeric_limits<double>::infinity();
+  for (int repeat = 0; repeat < repeats; ++repeat) {
+    const auto start = std::chrono::steady_clock::now();
+    body();
+    best = std::min(
+        best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
+}
+
+void RequireSameBits(const std::vector<float>& lhs, const std::vector<float>& rhs,
+                     const char* what) {
+  if (lhs.size() != rhs.size() ||
+      std::memcmp(lhs.data(), rhs.data(), lhs.size() * sizeof(float)) != 0) {
+    throw std::runtime_error(std::string(what) + ": compiled and interpreted outputs differ");
+  }
 }
 
 }  // namespace kolosal::bench

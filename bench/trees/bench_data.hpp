@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -37,6 +38,25 @@ BenchSplit LoadSplit(const std::string& data_dir, const DatasetSpec& spec, uint6
 
 /// Writes x/y as raw little-endian float32 files plus meta.json into `dir`, for peers.py.
 void WriteSplit(const BenchSplit& split, const std::string& dir);
+
+/// Options of the benchmarks that time single rows (bench/jit, bench/infer): --datasets a,b,
+/// --rounds, --repeats, --rows.
+struct RowBenchOptions {
+  std::vector<std::string> datasets = {"spam", "credit_data", "letterrecognition", "diamonds"};
+  int rounds = 200;
+  int repeats = 5;
+  int64_t rows = 0;
+};
+
+/// Reads the flags into `options`; false (after a message on stderr) for an unknown flag.
+bool ParseRowBenchOptions(int argc, char** argv, RowBenchOptions& options);
+
+/// The fastest of `repeats` runs of `body`, in seconds.
+double BestSeconds(int repeats, const std::function<void()>& body);
+
+/// Throws std::runtime_error naming `what` unless the two outputs are the same bits.
+void RequireSameBits(const std::vector<float>& lhs, const std::vector<float>& rhs,
+                     const char* what);
 
 /// Accuracy (argmax of `outputs`, n_outputs per row; one column means P(class 1)) or R^2.
 double Score(const BenchSplit& split, std::span<const float> outputs);

@@ -28,11 +28,10 @@ namespace {
 using kolosal::testing::ExpectError;
 using PackValue = std::function<void(io::Packer&)>;
 
-/// A logistic regression on `n_features` informative features and `n_classes` classes, with the
-/// model type's default preprocessing.
-TrainedPipeline FitSmall(int n_features, int n_classes) {
-  const data::Dataset dataset = data::MakeClassification(200, n_features, 0, n_classes, 3.0, 7);
-  const ModelEntry& entry = ModelRegistry::Builtin().Find("logistic_regression");
+/// `type` (default params) with its default preprocessing on `dataset`.
+TrainedPipeline FitType(const data::Dataset& dataset, const std::string& type,
+                        nlohmann::json metadata = nlohmann::json::object()) {
+  const ModelEntry& entry = ModelRegistry::Builtin().Find(type);
   prep::Pipeline pipeline(DefaultPreprocessing(entry.traits));
   const data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
   const data::Labels& labels = dataset.labels();
@@ -41,7 +40,14 @@ TrainedPipeline FitSmall(int n_features, int n_classes) {
   std::unique_ptr<Model> model =
       entry.create(nlohmann::json::object(), labels.task)->Fit(train, FitControl{});
   return TrainedPipeline(std::move(pipeline), std::move(model), labels.classes, "y",
-                         {{"note", "test"}});
+                         std::move(metadata));
+}
+
+/// A logistic regression on `n_features` informative features and `n_classes` classes, with the
+/// model type's default preprocessing.
+TrainedPipeline FitSmall(int n_features, int n_classes) {
+  return FitType(data::MakeClassification(200, n_features, 0, n_classes, 3.0, 7),
+                 "logistic_regression", {{"note", "test"}});
 }
 
 /// Packs `object` with the value at `path` (a chain of map keys) replaced by `replacement`.
@@ -238,19 +244,6 @@ TEST(TrainedPipelineContributions, IndicatorColumnsAddUpAndRowsKeepTheirTotal) {
       EXPECT_EQ(input_values[2], model_values[model_width - 1]);
     }
   }
-}
-
-/// `type` with its default preprocessing on `dataset`.
-TrainedPipeline FitType(const data::Dataset& dataset, const std::string& type) {
-  const ModelEntry& entry = ModelRegistry::Builtin().Find(type);
-  prep::Pipeline pipeline(DefaultPreprocessing(entry.traits));
-  const data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
-  const data::Labels& labels = dataset.labels();
-  const TrainData train{matrix.view(),   labels.values, {},
-                        matrix.features, labels.task,   labels.n_classes()};
-  std::unique_ptr<Model> model =
-      entry.create(nlohmann::json::object(), labels.task)->Fit(train, FitControl{});
-  return TrainedPipeline(std::move(pipeline), std::move(model), labels.classes, "y", {});
 }
 
 bool SameFloats(const std::vector<float>& a, const std::vector<float>& b) {
