@@ -1,13 +1,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/data/split.hpp"
 #include "kolosal/data/synthetic.hpp"
+#include "kolosal/infer/inference_engine.hpp"
 #include "kolosal/models/registry.hpp"
 #include "kolosal/train/trainer.hpp"
 #include "kolosal/train/tuner.hpp"
@@ -105,6 +108,63 @@ void RunTuneCase(const std::string& name, const data::Dataset& dataset, const st
               tuned.summary.at("best_params").dump().c_str());
 }
 
+// Serves `model` through the inference engine one test row at a time, as an application would:
+// the first jit_min_calls (100) calls run interpreted, the engine compiles the model in the
+// background, and the calls after that run the compiled code, with the same outputs.
+void RunServeCase(const std::string& name, const data::Dataset& dataset, const std::string& model,
+                  int n_jobs) {
+  constexpr int64_t kMinCalls = 100;
+  constexpr int64_t kCompiledCalls = 2000;
+  const DemoSplit split = SplitForDemo(dataset, n_jobs);
+  auto pipeline = std::make_shared<const models::TrainedPipeline>(
+      train::FitPipeline(split.train, train::TrainSpec{model, {}, {}}, split.control));
+  if (!pipeline->pipeline().PassesNumbersThrough()) return;  // rows need their categories
+  const data::Dataset& test = split.test;
+  const int64_t cols = test.n_features();
+  std::vector<float> rows;
+  for (int64_t row = 0; row < test.n_rows(); ++row) {
+    for (int64_t col = 0; col < cols; ++col) {
+      rows.push_back(test.column(col).values[static_cast<size_t>(row)]);
+    }
+  }
+  const std::vector<float> expected = pipeline->PredictRawDense(rows.data(), test.n_rows(), cols);
+  const auto width = static_cast<size_t>(pipeline->n_outputs());
+
+  infer::EngineOptions options;
+  options.jit_min_calls = kMinCalls;
+  infer::InferenceEngine engine(options);
+  engine.Load(model, pipeline);
+  bool same = true;
+  auto serve = [&](int64_t first_call, int64_t n_calls) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int64_t call = first_call; call < first_call + n_calls; ++call) {
+      const int64_t row = call % test.n_rows();
+      const std::vector<float> out =
+          engine.PredictDense(model, rows.data() + row * cols, 1, cols).raw;
+      same &= std::memcmp(out.data(), expected.data() + static_cast<size_t>(row) * width,
+                          width * sizeof(float)) == 0;
+    }
+    return SecondsSince(start) * 1e6 / static_cast<double>(n_calls);
+  };
+  const double interpreted_us = serve(0, kMinCalls);
+  engine.WaitForCompilations();
+  const double compiled_us = serve(kMinCalls, kCompiledCalls);
+  const nlohmann::json stats = engine.Stats().at("models").at(0);
+  const nlohmann::json& jit = stats.at("jit");
+  std::printf(
+      "%-22s %-20s %lld single-row calls: %.1f us each interpreted (first %lld), then "
+      "compiled in %.1f ms (%lld KB of x86-64), %.1f us each\n",
+      name.c_str(), model.c_str(), static_cast<long long>(stats.at("calls").get<int64_t>()),
+      interpreted_us, static_cast<long long>(kMinCalls), jit.at("compile_ms").get<double>(),
+      static_cast<long long>(jit.at("code_bytes").get<int64_t>() / 1024), compiled_us);
+  std::printf("%-22s %-20s JIT %s, %lld compiled calls, p50 %.1f us, p99 %.1f us, outputs %s\n", "",
+              "", jit.at("state").get<std::string>().c_str(),
+              static_cast<long long>(stats.at("compiled_calls").get<int64_t>()),
+              stats.at("latency_us").at("p50").get<double>(),
+              stats.at("latency_us").at("p99").get<double>(),
+              same ? "identical to the interpreter's" : "DIFFERENT from the interpreter's");
+}
+
 void RunDemo(const std::string& data_dir, int n_jobs) {
   std::printf("Kolosal demo: train on 75%%, save, load the file back, score the other 25%%.\n");
   const bool synthetic = !std::filesystem::exists(data_dir);
@@ -126,6 +186,14 @@ void RunDemo(const std::string& data_dir, int n_jobs) {
       RunCase(demo_case.file, ReadCase(data_dir, demo_case), demo_case.model, n_jobs);
     }
   }
+  std::printf("\nServe: the inference engine compiles a model once it is hot (jit_min_calls).\n");
+  if (synthetic) {
+    RunServeCase("synthetic blobs", data::MakeClassification(5000, 8, 4, 3, 1.5, 7),
+                 "gradient_boosting", n_jobs);
+  } else {
+    const DemoCase served{"spam.csv", "type", "gradient_boosting"};
+    RunServeCase(served.file, ReadCase(data_dir, served), served.model, n_jobs);
+  }
   std::printf("\nTune (ADAPTIVE around TPE), refit the best params, score the other 25%%.\n");
   if (synthetic) {
     RunTuneCase("synthetic blobs", data::MakeClassification(5000, 8, 4, 3, 1.5, 7),
@@ -142,7 +210,7 @@ void AddDemoCommand(CLI::App& app) {
   auto data_dir = std::make_shared<std::string>(KOLOSAL_DEFAULT_DATA_DIR);
   auto n_jobs = std::make_shared<int>(2);
   CLI::App* command =
-      app.add_subcommand("demo", "Train, save, load, score and tune on real datasets");
+      app.add_subcommand("demo", "Train, save, load, score, serve and tune on real datasets");
   command->add_option("--data-dir", *data_dir, "Folder with the shared datasets");
   command->add_option("--n-jobs", *n_jobs, "Threads")->check(CLI::Range(1, 1024));
   command->callback([data_dir, n_jobs] { RunDemo(*data_dir, *n_jobs); });

@@ -79,6 +79,12 @@ expect_out "^synthetic blobs +logistic_regression +5000 rows +fit +[0-9.]+s +acc
   "demo: classification case"
 expect_out "^synthetic linear +ridge +5000 rows +fit +[0-9.]+s +rmse [0-9.]+ r2 $high\$" \
   "demo: regression case"
+expect_out '^Serve: the inference engine compiles a model once it is hot \(jit_min_calls\)\.$' \
+  "demo: serving header"
+expect_out "^synthetic blobs +gradient_boosting +2100 single-row calls: [0-9.]+ us each interpreted \(first 100\), then compiled in [0-9.]+ ms \([0-9]+ KB of x86-64\), [0-9.]+ us each\$" \
+  "demo: serving case"
+expect_out "^ +JIT compiled, 2000 compiled calls, p50 [0-9.]+ us, p99 [0-9.]+ us, outputs identical to the interpreter's\$" \
+  "demo: compiled calls give the interpreter's outputs"
 expect_out '^Tune \(ADAPTIVE around TPE\), refit the best params, score the other 25%\.$' \
   "demo: tuning header"
 expect_out "^synthetic blobs +gradient_boosting +10 trials of 3-fold CV in [0-9.]+s, best CV accuracy $high \(trial #[0-9]\)\$" \
