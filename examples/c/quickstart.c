@@ -1,6 +1,7 @@
 /* C quick start: the C ABI from plain C11. Usage: quickstart_c <data-dir> */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kolosal_c.h"
 
@@ -23,7 +24,15 @@ int main(int argc, char** argv) {
   char* name = NULL;
   float* importance = NULL;
   float* contributions = NULL;
-  int64_t n_features = 0, n_rows = 0, width = 0, idx, top = 0;
+  int64_t n_features = 0, n_rows = 0, width = 0, idx, top = 0, compiled = 0;
+  kolosal_train_engine* boosting = NULL;
+  kolosal_model* trees = NULL;
+  kolosal_inference_engine* server = NULL;
+  float* row = NULL;
+  float proba[2], served[2];
+  char* stats = NULL;
+  const char* state;
+  char jit_state[16];
   FILE* probe;
 
   snprintf(path, sizeof path, "%s/spam.csv", argc > 1 ? argv[1] : "../shared/data");
@@ -74,6 +83,39 @@ int main(int argc, char** argv) {
   kolosal_string_free(name);
   free(contributions);
   free(importance);
+
+  /* Serve gradient boosting: after jit_min_calls single-row calls the engine compiles the trees
+   * to x86-64 in the background; compiled calls give the interpreter's floats exactly. */
+  CHECK(
+      kolosal_train_engine_create("{\"model\": \"gradient_boosting\", \"n_jobs\": 2}", &boosting));
+  CHECK(kolosal_train_engine_fit(boosting, train, &trees));
+  CHECK(kolosal_inference_engine_create("{\"jit_min_calls\": 10}", &server));
+  CHECK(kolosal_inference_engine_add_model(server, "spam", trees));
+  row = (float*)calloc((size_t)n_features, sizeof *row);
+  if (row == NULL) return 1;
+  for (idx = 0; idx < 20; ++idx) {
+    row[idx % n_features] += 0.5f; /* a made-up e-mail, a little different each call */
+    CHECK(kolosal_inference_engine_predict_proba(server, "spam", row, KOLOSAL_FLOAT32, 1,
+                                                 n_features, KOLOSAL_ROW_MAJOR, served, 2));
+  }
+  CHECK(kolosal_inference_engine_warmup(server, "spam", &compiled));
+  CHECK(kolosal_inference_engine_predict_proba(server, "spam", row, KOLOSAL_FLOAT32, 1, n_features,
+                                               KOLOSAL_ROW_MAJOR, served, 2));
+  CHECK(kolosal_model_predict_proba(trees, row, KOLOSAL_FLOAT32, 1, n_features, KOLOSAL_ROW_MAJOR,
+                                    proba, 2));
+  if (!compiled || served[0] != proba[0] || served[1] != proba[1]) {
+    fprintf(stderr, "the engine's answer differs from the model's\n");
+    return 1;
+  }
+  CHECK(kolosal_inference_engine_stats(server, &stats)); /* JSON; docs/inference.md */
+  state = strstr(stats, "\"state\":\"");
+  if (state == NULL || sscanf(state + 9, "%15[^\"]", jit_state) != 1) return 1;
+  printf("served: P(spam) = %.4f, the model's JIT state: %s\n", served[1], jit_state);
+  kolosal_string_free(stats);
+  free(row);
+  kolosal_inference_engine_free(server);
+  kolosal_model_free(trees);
+  kolosal_train_engine_free(boosting);
 
   kolosal_string_free(metrics);
   kolosal_model_free(model);

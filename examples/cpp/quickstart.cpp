@@ -5,6 +5,7 @@
 
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/data/split.hpp"
+#include "kolosal/infer/inference_engine.hpp"
 #include "kolosal/train/trainer.hpp"
 
 int main(int argc, char** argv) {
@@ -35,6 +36,22 @@ int main(int argc, char** argv) {
     for (const auto& [metric, value] : loaded.Evaluate(dataset.Take(split.test))) {
       std::printf("holdout %s: %.4f\n", metric.c_str(), value);
     }
+
+    // Serve gradient boosting: the engine compiles the trees once the model is hot.
+    spec.model = "gradient_boosting";
+    spec.params = nlohmann::json::object();
+    kolosal::infer::EngineOptions options;
+    options.jit_min_calls = 10;
+    kolosal::infer::InferenceEngine engine(options);
+    engine.Load("spam", kolosal::train::FitPipeline(dataset.Take(split.train), spec, control));
+    const kolosal::data::Dataset test = dataset.Take(split.test);
+    for (int64_t row = 0; row < 20; ++row) engine.PredictRaw("spam", test.Take({row}));
+    engine.WaitForCompilations();
+    const std::vector<float> proba = engine.PredictRaw("spam", test.Take({0}));
+    const auto stats = engine.Stats().at("models").at(0);
+    std::printf("served: P(spam) = %.4f, JIT %s, %lld compiled calls\n", proba[1],
+                stats.at("jit").at("state").get<std::string>().c_str(),
+                static_cast<long long>(stats.at("compiled_calls").get<int64_t>()));
   } catch (const kolosal::Error& error) {
     std::fprintf(stderr, "error: %s\n", error.what());
     return 1;
