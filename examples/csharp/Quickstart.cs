@@ -1,8 +1,11 @@
-// C# quick start: train, evaluate, save, load and predict with namespace Kolosal.
+// C# quick start: train, evaluate, save, load, predict and serve with namespace Kolosal.
 // Build: mcs -r:Kolosal.dll Quickstart.cs; run: mono Quickstart.exe <data-dir>
 // (libkolosal_csharp.so and libkolosal.so.0 next to Kolosal.dll or on LD_LIBRARY_PATH).
 using System;
+using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
 using Kolosal;
 
 public static class Quickstart {
@@ -16,14 +19,13 @@ public static class Quickstart {
 
     TrainingConfig config =
         TrainingConfig.Builder().Model("logistic_regression").Param("C", 1.0).NJobs(2).Build();
-    string modelFile = Path.Combine(Path.GetTempPath(), "spam-csharp-" + Guid.NewGuid() + ".kolosal");
+    string modelFile =
+        Path.Combine(Path.GetTempPath(), "spam-csharp-" + Guid.NewGuid() + ".kolosal");
     try {
       using (Dataset data = Dataset.FromCsv(spam, CsvOptions.Target("type"))) {
         var (train, test) = data.TrainTestSplit(0.25, 42);
-        using (train)
-        using (test)
-        using (var engine = new TrainingEngine(config))
-        using (Model model = engine.Fit(train)) {
+        using (train) using (test) using (var engine = new TrainingEngine(config)) using (
+            Model model = engine.Fit(train)) {
           Console.WriteLine("holdout metrics: " + model.Evaluate(test));
           model.Save(modelFile);
         }
@@ -38,6 +40,41 @@ public static class Quickstart {
           // Arrays work too: one row of 57 features as a [1, 57] matrix.
           var oneRow = new float[1, model.NFeatures];
           Console.WriteLine("all-zero row: " + classes[(int)model.Predict(oneRow)[0]]);
+
+          // Serve gradient boosting: an InferenceEngine shares a model with concurrent callers
+          // and compiles a hot tree model to machine code after JitMinCalls small calls. Served
+          // calls give exactly the model's own floats.
+          float[][] rows =
+              File.ReadLines(spam)
+                  .Skip(1)
+                  .Take(20)
+                  .Select(line =>
+                              line.Split(',')
+                                  .Take((int)model.NFeatures)
+                                  .Select(cell => float.Parse(cell, CultureInfo.InvariantCulture))
+                                  .ToArray())
+                  .ToArray();
+          TrainingConfig boosting =
+              TrainingConfig.Builder().Model("gradient_boosting").NJobs(2).Build();
+          using (var trainer = new TrainingEngine(boosting)) using (
+              Model trees = trainer.Fit(
+                  data)) using (var server =
+                                    new InferenceEngine(
+                                        InferenceConfig.Builder().JitMinCalls(10).Build())) {
+            server.AddModel("spam", trees);
+            foreach (float[] row in rows) server.PredictProba("spam", row, 1, row.Length);
+            bool compiled = server.Warmup("spam");
+            float[] served = server.PredictProba("spam", rows[0], 1, rows[0].Length);
+            if (!compiled ||
+                !served.SequenceEqual(trees.PredictProba(rows[0], 1, rows[0].Length))) {
+              Console.Error.WriteLine("the engine did not serve the compiled model's floats");
+              return 1;
+            }
+            string stats = server.Stats();
+            Console.WriteLine("served: jit {0}, {1} compiled calls, p50 {2:F1} us",
+                              Field(stats, "state"), Field(stats, "compiled_calls"),
+                              double.Parse(Field(stats, "p50"), CultureInfo.InvariantCulture));
+          }
         }
       }
       return 0;
@@ -47,5 +84,11 @@ public static class Quickstart {
     } finally {
       File.Delete(modelFile);
     }
+  }
+
+  /// <summary>A value of the stats JSON (one model served): "key":value or "key":"value".</summary>
+  private static string Field(string json, string key) {
+    Match match = Regex.Match(json, "\"" + key + "\":\"?([^\",}]+)");
+    return match.Success ? match.Groups[1].Value : "?";
   }
 }

@@ -1,4 +1,4 @@
-// Go quick start: read a CSV, cross-validate, train, evaluate, save, load and predict.
+// Go quick start: read a CSV, cross-validate, train, evaluate, save, load, predict and serve.
 // Usage: go run . <data-dir>   (uses <data-dir>/spam.csv)
 package main
 
@@ -91,5 +91,56 @@ func run(csvPath string) error {
 		return err
 	}
 	fmt.Printf("an empty message: P(%s) = %.3f\n", classes[1], proba[1])
+
+	// Serve gradient boosting: an InferenceEngine shares models with any number of goroutines and
+	// compiles a tree model to machine code after JITMinCalls small calls. Served calls give
+	// exactly the model's own floats.
+	boosting, err := kolosal.NewTrainer(kolosal.TrainConfig{Model: "gradient_boosting", NJobs: 2})
+	if err != nil {
+		return err
+	}
+	defer boosting.Close()
+	trees, err := boosting.Fit(train)
+	if err != nil {
+		return err
+	}
+	defer trees.Close()
+	if proba, err = trees.PredictProba(row, 1, len(row)); err != nil {
+		return err
+	}
+	engine, err := kolosal.NewInferenceEngine(kolosal.InferenceConfig{JITMinCalls: 10})
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+	if err := engine.AddModel("spam", trees); err != nil {
+		return err
+	}
+	for call := 0; call < 20; call++ {
+		if _, err := engine.PredictProba("spam", row, 1, len(row)); err != nil {
+			return err
+		}
+	}
+	if _, err := engine.Warmup("spam"); err != nil {
+		return err
+	}
+	served, err := engine.PredictProba("spam", row, 1, len(row))
+	if err != nil {
+		return err
+	}
+	for class := range proba {
+		if served[class] != proba[class] {
+			return fmt.Errorf("served P(%s) = %v, the model gives %v", classes[class],
+				served[class], proba[class])
+		}
+	}
+	stats, err := engine.Stats()
+	if err != nil {
+		return err
+	}
+	if spam := stats.Model("spam"); spam != nil {
+		fmt.Printf("served: jit %s, %d compiled calls, p50 %.1f us\n", spam.JIT.State,
+			spam.CompiledCalls, spam.LatencyUS.P50)
+	}
 	return nil
 }
