@@ -1,4 +1,4 @@
-// Java quick start: train, evaluate, save, load and predict with package ai.kolosal.
+// Java quick start: train, evaluate, save, load, predict and serve with package ai.kolosal.
 // Run: java -cp kolosal.jar Quickstart.java <data-dir>   (Java 11+ runs a source file directly)
 import ai.kolosal.CsvOptions;
 import ai.kolosal.Dataset;
@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 public final class Quickstart {
   public static void main(String[] args) throws IOException {
@@ -33,8 +32,10 @@ public final class Quickstart {
     Path modelFile = Files.createTempFile("spam-java-", ".kolosal");
     try (Dataset data = Dataset.fromCsv(spam.toString(), CsvOptions.target("type"))) {
       Dataset[] parts = data.trainTestSplit(0.25, 42);
-      try (Dataset train = parts[0]; Dataset test = parts[1];
-           TrainingEngine engine = new TrainingEngine(config); Model model = engine.fit(train)) {
+      try (Dataset train = parts[0];
+           Dataset test = parts[1];
+           TrainingEngine engine = new TrainingEngine(config);
+           Model model = engine.fit(train)) {
         System.out.println("holdout metrics: " + model.evaluate(test));
         model.save(modelFile.toString());
       }
@@ -44,34 +45,35 @@ public final class Quickstart {
         float[] proba = model.predictProba(data);
         for (int row = 0; row < 3; ++row) {
           int best = proba[2 * row + 1] > proba[2 * row] ? 1 : 0;
-          System.out.printf("row %d: %s (p=%.3f)%n", row, classes.get(best), proba[2 * row + best]);
+          System.out.printf("row %d: %s (p=%.3f)%n", row, classes.get(best),
+              proba[2 * row + best]);
         }
         // Arrays work too: one row of 57 features, row-major.
         float[] oneRow = new float[(int) model.nFeatures()];
-        System.out.println(
-            "all-zero row: " + classes.get((int) model.predict(oneRow, 1, oneRow.length)[0]));
+        System.out.println("all-zero row: " + classes.get((int) model.predict(oneRow, 1,
+            oneRow.length)[0]));
 
         // Serve gradient boosting: an InferenceEngine shares a model with concurrent callers and
         // compiles a hot tree model to machine code after jitMinCalls small calls. Served calls
         // give exactly the model's own floats.
-        float[][] rows = firstRows(spam, 20, oneRow.length);
         TrainingConfig boosting =
             TrainingConfig.builder().model("gradient_boosting").nJobs(2).build();
-        try (TrainingEngine trainer = new TrainingEngine(boosting); Model trees = trainer.fit(data);
+        try (TrainingEngine trainer = new TrainingEngine(boosting);
+             Model trees = trainer.fit(data);
              InferenceEngine server =
                  new InferenceEngine(InferenceConfig.builder().jitMinCalls(10).build())) {
           server.addModel("spam", trees);
-          for (float[] row : rows) {
-            server.predictProba("spam", row, 1, row.length);
+          for (int call = 0; call < 20; ++call) {
+            server.predictProba("spam", oneRow, 1, oneRow.length);
           }
           boolean compiled = server.warmup("spam");
-          float[] served = server.predictProba("spam", rows[0], 1, rows[0].length);
-          if (!compiled || !Arrays.equals(served, trees.predictProba(rows[0], 1, rows[0].length))) {
+          float[] served = server.predictProba("spam", oneRow, 1, oneRow.length);
+          if (!compiled || !Arrays.equals(served, trees.predictProba(oneRow, 1, oneRow.length))) {
             throw new IllegalStateException("the engine did not serve the compiled model's floats");
           }
           String stats = server.stats();
-          System.out.printf("served: jit %s, %s compiled calls, p50 %s us%n", field(stats, "state"),
-              field(stats, "compiled_calls"), field(stats, "p50"));
+          System.out.printf("served: jit %s, %s compiled calls, p50 %s us%n",
+              field(stats, "state"), field(stats, "compiled_calls"), field(stats, "p50"));
         }
       }
     } catch (KolosalException error) {
@@ -79,23 +81,6 @@ public final class Quickstart {
       System.exit(1);
     } finally {
       Files.deleteIfExists(modelFile);
-    }
-  }
-
-  /** The first n rows of a numeric CSV as float rows of cols features (the target is last). */
-  private static float[][] firstRows(Path csv, int n, int cols) throws IOException {
-    try (Stream<String> lines = Files.lines(csv)) {
-      return lines.skip(1)
-          .limit(n)
-          .map(line -> {
-            String[] cells = line.split(",");
-            float[] row = new float[cols];
-            for (int col = 0; col < cols; ++col) {
-              row[col] = Float.parseFloat(cells[col]);
-            }
-            return row;
-          })
-          .toArray(float[][] ::new);
     }
   }
 

@@ -35,6 +35,30 @@ Kolosal::Dataset.read_csv(csv_path, target: "type") do |data|
         model.save(model_path)
       end
     end
+
+    # Serve gradient boosting: an InferenceEngine shares a model with concurrent callers and
+    # compiles a hot tree model to machine code after jit_min_calls small calls. Served calls give
+    # exactly the model's own floats.
+    Kolosal::Trainer.open(model: "gradient_boosting", n_jobs: 2) do |trainer|
+      trainer.fit(train) do |trees|
+        empty_message = [0.0] * trees.n_features
+        proba = trees.predict_proba([empty_message]).first
+        Kolosal::InferenceEngine.open(jit_min_calls: 10) do |engine|
+          engine.add_model("spam", trees)
+          20.times { engine.predict_proba("spam", [empty_message]) }
+          compiled = engine.warmup("spam")
+          served = engine.predict_proba("spam", [empty_message]).first
+          unless compiled && served == proba
+            abort "the engine did not serve the compiled model's floats"
+          end
+
+          stats = engine.stats.fetch("models").find { |entry| entry["name"] == "spam" }
+          puts format("served: jit %<state>s, %<compiled>d compiled calls, p50 %<p50>.1f us",
+                      state: stats["jit"]["state"], compiled: stats["compiled_calls"],
+                      p50: stats["latency_us"]["p50"])
+        end
+      end
+    end
   end
 end
 
@@ -45,26 +69,3 @@ Kolosal::Model.load(model_path) do |model|
   puts format("an empty message: P(%<name>s) = %<p>.3f", name: model.class_names[1], p: proba[1])
 end
 
-# Serve gradient boosting: an InferenceEngine shares a model with concurrent callers and compiles a
-# hot tree model to machine code after jit_min_calls small calls. Served calls give exactly the
-# model's own floats.
-Kolosal::Dataset.read_csv(csv_path, target: "type") do |data|
-  Kolosal::Trainer.open(model: "gradient_boosting", n_jobs: 2) do |trainer|
-    trainer.fit(data) do |trees|
-      empty_message = [0.0] * trees.n_features
-      proba = trees.predict_proba([empty_message]).first
-      Kolosal::InferenceEngine.open(jit_min_calls: 10) do |engine|
-        engine.add_model("spam", trees)
-        20.times { engine.predict_proba("spam", [empty_message]) }
-        compiled = engine.warmup("spam")
-        served = engine.predict_proba("spam", [empty_message]).first
-        abort "the engine did not serve the compiled model's floats" unless compiled && served == proba
-
-        stats = engine.stats.fetch("models").find { |entry| entry["name"] == "spam" }
-        puts format("served: jit %<state>s, %<compiled>d compiled calls, p50 %<p50>.1f us",
-                    state: stats["jit"]["state"], compiled: stats["compiled_calls"],
-                    p50: stats["latency_us"]["p50"])
-      end
-    end
-  end
-end
