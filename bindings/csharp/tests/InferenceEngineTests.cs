@@ -727,6 +727,7 @@ public class InferenceEngineTests {
       int[][] wantBits = { Bits(wants[0]), Bits(wants[1]) };
 
       var served = new long[2];
+      Stopwatch clock = Stopwatch.StartNew();
       int readersLeft = 2;
       var start = new ManualResetEventSlim(false);
       var tasks = new List<Task>();
@@ -753,7 +754,13 @@ public class InferenceEngineTests {
         tasks.Add(Task.Factory.StartNew(() => {
           try {
             start.Wait();
-            for (int call = 0; call < callsPerReader; ++call) {
+            // Past callsPerReader, calls go on until one found a model: on a loaded machine the
+            // first 2000 may all miss. The deadline only stops a hang.
+            for (int call = 0;
+                 call < callsPerReader ||
+                 (Interlocked.Read(ref served[0]) + Interlocked.Read(ref served[1]) == 0 &&
+                  clock.Elapsed < TimeSpan.FromSeconds(60));
+                 ++call) {
               float[] got;
               try {
                 got = engine.PredictProba(name, batch, rows, Cols);
@@ -788,7 +795,7 @@ public class InferenceEngineTests {
       } catch (AggregateException errors) {
         Assert.Fail(string.Join("\n", errors.InnerExceptions.Select(error => error.ToString())));
       }
-      // Which models the 2000 calls found depends on the scheduler; some found one.
+      // Which models the calls found depends on the scheduler; some found one.
       Assert.Greater(served[0] + served[1], 0, "no call found a model");
 
       // Each model in turn, added last, is served with its own class count.
