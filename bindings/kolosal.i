@@ -97,6 +97,7 @@ KOLOSAL_HANDLE(kolosal_model)
 KOLOSAL_HANDLE(kolosal_optimizer)
 KOLOSAL_HANDLE(kolosal_trial)
 KOLOSAL_HANDLE(kolosal_inference_engine)
+KOLOSAL_HANDLE(kolosal_stream)
 
 KOLOSAL_RETURNS(kolosal_build_info, char**)
 KOLOSAL_RETURNS(kolosal_live_handle_count, int64_t*)
@@ -128,6 +129,9 @@ KOLOSAL_RETURNS(kolosal_inference_engine_create, kolosal_inference_engine**)
 KOLOSAL_RETURNS(kolosal_inference_engine_model, kolosal_model**)
 KOLOSAL_RETURNS(kolosal_inference_engine_warmup, int64_t*)
 KOLOSAL_RETURNS(kolosal_inference_engine_stats, char**)
+
+KOLOSAL_RETURNS(kolosal_stream_create, kolosal_stream**)
+KOLOSAL_RETURNS(kolosal_stream_stats, char**)
 
 KOLOSAL_RETURNS(kolosal_optimizer_create, kolosal_optimizer**)
 KOLOSAL_RETURNS(kolosal_optimizer_ask, kolosal_trial**)

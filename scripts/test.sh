@@ -21,6 +21,7 @@ required_tests=(
   bindings.ruby.optimizer bindings.ruby.inference bindings.go.pkgconfig_install
   example.cpp example.c example.ffi_python_ctypes example.java example.java.tune
   example.csharp example.csharp.tune example.go example.go.tune example.ruby example.ruby.tune
+  bindings.ruby.stream capi.test_capi_stream
   capi.test_capi_workflow capi.test_capi_errors capi.test_capi_inference cli.end_to_end
 )
 registered=$(ctest --preset release -N | sed -n 's/^ *Test *#[0-9]*: \([^ ]*\).*/\1/p')

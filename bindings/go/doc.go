@@ -17,14 +17,15 @@
 // message, read inside the same cgo call that failed. errors.Is(err, kolosal.ErrIO) matches
 // by code and errors.As gives the *Error.
 //
-// Dataset, Trainer, Model and InferenceEngine hold C handles. Close releases one; it is safe to
-// call twice, a closed value returns an error (code FailedPrecondition) from every method, and
-// a finalizer closes values that were forgotten. Close waits for calls that are running on the
-// value. Datasets, models and inference engines may be used from many goroutines at once; a
-// Trainer runs one fit or cross-validation at a time.
+// Dataset, Trainer, Model, InferenceEngine and StreamingPipeline hold C handles. Close
+// releases one; it is safe to call twice, a closed value returns an error (code
+// FailedPrecondition) from every method, and a finalizer closes values that were forgotten.
+// Close waits for calls that are running on the value. Datasets, models and inference engines
+// may be used from many goroutines at once; a Trainer runs one fit or cross-validation at a
+// time, and a StreamingPipeline one PredictCSV (its Cancel and Stats work from any goroutine).
 //
 // Configurations are JSON. Every config or options argument accepts nil (defaults), a JSON
 // string or []byte, the typed structs of this package (CSVOptions, TrainConfig, DenseOptions,
-// InferenceConfig, ...), or anything else encoding/json marshals to an object, such as a
-// map[string]any.
+// InferenceConfig, StreamConfig, ...), or anything else encoding/json marshals to an object,
+// such as a map[string]any.
 package kolosal

@@ -44,8 +44,9 @@ func invalidArgument(message string) error {
 func Version() string { return capi.Kolosal_version() }
 
 // LiveHandleCount is the number of C handles (datasets, trainers, models, inference engines,
-// optimizers, trials) created and not yet freed in this process, for leak checks. Close frees a handle at once; a
-// finalizer frees a forgotten one some time after a garbage collection found it unreachable.
+// streaming pipelines, optimizers, trials) created and not yet freed in this process, for leak
+// checks. Close frees a handle at once; a finalizer frees a forgotten one some time after a
+// garbage collection found it unreachable.
 func LiveHandleCount() (int64, error) {
 	var count int64
 	if err := capi.Kolosal_live_handle_count(&count); err != nil {

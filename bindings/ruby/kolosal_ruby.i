@@ -19,9 +19,9 @@
  *   float64), read in place; the Ruby layer checks their size against rows x cols. Output
  *   buffers (float* out, int64_t capacity) take the capacity and return a new packed String.
  * - long calls (load, read, fit, cross-validate, evaluate, JIT warm-up, predictions of many
- *   rows) run without the GVL, so other Ruby threads run meanwhile; a fit or cross-validation
- *   interrupted by Thread#raise, Thread#kill or Ctrl-C is cancelled through
- *   kolosal_train_engine_cancel.
+ *   rows, streaming prediction) run without the GVL, so other Ruby threads run meanwhile; a fit,
+ *   cross-validation or streaming prediction interrupted by Thread#raise, Thread#kill or Ctrl-C
+ *   is cancelled through kolosal_train_engine_cancel or kolosal_stream_cancel.
  *   While the GVL is released, every String the call reads is frozen or locked
  *   (rb_str_locktmp): another thread that tries to modify it gets an error instead of freeing
  *   memory in use.
@@ -77,6 +77,9 @@ void WithoutGvl(Body body, rb_unblock_function_t* unblock = nullptr, void* unblo
 void CancelEngine(void* engine) {
   kolosal_train_engine_cancel(static_cast<kolosal_train_engine*>(engine));
 }
+
+/* The unblocking function of streaming prediction: thread-safe too. */
+void CancelStream(void* stream) { kolosal_stream_cancel(static_cast<kolosal_stream*>(stream)); }
 
 /* Raises the Kolosal::Error subclass for status with the message of the call that just failed
  * on this thread (no kolosal_ call may come in between). */
@@ -319,19 +322,20 @@ void TYPE##_free_function(void* pointer) { TYPE##_free(static_cast<TYPE*>(pointe
   }
 %}
 %enddef
-/* ...and cancel the engine when Ruby interrupts the thread (arg1 is the engine). */
-%define KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(FUNC)
+/* ...and call kolosal::ruby::CANCEL(arg1) when Ruby interrupts the thread (arg1 is the engine or
+ * the stream). */
+%define KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(FUNC, CANCEL)
 %exception FUNC %{
-  kolosal::ruby::WithoutGvl([&]() { $action }, kolosal::ruby::CancelEngine, arg1);
+  kolosal::ruby::WithoutGvl([&]() { $action }, kolosal::ruby::CANCEL, arg1);
 %}
 %enddef
 
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_dataset_from_csv)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_dataset_from_dense)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_dataset_train_test_split)
-KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_fit)
-KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_cross_validate)
-KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_tune)
+KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_fit, CancelEngine)
+KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_cross_validate, CancelEngine)
+KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_train_engine_tune, CancelEngine)
 /* Opening a storage may wait for a database server; a GP sampler's ask takes milliseconds to
  * seconds; a long history is a large document. */
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_optimizer_create)
@@ -355,6 +359,8 @@ KOLOSAL_RUBY_WITHOUT_GVL(kolosal_inference_engine_load_model)
 KOLOSAL_RUBY_WITHOUT_GVL(kolosal_inference_engine_warmup)
 KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_inference_engine_predict, arg5)
 KOLOSAL_RUBY_WITHOUT_GVL_FOR_MANY_ROWS(kolosal_inference_engine_predict_proba, arg5)
+/* Streaming prediction reads, predicts and writes a whole file. */
+KOLOSAL_RUBY_WITHOUT_GVL_CANCELLABLE(kolosal_stream_predict_csv, CancelStream)
 
 %include "kolosal.i"
 

@@ -82,6 +82,11 @@ typedef struct kolosal_optimizer kolosal_optimizer;
  *  usable (report, should_prune, getters) even after its optimizer is freed. */
 typedef struct kolosal_trial kolosal_trial;
 
+/** A streaming pipeline: batch prediction over CSV files of any size, a chunk at a time, with a
+ *  bounded number of chunks in flight. One run at a time; kolosal_stream_cancel and
+ *  kolosal_stream_stats are thread-safe meanwhile. */
+typedef struct kolosal_stream kolosal_stream;
+
 /** Progress callback: fraction in [0, 1] and a stage name. Return non-zero to cancel. */
 typedef int (*kolosal_progress_fn)(double fraction, const char* stage, void* user_data);
 
@@ -455,6 +460,52 @@ KOLOSAL_API kolosal_status kolosal_inference_engine_stats(kolosal_inference_engi
 /** Frees an engine after waiting for compilations in flight. Accepts NULL. Not thread-safe with
  *  other calls on the same engine. */
 KOLOSAL_API void kolosal_inference_engine_free(kolosal_inference_engine* engine);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Streaming prediction                                                                       */
+/*                                                                                            */
+/* A CSV file is read in chunks of whole records, predicted in parallel and written in input  */
+/* order. At most max_chunks_in_flight chunks exist at once (reading waits: backpressure), and */
+/* the chunk size adapts to a memory budget measured from the process's resident set, so peak */
+/* memory depends on the chunk size and not on the file size. docs/streaming.md.              */
+
+/** Creates a stream.
+ *  \param config_json NULL, "" or JSON: {"chunk_rows": 0 (rows per chunk; 0 sizes chunks to the
+ *         memory budget), "memory_budget_mb": 256, "max_chunks_in_flight": 4, "n_jobs": 0 (all
+ *         cores), "probabilities": false (one probability column per class instead of a
+ *         "prediction" column), "csv": {"delimiter", "quote", "missing_values"}}.
+ *  \param[out] out free with kolosal_stream_free().
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (bad JSON, an unknown key with a did-you-mean suggestion, a
+ *  value out of range, a target or weight column in "csv"). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_stream_create(const char* config_json, kolosal_stream** out);
+
+/** Predicts every row of the CSV file input_path (columns matched by name; extra columns are
+ *  ignored) and writes a CSV to output_path: a "prediction" column (class names or values), or
+ *  one probability column per class. The output appears only when the run succeeds (it is
+ *  written to output_path + ".partial" first). Blocks until done.
+ *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL, a column the model needs and the file lacks, a bad
+ *  record, naming the file and line; probabilities for a regression model), KOLOSAL_IO (files),
+ *  KOLOSAL_CANCELLED (kolosal_stream_cancel), KOLOSAL_FAILED_PRECONDITION (another run of this
+ *  stream is going on). */
+KOLOSAL_API kolosal_status kolosal_stream_predict_csv(kolosal_stream* stream,
+                                                      const kolosal_model* model,
+                                                      const char* input_path,
+                                                      const char* output_path);
+
+/** Stops the run in progress; it returns KOLOSAL_CANCELLED. A no-op when idle: a cancel that
+ *  arrives before the run has started is lost, so wait for "running" in the stats first (Go's
+ *  PredictCSVContext repeats it until the run returns). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_stream_cancel(kolosal_stream* stream);
+
+/** The current or last run as JSON: {"state": "idle" | "running" | "done" | "cancelled" |
+ *  "failed", "rows", "chunks", "bytes_read", "input_bytes", "chunk_bytes",
+ *  "peak_chunks_in_flight", "peak_memory_mb", "seconds", "rows_per_second", "error",
+ *  "options": {...}}.
+ *  \param[out] out_json free with kolosal_string_free(). Thread-safe. */
+KOLOSAL_API kolosal_status kolosal_stream_stats(kolosal_stream* stream, char** out_json);
+
+/** Frees a stream. Accepts NULL. Not thread-safe with a run of the same stream. */
+KOLOSAL_API void kolosal_stream_free(kolosal_stream* stream);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Hyperparameter optimization (ask/tell)                                                      */

@@ -22,14 +22,4 @@ data::CsvOptions CsvOptionsFrom(const std::string& csv_json, const std::string& 
   return options;
 }
 
-std::string QuoteCsvField(std::string_view text) {
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
-}
-
 }  // namespace kolosal::cli

@@ -16,7 +16,4 @@ void AddCsvOption(CLI::App& command, std::string& csv_json);
 data::CsvOptions CsvOptionsFrom(const std::string& csv_json, const std::string& target,
                                 const std::string& weight_column = "");
 
-/// `text` as one CSV field: quoted, with embedded quotes doubled.
-std::string QuoteCsvField(std::string_view text);
-
 }  // namespace kolosal::cli

@@ -8,6 +8,7 @@
 #include "kolosal/core/error.hpp"
 #include "kolosal/data/csv_reader.hpp"
 #include "kolosal/models/trained_pipeline.hpp"
+#include "kolosal/stream/streaming_pipeline.hpp"
 
 namespace kolosal::cli {
 namespace {
@@ -20,6 +21,7 @@ struct PredictArgs {
   std::string csv;
   bool proba = false;
   bool contributions = false;
+  int64_t memory_budget_mb = 256;
 };
 
 // One column per input column and the bias, per class ("class:column") for classification.
@@ -33,7 +35,8 @@ void WriteContributions(std::FILE* out, const models::TrainedPipeline& pipeline,
     const std::string prefix = classification ? pipeline.classes()[output] + ":" : "";
     for (size_t col = 0; col < width; ++col) {
       const std::string& name = col < columns.size() ? columns[col].name : "bias";
-      std::fprintf(out, "%s%s", output + col ? "," : "", QuoteCsvField(prefix + name).c_str());
+      std::fprintf(out, "%s%s", output + col ? "," : "",
+                   data::QuoteCsvField(prefix + name).c_str());
     }
   }
   std::fputc('\n', out);
@@ -46,65 +49,52 @@ void WriteContributions(std::FILE* out, const models::TrainedPipeline& pipeline,
   }
 }
 
-void WritePredictions(std::FILE* out, const models::TrainedPipeline& pipeline,
-                      const std::vector<float>& raw, bool proba) {
-  const bool classification = pipeline.task() == Task::kClassification;
-  const auto& classes = pipeline.classes();
-  if (proba && classification) {
-    for (size_t idx = 0; idx < classes.size(); ++idx) {
-      std::fprintf(out, "%s%s", idx ? "," : "", QuoteCsvField(classes[idx]).c_str());
-    }
-    std::fputc('\n', out);
-    for (size_t offset = 0; offset < raw.size(); offset += classes.size()) {
-      for (size_t idx = 0; idx < classes.size(); ++idx) {
-        std::fprintf(out, "%s%.9g", idx ? "," : "", raw[offset + idx]);
-      }
-      std::fputc('\n', out);
-    }
-    return;
-  }
-  std::fprintf(out, "prediction\n");
-  for (float prediction : pipeline.RawToPredictions(raw)) {
-    if (classification) {
-      std::fprintf(out, "%s\n", QuoteCsvField(classes[static_cast<size_t>(prediction)]).c_str());
-    } else {
-      std::fprintf(out, "%.9g\n", prediction);
-    }
-  }
-}
-
 [[noreturn]] void ThrowCannotWrite(const std::string& path, int error_number) {
   throw Error(StatusCode::kIo, "cannot write '" + path + "': " + std::strerror(error_number));
 }
 
-void RunPredict(const PredictArgs& args) {
-  const auto pipeline = models::TrainedPipeline::LoadFromFile(args.model);
+// Contributions are computed in memory; predictions stream, so files of any size fit.
+void RunContributions(const PredictArgs& args, const models::TrainedPipeline& pipeline) {
+  if (args.proba) ThrowInvalidArgument("--proba and --contributions cannot be combined");
   const data::Dataset dataset = data::ReadCsv(args.data, CsvOptionsFrom(args.csv, ""));
-  if (args.proba && pipeline.task() != Task::kClassification) {
-    ThrowInvalidArgument("--proba needs a classification model");
-  }
-  if (args.proba && args.contributions) {
-    ThrowInvalidArgument("--proba and --contributions cannot be combined");
-  }
-  const std::vector<float> raw =
-      args.contributions ? pipeline.Contributions(dataset) : pipeline.PredictRaw(dataset);
+  const std::vector<float> values = pipeline.Contributions(dataset);
   const bool to_file = !args.out.empty();
   std::FILE* out = to_file ? std::fopen(args.out.c_str(), "w") : stdout;
   if (out == nullptr) ThrowCannotWrite(args.out, errno);
-  if (args.contributions) {
-    WriteContributions(out, pipeline, raw);
-  } else {
-    WritePredictions(out, pipeline, raw, args.proba);
-  }
+  WriteContributions(out, pipeline, values);
   // A full disk or a closed pipe shows up only when the buffered text is flushed.
   const bool written = std::fflush(out) == 0 && !std::ferror(out);
   const int error_number = errno;
   const bool closed = !to_file || std::fclose(out) == 0;
   if (!written || !closed) ThrowCannotWrite(to_file ? args.out : "standard output", error_number);
-  if (to_file) {
-    std::fprintf(stderr, "wrote %lld predictions to %s\n", static_cast<long long>(dataset.n_rows()),
-                 args.out.c_str());
+}
+
+void RunPredict(const PredictArgs& args) {
+  const auto pipeline = models::TrainedPipeline::LoadFromFile(args.model);
+  if (args.contributions) {
+    RunContributions(args, pipeline);
+    return;
   }
+  if (args.proba && pipeline.task() != Task::kClassification) {
+    ThrowInvalidArgument("--proba needs a classification model");
+  }
+  stream::StreamOptions options;
+  options.csv = CsvOptionsFrom(args.csv, "");
+  options.probabilities = args.proba;
+  options.memory_budget_mb = args.memory_budget_mb;
+  stream::StreamingPipeline stream(options);
+  if (args.out.empty()) {
+    stream.PredictCsv(pipeline, args.data, [](std::string_view text) {
+      if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
+        ThrowCannotWrite("standard output", errno);
+      }
+    });
+    if (std::fflush(stdout) != 0) ThrowCannotWrite("standard output", errno);
+    return;
+  }
+  stream.PredictCsv(pipeline, args.data, args.out);
+  std::fprintf(stderr, "wrote %lld predictions to %s\n",
+               static_cast<long long>(stream.Stats().at("rows").get<int64_t>()), args.out.c_str());
 }
 
 void RunEvaluate(const PredictArgs& args) {
@@ -130,6 +120,11 @@ void AddPredictCommand(CLI::App& app) {
   command->add_option("--data", args->data, "CSV file (columns matched by name)")->required();
   command->add_option("--out", args->out, "Write predictions here (default: stdout)");
   command->add_flag("--proba", args->proba, "Write class probabilities");
+  command
+      ->add_option("--memory-budget-mb", args->memory_budget_mb,
+                   "Memory the prediction may use; the file is read in chunks that fit "
+                   "(default: 256)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
   AddCsvOption(*command, args->csv);
   command->add_flag("--contributions", args->contributions,
                     "Write SHAP contributions per column and the bias (margins for boosting and "

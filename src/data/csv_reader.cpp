@@ -32,8 +32,12 @@ std::string LinePrefix(int64_t line) { return "line " + std::to_string(line) + "
 // views stay valid as long as the text and the tokenizer live.
 class CsvTokenizer {
  public:
-  CsvTokenizer(std::string_view text, const CsvOptions& options)
-      : text_(text), delimiter_(options.delimiter), quote_(options.quote) {
+  CsvTokenizer(std::string_view text, const CsvOptions& options, int64_t first_line = 1)
+      : text_(text),
+        delimiter_(options.delimiter),
+        quote_(options.quote),
+        line_(first_line),
+        row_line_(first_line) {
     ends_field_[static_cast<unsigned char>(delimiter_)] = true;
     ends_field_[static_cast<unsigned char>('\n')] = true;
     ends_field_[static_cast<unsigned char>('\r')] = true;
@@ -136,8 +140,8 @@ class CsvTokenizer {
   char quote_;
   std::array<bool, 256> ends_field_{};
   size_t pos_ = 0;
-  int64_t line_ = 1;
-  int64_t row_line_ = 1;
+  int64_t line_;
+  int64_t row_line_;
   std::deque<std::string> unescaped_;  // a deque never moves its elements
 };
 
@@ -479,11 +483,11 @@ std::optional<Task> ReadTask(ConfigReader& reader) {
 // Every name and category must be UTF-8 (DESIGN: strings are UTF-8), so a file in another
 // encoding is refused up front, at the first byte that is not, rather than when a name reaches
 // JSON.
-void CheckUtf8Text(std::string_view text) {
+void CheckUtf8Text(std::string_view text, int64_t first_line = 1) {
   const size_t bad = FindInvalidUtf8(text);
   if (bad == std::string_view::npos) return;
   const std::string_view before = text.substr(0, bad);
-  const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+  const auto line = first_line + std::count(before.begin(), before.end(), '\n');
   const size_t line_start = before.rfind('\n') + 1;  // npos + 1 wraps to 0 on the first line
   char byte[8];
   std::snprintf(byte, sizeof(byte), "0x%02X",
@@ -512,6 +516,31 @@ Dataset ParseCsv(std::string_view text, const CsvOptions& options) {
   CsvTokenizer tokenizer(text, options);
   const RawTable table = Tokenize(tokenizer, text.size(), options);
   return BuildDataset(table, options);
+}
+
+Dataset ParseCsvRecords(std::string_view header, std::string_view records, int64_t first_line,
+                        const CsvOptions& options) {
+  CheckOptions(options);
+  if (!options.has_header) ThrowInvalidArgument("reading CSV records needs a header row");
+  if (header.starts_with(kUtf8Bom)) header.remove_prefix(kUtf8Bom.size());
+  CheckUtf8Text(header);
+  CheckUtf8Text(records, first_line);
+  CsvTokenizer header_tokenizer(header, options);
+  std::vector<std::string_view> row;
+  RawTable table = StartTable(header_tokenizer, row, options);
+  CsvTokenizer tokenizer(records, options, first_line);
+  while (tokenizer.NextRow(row)) AppendRow(row, tokenizer.row_line(), table);
+  return BuildDataset(table, options);
+}
+
+std::string QuoteCsvField(std::string_view text, char quote) {
+  std::string quoted(1, quote);
+  for (const char c : text) {
+    if (c == quote) quoted += quote;
+    quoted += c;
+  }
+  quoted += quote;
+  return quoted;
 }
 
 CsvOptions ParseCsvOptions(std::string_view json_text) {

@@ -36,7 +36,7 @@ done
 declare -A help_options=(
   [train]="--data --target --weight-column --model --params --preprocessing --csv --task --n-jobs --seed --cv --out"
   [tune]="--data --target --weight-column --model --csv --trials --storage --study-name --strategy --pruner --out"
-  [predict]="--model --data --out --proba --contributions --csv"
+  [predict]="--model --data --out --proba --memory-budget-mb --contributions --csv"
   [evaluate]="--model --data --target --csv"
   [importance]="--model --type --top --data --target --csv --metric --repeats --seed --n-jobs"
   [info]=""
@@ -224,8 +224,7 @@ expect_rc 0 "evaluate with --csv (and the model's own target)"
 expect_out '^rows: 6$' "evaluate with --csv"
 run predict --model "$work/semi.kolosal" --data "$work/semicolon.csv" --csv '{"delimiter":";"}'
 expect_rc 1 "predict with '-' not listed as missing"
-expect_err "column 'b', row 1: '-' is not a number, but the model was trained on numbers here" \
-  "text in a numeric column"
+expect_err "semicolon.csv: column 'b', line 2: '-' is not a number" "text in a numeric column"
 run train --data "$work/semicolon.csv" --target y --model ridge \
   --csv '{"delimiter":";","target":"y"}' --out "$work/semi.kolosal"
 expect_rc 1 "--csv naming the target"
@@ -290,6 +289,10 @@ echo "spam accuracy: $accuracy"
 "$cli" predict --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --out "$work/p.csv" \
   2>/dev/null || fail "predict spam"
 [ "$(wc -l <"$work/p.csv")" -eq 4602 ] || fail "predict spam: expected 4601 rows + header"
+# Prediction streams: a 1 MB budget reads many small chunks and writes the same file.
+"$cli" predict --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --memory-budget-mb 1 \
+  >"$work/p-small.csv" || fail "predict spam with a 1 MB budget"
+cmp -s "$work/p.csv" "$work/p-small.csv" || fail "a 1 MB budget changed the predictions"
 "$cli" predict --model "$work/spam.kolosal" --data "$data_dir/spam.csv" --proba >"$work/proba.csv" \
   || fail "predict --proba"
 head -1 "$work/proba.csv" | grep -q '"nonspam","spam"' || fail "predict --proba header"

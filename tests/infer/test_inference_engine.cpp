@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/expect_error.hpp"
+#include "common/fit_pipeline.hpp"
 #include "kolosal/core/fit_control.hpp"
 #include "kolosal/data/synthetic.hpp"
 #include "kolosal/infer/inference_engine.hpp"
@@ -24,18 +25,7 @@ namespace kolosal::infer {
 namespace {
 
 using kolosal::testing::ExpectError;
-
-models::TrainedPipeline Fit(const data::Dataset& dataset, const std::string& type,
-                            const nlohmann::json& params) {
-  const models::ModelEntry& entry = models::ModelRegistry::Builtin().Find(type);
-  prep::Pipeline pipeline(models::DefaultPreprocessing(entry.traits));
-  const data::FeatureMatrix matrix = pipeline.FitTransform(dataset);
-  const data::Labels& labels = dataset.labels();
-  const models::TrainData train{matrix.view(),   labels.values, {},
-                                matrix.features, labels.task,   labels.n_classes()};
-  std::unique_ptr<models::Model> model = entry.create(params, labels.task)->Fit(train, {});
-  return models::TrainedPipeline(std::move(pipeline), std::move(model), labels.classes, "y", {});
-}
+using kolosal::testing::FitPipeline;
 
 data::Dataset Classification(int n_classes, uint64_t seed = 3) {
   return data::MakeClassification(300, 5, 2, n_classes, 2.0, seed);
@@ -44,7 +34,7 @@ data::Dataset Classification(int n_classes, uint64_t seed = 3) {
 models::TrainedPipeline Boosting(int n_classes, uint64_t seed = 3) {
   const data::Dataset dataset =
       n_classes == 0 ? data::MakeRegression(300, 6, 0.3, seed) : Classification(n_classes, seed);
-  return Fit(dataset, "gradient_boosting", {{"n_estimators", 20}, {"num_leaves", 8}});
+  return FitPipeline(dataset, "gradient_boosting", {{"n_estimators", 20}, {"num_leaves", 8}});
 }
 
 /// Rows [begin, begin + count) of `dataset`'s features, without labels.
@@ -111,7 +101,7 @@ TEST(InferenceEngine, ForestsCompileToo) {
   for (const auto& [type, params] : forests) {
     SCOPED_TRACE(type);
     InferenceEngine engine;
-    engine.Load("forest", Fit(data, type, params));
+    engine.Load("forest", FitPipeline(data, type, params));
     ASSERT_TRUE(engine.Warmup("forest"));
     const data::Dataset rows = Rows(data, 10, 4);
     EXPECT_TRUE(
@@ -184,7 +174,7 @@ TEST(InferenceEngine, DisabledJitAndLinearModelsStayInterpreted) {
   EXPECT_EQ(off.Stats().at("jit_cache").at("size"), 0);
 
   InferenceEngine engine;
-  engine.Load("linear", Fit(data, "logistic_regression", nlohmann::json::object()));
+  engine.Load("linear", FitPipeline(data, "logistic_regression", nlohmann::json::object()));
   EXPECT_FALSE(engine.Warmup("linear"));
   EXPECT_EQ(JitState(engine, "linear"), "unsupported");
   const data::Dataset rows = Rows(data, 0, 3);
@@ -287,7 +277,7 @@ TEST(InferenceEngine, DenseRowsMatchTheDatasetPathCompiledOrNot) {
   ExpectError([&] { engine.PredictDense("absent", rows.data(), 1, cols); }, StatusCode::kNotFound,
               "absent");
   // A model whose preprocessing scales takes the dataset path, with the same answers.
-  engine.Load("linear", Fit(data, "logistic_regression", nlohmann::json::object()));
+  engine.Load("linear", FitPipeline(data, "logistic_regression", nlohmann::json::object()));
   EXPECT_TRUE(
       SameBits(engine.PredictDense("linear", rows.data(), 12, cols).raw,
                engine.Model("linear")->PredictRawByPosition(data::Dataset::FromDense(

@@ -119,8 +119,9 @@ public static class Library {
 
   /// <summary>
   /// The number of native handles (datasets, training engines, models, optimizers, trials,
-  /// inference engines) created and not yet freed in this process, for leak checks. <c>Dispose()</c> frees a
-  /// handle at once; the finalizer frees a forgotten one after the garbage collector found it.
+  /// inference engines, streaming pipelines) created and not yet freed in this process, for leak
+  /// checks. <c>Dispose()</c> frees a handle at once; the finalizer frees a forgotten one after the
+  /// garbage collector found it.
   /// </summary>
   public static long LiveHandleCount => KolosalC.kolosal_live_handle_count();
 

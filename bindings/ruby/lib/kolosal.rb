@@ -21,18 +21,22 @@
 #     engine.predict_proba("spam", [[0.0] * model.n_features])
 #   end
 #
+#   Kolosal::StreamingPipeline.open(chunk_rows: 10_000) do |stream|   # files of any size
+#     stream.predict_csv(model, "big.csv", "predictions.csv")
+#   end
+#
 # - Failures raise Kolosal::Error (a subclass per status, e.g. Kolosal::IOError) carrying the
 #   status code and the library's message.
-# - Dataset, Trainer, Model, Optimizer, Trial and InferenceEngine hold native handles. #close
-#   frees one (twice is fine; a closed object raises Kolosal::FailedPreconditionError); the
-#   block forms close for you, and the GC frees what was forgotten. A close while other
-#   threads use the object takes effect when their calls return.
+# - Dataset, Trainer, Model, Optimizer, Trial, InferenceEngine and StreamingPipeline hold
+#   native handles. #close frees one (twice is fine; a closed object raises
+#   Kolosal::FailedPreconditionError); the block forms close for you, and the GC frees what was
+#   forgotten. A close while other threads use the object takes effect when their calls return.
 # - Matrices are an Array of rows, a flat Array (with cols:), or a packed String
 #   (Array#pack("E*") for float64, "e*" with dtype: :float32); they cross to C in one piece.
 # - Long calls (reading, loading, fitting, cross-validating, tuning, evaluating, predicting
-#   many rows, opening a study, asking, warming up a model's compiled code) release the GVL,
-#   so other threads run meanwhile. Thread#raise, Thread#kill or Ctrl-C during a fit or
-#   tuning cancels it.
+#   many rows, streaming prediction, opening a study, asking, warming up a model's compiled
+#   code) release the GVL, so other threads run meanwhile. Thread#raise, Thread#kill or Ctrl-C
+#   during a fit, tuning or streaming prediction cancels it.
 module Kolosal
 end
 
@@ -47,6 +51,7 @@ require_relative "kolosal/trainer"
 require_relative "kolosal/trial"
 require_relative "kolosal/optimizer"
 require_relative "kolosal/inference_engine"
+require_relative "kolosal/streaming_pipeline"
 
 module Kolosal
   # The library version, e.g. "0.1.0".
@@ -60,8 +65,8 @@ module Kolosal
   end
 
   # The number of native handles (datasets, trainers, models, optimizers, trials, inference
-  # engines) created and not yet freed in this process, for leak checks. #close frees a handle
-  # at once; the GC frees a forgotten one when it sweeps the object.
+  # engines, streams) created and not yet freed in this process, for leak checks. #close frees a
+  # handle at once; the GC frees a forgotten one when it sweeps the object.
   def self.live_handle_count
     Native.kolosal_live_handle_count
   end

@@ -11,6 +11,7 @@
 #include "kolosal/hpo/trial.hpp"
 #include "kolosal/infer/inference_engine.hpp"
 #include "kolosal/models/trained_pipeline.hpp"
+#include "kolosal/stream/streaming_pipeline.hpp"
 #include "kolosal/train/trainer.hpp"
 #include "kolosal_c.h"
 
@@ -46,6 +47,11 @@ struct kolosal_model {
 
 struct kolosal_inference_engine {
   std::unique_ptr<kolosal::infer::InferenceEngine> engine;
+  kolosal::capi::LiveHandleCounter live;
+};
+
+struct kolosal_stream {
+  std::unique_ptr<kolosal::stream::StreamingPipeline> pipeline;
   kolosal::capi::LiveHandleCounter live;
 };
 

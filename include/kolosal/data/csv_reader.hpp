@@ -40,6 +40,15 @@ Dataset ReadCsv(const std::string& path, const CsvOptions& options);
 /// The same, from text in memory.
 Dataset ParseCsv(std::string_view text, const CsvOptions& options);
 
+/// Reads `records` (whole CSV records, as a stream cuts a file) under the column names of
+/// `header` (the file's header row). Error messages count lines from `first_line`, the line of
+/// the file on which `records` starts. Needs `has_header`; `max_rows` is ignored.
+Dataset ParseCsvRecords(std::string_view header, std::string_view records, int64_t first_line,
+                        const CsvOptions& options);
+
+/// `text` as one CSV field: quoted, with embedded quotes doubled.
+std::string QuoteCsvField(std::string_view text, char quote = '"');
+
 /// Parses the JSON form of CsvOptions used by the C ABI and CLI:
 /// {"delimiter":",","has_header":true,"missing_values":[...],"column_types":{"x":"categorical"},
 ///  "target":"y","weight_column":"w","task":"classification","drop_columns":[...],"max_rows":0}.

@@ -17,9 +17,10 @@ public final class Kolosal {
   }
 
   /**
-   * The number of native handles (datasets, training engines, models, optimizers, trials)
-   * created and not yet freed in this process, for leak checks. {@code close()} frees a handle
-   * at once; the Cleaner frees a forgotten one some time after the garbage collector found it.
+   * The number of native handles (datasets, training engines, models, optimizers, trials,
+   * inference engines, streaming pipelines) created and not yet freed in this process, for leak
+   * checks. {@code close()} frees a handle at once; the Cleaner frees a forgotten one some time
+   * after the garbage collector found it.
    */
   public static long liveHandleCount() {
     return KolosalC.kolosal_live_handle_count();

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "kolosal/data/csv_reader.hpp"
+
+namespace kolosal::stream {
+
+/// Whole CSV records cut from a file, with the line of the file they start on.
+struct CsvChunk {
+  std::string text;
+  int64_t first_line = 0;
+  int64_t records = 0;  // record ends seen (blank lines count; the parser skips them)
+};
+
+/// Reads a CSV file a chunk at a time. A chunk always ends at the end of a record, following the
+/// reader's quoting rules (a quote opens a field only at its start, and a line end inside a
+/// quoted field is part of the field), so every chunk parses on its own under the header.
+/// Records end at LF (CRLF included); a file whose lines end in CR alone is one chunk.
+class CsvChunkReader {
+ public:
+  /// Opens `path` and reads its header row. Throws Error(kIo) when the file cannot be read and
+  /// Error(kInvalidArgument) when it has no header row.
+  CsvChunkReader(const std::string& path, const data::CsvOptions& options);
+
+  /// The header row, without its line end.
+  const std::string& header() const { return header_; }
+
+  /// The next records: at least one, then more until the chunk holds `max_bytes` of text or
+  /// `max_rows` records (0 = no row limit). Empty text at the end of the file.
+  CsvChunk Next(int64_t max_bytes, int64_t max_rows);
+
+  int64_t bytes_read() const { return bytes_read_; }
+  /// The file's size when it was opened (0 for a pipe).
+  int64_t file_bytes() const { return file_bytes_; }
+
+ private:
+  /// Appends the next block of the file to the buffer; false at the end of the file.
+  bool Refill();
+
+  std::string path_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  char delimiter_;
+  char quote_;
+  std::string header_;
+  std::string buffer_;
+  size_t start_ = 0;  // the buffer's bytes before this were handed out
+  bool at_end_ = false;
+  int64_t next_line_ = 1;
+  int64_t bytes_read_ = 0;
+  int64_t file_bytes_ = 0;
+};
+
+}  // namespace kolosal::stream
