@@ -6,10 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -137,6 +139,12 @@ int64_t CountLines(const std::string& path) {
   return lines;
 }
 
+bool SameBytes(const std::string& lhs, const std::string& rhs) {
+  std::ifstream left(lhs, std::ios::binary), right(rhs, std::ios::binary);
+  return std::equal(std::istreambuf_iterator<char>(left), std::istreambuf_iterator<char>(),
+                    std::istreambuf_iterator<char>(right), std::istreambuf_iterator<char>());
+}
+
 void PrintRow(const char* side, const Measured& measured) {
   std::printf("%-34s %10lld %9.2f %12.0f %10.0f\n", side, static_cast<long long>(measured.rows),
               measured.seconds, static_cast<double>(measured.rows) / measured.seconds / 1e3,
@@ -218,6 +226,9 @@ int main(int argc, char** argv) {
       }
     }
 
+    if (!SameBytes(Path(options, "ours-stream.csv"), Path(options, "ours-memory.csv"))) {
+      throw std::runtime_error("the stream's predictions differ from the whole file's");
+    }
     std::printf(
         "diamonds.csv x %d: %lld rows, %.0f MB of CSV; gradient boosting, 200 trees of "
         "depth 6; threads=%d, Kolosal memory budget %lld MB\n",
@@ -232,9 +243,11 @@ int main(int argc, char** argv) {
     std::printf("\nkolosal stream / pandas chunks + xgboost: time %.3f, peak RSS %.3f\n",
                 ours_stream.seconds / peer_stream.seconds,
                 ours_stream.peak_rss_mb / peer_stream.peak_rss_mb);
-    std::printf("kolosal stream / kolosal whole file: time %.3f, peak RSS %.3f\n",
-                ours_stream.seconds / ours_memory.seconds,
-                ours_stream.peak_rss_mb / ours_memory.peak_rss_mb);
+    std::printf(
+        "kolosal stream / kolosal whole file: time %.3f, peak RSS %.3f (the same "
+        "predictions, byte for byte)\n",
+        ours_stream.seconds / ours_memory.seconds,
+        ours_stream.peak_rss_mb / ours_memory.peak_rss_mb);
     std::filesystem::remove(big);
     return 0;
   } catch (const std::exception& error) {

@@ -285,8 +285,13 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
     if (!output) output = std::make_unique<AtomicOutputFile>(output_path);
     output->Write(text);
   });
-  if (!output) output = std::make_unique<AtomicOutputFile>(output_path);
-  output->Commit();
+  try {
+    if (!output) output = std::make_unique<AtomicOutputFile>(output_path);
+    output->Commit();
+  } catch (const std::exception& error) {
+    progress_->Finish(RunState::kFailed, error.what());
+    throw;
+  }
 }
 
 void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
