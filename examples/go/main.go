@@ -142,5 +142,30 @@ func run(csvPath string) error {
 		fmt.Printf("served: jit %s, %d compiled calls, p50 %.1f us\n", spam.JIT.State,
 			spam.CompiledCalls, spam.LatencyUS.P50)
 	}
+
+	// Stream the whole CSV through the model in chunks of 500 rows: memory stays bounded
+	// whatever the file's size, and the predictions come out in input order.
+	stream, err := kolosal.NewStreamingPipeline(kolosal.StreamConfig{ChunkRows: 500})
+	if err != nil {
+		return err
+	}
+	defer stream.Close()
+	predictions := filepath.Join(os.TempDir(), fmt.Sprintf("spam-go-%d.csv", os.Getpid()))
+	defer os.Remove(predictions)
+	if err := stream.PredictCSV(trees, csvPath, predictions); err != nil {
+		return err
+	}
+	streamed, err := stream.Stats()
+	if err != nil {
+		return err
+	}
+	rows, err := data.NRows()
+	if err != nil {
+		return err
+	}
+	if streamed.Rows != int64(rows) {
+		return fmt.Errorf("the stream predicted %d of %d rows", streamed.Rows, rows)
+	}
+	fmt.Printf("streamed: %d rows in %d chunks\n", streamed.Rows, streamed.Chunks)
 	return nil
 }

@@ -7,6 +7,8 @@ import ai.kolosal.InferenceEngine;
 import ai.kolosal.Kolosal;
 import ai.kolosal.KolosalException;
 import ai.kolosal.Model;
+import ai.kolosal.StreamConfig;
+import ai.kolosal.StreamingPipeline;
 import ai.kolosal.TrainingConfig;
 import ai.kolosal.TrainingEngine;
 import java.io.IOException;
@@ -74,6 +76,22 @@ public final class Quickstart {
           String stats = server.stats();
           System.out.printf("served: jit %s, %s compiled calls, p50 %s us%n",
               field(stats, "state"), field(stats, "compiled_calls"), field(stats, "p50"));
+
+          // Stream the whole CSV through the model in chunks of 500 rows: memory stays bounded
+          // whatever the file's size, and the predictions come out in input order.
+          Path predictions = Files.createTempFile("spam-java-", ".csv");
+          try (StreamingPipeline stream =
+                   new StreamingPipeline(StreamConfig.builder().chunkRows(500).build())) {
+            stream.predictCsv(trees, spam.toString(), predictions.toString());
+            String streamed = stream.stats();
+            if (!field(streamed, "rows").equals(Long.toString(data.rows()))) {
+              throw new IllegalStateException("the stream did not predict every row: " + streamed);
+            }
+            System.out.printf("streamed: %s rows in %s chunks%n", field(streamed, "rows"),
+                field(streamed, "chunks"));
+          } finally {
+            Files.deleteIfExists(predictions);
+          }
         }
       }
     } catch (KolosalException error) {

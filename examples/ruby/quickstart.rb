@@ -57,6 +57,19 @@ Kolosal::Dataset.read_csv(csv_path, target: "type") do |data|
                       state: stats["jit"]["state"], compiled: stats["compiled_calls"],
                       p50: stats["latency_us"]["p50"])
         end
+
+        # Stream the whole CSV through the model in chunks of 500 rows: memory stays bounded
+        # whatever the file's size, and the predictions come out in input order.
+        predictions = File.join(Dir.tmpdir, "spam-ruby-#{Process.pid}.csv")
+        Kolosal::StreamingPipeline.open(chunk_rows: 500) do |stream|
+          stream.predict_csv(trees, csv_path, predictions)
+          streamed = stream.stats
+          abort "the stream did not predict every row: #{streamed}" if streamed["rows"] != data.n_rows
+          puts format("streamed: %<rows>d rows in %<chunks>d chunks",
+                      rows: streamed["rows"], chunks: streamed["chunks"])
+        ensure
+          File.delete(predictions) if File.exist?(predictions)
+        end
       end
     end
   end
