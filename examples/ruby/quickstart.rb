@@ -64,7 +64,9 @@ Kolosal::Dataset.read_csv(csv_path, target: "type") do |data|
         Kolosal::StreamingPipeline.open(chunk_rows: 500) do |stream|
           stream.predict_csv(trees, csv_path, predictions)
           streamed = stream.stats
-          abort "the stream did not predict every row: #{streamed}" if streamed["rows"] != data.n_rows
+          if streamed["rows"] != data.n_rows
+            abort "the stream did not predict every row: #{streamed}"
+          end
           puts format("streamed: %<rows>d rows in %<chunks>d chunks",
                       rows: streamed["rows"], chunks: streamed["chunks"])
         ensure
