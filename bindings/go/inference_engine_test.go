@@ -55,13 +55,21 @@ func servedProblem() (features, classes, values []float64) {
 func fitServed(t *testing.T, modelName string, params map[string]any, task string) (*kolosal.Model,
 	[]float64) {
 	t.Helper()
+	return fitServedWith(t, modelName, params, kolosal.DenseOptions{Task: task})
+}
+
+// fitServedWith is fitServed with the dataset's options, such as feature names; options.Task
+// picks the labels as fitServed's task does.
+func fitServedWith(t *testing.T, modelName string, params map[string]any,
+	options kolosal.DenseOptions) (*kolosal.Model, []float64) {
+	t.Helper()
 	features, classes, values := servedProblem()
 	labels := classes
-	if task == "regression" {
+	if options.Task == "regression" {
 		labels = values
 	}
 	dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, servedRows, servedCols,
-		labels, kolosal.DenseOptions{Task: task}))
+		labels, options))
 	defer dataset.Close()
 	trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(kolosal.TrainConfig{Model: modelName,
 		Params: params}))
@@ -573,12 +581,7 @@ func TestInferenceEngineCloseTwiceAndUseAfterClose(t *testing.T) {
 	expectLiveHandles(t, base+2, "Model")
 	served.Close()
 	expectLiveHandles(t, base+1, "closing the served model")
-	for round := 0; round < 2; round++ {
-		if err := engine.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	expectLiveHandles(t, base, "closing the engine twice")
+	expectClosedTwice(t, engine, base, "the engine")
 
 	const closed = "inference engine is closed"
 	input := servedRow(features, 0)

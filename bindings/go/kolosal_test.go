@@ -54,15 +54,7 @@ func loadSpam(t *testing.T) *spam {
 	if referenceDir == "" {
 		t.Fatal("KOLOSAL_REFERENCE_DIR must name the folder with the CLI's reference")
 	}
-	for _, record := range readCSV(t, filepath.Join(referenceDir, "spam_proba.csv"))[1:] {
-		for _, field := range record {
-			value, err := strconv.ParseFloat(field, 32)
-			if err != nil {
-				t.Fatal(err)
-			}
-			data.reference = append(data.reference, float32(value))
-		}
-	}
+	data.reference = parseFloat32s(t, readCSV(t, filepath.Join(referenceDir, "spam_proba.csv"))[1:])
 	if len(data.reference) != 2*data.rows {
 		t.Fatalf("reference has %d values, want %d", len(data.reference), 2*data.rows)
 	}
@@ -81,6 +73,22 @@ func readCSV(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return records
+}
+
+// parseFloat32s reads every field of records as a float32, row by row.
+func parseFloat32s(t *testing.T, records [][]string) []float32 {
+	t.Helper()
+	var values []float32
+	for _, record := range records {
+		for _, field := range record {
+			value, err := strconv.ParseFloat(field, 32)
+			if err != nil {
+				t.Fatal(err)
+			}
+			values = append(values, float32(value))
+		}
+	}
+	return values
 }
 
 func must[T any](t *testing.T) func(T, error) T {
@@ -530,6 +538,18 @@ func expectLiveHandles(t *testing.T, want int64, step string) {
 	if got := liveHandles(t); got != want {
 		t.Fatalf("after %s: %d live handles, want %d", step, got, want)
 	}
+}
+
+// expectClosedTwice closes closer twice, each time without an error, and checks that the live
+// handle count is then want: the first Close freed the handle and the second did nothing.
+func expectClosedTwice(t *testing.T, closer interface{ Close() error }, want int64, what string) {
+	t.Helper()
+	for round := 0; round < 2; round++ {
+		if err := closer.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	expectLiveHandles(t, want, "closing "+what+" twice")
 }
 
 func TestLiveHandleCount(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
-	"time"
 
 	"kolosal.ai/kolosal/internal/capi"
 )
@@ -110,44 +109,10 @@ func (s *StreamingPipeline) PredictCSVContext(ctx context.Context, model *Model,
 	if err := ctx.Err(); err != nil {
 		return &Error{Code: StatusCancelled, Message: err.Error()}
 	}
-	stopWatching := cancelStreamWhenDone(ctx, ptr)
+	stopWatching := cancelWhenDone(ctx, func() { _ = capi.Kolosal_stream_cancel(ptr) })
 	err = capi.Kolosal_stream_predict_csv(ptr, modelPtr, inputPath, outputPath)
 	stopWatching()
 	return err
-}
-
-// cancelStreamWhenDone cancels the stream's run when ctx is done. A run forgets cancels made
-// before it started, so the cancel is repeated until the run has returned. The returned
-// function stops watching and returns only once no cancel can reach the stream any more (the
-// caller still holds the stream's read lock, so the handle stays valid until then).
-func cancelStreamWhenDone(ctx context.Context, stream uintptr) (stop func()) {
-	if ctx.Done() == nil {
-		return func() {}
-	}
-	finished := make(chan struct{})
-	exited := make(chan struct{})
-	go func() {
-		defer close(exited)
-		select {
-		case <-ctx.Done():
-		case <-finished:
-			return
-		}
-		ticker := time.NewTicker(10 * time.Millisecond)
-		defer ticker.Stop()
-		for {
-			_ = capi.Kolosal_stream_cancel(stream)
-			select {
-			case <-ticker.C:
-			case <-finished:
-				return
-			}
-		}
-	}()
-	return func() {
-		close(finished)
-		<-exited
-	}
 }
 
 // Cancel stops the run in progress, which then returns a Cancelled error and leaves no output

@@ -30,18 +30,8 @@ var streamFeatures = []string{"income", "debt", "age"}
 // is "classification" or "regression". It returns the model and the row-major features.
 func fitStreamed(t *testing.T, task string, params map[string]any) (*kolosal.Model, []float64) {
 	t.Helper()
-	features, classes, values := servedProblem()
-	labels := classes
-	if task == "regression" {
-		labels = values
-	}
-	dataset := must[*kolosal.Dataset](t)(kolosal.NewDataset(features, servedRows, servedCols,
-		labels, kolosal.DenseOptions{FeatureNames: streamFeatures, Task: task}))
-	defer dataset.Close()
-	trainer := must[*kolosal.Trainer](t)(kolosal.NewTrainer(kolosal.TrainConfig{
-		Model: "gradient_boosting", Params: params}))
-	defer trainer.Close()
-	model := must[*kolosal.Model](t)(trainer.Fit(dataset))
+	model, features := fitServedWith(t, "gradient_boosting", params,
+		kolosal.DenseOptions{FeatureNames: streamFeatures, Task: task})
 	if names := must[[]string](t)(model.FeatureNames()); strings.Join(names, ",") !=
 		strings.Join(streamFeatures, ",") {
 		t.Fatalf("the model's features are %v, want %v", names, streamFeatures)
@@ -76,6 +66,40 @@ func writeStreamInput(t *testing.T, path string, features []float64, rows int,
 
 var allStreamColumns = []int{0, 1, 2}
 
+// streamFixture is a model trained by fitStreamed (closed when the test ends) and input, a CSV
+// of its features with every column, in the temporary folder dir.
+type streamFixture struct {
+	model      *kolosal.Model
+	features   []float64
+	dir, input string
+}
+
+// newStreamFixture trains a task model with params and writes rows rows of its features to
+// dir/input.csv, separated by delimiter.
+func newStreamFixture(t *testing.T, task string, params map[string]any, rows int,
+	delimiter string) *streamFixture {
+	t.Helper()
+	model, features := fitStreamed(t, task, params)
+	t.Cleanup(func() { model.Close() })
+	dir := t.TempDir()
+	fixture := &streamFixture{model: model, features: features, dir: dir,
+		input: filepath.Join(dir, "input.csv")}
+	writeStreamInput(t, fixture.input, features, rows, delimiter, allStreamColumns)
+	return fixture
+}
+
+// predictTo streams the fixture's input through stream into dir/name, which it returns; the run
+// must succeed.
+func (f *streamFixture) predictTo(t *testing.T, stream *kolosal.StreamingPipeline,
+	name string) string {
+	t.Helper()
+	output := filepath.Join(f.dir, name)
+	if err := stream.PredictCSV(f.model, f.input, output); err != nil {
+		t.Fatal(err)
+	}
+	return output
+}
+
 func newStream(t *testing.T, config any) *kolosal.StreamingPipeline {
 	t.Helper()
 	return must[*kolosal.StreamingPipeline](t)(kolosal.NewStreamingPipeline(config))
@@ -88,6 +112,16 @@ func expectNoOutput(t *testing.T, output string) {
 		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("%s exists after a failed run (stat: %v)", path, err)
 		}
+	}
+}
+
+// expectFailed checks that the stream's last run failed with an error that mentions
+// messagePart.
+func expectFailed(t *testing.T, stream *kolosal.StreamingPipeline, messagePart string) {
+	t.Helper()
+	if stats := must[*kolosal.StreamStats](t)(stream.Stats()); stats.State != "failed" ||
+		!strings.Contains(stats.Error, messagePart) {
+		t.Fatalf("stats after the failed run: %+v", stats)
 	}
 }
 
@@ -112,11 +146,8 @@ func expectDone(t *testing.T, stream *kolosal.StreamingPipeline, rows int) *kolo
 // Probabilities the columns are named by the classes and hold the model's float32 values
 // exactly.
 func TestStreamingPipelineMatchesTheModel(t *testing.T) {
-	model, features := fitStreamed(t, "classification", smallParams)
-	defer model.Close()
-	dir := t.TempDir()
-	input := filepath.Join(dir, "input.csv")
-	writeStreamInput(t, input, features, servedRows, ",", allStreamColumns)
+	fixture := newStreamFixture(t, "classification", smallParams, servedRows, ",")
+	model, features := fixture.model, fixture.features
 
 	stream := newStream(t, kolosal.StreamConfig{ChunkRows: streamChunkRows})
 	defer stream.Close()
@@ -124,10 +155,7 @@ func TestStreamingPipelineMatchesTheModel(t *testing.T) {
 		stats.Rows != 0 {
 		t.Fatalf("stats before any run: %+v", stats)
 	}
-	output := filepath.Join(dir, "labels.csv")
-	if err := stream.PredictCSV(model, input, output); err != nil {
-		t.Fatal(err)
-	}
+	output := fixture.predictTo(t, stream, "labels.csv")
 	labels := must[[]float32](t)(model.Predict(features, servedRows, servedCols))
 	records := readCSV(t, output)
 	if len(records) != servedRows+1 || strings.Join(records[0], ",") != "prediction" {
@@ -153,11 +181,7 @@ func TestStreamingPipelineMatchesTheModel(t *testing.T) {
 	probaStream := newStream(t, map[string]any{"chunk_rows": streamChunkRows,
 		"probabilities": true})
 	defer probaStream.Close()
-	probaOutput := filepath.Join(dir, "proba.csv")
-	if err := probaStream.PredictCSV(model, input, probaOutput); err != nil {
-		t.Fatal(err)
-	}
-	records = readCSV(t, probaOutput)
+	records = readCSV(t, fixture.predictTo(t, probaStream, "proba.csv"))
 	if header := strings.Join(records[0], ","); header !=
 		strings.Join(must[[]string](t)(model.ClassNames()), ",") {
 		t.Fatalf("probability columns %q", header)
@@ -169,39 +193,16 @@ func TestStreamingPipelineMatchesTheModel(t *testing.T) {
 	}
 }
 
-// parseFloat32s reads every field of records as a float32, row by row.
-func parseFloat32s(t *testing.T, records [][]string) []float32 {
-	t.Helper()
-	var values []float32
-	for _, record := range records {
-		for _, field := range record {
-			value, err := strconv.ParseFloat(field, 32)
-			if err != nil {
-				t.Fatal(err)
-			}
-			values = append(values, float32(value))
-		}
-	}
-	return values
-}
-
 // A regression model's values round trip exactly, here from a ';'-separated file; it has no
 // probabilities to stream.
 func TestStreamingPipelineRegression(t *testing.T) {
-	model, features := fitStreamed(t, "regression", smallParams)
-	defer model.Close()
-	dir := t.TempDir()
-	input := filepath.Join(dir, "input.csv")
-	writeStreamInput(t, input, features, servedRows, ";", allStreamColumns)
+	fixture := newStreamFixture(t, "regression", smallParams, servedRows, ";")
+	model, features := fixture.model, fixture.features
 
 	stream := newStream(t, kolosal.StreamConfig{ChunkRows: streamChunkRows, NJobs: 2,
 		CSV: &kolosal.StreamCSVOptions{Delimiter: ";"}})
 	defer stream.Close()
-	output := filepath.Join(dir, "values.csv")
-	if err := stream.PredictCSV(model, input, output); err != nil {
-		t.Fatal(err)
-	}
-	records := readCSV(t, output)
+	records := readCSV(t, fixture.predictTo(t, stream, "values.csv"))
 	if len(records) == 0 || strings.Join(records[0], ",") != "prediction" {
 		t.Fatalf("output header %v", records)
 	}
@@ -215,14 +216,11 @@ func TestStreamingPipelineRegression(t *testing.T) {
 	probaStream := newStream(t, kolosal.StreamConfig{ChunkRows: streamChunkRows,
 		Probabilities: true, CSV: &kolosal.StreamCSVOptions{Delimiter: ";"}})
 	defer probaStream.Close()
-	probaOutput := filepath.Join(dir, "proba.csv")
-	expectError(t, probaStream.PredictCSV(model, input, probaOutput), kolosal.ErrInvalidArgument,
-		"probabilities need a classification model")
+	probaOutput := filepath.Join(fixture.dir, "proba.csv")
+	expectError(t, probaStream.PredictCSV(model, fixture.input, probaOutput),
+		kolosal.ErrInvalidArgument, "probabilities need a classification model")
 	expectNoOutput(t, probaOutput)
-	if stats := must[*kolosal.StreamStats](t)(probaStream.Stats()); stats.State != "failed" ||
-		!strings.Contains(stats.Error, "classification") {
-		t.Fatalf("stats after the refused run: %+v", stats)
-	}
+	expectFailed(t, probaStream, "classification")
 }
 
 func TestStreamingPipelineErrors(t *testing.T) {
@@ -235,9 +233,8 @@ func TestStreamingPipelineErrors(t *testing.T) {
 	_, err = kolosal.NewStreamingPipeline(`{not json`)
 	expectError(t, err, kolosal.ErrInvalidArgument, "")
 
-	model, features := fitStreamed(t, "classification", smallParams)
-	defer model.Close()
-	dir := t.TempDir()
+	fixture := newStreamFixture(t, "classification", smallParams, servedRows, ",")
+	model, input, dir := fixture.model, fixture.input, fixture.dir
 	stream := newStream(t, kolosal.StreamConfig{ChunkRows: streamChunkRows})
 	defer stream.Close()
 
@@ -248,21 +245,14 @@ func TestStreamingPipelineErrors(t *testing.T) {
 
 	// Without its "debt" column the file cannot be predicted; the message names the column.
 	lacking := filepath.Join(dir, "lacking.csv")
-	writeStreamInput(t, lacking, features, servedRows, ",", []int{0, 2})
+	writeStreamInput(t, lacking, fixture.features, servedRows, ",", []int{0, 2})
 	expectError(t, stream.PredictCSV(model, lacking, output), kolosal.ErrInvalidArgument,
 		"missing column 'debt'")
 	expectNoOutput(t, output)
-	if stats := must[*kolosal.StreamStats](t)(stream.Stats()); stats.State != "failed" ||
-		!strings.Contains(stats.Error, "debt") {
-		t.Fatalf("stats after the failed run: %+v", stats)
-	}
+	expectFailed(t, stream, "debt")
 
 	// The stream is usable again after a failure.
-	input := filepath.Join(dir, "input.csv")
-	writeStreamInput(t, input, features, servedRows, ",", allStreamColumns)
-	if err := stream.PredictCSV(model, input, output); err != nil {
-		t.Fatal(err)
-	}
+	fixture.predictTo(t, stream, "out.csv")
 	expectDone(t, stream, servedRows)
 
 	expectError(t, stream.PredictCSV(nil, input, output), kolosal.ErrInvalidArgument,
@@ -276,24 +266,16 @@ func TestStreamingPipelineErrors(t *testing.T) {
 // Close is safe twice and frees the handle; every method afterwards is a FailedPrecondition
 // error, as for the other handles.
 func TestStreamingPipelineCloseTwiceAndUseAfterClose(t *testing.T) {
-	model, features := fitStreamed(t, "classification", smallParams)
-	defer model.Close()
-	dir := t.TempDir()
-	input := filepath.Join(dir, "input.csv")
-	writeStreamInput(t, input, features, servedRows, ",", allStreamColumns)
+	fixture := newStreamFixture(t, "classification", smallParams, servedRows, ",")
 	base := settledCount(t)
 	stream := newStream(t, nil)
 	expectLiveHandles(t, base+1, "NewStreamingPipeline")
-	for round := 0; round < 2; round++ {
-		if err := stream.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	expectLiveHandles(t, base, "closing the stream twice")
+	expectClosedTwice(t, stream, base, "the stream")
 
 	const closed = "streaming pipeline is closed"
-	output := filepath.Join(dir, "out.csv")
-	expectError(t, stream.PredictCSV(model, input, output), kolosal.ErrFailedPrecondition, closed)
+	output := filepath.Join(fixture.dir, "out.csv")
+	expectError(t, stream.PredictCSV(fixture.model, fixture.input, output),
+		kolosal.ErrFailedPrecondition, closed)
 	expectNoOutput(t, output)
 	expectError(t, stream.Cancel(), kolosal.ErrFailedPrecondition, closed)
 	_, err := stream.Stats()
@@ -306,20 +288,16 @@ func TestStreamingPipelineCloseTwiceAndUseAfterClose(t *testing.T) {
 // rows, predicted by a model of many trees: slow enough (about half a second in all) to be
 // stopped while it runs.
 type bigRun struct {
-	stream        *kolosal.StreamingPipeline
-	model         *kolosal.Model
-	input, output string
+	*streamFixture
+	stream *kolosal.StreamingPipeline
+	output string
 }
 
 func newBigRun(t *testing.T) *bigRun {
 	t.Helper()
-	model, features := fitStreamed(t, "classification",
-		map[string]any{"n_estimators": 300, "num_leaves": 8})
-	t.Cleanup(func() { model.Close() })
-	dir := t.TempDir()
-	run := &bigRun{model: model, input: filepath.Join(dir, "big.csv"),
-		output: filepath.Join(dir, "big_out.csv")}
-	writeStreamInput(t, run.input, features, streamBigRows, ",", allStreamColumns)
+	fixture := newStreamFixture(t, "classification",
+		map[string]any{"n_estimators": 300, "num_leaves": 8}, streamBigRows, ",")
+	run := &bigRun{streamFixture: fixture, output: filepath.Join(fixture.dir, "big_out.csv")}
 	run.stream = newStream(t, `{"chunk_rows":1,"max_chunks_in_flight":1}`)
 	t.Cleanup(func() { run.stream.Close() })
 	return run

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"runtime"
 	"runtime/cgo"
+	"time"
 
 	"kolosal.ai/kolosal/internal/capi"
 )
@@ -168,7 +169,7 @@ func (t *Trainer) run(ctx context.Context, data *Dataset, call func(engine, data
 	if err := ctx.Err(); err != nil {
 		return &Error{Code: StatusCancelled, Message: err.Error()}
 	}
-	stopWatching := cancelWhenDone(ctx, engine)
+	stopWatching := cancelWhenDone(ctx, func() { _ = capi.Kolosal_train_engine_cancel(engine) })
 	err = call(engine, dataset)
 	stopWatching()
 	if t.progress != 0 {
@@ -181,10 +182,11 @@ func (t *Trainer) run(ctx context.Context, data *Dataset, call func(engine, data
 	return err
 }
 
-// cancelWhenDone cancels the engine's running call when ctx is done; the returned function
-// stops watching and returns only once no cancel can reach the engine any more (the caller
-// still holds the engine's read lock, so the handle stays valid until then).
-func cancelWhenDone(ctx context.Context, engine uintptr) (stop func()) {
+// cancelWhenDone calls cancel once ctx is done, and again every 10 ms until the call it guards
+// returns: a run that has not started yet forgets a cancel, so one cancel could be lost. The
+// returned function stops watching and returns only once no cancel can run any more (the caller
+// still holds the handle's read lock, so the handle stays valid until then).
+func cancelWhenDone(ctx context.Context, cancel func()) (stop func()) {
 	if ctx.Done() == nil {
 		return func() {}
 	}
@@ -194,8 +196,18 @@ func cancelWhenDone(ctx context.Context, engine uintptr) (stop func()) {
 		defer close(exited)
 		select {
 		case <-ctx.Done():
-			_ = capi.Kolosal_train_engine_cancel(engine)
 		case <-finished:
+			return
+		}
+		ticker := time.NewTicker(10 * time.Millisecond)
+		defer ticker.Stop()
+		for {
+			cancel()
+			select {
+			case <-ticker.C:
+			case <-finished:
+				return
+			}
 		}
 	}()
 	return func() {

@@ -5,10 +5,10 @@ using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
+using static Kolosal.Tests.Checks;
 
 namespace Kolosal.Tests {
 
@@ -25,45 +25,29 @@ public class InferenceEngineTests {
 
   // ---- helpers ----
 
-  private Model Fit(TrainingConfig config, string task, float[] labels) {
-    using (Dataset data = Dataset.FromArray(synthetic.Features, Rows, Cols, labels,
-                                            DatasetOptions.Builder().Task(task).Build()))
-    using (var trainer = new TrainingEngine(config)) {
-      return trainer.Fit(data);
-    }
-  }
-
   private Model GradientBoosting() {
-    return Fit(TrainingConfig.Builder()
-                   .Model("gradient_boosting")
-                   .Param("n_estimators", 30)
-                   .Param("num_leaves", 8)
-                   .Build(),
-               "classification", synthetic.Labels);
+    return synthetic.Fit(TrainingConfig.Builder()
+                             .Model("gradient_boosting")
+                             .Param("n_estimators", 30)
+                             .Param("num_leaves", 8)
+                             .Build(),
+                         "classification", synthetic.Labels);
   }
 
   private Model Regression() {
-    float[] targets = Enumerable.Range(0, Rows)
-                          .Select(row => synthetic.Features[row * Cols] +
-                                         2.0f * synthetic.Features[row * Cols + 1])
-                          .ToArray();
-    return Fit(TrainingConfig.Builder().Model("gradient_boosting").Param("n_estimators", 5).Build(),
-               "regression", targets);
+    return synthetic.Fit(
+        TrainingConfig.Builder().Model("gradient_boosting").Param("n_estimators", 5).Build(),
+        "regression", synthetic.RegressionTargets());
   }
 
-  /// <summary>Gradient boosting on three classes (by the sum of the first two columns).</summary>
+  /// <summary>Gradient boosting on <see cref="Synthetic.ThreeClassLabels"/>.</summary>
   private Model ThreeClasses() {
-    float[] labels = Enumerable.Range(0, Rows)
-                         .Select(row => synthetic.Features[row * Cols] +
-                                        synthetic.Features[row * Cols + 1])
-                         .Select(sum => sum < 0.7f ? 0.0f : sum < 1.3f ? 1.0f : 2.0f)
-                         .ToArray();
-    return Fit(TrainingConfig.Builder()
-                   .Model("gradient_boosting")
-                   .Param("n_estimators", 10)
-                   .Param("num_leaves", 8)
-                   .Build(),
-               "classification", labels);
+    return synthetic.Fit(TrainingConfig.Builder()
+                             .Model("gradient_boosting")
+                             .Param("n_estimators", 10)
+                             .Param("num_leaves", 8)
+                             .Build(),
+                         "classification", synthetic.ThreeClassLabels());
   }
 
   /// <summary>The features of one row, as a 1 x Cols matrix.</summary>
@@ -91,38 +75,11 @@ public class InferenceEngineTests {
     CollectionAssert.AreEqual(Bits(expected), Bits(actual), what);
   }
 
-  /// <summary>An integer field of the stats JSON (the first one of that name).</summary>
-  private static long Stat(string stats, string key) {
-    Match match = Regex.Match(stats, "\"" + key + "\":(\\d+)");
-    Assert.IsTrue(match.Success, key + " not in " + stats);
-    return long.Parse(match.Groups[1].Value);
-  }
-
-  /// <summary>The JIT state of the (first) model in the stats JSON.</summary>
-  private static string State(string stats) {
-    Match match = Regex.Match(stats, "\"state\":\"([a-z]+)\"");
-    Assert.IsTrue(match.Success, "no state in " + stats);
-    return match.Groups[1].Value;
-  }
-
   /// <summary>Polls the stats until the model's state is "compiled" (or the deadline passes).</summary>
   private static string WaitUntilCompiled(InferenceEngine engine) {
-    Stopwatch clock = Stopwatch.StartNew();
-    string stats = engine.Stats();
-    while (State(stats) != "compiled" && clock.Elapsed < Deadline) {
-      Thread.Sleep(10);
-      stats = engine.Stats();
-    }
+    string stats = PollStats(engine.Stats, current => State(current) == "compiled", Deadline, 10);
     Assert.AreEqual("compiled", State(stats), stats);
     return stats;
-  }
-
-  private static KolosalException AssertStatus(StatusCode status, TestDelegate call,
-                                               params string[] mentions) {
-    var error = Assert.Throws<KolosalException>(call);
-    Assert.AreEqual(status, error.Status, error.ToString());
-    foreach (string part in mentions) StringAssert.Contains(part, error.Message);
-    return error;
   }
 
   /// <summary>NClasses of the model served under name, through GetModel.</summary>
@@ -130,10 +87,6 @@ public class InferenceEngineTests {
     using (Model served = engine.GetModel(name)) {
       return served.NClasses;
     }
-  }
-
-  private static string TempPath() {
-    return Path.Combine(Path.GetTempPath(), "kolosal-csharp-" + Guid.NewGuid() + ".kolosal");
   }
 
   // ---- serving ----
@@ -291,7 +244,7 @@ public class InferenceEngineTests {
 
   [Test]
   public void LoadModelFromASavedFile() {
-    string path = TempPath();
+    string path = TestData.TempPath(".kolosal");
     try {
       using (Model model = GradientBoosting())
       using (Model other = ThreeClasses())
@@ -321,8 +274,8 @@ public class InferenceEngineTests {
 
   [Test]
   public void LoadModelLearnsTheClassCount() {
-    string threePath = TempPath();
-    string regressionPath = TempPath();
+    string threePath = TestData.TempPath(".kolosal");
+    string regressionPath = TestData.TempPath(".kolosal");
     try {
       using (Model three = ThreeClasses())
       using (Model regression = Regression())
@@ -483,7 +436,7 @@ public class InferenceEngineTests {
 
   [Test]
   public void DuplicateAndEmptyNames() {
-    string path = TempPath();
+    string path = TestData.TempPath(".kolosal");
     try {
       using (Model model = GradientBoosting())
       using (var engine = new InferenceEngine()) {
@@ -554,7 +507,7 @@ public class InferenceEngineTests {
 
   [Test]
   public void CorruptAndMissingModelFiles() {
-    string path = TempPath();
+    string path = TestData.TempPath(".kolosal");
     try {
       File.WriteAllBytes(path, Encoding.UTF8.GetBytes("not a model"));
       using (var engine = new InferenceEngine()) {
@@ -570,10 +523,6 @@ public class InferenceEngineTests {
     } finally {
       File.Delete(path);
     }
-  }
-
-  private static void AssertDisposed(TestDelegate use) {
-    AssertStatus(StatusCode.FailedPrecondition, use, "disposed");
   }
 
   [Test]
@@ -651,8 +600,8 @@ public class InferenceEngineTests {
 
   [Test]
   public void TwoTasksLoadAndRemoveOneName() {
-    string twoPath = TempPath();
-    string threePath = TempPath();
+    string twoPath = TestData.TempPath(".kolosal");
+    string threePath = TestData.TempPath(".kolosal");
     try {
       using (Model two = GradientBoosting())
       using (Model three = ThreeClasses())

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
+using static Kolosal.Tests.Checks;
 
 namespace Kolosal.Tests {
 
@@ -77,12 +78,6 @@ public class ConcurrencyAndLifecycleTests {
     Thread.Sleep(20);
     model.Dispose();
     foreach (Task<int> task in tasks) Assert.GreaterOrEqual(task.Result, 0);
-  }
-
-  private static void AssertDisposed(TestDelegate use) {
-    var error = Assert.Throws<KolosalException>(use);
-    Assert.AreEqual(StatusCode.FailedPrecondition, error.Status);
-    StringAssert.Contains("disposed", error.Message);
   }
 
   [Test]

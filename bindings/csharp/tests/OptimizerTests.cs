@@ -103,7 +103,7 @@ public class OptimizerTests {
 
   [Test]
   public void WarmStartAndSqliteResume() {
-    string path = Path.Combine(Path.GetTempPath(), "kolosal-csharp-" + Guid.NewGuid() + ".db");
+    string path = TestData.TempPath(".db");
     string url = "sqlite://" + path;
     string history;
     try {

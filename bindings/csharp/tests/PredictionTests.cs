@@ -55,7 +55,7 @@ public class TrainingTests {
 
   [Test]
   public void SpamTrainSaveLoadPredict() {
-    string path = Path.Combine(Path.GetTempPath(), "kolosal-csharp-" + Guid.NewGuid() + ".kolosal");
+    string path = TestData.TempPath(".kolosal");
     try {
       using (Dataset data = Dataset.FromCsv(TestData.SpamCsv(), CsvOptions.Target("type")))
       using (var engine = new TrainingEngine(Logistic))

@@ -1,14 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.RegularExpressions;
-using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
+using static Kolosal.Tests.Checks;
 
 namespace Kolosal.Tests {
 
@@ -44,53 +42,36 @@ public class StreamingPipelineTests {
   /// <summary>In a column list for <see cref="WriteCsv"/>: the class name of the label.</summary>
   private const int Label = -2;
 
-  private Model Fit(TrainingConfig config, string task, float[] labels) {
-    using (Dataset data = Dataset.FromArray(synthetic.Features, Rows, Cols, labels,
-                                            DatasetOptions.Builder().Task(task).Build()))
-    using (var trainer = new TrainingEngine(config)) {
-      return trainer.Fit(data);
-    }
-  }
+  /// <summary>What <see cref="GradientBoosting"/> and <see cref="FitFromCsv"/> train.</summary>
+  private static readonly TrainingConfig Boosting = TrainingConfig.Builder()
+                                                        .Model("gradient_boosting")
+                                                        .Param("n_estimators", 20)
+                                                        .Param("num_leaves", 8)
+                                                        .Build();
 
   private Model GradientBoosting() {
-    return Fit(TrainingConfig.Builder()
-                   .Model("gradient_boosting")
-                   .Param("n_estimators", 20)
-                   .Param("num_leaves", 8)
-                   .Build(),
-               "classification", synthetic.Labels);
+    return synthetic.Fit(Boosting, "classification", synthetic.Labels);
   }
 
-  /// <summary>A random forest on three classes (by the sum of the first two columns).</summary>
+  /// <summary>A random forest on <see cref="Synthetic.ThreeClassLabels"/>.</summary>
   private Model ThreeClasses() {
-    float[] labels = Enumerable.Range(0, Rows)
-                         .Select(row => synthetic.Features[row * Cols] +
-                                        synthetic.Features[row * Cols + 1])
-                         .Select(sum => sum < 0.7f ? 0.0f : sum < 1.3f ? 1.0f : 2.0f)
-                         .ToArray();
-    return Fit(TrainingConfig.Builder()
-                   .Model("random_forest")
-                   .Param("n_estimators", 10)
-                   .RandomState(7)
-                   .Build(),
-               "classification", labels);
+    return synthetic.Fit(TrainingConfig.Builder()
+                             .Model("random_forest")
+                             .Param("n_estimators", 10)
+                             .RandomState(7)
+                             .Build(),
+                         "classification", synthetic.ThreeClassLabels());
   }
 
   private Model Regression() {
-    float[] targets = Enumerable.Range(0, Rows)
-                          .Select(row => synthetic.Features[row * Cols] +
-                                         2.0f * synthetic.Features[row * Cols + 1])
-                          .ToArray();
-    return Fit(TrainingConfig.Builder()
-                   .Model("gradient_boosting")
-                   .Param("n_estimators", 10)
-                   .Build(),
-               "regression", targets);
+    return synthetic.Fit(
+        TrainingConfig.Builder().Model("gradient_boosting").Param("n_estimators", 10).Build(),
+        "regression", synthetic.RegressionTargets());
   }
 
   /// <summary>A path in the temp folder, deleted (with its ".partial") after the test.</summary>
   private string TempPath(string suffix) {
-    string path = Path.Combine(Path.GetTempPath(), "kolosal-csharp-" + Guid.NewGuid() + suffix);
+    string path = TestData.TempPath(suffix);
     temporaryFiles.Add(path);
     return path;
   }
@@ -151,11 +132,7 @@ public class StreamingPipelineTests {
     string path = WriteCsv(new[] { "a", "b", "c", "d", "label" }, new[] { 0, 1, 2, 3, Label },
                            Rows);
     using (Dataset data = Dataset.FromCsv(path, CsvOptions.Target("label")))
-    using (var trainer = new TrainingEngine(TrainingConfig.Builder()
-                                                .Model("gradient_boosting")
-                                                .Param("n_estimators", 20)
-                                                .Param("num_leaves", 8)
-                                                .Build())) {
+    using (var trainer = new TrainingEngine(Boosting)) {
       return trainer.Fit(data);
     }
   }
@@ -193,25 +170,32 @@ public class StreamingPipelineTests {
     }
   }
 
-  /// <summary>An integer field of the stats JSON (the first one of that name).</summary>
-  private static long Stat(string stats, string key) {
-    Match match = Regex.Match(stats, "\"" + key + "\":(\\d+)");
-    Assert.IsTrue(match.Success, key + " not in " + stats);
-    return long.Parse(match.Groups[1].Value);
+  /// <summary>The stats of a finished run over all Rows rows, in more than one chunk.</summary>
+  private static string AssertDone(StreamingPipeline stream) {
+    string stats = stream.Stats();
+    Assert.AreEqual("done", State(stats), stats);
+    Assert.AreEqual(Rows, Stat(stats, "rows"), stats);
+    Assert.Greater(Stat(stats, "chunks"), 1, stats);
+    return stats;
   }
 
-  private static string State(string stats) {
-    Match match = Regex.Match(stats, "\"state\":\"([a-z]+)\"");
-    Assert.IsTrue(match.Success, "no state in " + stats);
-    return match.Groups[1].Value;
+  /// <summary>Neither output nor its ".partial" exists: a run that fails writes nothing.</summary>
+  private static void AssertNoOutput(string output) {
+    Assert.IsFalse(File.Exists(output), output + " exists");
+    Assert.IsFalse(File.Exists(output + ".partial"), output + ".partial exists");
   }
 
-  private static KolosalException AssertStatus(StatusCode status, TestDelegate call,
-                                               params string[] mentions) {
-    var error = Assert.Throws<KolosalException>(call);
-    Assert.AreEqual(status, error.Status, error.ToString());
-    foreach (string part in mentions) StringAssert.Contains(part, error.Message);
-    return error;
+  /// <summary>
+  /// run fails with status, its error and the stream's stats mention what went wrong, and it
+  /// writes nothing to output.
+  /// </summary>
+  private static void AssertRunFails(StreamingPipeline stream, StatusCode status, TestDelegate run,
+                                     string output, string mention) {
+    AssertStatus(status, run, mention);
+    AssertNoOutput(output);
+    string stats = stream.Stats();
+    Assert.AreEqual("failed", State(stats), stats);
+    StringAssert.Contains(mention, stats);
   }
 
   private static StreamingPipeline SmallChunks(bool probabilities = false) {
@@ -244,11 +228,8 @@ public class StreamingPipelineTests {
       for (int row = 0; row < Rows; ++row) {
         Assert.AreEqual(expected[row], Unquote(lines[row]), "row " + row);
       }
-      string stats = stream.Stats();
-      Assert.AreEqual("done", State(stats), stats);
-      Assert.AreEqual(Rows, Stat(stats, "rows"), stats);
+      string stats = AssertDone(stream);
       Assert.AreEqual((Rows + ChunkRows - 1) / ChunkRows, Stat(stats, "chunks"), stats);
-      Assert.Greater(Stat(stats, "chunks"), 1, stats);
       Assert.AreEqual(new FileInfo(input).Length, Stat(stats, "input_bytes"), stats);
       Assert.LessOrEqual(Stat(stats, "peak_chunks_in_flight"), 3, stats);
       StringAssert.Contains("\"chunk_rows\":" + ChunkRows, stats);
@@ -277,11 +258,7 @@ public class StreamingPipelineTests {
         string[] lines = ReadOutput(output, header);
         float[] expected = model.PredictProba(synthetic.Features, Rows, Cols);
         AssertSameNumbers(expected, lines, classes);
-        string stats = stream.Stats();
-        Assert.AreEqual("done", State(stats), stats);
-        Assert.AreEqual(Rows, Stat(stats, "rows"), stats);
-        Assert.Greater(Stat(stats, "chunks"), 1, stats);
-        StringAssert.Contains("\"probabilities\":true", stats);
+        StringAssert.Contains("\"probabilities\":true", AssertDone(stream));
       }
     }
   }
@@ -302,12 +279,9 @@ public class StreamingPipelineTests {
       // Probabilities need a classification model.
       using (StreamingPipeline probabilities = SmallChunks(probabilities: true)) {
         string refused = TempPath(".out.csv");
-        AssertStatus(StatusCode.InvalidArgument,
-                     () => probabilities.PredictCsv(model, input, refused),
-                     "classification model");
-        Assert.IsFalse(File.Exists(refused));
-        Assert.IsFalse(File.Exists(refused + ".partial"));
-        Assert.AreEqual("failed", State(probabilities.Stats()));
+        AssertRunFails(probabilities, StatusCode.InvalidArgument,
+                       () => probabilities.PredictCsv(model, input, refused), refused,
+                       "classification model");
       }
     }
   }
@@ -384,14 +358,9 @@ public class StreamingPipelineTests {
     using (Model model = GradientBoosting())
     using (var stream = new StreamingPipeline()) {
       string output = TempPath(".out.csv");
-      AssertStatus(StatusCode.Io,
-                   () => stream.PredictCsv(model, "/nonexistent/in.csv", output),
-                   "/nonexistent/in.csv");
-      Assert.IsFalse(File.Exists(output));
-      Assert.IsFalse(File.Exists(output + ".partial"));
-      string stats = stream.Stats();
-      Assert.AreEqual("failed", State(stats), stats);
-      StringAssert.Contains("/nonexistent/in.csv", stats);
+      AssertRunFails(stream, StatusCode.Io,
+                     () => stream.PredictCsv(model, "/nonexistent/in.csv", output), output,
+                     "/nonexistent/in.csv");
     }
   }
 
@@ -401,13 +370,9 @@ public class StreamingPipelineTests {
     using (var stream = SmallChunks()) {
       string lacking = WriteCsv(new[] { "a", "c", "d", "note" }, new[] { 0, 2, 3, Note }, Rows);
       string output = TempPath(".out.csv");
-      AssertStatus(StatusCode.InvalidArgument, () => stream.PredictCsv(model, lacking, output),
-                   "missing column 'b'");
-      Assert.IsFalse(File.Exists(output));
-      Assert.IsFalse(File.Exists(output + ".partial"));
-      string stats = stream.Stats();
-      Assert.AreEqual("failed", State(stats), stats);
-      StringAssert.Contains("missing column 'b'", stats);
+      AssertRunFails(stream, StatusCode.InvalidArgument,
+                     () => stream.PredictCsv(model, lacking, output), output,
+                     "missing column 'b'");
 
       // The stream runs again after a failure.
       string input = WriteModelCsv(model, Rows);
@@ -430,10 +395,6 @@ public class StreamingPipelineTests {
       stream.PredictCsv(model, input, output);
       Assert.AreEqual(10, ReadOutput(output, "prediction").Length);
     }
-  }
-
-  private static void AssertDisposed(TestDelegate use) {
-    AssertStatus(StatusCode.FailedPrecondition, use, "disposed");
   }
 
   [Test]
@@ -480,13 +441,10 @@ public class StreamingPipelineTests {
                                        TaskCreationOptions.LongRunning);
 
       // Wait until rows come out (the deadline only stops a hang), then cancel.
-      Stopwatch clock = Stopwatch.StartNew();
-      string stats = stream.Stats();
-      while (!(State(stats) == "running" && Stat(stats, "rows") > 0) && !run.IsCompleted &&
-             clock.Elapsed < Deadline) {
-        Thread.Sleep(1);
-        stats = stream.Stats();
-      }
+      string stats = PollStats(
+          stream.Stats,
+          current => (State(current) == "running" && Stat(current, "rows") > 0) || run.IsCompleted,
+          Deadline, 1);
       Assert.AreEqual("running", State(stats), stats);
       Assert.Greater(Stat(stats, "rows"), 0, stats);
       // One run at a time per stream.
@@ -502,8 +460,7 @@ public class StreamingPipelineTests {
       stats = stream.Stats();
       Assert.AreEqual("cancelled", State(stats), stats);
       Assert.Less(Stat(stats, "rows"), bigRows, stats);
-      Assert.IsFalse(File.Exists(output), "no output after a cancelled run");
-      Assert.IsFalse(File.Exists(output + ".partial"), "no .partial after a cancelled run");
+      AssertNoOutput(output);
       stream.Cancel();  // idle again: a no-op
       Assert.AreEqual("cancelled", State(stream.Stats()));
     }

@@ -1,9 +1,12 @@
 package ai.kolosal;
 
+import static ai.kolosal.TestData.assertStatus;
+import static ai.kolosal.TestData.pollStats;
+import static ai.kolosal.TestData.state;
+import static ai.kolosal.TestData.statistic;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -22,8 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -36,11 +37,7 @@ class InferenceEngineTest {
   private static final int ROWS = Synthetic.ROWS;
   private static final int COLS = Synthetic.COLS;
   private static final long COMPILE_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
-  private static final TrainingConfig GRADIENT_BOOSTING = TrainingConfig.builder()
-                                                              .model("gradient_boosting")
-                                                              .param("n_estimators", 30)
-                                                              .param("num_leaves", 8)
-                                                              .build();
+  private static final TrainingConfig GRADIENT_BOOSTING = Synthetic.GRADIENT_BOOSTING;
 
   private final Synthetic synthetic = new Synthetic();
 
@@ -58,11 +55,7 @@ class InferenceEngineTest {
 
   /** A regression target: x0 + 2 x1. */
   private Model fitRegressor(TrainingConfig config) {
-    float[] target = new float[ROWS];
-    for (int row = 0; row < ROWS; ++row) {
-      target[row] = synthetic.features[row * COLS] + 2 * synthetic.features[row * COLS + 1];
-    }
-    return fit(config, "regression", target);
+    return fit(config, "regression", synthetic.regressionTargets());
   }
 
   /** Three classes: x0 + x1 below 0.7, below 1.3, or above. */
@@ -79,29 +72,11 @@ class InferenceEngineTest {
     return Arrays.copyOfRange(synthetic.features, row * COLS, (row + 1) * COLS);
   }
 
-  /** The one model's numeric statistic key ("calls", "compiled_calls", ...). */
-  private static long statistic(String stats, String key) {
-    Matcher match = Pattern.compile("\"" + key + "\":(\\d+)").matcher(stats);
-    assertTrue(match.find(), key + " not in " + stats);
-    return Long.parseLong(match.group(1));
-  }
-
-  /** The one model's JIT state. */
-  private static String jitState(String stats) {
-    Matcher match = Pattern.compile("\"state\":\"(\\w+)\"").matcher(stats);
-    assertTrue(match.find(), "no state in " + stats);
-    return match.group(1);
-  }
-
-  /** Polls the statistics until the model's state is "compiled"; returns them. */
+  /** Polls the statistics until the model's JIT state is "compiled"; returns them. */
   private static String awaitCompiled(InferenceEngine engine) throws InterruptedException {
-    long deadline = System.nanoTime() + COMPILE_DEADLINE_NANOS;
-    String stats = engine.stats();
-    while (!jitState(stats).equals("compiled") && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-      stats = engine.stats();
-    }
-    assertEquals("compiled", jitState(stats), stats);
+    String stats = pollStats(
+        engine::stats, polled -> state(polled).equals("compiled"), COMPILE_DEADLINE_NANOS, 10);
+    assertEquals("compiled", state(stats), stats);
     return stats;
   }
 
@@ -114,14 +89,6 @@ class InferenceEngineTest {
       assertEquals(expectedClass[row], engine.predict(name, row(row), 1, COLS)[0], "row " + row);
     }
     return 2 * ROWS;
-  }
-
-  private static void assertStatus(StatusCode status, Executable call, String... parts) {
-    KolosalException error = assertThrows(KolosalException.class, call);
-    assertEquals(status, error.status(), error.toString());
-    for (String part : parts) {
-      assertTrue(error.getMessage().contains(part), error.getMessage());
-    }
   }
 
   @Test
@@ -159,7 +126,7 @@ class InferenceEngineTest {
       assertArrayEquals(expectedClass, engine.predict("credit", synthetic.features, ROWS, COLS));
       calls += 2;
       String stats = engine.stats();
-      assertEquals("interpreted", jitState(stats), stats);
+      assertEquals("interpreted", state(stats), stats);
       assertEquals(0, statistic(stats, "compiled_calls"), stats);
       assertEquals(calls, statistic(stats, "calls"), stats);
 
@@ -179,7 +146,7 @@ class InferenceEngineTest {
       calls += 2;
 
       stats = engine.stats();
-      assertEquals("compiled", jitState(stats), stats);
+      assertEquals("compiled", state(stats), stats);
       assertTrue(stats.contains("\"model_type\":\"gradient_boosting\""), stats);
       assertTrue(stats.contains("\"name\":\"credit\""), stats);
       assertEquals(calls, statistic(stats, "calls"), stats);
@@ -248,7 +215,7 @@ class InferenceEngineTest {
       assertArrayEquals(model.predict(synthetic.features, ROWS, COLS),
           engine.predict("linear", synthetic.features, ROWS, COLS));
       String stats = engine.stats();
-      assertEquals("unsupported", jitState(stats), stats);
+      assertEquals("unsupported", state(stats), stats);
       assertTrue(stats.contains("\"model_type\":\"logistic_regression\""), stats);
       assertEquals(0, statistic(stats, "compiled_calls"), stats);
       assertEquals(11, statistic(stats, "calls"), stats);
@@ -264,7 +231,7 @@ class InferenceEngineTest {
       assertFalse(engine.warmup("m"));
       assertArrayEquals(
           model.predictProba(row(3), 1, COLS), engine.predictProba("m", row(3), 1, COLS));
-      assertEquals("disabled", jitState(engine.stats()));
+      assertEquals("disabled", state(engine.stats()));
     }
   }
 

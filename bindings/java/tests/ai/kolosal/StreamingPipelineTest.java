@@ -1,5 +1,9 @@
 package ai.kolosal;
 
+import static ai.kolosal.TestData.assertStatus;
+import static ai.kolosal.TestData.pollStats;
+import static ai.kolosal.TestData.state;
+import static ai.kolosal.TestData.statistic;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,8 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,11 +43,7 @@ class StreamingPipelineTest {
   private static final List<String> FEATURES = List.of("x0", "x1", "x2", "x3");
   /** A class name the output has to quote: it holds the delimiter and the quote. */
   private static final String YES = "yes, \"sure\"";
-  private static final TrainingConfig GRADIENT_BOOSTING = TrainingConfig.builder()
-                                                              .model("gradient_boosting")
-                                                              .param("n_estimators", 30)
-                                                              .param("num_leaves", 8)
-                                                              .build();
+  private static final TrainingConfig GRADIENT_BOOSTING = Synthetic.GRADIENT_BOOSTING;
 
   private final Synthetic synthetic = new Synthetic();
 
@@ -71,12 +69,18 @@ class StreamingPipelineTest {
     return path;
   }
 
-  /** The four feature columns of a synthetic row, then its target. */
-  private List<String> trainingRow(int row, String target) {
+  /** The four feature columns of a synthetic row. */
+  private List<String> featureCells(int row) {
     List<String> cells = new ArrayList<>();
     for (int col = 0; col < COLS; ++col) {
       cells.add(cell(row, col));
     }
+    return cells;
+  }
+
+  /** The four feature columns of a synthetic row, then its target. */
+  private List<String> trainingRow(int row, String target) {
+    List<String> cells = featureCells(row);
     cells.add(target);
     return cells;
   }
@@ -104,21 +108,13 @@ class StreamingPipelineTest {
 
   /** A regression target: x0 + 2 x1. */
   private Model fitRegressor() throws IOException {
-    return fit(GRADIENT_BOOSTING, "regression", row -> {
-      float target = synthetic.features[row * COLS] + 2 * synthetic.features[row * COLS + 1];
-      return Float.toString(target);
-    });
+    float[] targets = synthetic.regressionTargets();
+    return fit(GRADIENT_BOOSTING, "regression", row -> Float.toString(targets[row]));
   }
 
   /** The synthetic rows under the model's own feature names: the input to stream. */
   private Path writeInput(Model model) throws IOException {
-    return writeCsv("input.csv", model.featureNames(), ROWS, row -> {
-      List<String> cells = new ArrayList<>();
-      for (int col = 0; col < COLS; ++col) {
-        cells.add(cell(row, col));
-      }
-      return cells;
-    });
+    return writeCsv("input.csv", model.featureNames(), ROWS, this::featureCells);
   }
 
   /** The fields of one CSV record with '"' quotes ("" inside quotes is one quote). */
@@ -149,19 +145,6 @@ class StreamingPipelineTest {
     return Files.readAllLines(path, StandardCharsets.UTF_8);
   }
 
-  /** A numeric statistic ("rows", "chunks", ...). */
-  private static long statistic(String stats, String key) {
-    Matcher match = Pattern.compile("\"" + key + "\":(\\d+)").matcher(stats);
-    assertTrue(match.find(), key + " not in " + stats);
-    return Long.parseLong(match.group(1));
-  }
-
-  private static String state(String stats) {
-    Matcher match = Pattern.compile("\"state\":\"(\\w+)\"").matcher(stats);
-    assertTrue(match.find(), "no state in " + stats);
-    return match.group(1);
-  }
-
   /** Neither the output nor the file it is written through exists. */
   private static void assertNoOutput(Path output) {
     assertFalse(Files.exists(output), output + " exists");
@@ -177,12 +160,33 @@ class StreamingPipelineTest {
     assertTrue(statistic(stats, "chunks") > 1, stats);
   }
 
-  private static void assertStatus(StatusCode status, Executable call, String... parts) {
-    KolosalException error = assertThrows(KolosalException.class, call);
-    assertEquals(status, error.status(), error.toString());
-    for (String part : parts) {
-      assertTrue(error.getMessage().contains(part), error.getMessage());
-    }
+  /** Streams input to output; returns the output's lines: the header, then one line a row. */
+  private static List<String> predictLines(
+      StreamingPipeline stream, Model model, Path input, Path output) throws IOException {
+    stream.predictCsv(model, input.toString(), output.toString());
+    List<String> lines = readLines(output);
+    assertEquals(ROWS + 1, lines.size());
+    return lines;
+  }
+
+  /** The synthetic rows stream through to output, and the run is done. */
+  private void assertPredictsEveryRow(StreamingPipeline stream, Model model, Path output)
+      throws IOException {
+    predictLines(stream, model, writeInput(model), output);
+    assertEquals("done", state(stream.stats()));
+  }
+
+  /**
+   * The run throws status with a message holding each of parts, writes no output and leaves the
+   * pipeline failed; returns its stats.
+   */
+  private static String assertRunFails(
+      StreamingPipeline stream, Path output, StatusCode status, Executable run, String... parts) {
+    assertStatus(status, run, parts);
+    assertNoOutput(output);
+    String stats = stream.stats();
+    assertEquals("failed", state(stats), stats);
+    return stats;
   }
 
   @Test
@@ -222,10 +226,7 @@ class StreamingPipelineTest {
       assertTrue(classes.contains(YES), classes.toString());
       float[] expected = model.predict(synthetic.features, ROWS, COLS);
       Path output = dir.resolve("classes.csv");
-      stream.predictCsv(model, writeInput(model).toString(), output.toString());
-
-      List<String> lines = readLines(output);
-      assertEquals(ROWS + 1, lines.size());
+      List<String> lines = predictLines(stream, model, writeInput(model), output);
       assertEquals("prediction", lines.get(0));
       int yes = 0;
       for (int row = 0; row < ROWS; ++row) {
@@ -247,10 +248,7 @@ class StreamingPipelineTest {
              StreamConfig.builder().chunkRows(CHUNK_ROWS).probabilities(true).build())) {
       float[] expected = model.predictProba(synthetic.features, ROWS, COLS);
       Path output = dir.resolve("proba.csv");
-      stream.predictCsv(model, writeInput(model).toString(), output.toString());
-
-      List<String> lines = readLines(output);
-      assertEquals(ROWS + 1, lines.size());
+      List<String> lines = predictLines(stream, model, writeInput(model), output);
       assertEquals(model.classNames(), fields(lines.get(0)));
       for (int row = 0; row < ROWS; ++row) {
         List<String> cells = fields(lines.get(row + 1));
@@ -286,10 +284,7 @@ class StreamingPipelineTest {
         return cells;
       });
       Path output = dir.resolve("values.csv");
-      stream.predictCsv(model, input.toString(), output.toString());
-
-      List<String> lines = readLines(output);
-      assertEquals(ROWS + 1, lines.size());
+      List<String> lines = predictLines(stream, model, input, output);
       assertEquals("prediction", lines.get(0));
       float[] got = new float[ROWS];
       for (int row = 0; row < ROWS; ++row) {
@@ -299,10 +294,8 @@ class StreamingPipelineTest {
       assertDoneInChunks(stream);
 
       Path none = dir.resolve("proba.csv");
-      assertStatus(StatusCode.INVALID_ARGUMENT,
+      assertRunFails(proba, none, StatusCode.INVALID_ARGUMENT,
           () -> proba.predictCsv(model, input.toString(), none.toString()), "probabilities");
-      assertNoOutput(none);
-      assertEquals("failed", state(proba.stats()));
     }
   }
 
@@ -311,10 +304,8 @@ class StreamingPipelineTest {
     try (Model model = fitClassifier(); StreamingPipeline stream = new StreamingPipeline()) {
       Path output = dir.resolve("out.csv");
       String absent = dir.resolve("absent.csv").toString();
-      assertStatus(
-          StatusCode.IO, () -> stream.predictCsv(model, absent, output.toString()), absent);
-      assertNoOutput(output);
-      assertEquals("failed", state(stream.stats()));
+      assertRunFails(stream, output, StatusCode.IO,
+          () -> stream.predictCsv(model, absent, output.toString()), absent);
     }
   }
 
@@ -324,19 +315,14 @@ class StreamingPipelineTest {
       Path lacking = writeCsv("lacking.csv", List.of("x0", "x2", "x3"), 5,
           row -> List.of(cell(row, 0), cell(row, 2), cell(row, 3)));
       Path output = dir.resolve("out.csv");
-      assertStatus(StatusCode.INVALID_ARGUMENT,
+      String stats = assertRunFails(stream, output, StatusCode.INVALID_ARGUMENT,
           ()
               -> stream.predictCsv(model, lacking.toString(), output.toString()),
           "missing column 'x1'");
-      assertNoOutput(output);
-      String stats = stream.stats();
-      assertEquals("failed", state(stats), stats);
       assertTrue(stats.contains("missing column 'x1'"), stats);
 
       // A failed run leaves the pipeline usable.
-      stream.predictCsv(model, writeInput(model).toString(), output.toString());
-      assertEquals(ROWS + 1, readLines(output).size());
-      assertEquals("done", state(stream.stats()));
+      assertPredictsEveryRow(stream, model, output);
     }
   }
 
@@ -430,12 +416,8 @@ class StreamingPipelineTest {
         return null;
       });
       // Wait until rows come out (the deadline only stops a hang), then cancel.
-      long deadline = System.nanoTime() + CANCEL_DEADLINE_NANOS;
-      String stats = stream.stats();
-      while (statistic(stats, "rows") == 0 && !run.isDone() && System.nanoTime() < deadline) {
-        Thread.sleep(1);
-        stats = stream.stats();
-      }
+      String stats = pollStats(stream::stats,
+          polled -> statistic(polled, "rows") > 0 || run.isDone(), CANCEL_DEADLINE_NANOS, 1);
       assertEquals("running", state(stats), stats);
       assertTrue(statistic(stats, "rows") > 0, stats);
       // One run at a time: a second one is refused and leaves the first alone.
@@ -457,10 +439,7 @@ class StreamingPipelineTest {
 
       // Cancelling when idle does nothing, and the next run goes through.
       stream.cancel();
-      Path small = dir.resolve("small.out.csv");
-      stream.predictCsv(model, writeInput(model).toString(), small.toString());
-      assertEquals(ROWS + 1, readLines(small).size());
-      assertEquals("done", state(stream.stats()));
+      assertPredictsEveryRow(stream, model, dir.resolve("small.out.csv"));
     } finally {
       pool.shutdownNow();
     }

@@ -1,5 +1,8 @@
 package ai.kolosal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -8,8 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.function.Executable;
 
-/** Paths handed over by CTest, and the spam data and reference predictions. */
+/**
+ * Paths handed over by CTest, the spam data and reference predictions, and the checks of
+ * statistics and errors that several tests share.
+ */
 final class TestData {
   private TestData() {}
 
@@ -69,5 +80,43 @@ final class TestData {
 
   static int spamCols() {
     return 57;
+  }
+
+  /** A numeric statistic of a stats() JSON ("rows", "calls", ...). */
+  static long statistic(String stats, String key) {
+    Matcher match = Pattern.compile("\"" + key + "\":(\\d+)").matcher(stats);
+    assertTrue(match.find(), key + " not in " + stats);
+    return Long.parseLong(match.group(1));
+  }
+
+  /** The first "state" of a stats() JSON: a pipeline's run, or an engine's one model's JIT. */
+  static String state(String stats) {
+    Matcher match = Pattern.compile("\"state\":\"(\\w+)\"").matcher(stats);
+    assertTrue(match.find(), "no state in " + stats);
+    return match.group(1);
+  }
+
+  /**
+   * Reads stats every pollMillis until done holds or timeoutNanos have passed (the deadline
+   * only stops a hang); returns the last stats read, for the caller to check.
+   */
+  static String pollStats(Supplier<String> stats, Predicate<String> done, long timeoutNanos,
+      long pollMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    String last = stats.get();
+    while (!done.test(last) && System.nanoTime() < deadline) {
+      Thread.sleep(pollMillis);
+      last = stats.get();
+    }
+    return last;
+  }
+
+  /** call throws a KolosalException with status whose message contains each of parts. */
+  static void assertStatus(StatusCode status, Executable call, String... parts) {
+    KolosalException error = assertThrows(KolosalException.class, call);
+    assertEquals(status, error.status(), error.toString());
+    for (String part : parts) {
+      assertTrue(error.getMessage().contains(part), error.getMessage());
+    }
   }
 }
