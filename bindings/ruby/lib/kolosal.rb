@@ -71,12 +71,20 @@ module Kolosal
     Native.kolosal_live_handle_count
   end
 
-  # Configs and options are JSON for the C ABI: nil (defaults), a JSON String, or a Hash.
-  def self.config_json(config)
-    case config
-    when nil then nil
-    when String then config
-    else JSON.generate(config)
+  # Configs and options are JSON for the C ABI: nil (defaults), a JSON String, or a Hash, with
+  # keyword arguments merged over it (they win over a key of the same name).
+  def self.config_json(config, keywords = {})
+    if keywords.empty?
+      return config.nil? || config.is_a?(String) ? config : JSON.generate(config)
     end
+
+    base = config.is_a?(String) ? JSON.parse(config) : (config || {})
+    unless base.is_a?(Hash)
+      raise ArgumentError, "keywords merge only into a JSON object, not #{base.class}"
+    end
+
+    JSON.generate(base.transform_keys(&:to_s).merge(keywords.transform_keys(&:to_s)))
+  rescue JSON::ParserError => error
+    raise ArgumentError, "config is not JSON: #{error.message}"
   end
 end

@@ -6,38 +6,11 @@
 require "minitest/autorun"
 require "tmpdir"
 require "kolosal"
+require_relative "test_helper"
 
 class InferenceEngineTest < Minitest::Test
-  BOOSTING = { model: "gradient_boosting", params: { n_estimators: 30, num_leaves: 8 } }.freeze
-
-  # 300 rows of three features uniform in [-1, 1); the class is 1 when x0 + x1 * x2 > 0 (for
-  # regression, the label is x0 + x1 * x2 itself; for task "multiclass", three classes cut at
-  # -0.3 and 0.3).
-  def self.problem
-    @problem ||= begin
-      random = Random.new(777)
-      features = Array.new(300) { Array.new(3) { (random.rand * 2) - 1 } }.freeze
-      [features, features.map { |x0, x1, x2| x0 + (x1 * x2) }.freeze]
-    end
-  end
-
-  def features
-    self.class.problem.first
-  end
-
-  # A model of config fitted on the problem; with a block, yields it and closes it.
-  def fit(task: "classification", **config, &block)
-    rows, values = self.class.problem
-    labels = case task
-             when "regression" then values
-             when "multiclass" then values.map { |value| [-0.3, 0.3].count { |cut| value >= cut }.to_f }
-             else values.map { |value| value.positive? ? 1.0 : 0.0 }
-             end
-    task = "classification" if task == "multiclass"
-    Kolosal::Dataset.from_dense(rows, labels: labels, task: task) do |dataset|
-      Kolosal::Trainer.open(**config) { |trainer| trainer.fit(dataset, &block) }
-    end
-  end
+  include TestHelper
+  include SyntheticProblems
 
   # method (:predict or :predict_proba) called once per row of rows: one value or one Array of
   # probabilities per row.
@@ -60,30 +33,8 @@ class InferenceEngineTest < Minitest::Test
 
   # Polls the statistics until name's compiled code is in use (or the deadline passes).
   def wait_until_compiled(engine, name, seconds: 10)
-    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + seconds
-    until jit_state(engine, name) == "compiled" ||
-          Process.clock_gettime(Process::CLOCK_MONOTONIC) > deadline
-      sleep 0.01
-    end
+    wait_until(seconds: seconds) { jit_state(engine, name) == "compiled" }
     assert_equal "compiled", jit_state(engine, name), "not compiled within #{seconds} s"
-  end
-
-  def assert_kolosal_error(klass, message_part)
-    error = assert_raises(klass) { yield }
-    assert_kind_of Kolosal::Error, error
-    assert_equal klass::CODE, error.code
-    assert_includes error.message, message_part
-    error
-  end
-
-  # Runs the block after a full collection with the GC off, so that only the block's own
-  # handles change the live handle count.
-  def without_gc
-    GC.start(full_mark: true, immediate_sweep: true)
-    GC.disable
-    yield
-  ensure
-    GC.enable
   end
 
   # Single rows and whole batches through the engine: exactly the model's floats, interpreted
@@ -469,14 +420,9 @@ class InferenceEngineTest < Minitest::Test
                "load_model" => -> { engine.load_model("other", "unused.kolosal") },
                "model" => -> { engine.model("m") },
                "remove_model" => -> { engine.remove_model("m") } }
-      uses.each do |use, call|
-        error = assert_kolosal_error(Kolosal::FailedPreconditionError, "inference_engine is closed",
-                                     &call)
-        assert_equal "FAILED_PRECONDITION", error.status, use
-      end
+      assert_refused_when_closed(uses, "inference_engine is closed")
       # A closed model cannot be added.
-      closed = fit(model: "logistic_regression")
-      closed.close
+      closed = closed_model
       Kolosal::InferenceEngine.open do |open|
         assert_kolosal_error(Kolosal::FailedPreconditionError, "model is closed") do
           open.add_model("c", closed)
@@ -488,19 +434,8 @@ class InferenceEngineTest < Minitest::Test
 
   # The block form closes the engine after the block returns and after it raises.
   def test_block_form_closes_the_engine
-    without_gc do
-      base = Kolosal.live_handle_count
-      yielded = nil
-      assert_equal :value, Kolosal::InferenceEngine.open { |engine| (yielded = engine) && :value }
-      assert yielded.closed?
-      assert_equal base, Kolosal.live_handle_count
-      error = assert_raises(RuntimeError) do
-        Kolosal::InferenceEngine.open { |engine| (yielded = engine) && raise("boom") }
-      end
-      assert_equal "boom", error.message
-      assert yielded.closed?
-      assert_equal base, Kolosal.live_handle_count
-    end
+    assert_block_form_closes("InferenceEngine.open",
+                             ->(&block) { Kolosal::InferenceEngine.open(&block) })
   end
 
   # Four threads make 200 single-row calls each on one engine, and every 50th call a batch that
@@ -616,14 +551,13 @@ class InferenceEngineTest < Minitest::Test
           # Past 1000 calls each, readers go on until one call found a model: on a loaded
           # machine the first 2000 may all miss. The deadline only stops a hang.
           found_any = false
-          deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + 60
+          deadline = monotonic_seconds + 60
           readers = Array.new(2) do
             Thread.new do
               served = [0, 0]
               mismatches = []
               calls = 0
-              while calls < 1000 ||
-                    (!found_any && Process.clock_gettime(Process::CLOCK_MONOTONIC) < deadline)
+              while calls < 1000 || (!found_any && monotonic_seconds < deadline)
                 calls += 1
                 begin
                   got = engine.predict_proba("swapped", batch)

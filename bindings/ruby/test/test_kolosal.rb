@@ -7,8 +7,12 @@ require "minitest/autorun"
 require "minitest/mock"
 require "tmpdir"
 require "kolosal"
+require_relative "test_helper"
 
 class KolosalTest < Minitest::Test
+  include TestHelper
+  include SyntheticProblems
+
   Spam = Struct.new(:path, :rows, :reference, :reference_model, keyword_init: true)
 
   # spam.csv as feature rows, with the C++ reference probabilities (float32 values printed with
@@ -21,7 +25,7 @@ class KolosalTest < Minitest::Test
         reference_dir = ENV.fetch("KOLOSAL_REFERENCE_DIR")
         rows = File.readlines(path).drop(1).map { |line| line.split(",")[0...-1].map(&:to_f) }
         reference = File.readlines(File.join(reference_dir, "spam_proba.csv")).drop(1).map do |line|
-          line.split(",").map { |field| [Float(field)].pack("e").unpack1("e") }
+          line.split(",").map { |field| TestHelper.float32(Float(field)) }
         end
         Spam.new(path: path, rows: rows, reference: reference,
                  reference_model: File.join(reference_dir, "spam.kolosal"))
@@ -41,13 +45,6 @@ class KolosalTest < Minitest::Test
     Kolosal::Dataset.read_csv(data.path, target: "type") do |dataset|
       Kolosal::Trainer.open(model: "logistic_regression") { |trainer| trainer.fit(dataset) }
     end
-  end
-
-  # A small linearly separable problem.
-  def dense_problem(rows)
-    features = Array.new(rows) { |row| [(row % 17) / 17.0, (row % 5) / 5.0, (row % 3).to_f] }
-    labels = features.map { |a, b, _| a + b > 0.9 ? 1.0 : 0.0 }
-    [features, labels]
   end
 
   # A logistic regression on dense_problem(rows), so tests need no dataset files: the model
@@ -254,25 +251,7 @@ class KolosalTest < Minitest::Test
         "Optimizer.open" => ->(&block) { Kolosal::Optimizer.open(ONE_FLOAT, &block) },
         "Optimizer#ask" => ->(&block) { optimizer.ask(&block) }
       }
-      openers.each do |form, opener|
-        without_gc do
-          base = Kolosal.live_handle_count
-          yielded = nil
-          assert_equal :value, opener.call { |*objects| (yielded = objects) && :value }, form
-          refute_empty yielded, form
-          assert yielded.all?(&:closed?), "#{form}: open after the block"
-          assert_equal base, Kolosal.live_handle_count, "#{form}: not freed after the block"
-
-          raised = nil
-          error = assert_raises(RuntimeError, form) do
-            opener.call { |*objects| (raised = objects) && raise("boom") }
-          end
-          assert_equal "boom", error.message
-          refute_empty raised, form
-          assert raised.all?(&:closed?), "#{form}: open after the block raised"
-          assert_equal base, Kolosal.live_handle_count, "#{form}: not freed after the block raised"
-        end
-      end
+      openers.each { |form, opener| assert_block_form_closes(form, opener) }
     ensure
       [dataset, trainer, optimizer].compact.each(&:close)
     end
@@ -360,14 +339,6 @@ class KolosalTest < Minitest::Test
     end
   ensure
     model&.close
-  end
-
-  def assert_kolosal_error(klass, message_part)
-    error = assert_raises(klass) { yield }
-    assert_kind_of Kolosal::Error, error
-    assert_equal klass::CODE, error.code
-    assert_includes error.message, message_part
-    error
   end
 
   def test_errors
@@ -537,10 +508,7 @@ class KolosalTest < Minitest::Test
       Kolosal::Trainer.open(model: "gradient_boosting", params: { n_estimators: 100_000 }) do |trainer|
         fitting = Thread.new { trainer.fit(dataset) }
         sleep 0.2 # 100 000 rounds: still fitting, and this thread runs meanwhile
-        started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-        fitting.raise(Interrupt, "stop")
-        assert_raises(Interrupt) { fitting.join }
-        assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, :<, 30
+        assert_interrupt_stops(fitting)
         trainer.on_progress { :cancel } # usable again afterwards
         assert_raises(Kolosal::CancelledError) { trainer.fit(dataset) }
       end
@@ -566,17 +534,6 @@ class KolosalTest < Minitest::Test
   end
 
   ONE_FLOAT = [{ name: "x", type: "float", low: 0, high: 1 }].freeze
-
-  # Runs the block after a full collection with the GC off, so that only the block's own
-  # handles change the live handle count (minitest runs one test at a time, but a GC could free
-  # what an earlier test left behind at any moment).
-  def without_gc
-    GC.start(full_mark: true, immediate_sweep: true)
-    GC.disable
-    yield
-  ensure
-    GC.enable
-  end
 
   def test_live_handle_count
     features, labels = dense_problem(50)
@@ -628,11 +585,9 @@ class KolosalTest < Minitest::Test
       forget_twenty_handles
       assert_equal base + 20, Kolosal.live_handle_count
     end
-    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + 20
-    until Kolosal.live_handle_count <= base + 2 ||
-          Process.clock_gettime(Process::CLOCK_MONOTONIC) > deadline
+    wait_until(seconds: 20) do
       GC.start(full_mark: true, immediate_sweep: true)
-      sleep 0.01
+      Kolosal.live_handle_count <= base + 2
     end
     assert_operator Kolosal.live_handle_count, :<=, base + 2, "live handles left after the GC"
     features, labels = dense_problem(50)

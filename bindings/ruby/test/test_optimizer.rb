@@ -4,8 +4,12 @@
 require "minitest/autorun"
 require "tmpdir"
 require "kolosal"
+require_relative "test_helper"
 
 class OptimizerTest < Minitest::Test
+  include TestHelper
+  include SyntheticProblems
+
   # x float, y int, k categorical: the minimum 0 is at x = 2, y = -1, k = "b".
   SPACE = { params: [{ name: "x", type: "float", low: -5, high: 5 },
                      { name: "y", type: "int", low: -5, high: 5 },
@@ -14,12 +18,6 @@ class OptimizerTest < Minitest::Test
   def objective(trial)
     penalty = trial.categorical("k") == "b" ? 0 : 1
     ((trial.float("x") - 2)**2) + ((trial.int("y") + 1)**2) + penalty
-  end
-
-  def assert_error(klass, fragment, &block)
-    error = assert_raises(klass, &block)
-    assert_includes error.message, fragment
-    error
   end
 
   def test_ask_tell_loop_finds_the_minimum
@@ -121,31 +119,37 @@ class OptimizerTest < Minitest::Test
   end
 
   def test_errors_carry_the_librarys_message
-    assert_error(Kolosal::InvalidArgumentError, "above high") do
+    assert_kolosal_error(Kolosal::InvalidArgumentError, "above high") do
       Kolosal::Optimizer.new([{ name: "x", type: "float", low: 2, high: 1 }])
     end
-    assert_error(Kolosal::InvalidArgumentError, "did you mean 'max_trials'") do
+    assert_kolosal_error(Kolosal::InvalidArgumentError, "did you mean 'max_trials'") do
       Kolosal::Optimizer.new(SPACE, max_trial: 3)
     end
-    assert_error(Kolosal::InvalidArgumentError, "invalid JSON") { Kolosal::Optimizer.new("{") }
-    assert_error(Kolosal::IOError, "nonexistent-dir") do
+    assert_kolosal_error(Kolosal::InvalidArgumentError, "invalid JSON") do
+      Kolosal::Optimizer.new("{")
+    end
+    assert_kolosal_error(Kolosal::IOError, "nonexistent-dir") do
       Kolosal::Optimizer.new(SPACE, storage: "sqlite:///nonexistent-dir/k/s.db")
     end
     Kolosal::Optimizer.open(SPACE) do |optimizer|
       Kolosal::Optimizer.open(SPACE) do |other|
-        assert_error(Kolosal::FailedPreconditionError, "no trial") { optimizer.best_value }
+        assert_kolosal_error(Kolosal::FailedPreconditionError, "no trial") { optimizer.best_value }
         assert_nil optimizer.optimize(n_trials: 0) { 0 }
         trial = optimizer.ask
         foreign = other.ask
-        assert_error(Kolosal::NotFoundError, "'z'") { trial.float("z") }
-        assert_error(Kolosal::InvalidArgumentError, "'x'") { trial.int("x") }
-        assert_error(Kolosal::InvalidArgumentError, "another optimizer") do
+        assert_kolosal_error(Kolosal::NotFoundError, "'z'") { trial.float("z") }
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "'x'") { trial.int("x") }
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "another optimizer") do
           optimizer.tell(foreign, 1)
         end
         assert_raises(TypeError) { optimizer.tell(optimizer, 1) }
         optimizer.tell(trial, 1)
-        assert_error(Kolosal::FailedPreconditionError, "trial 0") { optimizer.tell(trial, 2) }
-        assert_error(Kolosal::FailedPreconditionError, "trial 0") { optimizer.tell_pruned(trial) }
+        assert_kolosal_error(Kolosal::FailedPreconditionError, "trial 0") do
+          optimizer.tell(trial, 2)
+        end
+        assert_kolosal_error(Kolosal::FailedPreconditionError, "trial 0") do
+          optimizer.tell_pruned(trial)
+        end
         trial.close
         foreign.close
       end
@@ -158,14 +162,16 @@ class OptimizerTest < Minitest::Test
     optimizer.close
     optimizer.close
     assert optimizer.closed?
-    assert_error(Kolosal::FailedPreconditionError, "optimizer is closed") { optimizer.ask }
-    assert_error(Kolosal::FailedPreconditionError, "optimizer is closed") { optimizer.should_stop? }
+    assert_kolosal_error(Kolosal::FailedPreconditionError, "optimizer is closed") { optimizer.ask }
+    assert_kolosal_error(Kolosal::FailedPreconditionError, "optimizer is closed") do
+      optimizer.should_stop?
+    end
     # The trial keeps its study alive.
     assert_includes(-5.0..5.0, trial.float("x"))
     trial.report(0, 1.0)
     trial.close
     trial.close
-    assert_error(Kolosal::FailedPreconditionError, "trial is closed") { trial.number }
+    assert_kolosal_error(Kolosal::FailedPreconditionError, "trial is closed") { trial.number }
   end
 
   def test_cancel_from_another_thread
@@ -178,8 +184,7 @@ class OptimizerTest < Minitest::Test
   end
 
   def test_trainer_tune
-    features = Array.new(300) { |row| [(row % 17) / 17.0, (row % 5) / 5.0, (row % 3).to_f] }
-    labels = features.map { |a, b, _| a + b > 0.9 ? 1.0 : 0.0 }
+    features, labels = dense_problem(300)
     Kolosal::Dataset.from_dense(features, labels: labels, task: "classification") do |data|
       Kolosal::Trainer.open(model: "logistic_regression", cv_folds: 3) do |trainer|
         stages = []
@@ -192,10 +197,10 @@ class OptimizerTest < Minitest::Test
           assert_equal best_params, model.metadata["params"].slice(*best_params.keys)
         end
         assert_equal 4, stages.count("tuning")
-        assert_error(Kolosal::InvalidArgumentError, "did you mean 'n_trials'") do
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "did you mean 'n_trials'") do
           trainer.tune(data, n_trial: 3)
         end
-        assert_error(Kolosal::IOError, "nonexistent-dir") do
+        assert_kolosal_error(Kolosal::IOError, "nonexistent-dir") do
           trainer.tune(data, storage: "sqlite:///nonexistent-dir/k/s.db")
         end
       end

@@ -8,58 +8,16 @@ require "csv"
 require "minitest/autorun"
 require "tmpdir"
 require "kolosal"
+require_relative "test_helper"
 
 class StreamingPipelineTest < Minitest::Test
-  BOOSTING = { model: "gradient_boosting", params: { n_estimators: 30, num_leaves: 8 } }.freeze
+  include TestHelper
+  include SyntheticProblems
+
   # Slow to predict: 100 000 rows in chunks of 50 take seconds, so a run is still going when the
   # tests cancel it a few milliseconds after its first rows.
   SLOW = { model: "gradient_boosting", params: { n_estimators: 1000, num_leaves: 16 } }.freeze
   BIG_ROWS = 100_000
-  # The feature names the models are trained with, and so the columns the input files need.
-  FEATURE_NAMES = %w[age income score].freeze
-  ROWS = 300
-
-  # A Float rounded to float32 (the library's number type): such values survive the trip
-  # through CSV text exactly, and predictions compare exactly.
-  def self.float32(value)
-    [value].pack("e").unpack1("e")
-  end
-
-  # count rows of three float32 features uniform in [-1, 1), the same for a seed.
-  def self.random_rows(count, seed)
-    random = Random.new(seed)
-    Array.new(count) { Array.new(3) { float32((random.rand * 2) - 1) }.freeze }.freeze
-  end
-
-  # ROWS rows; the class is 1 when x0 + x1 * x2 > 0 (for regression, the label is x0 + x1 * x2
-  # itself; for task "multiclass", three classes cut at -0.3 and 0.3).
-  def self.problem
-    @problem ||= begin
-      features = random_rows(ROWS, 777)
-      [features, features.map { |x0, x1, x2| x0 + (x1 * x2) }.freeze]
-    end
-  end
-
-  def features
-    self.class.problem.first
-  end
-
-  # A model of config fitted on the problem, with FEATURE_NAMES; with a block, yields it and
-  # closes it.
-  def fit(task: "classification", **config, &block)
-    rows, values = self.class.problem
-    labels = case task
-             when "regression" then values
-             when "multiclass"
-               values.map { |value| [-0.3, 0.3].count { |cut| value >= cut }.to_f }
-             else values.map { |value| value.positive? ? 1.0 : 0.0 }
-             end
-    task = "classification" if task == "multiclass"
-    Kolosal::Dataset.from_dense(rows, labels: labels, task: task,
-                                feature_names: FEATURE_NAMES) do |dataset|
-      Kolosal::Trainer.open(**config) { |trainer| trainer.fit(dataset, &block) }
-    end
-  end
 
   # Writes rows (values in FEATURE_NAMES order) to a CSV file with a header. columns are the
   # file's columns in order: a name from FEATURE_NAMES holds that feature, any other the row
@@ -77,7 +35,7 @@ class StreamingPipelineTest < Minitest::Test
 
   # A number of the output file as the float32 it stands for.
   def parse_float32(text)
-    self.class.float32(Float(text))
+    float32(Float(text))
   end
 
   # The output file as [header, rows], each an Array of Strings.
@@ -86,48 +44,52 @@ class StreamingPipelineTest < Minitest::Test
     [header, rows]
   end
 
-  def assert_kolosal_error(klass, message_part)
-    error = assert_raises(klass) { yield }
-    assert_kind_of Kolosal::Error, error
-    assert_equal klass::CODE, error.code
-    assert_includes error.message, message_part
-    error
-  end
-
   def refute_output(path)
     refute File.exist?(path), "#{path} was written"
     refute File.exist?("#{path}.partial"), "#{path}.partial was left behind"
   end
 
-  # Runs the block after a full collection with the GC off, so that only the block's own
-  # handles change the live handle count.
-  def without_gc
-    GC.start(full_mark: true, immediate_sweep: true)
-    GC.disable
-    yield
-  ensure
-    GC.enable
-  end
-
-  # Writes BIG_ROWS rows and starts predict_csv on another thread (which raises quietly: the
-  # tests read its exception from Thread#value).
-  def start_big_run(stream, model, dir, output)
-    input = write_csv(File.join(dir, "big.csv"), self.class.random_rows(BIG_ROWS, 5))
-    Thread.new do
-      Thread.current.report_on_exception = false
-      stream.predict_csv(model, input, output)
+  # Fits a model of config (see #fit) and writes the problem's features to input.csv in a new
+  # folder; yields the model, that file, the path output.csv in the folder, and the folder.
+  def with_model_and_input(**config)
+    fit(**config) do |model|
+      Dir.mktmpdir do |dir|
+        input = write_csv(File.join(dir, "input.csv"), features)
+        yield model, input, File.join(dir, "output.csv"), dir
+      end
     end
   end
 
-  # Polls the stream's statistics until rows have been written (or the deadline passes, so that
-  # a broken run fails the test instead of hanging it).
-  def wait_for_rows(stream, seconds: 30)
-    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + seconds
-    until stream.stats.fetch("rows").positive? ||
-          Process.clock_gettime(Process::CLOCK_MONOTONIC) > deadline
-      sleep 0.001
+  # Fits the SLOW model, writes BIG_ROWS rows to big.csv in a new folder and starts predict_csv
+  # on another thread, in chunks of 50 rows, one at a time. Once rows have been written (or the
+  # deadline has passed, so that a broken run fails the test instead of hanging it), yields the
+  # stream, the thread (which raises quietly: the tests read its exception from Thread#value),
+  # the output path, the model and the folder.
+  def with_big_run
+    fit(**SLOW) do |model|
+      Dir.mktmpdir do |dir|
+        input = write_csv(File.join(dir, "big.csv"), random_rows(BIG_ROWS, 5))
+        output = File.join(dir, "output.csv")
+        Kolosal::StreamingPipeline.open(chunk_rows: 50, max_chunks_in_flight: 1) do |stream|
+          running = Thread.new do
+            Thread.current.report_on_exception = false
+            stream.predict_csv(model, input, output)
+          end
+          wait_until(seconds: 30, interval: 0.001) { stream.stats.fetch("rows").positive? }
+          assert_operator stream.stats.fetch("rows"), :>, 0, "no rows streamed within 30 s"
+          yield stream, running, output, model, dir
+        end
+      end
     end
-    assert_operator stream.stats.fetch("rows"), :>, 0, "no rows streamed within #{seconds} s"
+  end
+
+  # The big run stopped early: the stream's state is "cancelled", it wrote fewer than BIG_ROWS
+  # rows and left no output file.
+  def assert_big_run_cancelled(stream, output)
+    stats = stream.stats
+    assert_equal "cancelled", stats.fetch("state")
+    assert_operator stats.fetch("rows"), :<, BIG_ROWS
+    refute_output(output)
   end
 
   # Class names in chunks of 7 rows: every line is the class of Model#predict for its row; the
@@ -166,83 +128,87 @@ class StreamingPipelineTest < Minitest::Test
   # probabilities: true writes one column per class, named by the class, holding the float32
   # of Model#predict_proba exactly (the shortest text that reads back as that float32).
   def test_probabilities_match_the_model
-    fit(task: "multiclass", **BOOSTING) do |model|
+    with_model_and_input(task: "multiclass", **BOOSTING) do |model, input, output|
       assert_equal 3, model.n_classes
       expected = model.predict_proba(features)
-      Dir.mktmpdir do |dir|
-        input = write_csv(File.join(dir, "input.csv"), features)
-        output = File.join(dir, "proba.csv")
-        Kolosal::StreamingPipeline.open('{"chunk_rows": 7, "probabilities": true}') do |stream|
-          stream.predict_csv(model, input, output)
-          header, rows = read_output(output)
-          assert_equal model.class_names, header
-          assert_equal expected, rows.map { |row| row.map { |text| parse_float32(text) } }
-          assert_operator stream.stats.fetch("chunks"), :>, 1
-        end
+      Kolosal::StreamingPipeline.open('{"chunk_rows": 7, "probabilities": true}') do |stream|
+        stream.predict_csv(model, input, output)
+        header, rows = read_output(output)
+        assert_equal model.class_names, header
+        assert_equal expected, rows.map { |row| row.map { |text| parse_float32(text) } }
+        assert_operator stream.stats.fetch("chunks"), :>, 1
       end
     end
   end
 
   # A regression model writes values (float32 exactly); probabilities are refused.
   def test_regression_values_match_the_model
-    fit(task: "regression", model: "gradient_boosting", params: { n_estimators: 10 }) do |model|
+    config = { task: "regression", model: "gradient_boosting", params: { n_estimators: 10 } }
+    with_model_and_input(**config) do |model, input, output, dir|
       expected = model.predict(features)
-      Dir.mktmpdir do |dir|
-        input = write_csv(File.join(dir, "input.csv"), features)
-        output = File.join(dir, "values.csv")
-        Kolosal::StreamingPipeline.open(chunk_rows: 7) do |stream|
-          stream.predict_csv(model, input, output)
-          header, rows = read_output(output)
-          assert_equal %w[prediction], header
-          assert_equal expected, rows.map { |(text)| parse_float32(text) }
-          assert_equal "done", stream.stats.fetch("state")
-          assert_equal ROWS, stream.stats.fetch("rows")
-        end
-        refused = File.join(dir, "refused.csv")
-        Kolosal::StreamingPipeline.open(probabilities: true) do |stream|
-          assert_kolosal_error(Kolosal::InvalidArgumentError, "classification") do
-            stream.predict_csv(model, input, refused)
-          end
-          assert_equal "failed", stream.stats.fetch("state")
-        end
-        refute_output(refused)
+      Kolosal::StreamingPipeline.open(chunk_rows: 7) do |stream|
+        stream.predict_csv(model, input, output)
+        header, rows = read_output(output)
+        assert_equal %w[prediction], header
+        assert_equal expected, rows.map { |(text)| parse_float32(text) }
+        assert_equal "done", stream.stats.fetch("state")
+        assert_equal ROWS, stream.stats.fetch("rows")
       end
+      refused = File.join(dir, "refused.csv")
+      Kolosal::StreamingPipeline.open(probabilities: true) do |stream|
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "classification") do
+          stream.predict_csv(model, input, refused)
+        end
+        assert_equal "failed", stream.stats.fetch("state")
+      end
+      refute_output(refused)
     end
   end
 
   def test_bad_files
-    fit(**BOOSTING) do |model|
-      Dir.mktmpdir do |dir|
-        output = File.join(dir, "output.csv")
-        Kolosal::StreamingPipeline.open(chunk_rows: 7) do |stream|
-          missing = File.join(dir, "missing.csv")
-          error = assert_kolosal_error(Kolosal::IOError, missing) do
-            stream.predict_csv(model, missing, output)
-          end
-          assert_equal "IO", error.status
-          refute_output(output)
-
-          # A file without the model's "income" column: nothing is written.
-          lacking = write_csv(File.join(dir, "lacking.csv"), features, columns: %w[age score])
-          assert_kolosal_error(Kolosal::InvalidArgumentError, "missing column 'income'") do
-            stream.predict_csv(model, lacking, output)
-          end
-          refute_output(output)
-          stats = stream.stats
-          assert_equal "failed", stats.fetch("state")
-          assert_includes stats.fetch("error"), "income"
-
-          # A folder that does not exist for the output.
-          input = write_csv(File.join(dir, "input.csv"), features)
-          assert_kolosal_error(Kolosal::IOError, "") do
-            stream.predict_csv(model, input, File.join(dir, "no", "such", "output.csv"))
-          end
-          # The stream runs again after failures.
-          stream.predict_csv(model, input, output)
-          assert_equal ROWS, read_output(output).last.size
+    with_model_and_input(**BOOSTING) do |model, input, output, dir|
+      Kolosal::StreamingPipeline.open(chunk_rows: 7) do |stream|
+        missing = File.join(dir, "missing.csv")
+        error = assert_kolosal_error(Kolosal::IOError, missing) do
+          stream.predict_csv(model, missing, output)
         end
+        assert_equal "IO", error.status
+        refute_output(output)
+
+        # A file without the model's "income" column: nothing is written.
+        lacking = write_csv(File.join(dir, "lacking.csv"), features, columns: %w[age score])
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "missing column 'income'") do
+          stream.predict_csv(model, lacking, output)
+        end
+        refute_output(output)
+        stats = stream.stats
+        assert_equal "failed", stats.fetch("state")
+        assert_includes stats.fetch("error"), "income"
+
+        # A folder that does not exist for the output.
+        assert_kolosal_error(Kolosal::IOError, "") do
+          stream.predict_csv(model, input, File.join(dir, "no", "such", "output.csv"))
+        end
+        # The stream runs again after failures.
+        stream.predict_csv(model, input, output)
+        assert_equal ROWS, read_output(output).last.size
       end
     end
+  end
+
+  def test_json_text_and_keywords_combine
+    json = '{"chunk_rows": 7, "n_jobs": 1}'
+    Kolosal::StreamingPipeline.open(json, n_jobs: 2, probabilities: true) do |stream|
+      options = stream.stats.fetch("options")
+      assert_equal [7, 2, true], options.values_at("chunk_rows", "n_jobs", "probabilities")
+    end
+    hash = { "chunk_rows" => 5, :max_chunks_in_flight => 3 }
+    Kolosal::StreamingPipeline.open(hash, chunk_rows: 9) do |stream|
+      options = stream.stats.fetch("options")
+      assert_equal [9, 3], options.values_at("chunk_rows", "max_chunks_in_flight")
+    end
+    assert_raises(ArgumentError) { Kolosal::StreamingPipeline.new("{not json", chunk_rows: 2) }
+    assert_raises(ArgumentError) { Kolosal::StreamingPipeline.new("[1]", chunk_rows: 2) }
   end
 
   def test_bad_config
@@ -272,131 +238,81 @@ class StreamingPipelineTest < Minitest::Test
   # nil arguments are refused by the library (InvalidArgumentError naming the argument), a
   # handle of the wrong kind by the binding (TypeError); nothing is written.
   def test_nil_and_wrong_arguments
-    fit(**BOOSTING) do |model|
-      Dir.mktmpdir do |dir|
-        input = write_csv(File.join(dir, "input.csv"), features)
-        output = File.join(dir, "output.csv")
-        Kolosal::StreamingPipeline.open do |stream|
-          assert_kolosal_error(Kolosal::InvalidArgumentError, "model") do
-            stream.predict_csv(nil, input, output)
-          end
-          assert_kolosal_error(Kolosal::InvalidArgumentError, "input_path") do
-            stream.predict_csv(model, nil, output)
-          end
-          assert_kolosal_error(Kolosal::InvalidArgumentError, "output_path") do
-            stream.predict_csv(model, input, nil)
-          end
-          Kolosal::Dataset.from_dense(features) do |dataset|
-            assert_raises(TypeError) { stream.predict_csv(dataset, input, output) }
-          end
-          refute_output(output)
+    with_model_and_input(**BOOSTING) do |model, input, output|
+      Kolosal::StreamingPipeline.open do |stream|
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "model") do
+          stream.predict_csv(nil, input, output)
         end
-      end
-    end
-  end
-
-  def test_close_twice_and_use_after_close
-    fit(**BOOSTING) do |model|
-      Dir.mktmpdir do |dir|
-        input = write_csv(File.join(dir, "input.csv"), features)
-        output = File.join(dir, "output.csv")
-        stream = Kolosal::StreamingPipeline.new
-        refute stream.closed?
-        stream.close
-        stream.close
-        assert stream.closed?
-        uses = { "predict_csv" => -> { stream.predict_csv(model, input, output) },
-                 "cancel" => -> { stream.cancel },
-                 "stats" => -> { stream.stats } }
-        uses.each do |use, call|
-          error = assert_kolosal_error(Kolosal::FailedPreconditionError, "stream is closed", &call)
-          assert_equal "FAILED_PRECONDITION", error.status, use
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "input_path") do
+          stream.predict_csv(model, nil, output)
         end
-        # A closed model cannot be streamed.
-        closed = fit(model: "logistic_regression")
-        closed.close
-        Kolosal::StreamingPipeline.open do |open|
-          assert_kolosal_error(Kolosal::FailedPreconditionError, "model is closed") do
-            open.predict_csv(closed, input, output)
-          end
+        assert_kolosal_error(Kolosal::InvalidArgumentError, "output_path") do
+          stream.predict_csv(model, input, nil)
+        end
+        Kolosal::Dataset.from_dense(features) do |dataset|
+          assert_raises(TypeError) { stream.predict_csv(dataset, input, output) }
         end
         refute_output(output)
       end
     end
   end
 
-  # The block form closes the stream after the block returns and after it raises.
-  def test_block_form_closes_the_stream
-    without_gc do
-      base = Kolosal.live_handle_count
-      yielded = nil
-      assert_equal :value, Kolosal::StreamingPipeline.open { |stream| (yielded = stream) && :value }
-      assert yielded.closed?
-      assert_equal base, Kolosal.live_handle_count
-      error = assert_raises(RuntimeError) do
-        Kolosal::StreamingPipeline.open do |stream|
-          yielded = stream
-          assert_equal base + 1, Kolosal.live_handle_count
-          raise "boom"
+  def test_close_twice_and_use_after_close
+    with_model_and_input(**BOOSTING) do |model, input, output|
+      stream = Kolosal::StreamingPipeline.new
+      refute stream.closed?
+      stream.close
+      stream.close
+      assert stream.closed?
+      uses = { "predict_csv" => -> { stream.predict_csv(model, input, output) },
+               "cancel" => -> { stream.cancel },
+               "stats" => -> { stream.stats } }
+      assert_refused_when_closed(uses, "stream is closed")
+      # A closed model cannot be streamed.
+      closed = closed_model
+      Kolosal::StreamingPipeline.open do |open|
+        assert_kolosal_error(Kolosal::FailedPreconditionError, "model is closed") do
+          open.predict_csv(closed, input, output)
         end
       end
-      assert_equal "boom", error.message
-      assert yielded.closed?
-      assert_equal base, Kolosal.live_handle_count
+      refute_output(output)
     end
+  end
+
+  # The block form closes the stream after the block returns and after it raises.
+  def test_block_form_closes_the_stream
+    assert_block_form_closes("StreamingPipeline.open",
+                             ->(&block) { Kolosal::StreamingPipeline.open(&block) })
   end
 
   # 100 000 rows in chunks of 50, one chunk at a time: the run goes on without the GVL while this
   # thread polls it, refuses a second run, and ends with CancelledError after #cancel, leaving no
   # output file.
   def test_cancel_from_another_thread
-    fit(**SLOW) do |model|
-      Dir.mktmpdir do |dir|
-        output = File.join(dir, "output.csv")
-        Kolosal::StreamingPipeline.open(chunk_rows: 50, max_chunks_in_flight: 1) do |stream|
-          running = start_big_run(stream, model, dir, output)
-          wait_for_rows(stream)
-          assert_equal "running", stream.stats.fetch("state")
-          assert_kolosal_error(Kolosal::FailedPreconditionError, "already running") do
-            stream.predict_csv(model, File.join(dir, "big.csv"), File.join(dir, "second.csv"))
-          end
-          stream.cancel
-          error = assert_kolosal_error(Kolosal::CancelledError, "") { running.value }
-          assert_equal "CANCELLED", error.status
-          stats = stream.stats
-          assert_equal "cancelled", stats.fetch("state")
-          assert_operator stats.fetch("rows"), :<, BIG_ROWS
-          refute_output(output)
-          refute_output(File.join(dir, "second.csv"))
-          # Idle again: cancel is a no-op, and the stream runs to the end.
-          stream.cancel
-          small = write_csv(File.join(dir, "small.csv"), features)
-          stream.predict_csv(model, small, output)
-          assert_equal "done", stream.stats.fetch("state")
-          assert_equal ROWS, read_output(output).last.size
-        end
+    with_big_run do |stream, running, output, model, dir|
+      assert_equal "running", stream.stats.fetch("state")
+      assert_kolosal_error(Kolosal::FailedPreconditionError, "already running") do
+        stream.predict_csv(model, File.join(dir, "big.csv"), File.join(dir, "second.csv"))
       end
+      stream.cancel
+      error = assert_kolosal_error(Kolosal::CancelledError, "") { running.value }
+      assert_equal "CANCELLED", error.status
+      assert_big_run_cancelled(stream, output)
+      refute_output(File.join(dir, "second.csv"))
+      # Idle again: cancel is a no-op, and the stream runs to the end.
+      stream.cancel
+      small = write_csv(File.join(dir, "small.csv"), features)
+      stream.predict_csv(model, small, output)
+      assert_equal "done", stream.stats.fetch("state")
+      assert_equal ROWS, read_output(output).last.size
     end
   end
 
   # Thread#raise on the thread that runs predict_csv cancels the run through the library.
   def test_interrupting_a_run_cancels_it
-    fit(**SLOW) do |model|
-      Dir.mktmpdir do |dir|
-        output = File.join(dir, "output.csv")
-        Kolosal::StreamingPipeline.open(chunk_rows: 50, max_chunks_in_flight: 1) do |stream|
-          running = start_big_run(stream, model, dir, output)
-          wait_for_rows(stream)
-          started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-          running.raise(Interrupt, "stop")
-          assert_raises(Interrupt) { running.join }
-          assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, :<, 30
-          stats = stream.stats
-          assert_equal "cancelled", stats.fetch("state")
-          assert_operator stats.fetch("rows"), :<, BIG_ROWS
-          refute_output(output)
-        end
-      end
+    with_big_run do |stream, running, output|
+      assert_interrupt_stops(running)
+      assert_big_run_cancelled(stream, output)
     end
   end
 end

@@ -12,7 +12,7 @@ module Kolosal
     # Without a target the dataset has no labels (for prediction).
     # With a block, yields the dataset and closes it.
     def self.read_csv(path, options = nil, **keywords, &block)
-      config = Kolosal.config_json(keywords.empty? ? options : (options || {}).merge(keywords))
+      config = Kolosal.config_json(options, keywords)
       Kolosal.yield_and_close(new(Native.kolosal_dataset_from_csv(path.to_s, config)), &block)
     end
 

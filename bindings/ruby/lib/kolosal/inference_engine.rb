@@ -32,7 +32,7 @@ module Kolosal
     # larger calls run the interpreter). An unknown key raises InvalidArgumentError naming the
     # nearest valid one.
     def initialize(config = nil, **keywords)
-      config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
+      config = Kolosal.config_json(config, keywords)
       @handle = Native.kolosal_inference_engine_create(config)
       # name => [n_features, n_classes]; changed together with the engine's models, under @lock.
       @shapes = {}

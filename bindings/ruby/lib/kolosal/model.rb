@@ -79,7 +79,7 @@ module Kolosal
     # n_repeats, random_state, n_jobs. Returns a Hash with "metric", "baseline", "features",
     # "importances_mean" and "importances_std". Runs without the GVL.
     def permutation_importance(dataset, config = nil, **keywords)
-      config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
+      config = Kolosal.config_json(config, keywords)
       JSON.parse(Native.kolosal_model_permutation_importance(@handle, dataset.handle, config))
     end
 

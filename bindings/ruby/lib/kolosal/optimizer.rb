@@ -30,7 +30,7 @@ module Kolosal
     # storage: nil (in memory), "sqlite:///abs/path.db" or "postgresql://...".
     def initialize(space, config = nil, storage: nil, **keywords)
       space = { params: space } if space.is_a?(Array)
-      config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
+      config = Kolosal.config_json(config, keywords)
       @handle = Native.kolosal_optimizer_create(Kolosal.config_json(space), config, storage)
     end
 

@@ -27,7 +27,7 @@ module Kolosal
     # "prediction" column) and csv ({delimiter, quote, missing_values}). An unknown key raises
     # InvalidArgumentError naming the nearest valid one.
     def initialize(config = nil, **keywords)
-      config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
+      config = Kolosal.config_json(config, keywords)
       @handle = Native.kolosal_stream_create(config)
     end
 

@@ -14,7 +14,7 @@ module Kolosal
     # config (a Hash, keyword arguments or a JSON String): model, params, preprocessing,
     # n_jobs, random_state, cv_folds, metric. The model name and params are checked here.
     def initialize(config = nil, **keywords)
-      config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
+      config = Kolosal.config_json(config, keywords)
       @handle = Native.kolosal_train_engine_create(config)
       @progress = nil
       @progress_error = nil
@@ -42,7 +42,7 @@ module Kolosal
     # same name there is resumed. With a block, yields the model and closes it. Runs without
     # the GVL; interrupting the thread cancels; #on_progress gets stage "tuning" per trial.
     def tune(dataset, config = nil, storage: nil, **keywords, &block)
-      config = Kolosal.config_json(keywords.empty? ? config : (config || {}).merge(keywords))
+      config = Kolosal.config_json(config, keywords)
       handle = run { Native.kolosal_train_engine_tune(@handle, dataset.handle, config, storage) }
       Kolosal.yield_and_close(Model.new(handle), &block)
     end
