@@ -518,19 +518,28 @@ Dataset ParseCsv(std::string_view text, const CsvOptions& options) {
   return BuildDataset(table, options);
 }
 
-Dataset ParseCsvRecords(std::string_view header, std::string_view records, int64_t first_line,
-                        const CsvOptions& options) {
-  CheckOptions(options);
-  if (!options.has_header) ThrowInvalidArgument("reading CSV records needs a header row");
+CsvRecordParser::CsvRecordParser(std::string_view header, CsvOptions options)
+    : options_(std::move(options)) {
+  CheckOptions(options_);
+  if (!options_.has_header) ThrowInvalidArgument("reading CSV records needs a header row");
   if (header.starts_with(kUtf8Bom)) header.remove_prefix(kUtf8Bom.size());
   CheckUtf8Text(header);
-  CheckUtf8Text(records, first_line);
-  CsvTokenizer header_tokenizer(header, options);
+  CsvTokenizer tokenizer(header, options_);
   std::vector<std::string_view> row;
-  RawTable table = StartTable(header_tokenizer, row, options);
-  CsvTokenizer tokenizer(records, options, first_line);
+  RawTable table = StartTable(tokenizer, row, options_);
+  names_ = std::move(table.names);
+  slots_ = std::move(table.slots);
+}
+
+Dataset CsvRecordParser::Parse(std::string_view records, int64_t first_line) const {
+  CheckUtf8Text(records, first_line);
+  RawTable table{names_, slots_, {}, {}};
+  table.fields.resize(static_cast<size_t>(
+      std::count_if(slots_.begin(), slots_.end(), [](int64_t slot) { return slot >= 0; })));
+  CsvTokenizer tokenizer(records, options_, first_line);
+  std::vector<std::string_view> row;
   while (tokenizer.NextRow(row)) AppendRow(row, tokenizer.row_line(), table);
-  return BuildDataset(table, options);
+  return BuildDataset(table, options_);
 }
 
 std::string QuoteCsvField(std::string_view text, char quote) {

@@ -125,17 +125,16 @@ class OutputFormat {
   std::vector<std::string> quoted_classes_;
 };
 
-// The CSV options that read exactly the model's input columns with their training types.
-data::CsvOptions ModelColumns(const models::TrainedPipeline& model, const std::string& header,
-                              const data::CsvOptions& csv) {
-  const data::Dataset names = data::ParseCsvRecords(header, "", 2, csv);
-  model.pipeline().input_schema().Align(names);  // names the first missing column
+// A parser of records that reads exactly the model's input columns with their training types.
+data::CsvRecordParser ModelColumnsParser(const models::TrainedPipeline& model,
+                                         const std::string& header, const data::CsvOptions& csv) {
+  const data::CsvRecordParser as_found(header, csv);
+  model.pipeline().input_schema().Align(as_found.Parse("", 2));  // names the first missing column
   data::CsvOptions options = csv;
   options.column_types.clear();
   options.drop_columns.clear();
   const auto& columns = model.pipeline().input_schema().columns;
-  for (int64_t idx = 0; idx < names.n_features(); ++idx) {
-    const std::string& name = names.column(idx).name;
+  for (const std::string& name : as_found.column_names()) {
     const auto column = std::find_if(columns.begin(), columns.end(),
                                      [&](const data::ColumnSchema& c) { return c.name == name; });
     if (column == columns.end()) {
@@ -144,7 +143,7 @@ data::CsvOptions ModelColumns(const models::TrainedPipeline& model, const std::s
       options.column_types[name] = column->type;
     }
   }
-  return options;
+  return data::CsvRecordParser(header, std::move(options));
 }
 
 // Writes to `path` through a file beside it that takes the final name only on success. A path
@@ -306,7 +305,7 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
   try {
     CsvChunkReader reader(input_path, options_.csv);
     progress.input_bytes = reader.file_bytes();
-    const data::CsvOptions csv = ModelColumns(model, reader.header(), options_.csv);
+    const data::CsvRecordParser parser = ModelColumnsParser(model, reader.header(), options_.csv);
     if (options_.probabilities && model.task() != Task::kClassification) {
       ThrowInvalidArgument("probabilities need a classification model");
     }
@@ -315,10 +314,16 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
 
     MemoryBudget budget(options_.memory_budget_mb << 20, options_.max_chunks_in_flight);
     const bool fixed_rows = options_.chunk_rows > 0;
+    int64_t observed_at = -MemoryBudget::kMinChunkBytes;
     const auto read = [&](tbb::flow_control& control) -> std::shared_ptr<Chunk> {
       if (cancellation_->IsCancelled()) throw Error(StatusCode::kCancelled, "stream cancelled");
-      budget.Observe(MemoryBudget::ResidentBytes());
-      progress.peak_growth = budget.peak_growth();
+      // The resident set is read once per smallest chunk of text, not per chunk: small fixed
+      // chunks (chunk_rows 1) would otherwise read /proc for every row.
+      if (reader.bytes_read() - observed_at >= MemoryBudget::kMinChunkBytes) {
+        observed_at = reader.bytes_read();
+        budget.Observe(MemoryBudget::ResidentBytes());
+        progress.peak_growth = budget.peak_growth();
+      }
       const int64_t max_bytes =
           fixed_rows ? std::numeric_limits<int64_t>::max() : budget.chunk_bytes();
       progress.chunk_bytes = fixed_rows ? 0 : max_bytes;
@@ -334,8 +339,7 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
       return chunk;
     };
     const auto predict = [&](std::shared_ptr<Chunk> chunk) {
-      const data::Dataset rows = data::ParseCsvRecords(reader.header(), chunk->records.text,
-                                                       chunk->records.first_line, csv);
+      const data::Dataset rows = parser.Parse(chunk->records.text, chunk->records.first_line);
       chunk->records.text = std::string();
       chunk->rows = rows.n_rows();
       if (chunk->rows > 0) format.Append(model.PredictRaw(rows), chunk->output);

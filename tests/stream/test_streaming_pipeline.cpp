@@ -162,7 +162,7 @@ TEST(CsvChunkReader, CutsOnlyAtRecordEndsAndCountsLines) {
   std::vector<std::string> notes;
   for (const CsvChunk& chunk : chunks) {
     const data::Dataset part =
-        data::ParseCsvRecords(reader.header(), chunk.text, chunk.first_line, options);
+        data::CsvRecordParser(reader.header(), options).Parse(chunk.text, chunk.first_line);
     for (int64_t row = 0; row < part.n_rows(); ++row) {
       const data::Column& note = part.column(1);
       notes.push_back(note.categories[static_cast<size_t>(note.codes[static_cast<size_t>(row)])]);
@@ -201,12 +201,14 @@ TEST(CsvChunkReader, RejectsMissingAndEmptyFiles) {
               "no header row");
 }
 
-TEST(ParseCsvRecords, CountsLinesFromWhereTheRecordsStart) {
+TEST(CsvRecordParser, CountsLinesFromWhereTheRecordsStart) {
+  ExpectError([] { data::CsvRecordParser("x,x", {}); }, StatusCode::kInvalidArgument,
+              "names column 'x' twice");
   data::CsvOptions options;
   options.column_types["x"] = data::ColumnType::kNumeric;
-  ExpectError([&] { data::ParseCsvRecords("x,y", "1,2\n3,4\nfive,6\n", 41, options); },
+  ExpectError([&] { data::CsvRecordParser("x,y", options).Parse("1,2\n3,4\nfive,6\n", 41); },
               StatusCode::kInvalidArgument, "line 43", "'five' is not a number");
-  ExpectError([&] { data::ParseCsvRecords("x,y", "1,2\n3\n", 10, options); },
+  ExpectError([&] { data::CsvRecordParser("x,y", options).Parse("1,2\n3\n", 10); },
               StatusCode::kInvalidArgument, "line 11", "expected 2 fields, found 1");
 }
 

@@ -40,11 +40,23 @@ Dataset ReadCsv(const std::string& path, const CsvOptions& options);
 /// The same, from text in memory.
 Dataset ParseCsv(std::string_view text, const CsvOptions& options);
 
-/// Reads `records` (whole CSV records, as a stream cuts a file) under the column names of
-/// `header` (the file's header row). Error messages count lines from `first_line`, the line of
-/// the file on which `records` starts. Needs `has_header`; `max_rows` is ignored.
-Dataset ParseCsvRecords(std::string_view header, std::string_view records, int64_t first_line,
-                        const CsvOptions& options);
+/// Reads CSV records (whole records, as a stream cuts a file) under a file's header row, which
+/// is read and checked against the options once. Needs `has_header`; `max_rows` is ignored.
+/// Parse is const and safe to call from many threads at once.
+class CsvRecordParser {
+ public:
+  CsvRecordParser(std::string_view header, CsvOptions options);
+
+  /// Every column the header names, kept or dropped.
+  const std::vector<std::string>& column_names() const { return names_; }
+  /// Error messages count lines from `first_line`, the line of the file `records` starts on.
+  Dataset Parse(std::string_view records, int64_t first_line) const;
+
+ private:
+  CsvOptions options_;
+  std::vector<std::string> names_;
+  std::vector<int64_t> slots_;  // per column: its index among the kept columns, or -1
+};
 
 /// `text` as one CSV field: quoted, with embedded quotes doubled.
 std::string QuoteCsvField(std::string_view text, char quote = '"');
