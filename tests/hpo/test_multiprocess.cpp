@@ -164,6 +164,10 @@ void KillAndResume(const std::string& url) {
   const int status = WaitFor(worker);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
+  // Past the grace period (twice the heartbeat) the killed worker's trial is stale. The study
+  // is read after it: a PostgreSQL server still commits a statement the worker sent before it
+  // died (seen: a sixth trial completed after the kill).
+  std::this_thread::sleep_for(std::chrono::duration<double>(2.5 * kHeartbeat));
   std::map<int64_t, double> finished;
   int64_t last_number = -1;
   for (const FrozenTrial& trial : StudyTrials(url, study)) {
@@ -171,8 +175,6 @@ void KillAndResume(const std::string& url) {
     if (trial.state == TrialState::kComplete) finished[trial.number] = trial.value;
   }
   ASSERT_GE(finished.size(), 5u);
-  // Past the grace period (twice the heartbeat) the killed worker's trial is stale.
-  std::this_thread::sleep_for(std::chrono::duration<double>(2.5 * kHeartbeat));
   Study resumed(SearchSpace::Parse(kSpace), ParseStudyOptions(WorkerConfig(study, 1, kHeartbeat)),
                 OpenStorage(url));
   OptimizeControl control;
