@@ -1,7 +1,9 @@
 // Streaming prediction of a CSV much larger than the shared datasets (diamonds.csv repeated):
 // Kolosal's StreamingPipeline against pandas.read_csv(chunksize) feeding XGBoost, with the
 // same model settings. Each side runs in its own process; the parent reports each one's wall
-// time and peak resident set (wait4), and both sides' whole-file variants for reference.
+// time and peak resident set (wait4), and both sides' whole-file variants for reference. Last,
+// reading the whole file into memory: data::ReadCsv (as `kolosal train` reads) against
+// pandas.read_csv.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,12 +35,14 @@ struct Options {
   int copies = 100;
   int64_t memory_budget_mb = 64;
   int threads = 2;
+  bool read_only = false;  // only the whole-file read
 };
 
 struct Measured {
   int64_t rows = 0;
   double seconds = 0;
   double peak_rss_mb = 0;
+  double rss_before_mb = 0;  // the peak before the measured work (read mode)
 };
 
 std::string Path(const Options& options, const std::string& name) {
@@ -107,12 +111,36 @@ Measured RunChild(const std::vector<std::string>& argv) {
   const nlohmann::json result =
       nlohmann::json::parse(output.substr(last_line == std::string::npos ? 0 : last_line + 1));
   return {result.at("rows").get<int64_t>(), result.at("seconds").get<double>(),
-          static_cast<double>(usage.ru_maxrss) / 1024.0};
+          static_cast<double>(usage.ru_maxrss) / 1024.0, result.value("rss_before_mb", 0.0)};
+}
+
+double PeakRssMb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+// The child side of Kolosal's read run: the whole file into a Dataset.
+int ReadWhole(const std::string& data) {
+  const double rss_before_mb = PeakRssMb();
+  data::CsvOptions csv;
+  csv.target = "price";
+  const auto start = std::chrono::steady_clock::now();
+  const data::Dataset dataset = data::ReadCsv(data, csv);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%s\n", nlohmann::json{{"rows", dataset.n_rows()},
+                                     {"seconds", seconds},
+                                     {"rss_before_mb", rss_before_mb}}
+                          .dump()
+                          .c_str());
+  return 0;
 }
 
 // The child side of Kolosal's runs: the stream, or the whole file as one chunk.
 int RunOurs(const std::string& mode, const std::string& model_path, const std::string& data,
             const std::string& out, const Options& options) {
+  if (mode == "read") return ReadWhole(data);
   const models::TrainedPipeline model = models::TrainedPipeline::LoadFromFile(model_path);
   stream::StreamOptions stream_options;
   stream_options.memory_budget_mb = options.memory_budget_mb;
@@ -151,6 +179,88 @@ void PrintRow(const char* side, const Measured& measured) {
               measured.peak_rss_mb);
 }
 
+// Runs the children of one comparison: Kolosal's side (this program) and the peer's (peers.py).
+struct Sides {
+  const Options& options;
+  std::string big, ours_model, peer_model, peers, threads, self;
+
+  Measured Ours(const std::string& mode) const {
+    return RunChild({self, "--child", mode, "--model", ours_model, "--data", big, "--out",
+                     Path(options, "ours-" + mode + ".csv"), "--memory-budget-mb",
+                     std::to_string(options.memory_budget_mb), "--threads", threads});
+  }
+  Measured Peer(const std::string& mode) const {
+    return RunChild({options.python, peers, "--mode", mode, "--data", big, "--model", peer_model,
+                     "--out", Path(options, "peer-" + mode + ".csv"), "--threads", threads});
+  }
+};
+
+void ComparePrediction(const Sides& sides, int64_t rows) {
+  const Options& options = sides.options;
+  TrainModel(options, sides.ours_model);
+  if (std::system((options.python + " " + sides.peers + " --mode train --data " + options.data_dir +
+                   "/diamonds.csv --model " + sides.peer_model + " --threads " + sides.threads)
+                      .c_str()) != 0) {
+    throw std::runtime_error("peers.py --mode train failed");
+  }
+  const Measured ours_stream = sides.Ours("stream");
+  const Measured peer_stream = sides.Peer("stream");
+  const Measured ours_memory = sides.Ours("memory");
+  const Measured peer_memory = sides.Peer("memory");
+  for (const char* name :
+       {"ours-stream.csv", "peer-stream.csv", "ours-memory.csv", "peer-memory.csv"}) {
+    if (CountLines(Path(options, name)) != rows + 1) {
+      throw std::runtime_error(std::string(name) + " does not hold one line per row");
+    }
+  }
+
+  if (!SameBytes(Path(options, "ours-stream.csv"), Path(options, "ours-memory.csv"))) {
+    throw std::runtime_error("the stream's predictions differ from the whole file's");
+  }
+  std::printf(
+      "diamonds.csv x %d: %lld rows, %.0f MB of CSV; gradient boosting, 200 trees of "
+      "depth 6; threads=%d, Kolosal memory budget %lld MB\n",
+      options.copies, static_cast<long long>(rows),
+      static_cast<double>(std::filesystem::file_size(sides.big)) / (1 << 20), options.threads,
+      static_cast<long long>(options.memory_budget_mb));
+  std::printf("%-34s %10s %9s %12s %10s\n", "side", "rows", "seconds", "krows/s", "peak RSS MB");
+  PrintRow("kolosal stream", ours_stream);
+  PrintRow("pandas chunks + xgboost", peer_stream);
+  PrintRow("kolosal whole file (one chunk)", ours_memory);
+  PrintRow("pandas whole file + xgboost", peer_memory);
+  std::printf("\nkolosal stream / pandas chunks + xgboost: time %.3f, peak RSS %.3f\n",
+              ours_stream.seconds / peer_stream.seconds,
+              ours_stream.peak_rss_mb / peer_stream.peak_rss_mb);
+  std::printf(
+      "kolosal stream / kolosal whole file: time %.3f, peak RSS %.3f (the same "
+      "predictions, byte for byte)\n",
+      ours_stream.seconds / ours_memory.seconds, ours_stream.peak_rss_mb / ours_memory.peak_rss_mb);
+}
+
+void CompareRead(const Sides& sides, int64_t rows) {
+  const Measured ours_read = sides.Ours("read");
+  const Measured peer_read = sides.Peer("read");
+  for (const Measured* read : {&ours_read, &peer_read}) {
+    if (read->rows != rows) throw std::runtime_error("a whole-file read missed rows");
+  }
+  std::printf("\nreading diamonds.csv x %d (%lld rows, %.0f MB) whole into memory\n",
+              sides.options.copies, static_cast<long long>(rows),
+              static_cast<double>(std::filesystem::file_size(sides.big)) / (1 << 20));
+  std::printf("%-34s %10s %9s %12s %10s %10s\n", "side", "rows", "seconds", "krows/s",
+              "peak RSS MB", "growth MB");
+  for (const auto& [side, read] : {std::pair{"kolosal data::ReadCsv", &ours_read},
+                                   std::pair{"pandas.read_csv (category dtypes)", &peer_read}}) {
+    std::printf("%-34s %10lld %9.2f %12.0f %10.0f %10.0f\n", side,
+                static_cast<long long>(read->rows), read->seconds,
+                static_cast<double>(read->rows) / read->seconds / 1e3, read->peak_rss_mb,
+                read->peak_rss_mb - read->rss_before_mb);
+  }
+  std::printf("kolosal / pandas: time %.3f, resident growth %.3f\n",
+              ours_read.seconds / peer_read.seconds,
+              (ours_read.peak_rss_mb - ours_read.rss_before_mb) /
+                  (peer_read.peak_rss_mb - peer_read.rss_before_mb));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -171,6 +281,8 @@ int main(int argc, char** argv) {
         options.memory_budget_mb = std::stoll(value);
       } else if (flag == "--threads") {
         options.threads = std::stoi(value);
+      } else if (flag == "--read-only") {
+        options.read_only = value == "1";
       } else if (flag == "--child") {
         child_mode = value;
       } else if (flag == "--model") {
@@ -194,60 +306,16 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(options.work_dir);
     const std::string big = Path(options, "big.csv");
     WriteBigCsv(options, big);
-    const std::string ours_model = Path(options, "diamonds.kolosal");
-    const std::string peer_model = Path(options, "diamonds.xgboost.json");
-    TrainModel(options, ours_model);
-    const std::string peers = std::string(KOLOSAL_BENCH_PEERS_SCRIPT);
-    const std::string threads = std::to_string(options.threads);
-    if (std::system((options.python + " " + peers + " --mode train --data " + options.data_dir +
-                     "/diamonds.csv --model " + peer_model + " --threads " + threads)
-                        .c_str()) != 0) {
-      throw std::runtime_error("peers.py --mode train failed");
-    }
-    const std::string self = std::filesystem::canonical("/proc/self/exe").string();
-    const auto ours = [&](const std::string& mode) {
-      return RunChild({self, "--child", mode, "--model", ours_model, "--data", big, "--out",
-                       Path(options, "ours-" + mode + ".csv"), "--memory-budget-mb",
-                       std::to_string(options.memory_budget_mb), "--threads", threads});
-    };
-    const auto peer = [&](const std::string& mode) {
-      return RunChild({options.python, peers, "--mode", mode, "--data", big, "--model", peer_model,
-                       "--out", Path(options, "peer-" + mode + ".csv"), "--threads", threads});
-    };
-    const Measured ours_stream = ours("stream");
-    const Measured peer_stream = peer("stream");
-    const Measured ours_memory = ours("memory");
-    const Measured peer_memory = peer("memory");
+    const Sides sides{options,
+                      big,
+                      Path(options, "diamonds.kolosal"),
+                      Path(options, "diamonds.xgboost.json"),
+                      KOLOSAL_BENCH_PEERS_SCRIPT,
+                      std::to_string(options.threads),
+                      std::filesystem::canonical("/proc/self/exe").string()};
     const int64_t rows = int64_t{53940} * options.copies;
-    for (const char* name :
-         {"ours-stream.csv", "peer-stream.csv", "ours-memory.csv", "peer-memory.csv"}) {
-      if (CountLines(Path(options, name)) != rows + 1) {
-        throw std::runtime_error(std::string(name) + " does not hold one line per row");
-      }
-    }
-
-    if (!SameBytes(Path(options, "ours-stream.csv"), Path(options, "ours-memory.csv"))) {
-      throw std::runtime_error("the stream's predictions differ from the whole file's");
-    }
-    std::printf(
-        "diamonds.csv x %d: %lld rows, %.0f MB of CSV; gradient boosting, 200 trees of "
-        "depth 6; threads=%d, Kolosal memory budget %lld MB\n",
-        options.copies, static_cast<long long>(rows),
-        static_cast<double>(std::filesystem::file_size(big)) / (1 << 20), options.threads,
-        static_cast<long long>(options.memory_budget_mb));
-    std::printf("%-34s %10s %9s %12s %10s\n", "side", "rows", "seconds", "krows/s", "peak RSS MB");
-    PrintRow("kolosal stream", ours_stream);
-    PrintRow("pandas chunks + xgboost", peer_stream);
-    PrintRow("kolosal whole file (one chunk)", ours_memory);
-    PrintRow("pandas whole file + xgboost", peer_memory);
-    std::printf("\nkolosal stream / pandas chunks + xgboost: time %.3f, peak RSS %.3f\n",
-                ours_stream.seconds / peer_stream.seconds,
-                ours_stream.peak_rss_mb / peer_stream.peak_rss_mb);
-    std::printf(
-        "kolosal stream / kolosal whole file: time %.3f, peak RSS %.3f (the same "
-        "predictions, byte for byte)\n",
-        ours_stream.seconds / ours_memory.seconds,
-        ours_stream.peak_rss_mb / ours_memory.peak_rss_mb);
+    if (!options.read_only) ComparePrediction(sides, rows);
+    CompareRead(sides, rows);
     std::filesystem::remove(big);
     return 0;
   } catch (const std::exception& error) {

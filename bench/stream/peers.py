@@ -6,18 +6,21 @@ depth 6, learning rate 0.1, 256 bins) and saves it; --mode stream reads the big 
 pandas.read_csv(chunksize=...) and appends each chunk's predictions to the output CSV, as one
 predicts a file larger than memory in Python; --mode memory reads it whole first. The prediction
 modes print their wall time as JSON; the caller measures the process's peak resident set.
+--mode read only reads the big CSV whole (no model), and also prints the peak resident set
+before it read.
 """
 import argparse
 import json
 import os
+import resource
 import time
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--mode", choices=["train", "stream", "memory"], required=True)
+    parser.add_argument("--mode", choices=["train", "stream", "memory", "read"], required=True)
     parser.add_argument("--data", required=True, help="diamonds.csv (train) or the big CSV")
-    parser.add_argument("--model", required=True, help="the XGBoost model file (JSON)")
+    parser.add_argument("--model", help="the XGBoost model file (JSON)")
     parser.add_argument("--out", help="the predictions CSV")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--chunk-rows", type=int, default=100000)
@@ -57,9 +60,20 @@ def predict(booster, frame):
     return booster.inplace_predict(features(frame))
 
 
+def read():
+    rss_before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    frame = pd.read_csv(ARGS.data, dtype=DTYPES)
+    print(json.dumps({"rows": len(frame), "seconds": time.perf_counter() - start,
+                      "rss_before_mb": rss_before_mb}))
+
+
 def main():
     if ARGS.mode == "train":
         train()
+        return
+    if ARGS.mode == "read":
+        read()
         return
     booster = xgb.Booster(model_file=ARGS.model)
     booster.set_param({"nthread": ARGS.threads})

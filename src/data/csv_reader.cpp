@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <span>
@@ -18,6 +19,7 @@
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/names.hpp"
 #include "kolosal/core/utf8.hpp"
+#include "kolosal/data/csv_chunk_reader.hpp"
 #include "kolosal/data/detail/number_text.hpp"
 
 namespace kolosal::data {
@@ -66,8 +68,9 @@ class CsvTokenizer {
 
   // The line (1-based) on which the row last returned by NextRow starts.
   int64_t row_line() const { return row_line_; }
-  // How far into the text the tokenizer is.
+  // How far into the text the tokenizer is, and the line it is on.
   size_t position() const { return pos_; }
+  int64_t line() const { return line_; }
 
  private:
   static bool IsLineEnd(char c) { return c == '\n' || c == '\r'; }
@@ -169,14 +172,6 @@ class MissingMatcher {
   std::array<bool, 256> starts_token_{};
 };
 
-// The raw fields of the columns that are kept, column by column.
-struct RawTable {
-  std::vector<std::string> names;                     // every column of the file
-  std::vector<int64_t> slots;                         // per column: its index in `fields`, or -1
-  std::vector<std::vector<std::string_view>> fields;  // the kept columns
-  std::vector<int64_t> row_lines;  // the line each data row starts on, for error messages
-};
-
 std::vector<std::string> ColumnNames(const std::vector<std::string_view>& first_row,
                                      bool has_header) {
   std::vector<std::string> names;
@@ -250,127 +245,13 @@ std::vector<int64_t> KeptSlots(const std::vector<std::string>& names, const CsvO
   return slots;
 }
 
-void AppendRow(const std::vector<std::string_view>& row, int64_t line, RawTable& table) {
-  if (row.size() != table.slots.size()) {
-    ThrowInvalidArgument(LinePrefix(line) + "expected " + std::to_string(table.slots.size()) +
-                         " fields, found " + std::to_string(row.size()));
-  }
-  for (size_t idx = 0; idx < row.size(); ++idx) {
-    const int64_t slot = table.slots[idx];
-    if (slot >= 0) table.fields[static_cast<size_t>(slot)].push_back(row[idx]);
-  }
-  table.row_lines.push_back(line);
-}
-
-// Reserves room for all rows, estimated from the size of the first data row.
-void ReserveRows(RawTable& table, size_t text_size, size_t first_row_bytes, int64_t max_rows) {
-  size_t estimate = text_size / std::max<size_t>(first_row_bytes, 1) + 16;
-  if (max_rows > 0) estimate = std::min(estimate, static_cast<size_t>(max_rows));
-  for (auto& column : table.fields) column.reserve(estimate);
-  table.row_lines.reserve(estimate);
-}
-
-// Reads the first row and sets up the table's columns from it.
-RawTable StartTable(CsvTokenizer& tokenizer, std::vector<std::string_view>& row,
-                    const CsvOptions& options) {
-  if (!tokenizer.NextRow(row)) ThrowInvalidArgument("the CSV text is empty (no header row)");
-  RawTable table;
-  table.names = ColumnNames(row, options.has_header);
-  CheckOptionNames(table.names, options);
-  table.slots = KeptSlots(table.names, options);
-  table.fields.resize(static_cast<size_t>(std::count_if(table.slots.begin(), table.slots.end(),
-                                                        [](int64_t slot) { return slot >= 0; })));
-  return table;
-}
-
-// The table's views point into the text and into `tokenizer`, which must outlive it.
-RawTable Tokenize(CsvTokenizer& tokenizer, size_t text_size, const CsvOptions& options) {
+// The column names the first row gives, checked against the options.
+std::vector<std::string> ReadHeader(CsvTokenizer& tokenizer, const CsvOptions& options) {
   std::vector<std::string_view> row;
-  RawTable table = StartTable(tokenizer, row, options);
-  const auto more_rows = [&] {
-    const bool reached_max =
-        options.max_rows > 0 && std::ssize(table.row_lines) >= options.max_rows;
-    return !reached_max && tokenizer.NextRow(row);
-  };
-  const size_t data_start = options.has_header ? tokenizer.position() : 0;
-  if (!options.has_header || more_rows()) {
-    AppendRow(row, tokenizer.row_line(), table);
-    ReserveRows(table, text_size, tokenizer.position() - data_start, options.max_rows);
-  }
-  while (more_rows()) AppendRow(row, tokenizer.row_line(), table);
-  return table;
-}
-
-struct NumericParse {
-  std::vector<float> values;
-  int64_t first_bad_row = -1;       // the first field that is not a number, or -1
-  int64_t first_infinite_row = -1;  // the first number float32 cannot hold (inf, 1e39), or -1
-};
-
-NumericParse ParseNumbers(std::span<const std::string_view> fields,
-                          const MissingMatcher& is_missing) {
-  NumericParse parse;
-  parse.values.reserve(fields.size());
-  for (size_t row = 0; row < fields.size(); ++row) {
-    const std::string_view field = detail::TrimSpaces(fields[row]);
-    if (is_missing(field)) {
-      parse.values.push_back(std::numeric_limits<float>::quiet_NaN());
-      continue;
-    }
-    const std::optional<double> number = detail::ParseNumber(field);
-    if (!number) {
-      parse.first_bad_row = static_cast<int64_t>(row);
-      break;
-    }
-    const auto value = static_cast<float>(*number);
-    if (std::isinf(value) && parse.first_infinite_row < 0) {
-      parse.first_infinite_row = static_cast<int64_t>(row);
-    }
-    parse.values.push_back(value);
-  }
-  return parse;
-}
-
-Column EncodeCategorical(std::string name, std::span<const std::string_view> fields,
-                         const MissingMatcher& is_missing) {
-  std::vector<int32_t> codes;
-  codes.reserve(fields.size());
-  std::vector<std::string> categories;
-  std::unordered_map<std::string_view, int32_t> code_of;
-  for (const std::string_view field : fields) {
-    if (is_missing(detail::TrimSpaces(field))) {
-      codes.push_back(kMissingCode);
-      continue;
-    }
-    const auto [position, inserted] =
-        code_of.try_emplace(field, static_cast<int32_t>(categories.size()));
-    if (inserted) categories.emplace_back(field);
-    codes.push_back(position->second);
-  }
-  return Column::Categorical(std::move(name), std::move(codes), std::move(categories));
-}
-
-Column BuildColumn(std::string name, std::span<const std::string_view> fields,
-                   std::optional<ColumnType> forced_type, std::span<const int64_t> row_lines,
-                   const MissingMatcher& is_missing) {
-  if (forced_type == ColumnType::kCategorical) {
-    return EncodeCategorical(std::move(name), fields, is_missing);
-  }
-  NumericParse parse = ParseNumbers(fields, is_missing);
-  if (parse.first_bad_row < 0 && parse.first_infinite_row >= 0) {
-    const auto row = static_cast<size_t>(parse.first_infinite_row);
-    ThrowInvalidArgument("column '" + name + "', line " + std::to_string(row_lines[row]) + ": '" +
-                         std::string(detail::TrimSpaces(fields[row])) +
-                         "' is not a finite float32 number; list it in missing_values or read "
-                         "the column as categorical");
-  }
-  if (parse.first_bad_row < 0) return Column::Numeric(std::move(name), std::move(parse.values));
-  if (forced_type == ColumnType::kNumeric) {
-    const auto row = static_cast<size_t>(parse.first_bad_row);
-    ThrowInvalidArgument("column '" + name + "', line " + std::to_string(row_lines[row]) + ": '" +
-                         std::string(fields[row]) + "' is not a number");
-  }
-  return EncodeCategorical(std::move(name), fields, is_missing);
+  if (!tokenizer.NextRow(row)) ThrowInvalidArgument("the CSV text is empty (no header row)");
+  std::vector<std::string> names = ColumnNames(row, options.has_header);
+  CheckOptionNames(names, options);
+  return names;
 }
 
 std::optional<ColumnType> ForcedType(const CsvOptions& options, std::string_view name) {
@@ -379,16 +260,253 @@ std::optional<ColumnType> ForcedType(const CsvOptions& options, std::string_view
   return it->second;
 }
 
-Dataset BuildDataset(const RawTable& table, const CsvOptions& options) {
+// At most this many field views are held at once: the rows are read in blocks of
+// kBlockFields / (kept columns) rows (4 MiB of views), and each block goes into the columns
+// before the next is read, so reading takes the text and the columns, not a view per field.
+constexpr size_t kBlockFields = size_t{1} << 18;
+// Files are read in parts of this many bytes (cut at record ends).
+constexpr int64_t kChunkBytes = int64_t{8} << 20;
+
+size_t CountKept(std::span<const int64_t> slots) {
+  return static_cast<size_t>(
+      std::count_if(slots.begin(), slots.end(), [](int64_t slot) { return slot >= 0; }));
+}
+
+// The fields of consecutive rows, column by column, for the kept columns.
+struct FieldBlock {
+  std::vector<std::vector<std::string_view>> fields;
+  std::vector<int64_t> lines;  // the line each row starts on, for error messages
+
+  void Append(const std::vector<std::string_view>& row, int64_t line,
+              std::span<const int64_t> slots) {
+    if (row.size() != slots.size()) {
+      ThrowInvalidArgument(LinePrefix(line) + "expected " + std::to_string(slots.size()) +
+                           " fields, found " + std::to_string(row.size()));
+    }
+    for (size_t idx = 0; idx < row.size(); ++idx) {
+      if (slots[idx] >= 0) fields[static_cast<size_t>(slots[idx])].push_back(row[idx]);
+    }
+    lines.push_back(line);
+  }
+  size_t rows() const { return lines.size(); }
+  void Clear() {
+    for (auto& column : fields) column.clear();
+    lines.clear();
+  }
+};
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
+// Builds one column a block of rows at a time: numbers while every field is one (or the column
+// is forced numeric), categories in order of first appearance otherwise.
+class ColumnBuilder {
+ public:
+  ColumnBuilder(std::string name, std::optional<ColumnType> forced_type)
+      : name_(std::move(name)),
+        forced_type_(forced_type),
+        categorical_(forced_type == ColumnType::kCategorical) {}
+
+  void Reserve(size_t rows) { categorical_ ? codes_.reserve(rows) : values_.reserve(rows); }
+
+  // False when a field is not a number in a column not forced numeric: the column is then
+  // categorical and empty, and every row read so far, this block's included, must be added again
+  // with AddCategories.
+  bool Add(std::span<const std::string_view> fields, std::span<const int64_t> lines,
+           const MissingMatcher& is_missing) {
+    if (categorical_) {
+      AddCategories(fields, is_missing);
+      return true;
+    }
+    for (size_t row = 0; row < fields.size(); ++row) {
+      const std::string_view field = detail::TrimSpaces(fields[row]);
+      if (is_missing(field)) {
+        values_.push_back(std::numeric_limits<float>::quiet_NaN());
+        continue;
+      }
+      const std::optional<double> number = detail::ParseNumber(field);
+      if (!number) {
+        if (forced_type_ == ColumnType::kNumeric) {
+          ThrowInvalidArgument(Where(lines[row]) + "'" + std::string(fields[row]) +
+                               "' is not a number");
+        }
+        BecomeCategorical();
+        return false;
+      }
+      const auto value = static_cast<float>(*number);
+      if (std::isinf(value) && first_infinite_line_ < 0) {
+        first_infinite_line_ = lines[row];
+        first_infinite_text_ = field;
+      }
+      values_.push_back(value);
+    }
+    return true;
+  }
+
+  void AddCategories(std::span<const std::string_view> fields, const MissingMatcher& is_missing) {
+    for (const std::string_view field : fields) {
+      if (is_missing(detail::TrimSpaces(field))) {
+        codes_.push_back(kMissingCode);
+        continue;
+      }
+      auto found = code_of_.find(field);
+      if (found == code_of_.end()) {
+        found = code_of_.emplace(field, static_cast<int32_t>(categories_.size())).first;
+        categories_.emplace_back(field);
+      }
+      codes_.push_back(found->second);
+    }
+  }
+
+  Column Finish() && {
+    if (categorical_) {
+      return Column::Categorical(std::move(name_), std::move(codes_), std::move(categories_));
+    }
+    if (first_infinite_line_ >= 0) {
+      ThrowInvalidArgument(Where(first_infinite_line_) + "'" + first_infinite_text_ +
+                           "' is not a finite float32 number; list it in missing_values or read "
+                           "the column as categorical");
+    }
+    return Column::Numeric(std::move(name_), std::move(values_));
+  }
+
+ private:
+  std::string Where(int64_t line) const {
+    return "column '" + name_ + "', line " + std::to_string(line) + ": ";
+  }
+
+  void BecomeCategorical() {
+    categorical_ = true;
+    codes_.reserve(values_.capacity());
+    values_ = {};
+    first_infinite_line_ = -1;
+  }
+
+  std::string name_;
+  std::optional<ColumnType> forced_type_;
+  bool categorical_;
+  std::vector<float> values_;
+  int64_t first_infinite_line_ = -1;  // the first number float32 cannot hold (inf, 1e39)
+  std::string first_infinite_text_;
+  std::vector<int32_t> codes_;
+  std::vector<std::string> categories_;
+  std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> code_of_;
+};
+
+// Whole CSV records and the line of the file they start on.
+struct Records {
+  std::string_view text;
+  int64_t first_line = 0;
+};
+// Gives the data rows a part at a time (empty text at the end); a part's text stays valid until
+// the next call.
+using NextRecords = std::function<Records()>;
+// Starts giving the data rows from the first, again on each call.
+using OpenRecords = std::function<NextRecords()>;
+
+// The rows of `data`, whose first line is `first_line`, in one part.
+OpenRecords TextRecords(std::string_view data, int64_t first_line) {
+  return [=] {
+    return [=, done = false]() mutable {
+      const Records records = done ? Records{} : Records{data, first_line};
+      done = true;
+      return records;
+    };
+  };
+}
+
+// Gives the first `n_rows` rows again and adds the fields of the kept columns `kept`, which
+// turned categorical, to their builders.
+void AddRowsAsCategories(const OpenRecords& open, int64_t n_rows, std::span<const int64_t> slots,
+                         std::span<const size_t> kept, const CsvOptions& options,
+                         const MissingMatcher& is_missing, std::vector<ColumnBuilder>& builders) {
+  std::vector<size_t> file_columns;
+  for (const size_t slot : kept) {
+    file_columns.push_back(static_cast<size_t>(
+        std::find(slots.begin(), slots.end(), static_cast<int64_t>(slot)) - slots.begin()));
+  }
+  const NextRecords next = open();
+  std::vector<std::string_view> row;
+  int64_t rows = 0;
+  for (Records records = next(); rows < n_rows && !records.text.empty(); records = next()) {
+    CsvTokenizer tokenizer(records.text, options, records.first_line);
+    for (; rows < n_rows && tokenizer.NextRow(row); ++rows) {
+      for (size_t pick = 0; pick < kept.size(); ++pick) {
+        builders[kept[pick]].AddCategories({&row[file_columns[pick]], 1}, is_missing);
+      }
+    }
+  }
+}
+
+// Reads the data rows `open` gives into one column per kept column, stopping after `max_rows`
+// rows (0 = all). `size_hint` (the bytes of all rows, or 0) sizes the columns up front.
+std::vector<Column> ReadColumns(const OpenRecords& open, size_t size_hint,
+                                const std::vector<std::string>& names,
+                                std::span<const int64_t> slots, const CsvOptions& options,
+                                int64_t max_rows) {
   const MissingMatcher is_missing(options.missing_values);
+  const size_t n_kept = CountKept(slots);
+  std::vector<ColumnBuilder> builders;
+  builders.reserve(n_kept);
+  for (size_t idx = 0; idx < names.size(); ++idx) {
+    if (slots[idx] >= 0) builders.emplace_back(names[idx], ForcedType(options, names[idx]));
+  }
+  FieldBlock block{std::vector<std::vector<std::string_view>>(n_kept), {}};
+  const size_t block_rows = std::max<size_t>(1, kBlockFields / std::max<size_t>(n_kept, 1));
+  int64_t rows_added = 0;
+  const auto add_block = [&] {
+    std::vector<size_t> turned_categorical;
+    for (size_t slot = 0; slot < n_kept; ++slot) {
+      if (!builders[slot].Add(block.fields[slot], block.lines, is_missing)) {
+        turned_categorical.push_back(slot);
+      }
+    }
+    if (!turned_categorical.empty()) {
+      AddRowsAsCategories(open, rows_added, slots, turned_categorical, options, is_missing,
+                          builders);
+      for (const size_t slot : turned_categorical) {
+        builders[slot].AddCategories(block.fields[slot], is_missing);
+      }
+    }
+    rows_added += static_cast<int64_t>(block.rows());
+    block.Clear();
+  };
+  const NextRecords next = open();
+  std::vector<std::string_view> row;
+  bool reached_max = false;
+  for (Records records = next(); !reached_max && !records.text.empty(); records = next()) {
+    CsvTokenizer tokenizer(records.text, options, records.first_line);
+    while (true) {
+      reached_max = max_rows > 0 && rows_added + static_cast<int64_t>(block.rows()) >= max_rows;
+      if (reached_max || !tokenizer.NextRow(row)) break;
+      block.Append(row, tokenizer.row_line(), slots);
+      if (rows_added == 0 && block.rows() == 1) {
+        // Room for all rows, estimated from the size of the first.
+        size_t estimate = size_hint / std::max<size_t>(tokenizer.position(), 1) + 16;
+        if (max_rows > 0) estimate = std::min(estimate, static_cast<size_t>(max_rows));
+        for (ColumnBuilder& builder : builders) builder.Reserve(estimate);
+      }
+      if (block.rows() == block_rows) add_block();
+    }
+    add_block();  // the views point into this part's text
+  }
+  std::vector<Column> columns;
+  columns.reserve(n_kept);
+  for (ColumnBuilder& builder : builders) columns.push_back(std::move(builder).Finish());
+  return columns;
+}
+
+// The dataset of the kept columns: the target becomes the labels, the weight column the weights.
+Dataset AssembleDataset(const std::vector<std::string>& names, std::span<const int64_t> slots,
+                        std::vector<Column> kept_columns, const CsvOptions& options) {
   std::vector<Column> columns;
   std::optional<Labels> labels;
-  for (size_t idx = 0; idx < table.names.size(); ++idx) {
-    if (table.slots[idx] < 0) continue;
-    const std::string& name = table.names[idx];
-    Column column = BuildColumn(name, table.fields[static_cast<size_t>(table.slots[idx])],
-                                ForcedType(options, name), table.row_lines, is_missing);
-    if (name == options.target) {
+  for (size_t idx = 0; idx < names.size(); ++idx) {
+    if (slots[idx] < 0) continue;
+    Column& column = kept_columns[static_cast<size_t>(slots[idx])];
+    if (names[idx] == options.target) {
       labels = MakeLabels(column, options.task);
       continue;
     }
@@ -498,48 +616,93 @@ void CheckUtf8Text(std::string_view text, int64_t first_line = 1) {
                        "(e.g. iconv -f latin1 -t utf-8)");
 }
 
+struct CsvHeader {
+  std::vector<std::string> names;  // every column of the file
+  std::vector<int64_t> slots;      // per column: its index among the kept columns, or -1
+};
+
+// The columns a header row (a UTF-8 BOM allowed) names, checked against the options.
+CsvHeader ReadHeaderRow(std::string_view header, const CsvOptions& options) {
+  if (header.starts_with(kUtf8Bom)) header.remove_prefix(kUtf8Bom.size());
+  CheckUtf8Text(header);
+  CsvTokenizer tokenizer(header, options);
+  CsvHeader columns{ReadHeader(tokenizer, options), {}};
+  columns.slots = KeptSlots(columns.names, options);
+  return columns;
+}
+
 }  // namespace
 
 Dataset ReadCsv(const std::string& path, const CsvOptions& options) {
-  const std::string text = ReadWholeFile(path);
-  try {
-    return ParseCsv(text, options);
-  } catch (const Error& error) {
-    throw Error(error.code(), path + ": " + error.what());
+  CheckOptions(options);
+  const auto naming_the_path = [&](const auto& read) {
+    try {
+      return read();
+    } catch (const Error& error) {
+      throw Error(error.code(), path + ": " + error.what());
+    }
+  };
+  if (!options.has_header) {
+    const std::string text = ReadWholeFile(path);
+    return naming_the_path([&] { return ParseCsv(text, options); });
   }
+  // The file is read a part at a time (and again, when a column turns out categorical), so that
+  // reading takes the columns and one part of the text.
+  auto first_reader = std::make_shared<CsvChunkReader>(path, options);
+  return naming_the_path([&] {
+    const CsvHeader header = ReadHeaderRow(first_reader->header(), options);
+    const auto file_bytes = static_cast<size_t>(first_reader->file_bytes());
+    const OpenRecords open = [&] {
+      auto reader =
+          first_reader ? std::move(first_reader) : std::make_shared<CsvChunkReader>(path, options);
+      auto chunk = std::make_shared<CsvChunk>();
+      return NextRecords([reader, chunk] {
+        *chunk = reader->Next(kChunkBytes, 0);
+        CheckUtf8Text(chunk->text, chunk->first_line);
+        return Records{chunk->text, chunk->first_line};
+      });
+    };
+    return AssembleDataset(
+        header.names, header.slots,
+        ReadColumns(open, file_bytes, header.names, header.slots, options, options.max_rows),
+        options);
+  });
 }
 
 Dataset ParseCsv(std::string_view text, const CsvOptions& options) {
   CheckOptions(options);
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
   CheckUtf8Text(text);
-  CsvTokenizer tokenizer(text, options);
-  const RawTable table = Tokenize(tokenizer, text.size(), options);
-  return BuildDataset(table, options);
+  CsvTokenizer header_reader(text, options);
+  const std::vector<std::string> names = ReadHeader(header_reader, options);
+  const std::vector<int64_t> slots = KeptSlots(names, options);
+  std::string_view data = text;
+  int64_t first_line = 1;
+  if (options.has_header) {
+    data.remove_prefix(header_reader.position());
+    first_line = header_reader.line();
+  }
+  return AssembleDataset(names, slots,
+                         ReadColumns(TextRecords(data, first_line), data.size(), names, slots,
+                                     options, options.max_rows),
+                         options);
 }
 
 CsvRecordParser::CsvRecordParser(std::string_view header, CsvOptions options)
     : options_(std::move(options)) {
   CheckOptions(options_);
   if (!options_.has_header) ThrowInvalidArgument("reading CSV records needs a header row");
-  if (header.starts_with(kUtf8Bom)) header.remove_prefix(kUtf8Bom.size());
-  CheckUtf8Text(header);
-  CsvTokenizer tokenizer(header, options_);
-  std::vector<std::string_view> row;
-  RawTable table = StartTable(tokenizer, row, options_);
-  names_ = std::move(table.names);
-  slots_ = std::move(table.slots);
+  CsvHeader columns = ReadHeaderRow(header, options_);
+  names_ = std::move(columns.names);
+  slots_ = std::move(columns.slots);
 }
 
 Dataset CsvRecordParser::Parse(std::string_view records, int64_t first_line) const {
   CheckUtf8Text(records, first_line);
-  RawTable table{names_, slots_, {}, {}};
-  table.fields.resize(static_cast<size_t>(
-      std::count_if(slots_.begin(), slots_.end(), [](int64_t slot) { return slot >= 0; })));
-  CsvTokenizer tokenizer(records, options_, first_line);
-  std::vector<std::string_view> row;
-  while (tokenizer.NextRow(row)) AppendRow(row, tokenizer.row_line(), table);
-  return BuildDataset(table, options_);
+  return AssembleDataset(
+      names_, slots_,
+      ReadColumns(TextRecords(records, first_line), records.size(), names_, slots_, options_, 0),
+      options_);
 }
 
 std::string QuoteCsvField(std::string_view text, char quote) {

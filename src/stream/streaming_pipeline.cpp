@@ -16,7 +16,7 @@
 
 #include "kolosal/core/config.hpp"
 #include "kolosal/core/error.hpp"
-#include "kolosal/stream/csv_chunk_reader.hpp"
+#include "kolosal/data/csv_chunk_reader.hpp"
 #include "kolosal/stream/memory_budget.hpp"
 
 namespace kolosal::stream {
@@ -64,7 +64,7 @@ data::CsvOptions ReadCsvOptions(const nlohmann::json& value) {
 
 // One piece of the input on its way through the pipeline.
 struct Chunk {
-  CsvChunk records;
+  data::CsvChunk records;
   std::string output;
   int64_t rows = 0;
 };
@@ -303,7 +303,7 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
   Progress& progress = *progress_;
   progress.Start();
   try {
-    CsvChunkReader reader(input_path, options_.csv);
+    data::CsvChunkReader reader(input_path, options_.csv);
     progress.input_bytes = reader.file_bytes();
     const data::CsvRecordParser parser = ModelColumnsParser(model, reader.header(), options_.csv);
     if (options_.probabilities && model.task() != Task::kClassification) {

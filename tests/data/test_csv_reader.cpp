@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "common/expect_error.hpp"
@@ -294,6 +295,112 @@ TEST(CsvReader, NumbersBeyondFloat32AreErrors) {
   EXPECT_TRUE(std::isnan(Parse("a\n1\ninf\n", missing).column(0).values[1]));
   EXPECT_TRUE(Parse("a\ninf\nlow\n").column(0).is_categorical());
   EXPECT_EQ(Parse("a\n3e38\n-1e-50\n").column(0).values, (std::vector<float>{3e38f, -0.0f}));
+}
+
+// Rows are read in blocks (2^18 fields, so 2^17 rows of two columns) that go into the columns
+// one at a time. These tests cross block boundaries.
+constexpr int kRowsPastTwoBlocks = 300000;
+
+// Rows "idx,<value of column b>", numbered from line 2.
+std::string TwoColumnRows(int n_rows, const std::function<std::string(int)>& b_of_row) {
+  std::string text = "a,b\n";
+  for (int row = 0; row < n_rows; ++row) text += std::to_string(row) + "," + b_of_row(row) + "\n";
+  return text;
+}
+
+// A column of numbers that meets text in its third block is categorical from its first row,
+// with the numbers' own text ("1.50" stays "1.50") in first-seen order.
+TEST(CsvReader, ColumnTurningCategoricalInALaterBlockKeepsEveryRow) {
+  const int last = kRowsPastTwoBlocks - 1;
+  const Dataset data = Parse(TwoColumnRows(kRowsPastTwoBlocks, [&](int row) -> std::string {
+    if (row == last) return "high";
+    if (row == 1) return " \"7\" ";  // quoted and padded
+    return row % 3 == 0 ? "1.50" : (row % 3 == 1 ? "2" : "NA");
+  }));
+  ASSERT_EQ(data.n_rows(), kRowsPastTwoBlocks);
+  ASSERT_TRUE(data.column(0).is_numeric());
+  EXPECT_EQ(data.column(0).values[static_cast<size_t>(last)], static_cast<float>(last));
+  const Column& b = data.column(1);
+  ASSERT_TRUE(b.is_categorical());
+  EXPECT_EQ(b.categories, (std::vector<std::string>{"1.50", "7", "2", "high"}));
+  ASSERT_EQ(b.size(), kRowsPastTwoBlocks);
+  EXPECT_EQ(b.codes[0], 0);
+  EXPECT_EQ(b.codes[1], 1);
+  EXPECT_EQ(b.codes[2], kMissingCode);
+  EXPECT_EQ(b.codes[200000], kMissingCode);  // 200000 % 3 == 2
+  EXPECT_EQ(b.codes[200001], 0);
+  EXPECT_EQ(b.codes[200002], 2);
+  EXPECT_EQ(b.codes[static_cast<size_t>(last)], 3);
+}
+
+TEST(CsvReader, ErrorsInALaterBlockNameTheirLine) {
+  const auto b_with = [](int bad_row, std::string bad) {
+    return TwoColumnRows(kRowsPastTwoBlocks, [=](int row) { return row == bad_row ? bad : "1"; });
+  };
+  CsvOptions numeric;
+  numeric.column_types = {{"b", ColumnType::kNumeric}};
+  ExpectError([&] { Parse(b_with(250000, "abc"), numeric); }, StatusCode::kInvalidArgument,
+              "column 'b', line 250002: 'abc' is not a number");
+  // The first number float32 cannot hold is named once the column is known to stay numeric...
+  ExpectError([&] { Parse(b_with(10, "1e39") + "7,-1e39\n"); }, StatusCode::kInvalidArgument,
+              "column 'b', line 12: '1e39' is not a finite float32 number");
+  // ...and is just another category when text follows in a later block.
+  std::string text = b_with(10, "1e39") + "7,word\n";
+  const Column b = Parse(text).column(1);
+  ASSERT_TRUE(b.is_categorical());
+  EXPECT_EQ(b.categories, (std::vector<std::string>{"1", "1e39", "word"}));
+  ExpectError([&] { Parse(b_with(200000, "1,2")); }, StatusCode::kInvalidArgument,
+              "line 200002: expected 2 fields, found 3");
+}
+
+TEST(CsvReader, MaxRowsStopsInsideALaterBlock) {
+  CsvOptions options;
+  options.max_rows = 200001;
+  const std::string text =
+      TwoColumnRows(kRowsPastTwoBlocks, [](int row) { return row <= 200000 ? "5" : "text"; });
+  const Dataset data = Parse(text, options);
+  ASSERT_EQ(data.n_rows(), 200001);
+  ASSERT_TRUE(data.column(1).is_numeric());
+  EXPECT_EQ(data.column(1).values.back(), 5.0f);
+}
+
+// Files are read in parts of 8 MiB cut at record ends (quoted line ends are not record ends),
+// and read again from the start when a column turns out categorical in a later part.
+TEST(CsvReader, ReadCsvReadsLargeFilesInPartsWithTheSameResult) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / "kolosal_test_csv_reader_parts.csv";
+  constexpr int kRows = 1000000;  // about 17 MB
+  std::string text = "a,b,c\n";
+  for (int row = 0; row < kRows; ++row) {
+    text += std::to_string(row) + (row % 2 == 0 ? ",0.25," : ",NA,");
+    text += row % 997 == 0 ? "\"say \"\"hi\"\"\nthen go\"\n" : "plain\n";
+  }
+  text += "7,last,plain\n";
+  { std::ofstream(path, std::ios::binary) << "\xEF\xBB\xBF" << text; }
+  const Dataset from_file = ReadCsv(path.string(), {});
+  const Dataset from_text = Parse(text);
+  ASSERT_EQ(from_file.n_rows(), kRows + 1);
+  for (int64_t column = 0; column < 3; ++column) {
+    EXPECT_EQ(from_file.column(column).values, from_text.column(column).values);
+    EXPECT_EQ(from_file.column(column).codes, from_text.column(column).codes);
+    EXPECT_EQ(from_file.column(column).categories, from_text.column(column).categories);
+  }
+  const Column& b = from_file.column(1);
+  ASSERT_TRUE(b.is_categorical());
+  EXPECT_EQ(b.categories, (std::vector<std::string>{"0.25", "last"}));
+  EXPECT_EQ(b.codes[1], kMissingCode);
+  EXPECT_EQ(b.codes[static_cast<size_t>(kRows)], 1);
+  EXPECT_EQ(from_file.column(2).categories,
+            (std::vector<std::string>{"say \"hi\"\nthen go", "plain"}));
+  CsvOptions first_rows;
+  first_rows.max_rows = 5;
+  EXPECT_EQ(ReadCsv(path.string(), first_rows).n_rows(), 5);
+  std::ofstream(path, std::ios::binary) << text << "8,x,y,extra\n";
+  // Each quoted line end moves the later lines down by one.
+  const int line = kRows + 3 + (kRows + 996) / 997;
+  ExpectError([&] { ReadCsv(path.string(), {}); }, StatusCode::kInvalidArgument,
+              path.string() + ": line " + std::to_string(line) + ": expected 3 fields, found 4");
+  std::filesystem::remove(path);
 }
 
 // A one-column header holding another delimiter: the message suggests that delimiter.

@@ -16,8 +16,8 @@
 
 #include "common/expect_error.hpp"
 #include "common/fit_pipeline.hpp"
+#include "common/temp_dir.hpp"
 #include "kolosal/data/csv_reader.hpp"
-#include "kolosal/stream/csv_chunk_reader.hpp"
 #include "kolosal/stream/memory_budget.hpp"
 #include "kolosal/stream/streaming_pipeline.hpp"
 
@@ -26,32 +26,9 @@ namespace {
 
 using kolosal::testing::ExpectError;
 using kolosal::testing::FitPipeline;
-
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("kolosal_stream_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  static inline int counter_ = 0;
-  std::filesystem::path path_;
-};
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using kolosal::testing::ReadFile;
+using kolosal::testing::TempDir;
+using kolosal::testing::WriteFile;
 
 /// A labelled CSV: three numeric columns (some missing), a categorical one, the label "y"
 /// (classes "no"/"yes", or a value for regression) in the middle, and an unused "id".
@@ -125,91 +102,6 @@ StreamOptions Options(int64_t chunk_rows, int64_t n_jobs = 2, bool probabilities
   options.n_jobs = n_jobs;
   options.probabilities = probabilities;
   return options;
-}
-
-TEST(CsvChunkReader, CutsOnlyAtRecordEndsAndCountsLines) {
-  TempDir dir;
-  const std::string path = dir.File("tricky.csv");
-  // A quoted line end, a doubled quote, a quote inside an unquoted field, CRLF, a blank line and
-  // no line end at the end.
-  WriteFile(path,
-            "\xEF\xBB\xBFname,\"note\"\r\n"
-            "a,\"two\nlines\"\r\n"
-            "b,\"say \"\"hi\"\"\"\r\n"
-            "c,5'10\" tall\r\n"
-            "\r\n"
-            "d,\"x,y\"");
-  data::CsvOptions options;
-  CsvChunkReader reader(path, options);
-  EXPECT_EQ(reader.header(), "\xEF\xBB\xBFname,\"note\"");
-  std::vector<CsvChunk> chunks;
-  for (CsvChunk chunk = reader.Next(1, 0); !chunk.text.empty(); chunk = reader.Next(1, 0)) {
-    chunks.push_back(chunk);
-  }
-  ASSERT_EQ(chunks.size(), 5u);
-  EXPECT_EQ(chunks[0].text, "a,\"two\nlines\"\r\n");
-  EXPECT_EQ(chunks[0].first_line, 2);
-  EXPECT_EQ(chunks[1].first_line, 4);
-  EXPECT_EQ(chunks[2].text, "c,5'10\" tall\r\n");
-  EXPECT_EQ(chunks[3].text, "\r\n");
-  EXPECT_EQ(chunks[4].text, "d,\"x,y\"");
-  EXPECT_EQ(chunks[4].first_line, 7);
-  EXPECT_EQ(reader.bytes_read(), reader.file_bytes());
-
-  // Parsed chunk by chunk under the header, the records are the whole file's.
-  const data::Dataset whole = data::ReadCsv(path, options);
-  ASSERT_EQ(whole.n_rows(), 4);
-  std::vector<std::string> notes;
-  for (const CsvChunk& chunk : chunks) {
-    const data::Dataset part =
-        data::CsvRecordParser(reader.header(), options).Parse(chunk.text, chunk.first_line);
-    for (int64_t row = 0; row < part.n_rows(); ++row) {
-      const data::Column& note = part.column(1);
-      notes.push_back(note.categories[static_cast<size_t>(note.codes[static_cast<size_t>(row)])]);
-    }
-  }
-  EXPECT_EQ(notes, (std::vector<std::string>{"two\nlines", "say \"hi\"", "5'10\" tall", "x,y"}));
-}
-
-TEST(CsvChunkReader, ChunksHoldTheRowsOrBytesAskedFor) {
-  TempDir dir;
-  const std::string path = dir.File("rows.csv");
-  std::string text = "x\n";
-  for (int row = 0; row < 1000; ++row) text += std::to_string(row) + "\n";
-  WriteFile(path, text);
-  CsvChunkReader by_rows(path, {});
-  int64_t rows = 0;
-  for (CsvChunk chunk = by_rows.Next(1 << 30, 64); !chunk.text.empty();
-       chunk = by_rows.Next(1 << 30, 64)) {
-    EXPECT_EQ(chunk.first_line, rows + 2);
-    rows += chunk.records;
-    EXPECT_TRUE(chunk.records == 64 || rows == 1000) << chunk.records;
-  }
-  EXPECT_EQ(rows, 1000);
-  CsvChunkReader by_bytes(path, {});
-  const CsvChunk chunk = by_bytes.Next(100, 0);
-  EXPECT_GE(chunk.text.size(), 100u);
-  EXPECT_LT(chunk.text.size(), 105u);
-  EXPECT_EQ(chunk.text.back(), '\n');
-}
-
-TEST(CsvChunkReader, RejectsMissingAndEmptyFiles) {
-  TempDir dir;
-  ExpectError([&] { CsvChunkReader(dir.File("absent.csv"), {}); }, StatusCode::kIo, "absent.csv");
-  WriteFile(dir.File("empty.csv"), "\n\n");
-  ExpectError([&] { CsvChunkReader(dir.File("empty.csv"), {}); }, StatusCode::kInvalidArgument,
-              "no header row");
-}
-
-TEST(CsvRecordParser, CountsLinesFromWhereTheRecordsStart) {
-  ExpectError([] { data::CsvRecordParser("x,x", {}); }, StatusCode::kInvalidArgument,
-              "names column 'x' twice");
-  data::CsvOptions options;
-  options.column_types["x"] = data::ColumnType::kNumeric;
-  ExpectError([&] { data::CsvRecordParser("x,y", options).Parse("1,2\n3,4\nfive,6\n", 41); },
-              StatusCode::kInvalidArgument, "line 43", "'five' is not a number");
-  ExpectError([&] { data::CsvRecordParser("x,y", options).Parse("1,2\n3\n", 10); },
-              StatusCode::kInvalidArgument, "line 11", "expected 2 fields, found 1");
 }
 
 TEST(StreamingPipeline, WritesWhatInMemoryPredictionGivesForAnyChunkingAndThreads) {

@@ -7,7 +7,7 @@
 
 #include "kolosal/data/csv_reader.hpp"
 
-namespace kolosal::stream {
+namespace kolosal::data {
 
 /// Whole CSV records cut from a file, with the line of the file they start on.
 struct CsvChunk {
@@ -24,7 +24,7 @@ class CsvChunkReader {
  public:
   /// Opens `path` and reads its header row. Throws Error(kIo) when the file cannot be read and
   /// Error(kInvalidArgument) when it has no header row.
-  CsvChunkReader(const std::string& path, const data::CsvOptions& options);
+  CsvChunkReader(const std::string& path, const CsvOptions& options);
 
   /// The header row, without its line end.
   const std::string& header() const { return header_; }
@@ -48,10 +48,13 @@ class CsvChunkReader {
   std::string header_;
   std::string buffer_;
   size_t start_ = 0;  // the buffer's bytes before this were handed out
+  // The first quote and line end in the buffer at or after the scan (npos: none in the buffer).
+  size_t next_quote_ = std::string::npos;
+  size_t next_line_end_ = std::string::npos;
   bool at_end_ = false;
   int64_t next_line_ = 1;
   int64_t bytes_read_ = 0;
   int64_t file_bytes_ = 0;
 };
 
-}  // namespace kolosal::stream
+}  // namespace kolosal::data

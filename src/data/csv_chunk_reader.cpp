@@ -1,4 +1,4 @@
-#include "kolosal/stream/csv_chunk_reader.hpp"
+#include "kolosal/data/csv_chunk_reader.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,7 +7,7 @@
 
 #include "kolosal/core/error.hpp"
 
-namespace kolosal::stream {
+namespace kolosal::data {
 namespace {
 
 constexpr size_t kBlockBytes = size_t{1} << 20;
@@ -47,7 +47,7 @@ bool EndsRecord(ScanState& state, char c, char delimiter, char quote) {
 
 }  // namespace
 
-CsvChunkReader::CsvChunkReader(const std::string& path, const data::CsvOptions& options)
+CsvChunkReader::CsvChunkReader(const std::string& path, const CsvOptions& options)
     : path_(path),
       file_(nullptr, &std::fclose),
       delimiter_(options.delimiter),
@@ -93,31 +93,53 @@ bool CsvChunkReader::Refill() {
 }
 
 CsvChunk CsvChunkReader::Next(int64_t max_bytes, int64_t max_rows) {
-  buffer_.erase(0, start_);
-  start_ = 0;
+  if (start_ >= kBlockBytes) {  // drop what was handed out, a block or more at a time
+    buffer_.erase(0, start_);
+    for (size_t* found : {&next_quote_, &next_line_end_}) {
+      if (*found != std::string::npos) *found -= start_;
+    }
+    start_ = 0;
+  }
   CsvChunk chunk;
   chunk.first_line = next_line_;
   ScanState state = ScanState::kFieldStart;
-  size_t pos = 0;
-  size_t cut = 0;
+  const size_t begin = start_;
+  size_t pos = begin;
+  size_t cut = begin;
+  size_t& next_quote = next_quote_;
+  size_t& next_line_end = next_line_end_;
   while (true) {
-    if (pos == buffer_.size() && !Refill()) break;
-    if (EndsRecord(state, buffer_[pos++], delimiter_, quote_)) {
+    if (pos == buffer_.size()) {
+      if (!Refill()) break;
+      if (next_quote == std::string::npos) next_quote = buffer_.find(quote_, pos);
+      if (next_line_end == std::string::npos) next_line_end = buffer_.find('\n', pos);
+    }
+    if (next_quote < pos) next_quote = buffer_.find(quote_, pos);
+    if (next_line_end < pos) next_line_end = buffer_.find('\n', pos);
+    // At a field start, a line that ends before the next quote is one record: jump over it.
+    const bool whole_line = state == ScanState::kFieldStart && next_line_end != std::string::npos &&
+                            next_line_end < next_quote;
+    if (whole_line) pos = next_line_end + 1;
+    if (state == ScanState::kQuoted) {  // up to the next quote everything is the field's
+      pos = std::min(next_quote, buffer_.size());
+      if (pos == buffer_.size()) continue;
+    }
+    if (whole_line || EndsRecord(state, buffer_[pos++], delimiter_, quote_)) {
       ++chunk.records;
       cut = pos;
       const bool enough_rows = max_rows > 0 && chunk.records >= max_rows;
-      if (enough_rows || static_cast<int64_t>(cut) >= max_bytes) break;
+      if (enough_rows || static_cast<int64_t>(cut - begin) >= max_bytes) break;
     }
   }
   if (pos == buffer_.size() && at_end_ && cut < pos) {
     ++chunk.records;  // the last record has no line end
     cut = pos;
   }
-  chunk.text.assign(buffer_, 0, cut);
+  chunk.text.assign(buffer_, begin, cut - begin);
   start_ = cut;
-  bytes_read_ += static_cast<int64_t>(cut);
+  bytes_read_ += static_cast<int64_t>(cut - begin);
   next_line_ += std::count(chunk.text.begin(), chunk.text.end(), '\n');
   return chunk;
 }
 
-}  // namespace kolosal::stream
+}  // namespace kolosal::data
