@@ -26,7 +26,11 @@ type StreamConfig struct {
 	NJobs             int64 `json:"n_jobs,omitempty"`               // 0: all cores
 	// Probabilities writes one probability column per class, named by the class, instead of a
 	// "prediction" column. A regression model refuses it.
-	Probabilities bool              `json:"probabilities,omitempty"`
+	Probabilities bool `json:"probabilities,omitempty"`
+	// Contributions writes SHAP contributions instead: for each output, one column per input
+	// column and "bias" ("class:column" for classification), the values of Model.Contributions.
+	// It cannot be combined with Probabilities.
+	Contributions bool              `json:"contributions,omitempty"`
 	CSV           *StreamCSVOptions `json:"csv,omitempty"`
 }
 

@@ -223,6 +223,29 @@ func TestStreamingPipelineRegression(t *testing.T) {
 	expectFailed(t, probaStream, "classification")
 }
 
+// Streamed contributions are Model.Contributions on the same file, value for value; the input's
+// columns are in another order than the model's, and the output names the model's.
+func TestStreamingPipelineContributions(t *testing.T) {
+	fixture := newStreamFixture(t, "regression", smallParams, servedRows, ",")
+	stream := newStream(t, kolosal.StreamConfig{ChunkRows: streamChunkRows, Contributions: true})
+	defer stream.Close()
+	records := readCSV(t, fixture.predictTo(t, stream, "contributions.csv"))
+	if header := strings.Join(records[0], ","); header != "income,debt,age,bias" {
+		t.Fatalf("contribution columns %q", header)
+	}
+	dataset := must[*kolosal.Dataset](t)(kolosal.ReadCSV(fixture.input, nil))
+	defer dataset.Close()
+	assertIdentical(t, "streamed contributions", parseFloat32s(t, records[1:]),
+		must[[]float32](t)(fixture.model.Contributions(dataset)))
+	if stats := expectDone(t, stream, servedRows); !stats.Options.Contributions {
+		t.Fatalf("options %+v", stats.Options)
+	}
+	_, err := kolosal.NewStreamingPipeline(kolosal.StreamConfig{Probabilities: true,
+		Contributions: true})
+	expectError(t, err, kolosal.ErrInvalidArgument,
+		"probabilities and contributions cannot be combined")
+}
+
 func TestStreamingPipelineErrors(t *testing.T) {
 	_, err := kolosal.NewStreamingPipeline(`{"chunk_row": 7}`)
 	expectError(t, err, kolosal.ErrInvalidArgument, "chunk_rows")

@@ -473,18 +473,23 @@ KOLOSAL_API void kolosal_inference_engine_free(kolosal_inference_engine* engine)
  *  \param config_json NULL, "" or JSON: {"chunk_rows": 0 (rows per chunk; 0 sizes chunks to the
  *         memory budget), "memory_budget_mb": 256, "max_chunks_in_flight": 4, "n_jobs": 0 (all
  *         cores), "probabilities": false (one probability column per class instead of a
- *         "prediction" column), "csv": {"delimiter", "quote", "missing_values"}}.
+ *         "prediction" column), "contributions": false (SHAP contributions instead: per output,
+ *         one column per input column and "bias", as kolosal_model_predict_contributions;
+ *         columns are named "class:column" for classification), "csv": {"delimiter", "quote",
+ *         "missing_values"}}.
  *  \param[out] out free with kolosal_stream_free().
  *  Errors: KOLOSAL_INVALID_ARGUMENT (bad JSON, an unknown key with a did-you-mean suggestion, a
- *  value out of range, a target or weight column in "csv"). Thread-safe. */
+ *  value out of range, a target or weight column in "csv", probabilities and contributions
+ *  both). Thread-safe. */
 KOLOSAL_API kolosal_status kolosal_stream_create(const char* config_json, kolosal_stream** out);
 
 /** Predicts every row of the CSV file input_path (columns matched by name; extra columns are
- *  ignored) and writes a CSV to output_path: a "prediction" column (class names or values), or
- *  one probability column per class. The output appears only when the run succeeds (it is
- *  written to output_path + ".partial" first). Blocks until done.
+ *  ignored) and writes a CSV to output_path: a "prediction" column (class names or values),
+ *  one probability column per class, or the contributions. The output appears only when the run
+ *  succeeds (it is written to output_path + ".partial" first). Blocks until done.
  *  Errors: KOLOSAL_INVALID_ARGUMENT (NULL, a column the model needs and the file lacks, a bad
- *  record, naming the file and line; probabilities for a regression model), KOLOSAL_IO (files),
+ *  record, naming the file and line; probabilities for a regression model), KOLOSAL_UNSUPPORTED
+ *  (contributions of a model file saved before they existed), KOLOSAL_IO (files),
  *  KOLOSAL_CANCELLED (kolosal_stream_cancel), KOLOSAL_FAILED_PRECONDITION (another run of this
  *  stream is going on). */
 KOLOSAL_API kolosal_status kolosal_stream_predict_csv(kolosal_stream* stream,

@@ -24,56 +24,14 @@ struct PredictArgs {
   int64_t memory_budget_mb = 256;
 };
 
-// One column per input column and the bias, per class ("class:column") for classification.
-void WriteContributions(std::FILE* out, const models::TrainedPipeline& pipeline,
-                        const std::vector<float>& values) {
-  const auto& columns = pipeline.pipeline().input_schema().columns;
-  const bool classification = pipeline.task() == Task::kClassification;
-  const size_t width = columns.size() + 1;
-  const auto n_outputs = static_cast<size_t>(pipeline.n_outputs());
-  for (size_t output = 0; output < n_outputs; ++output) {
-    const std::string prefix = classification ? pipeline.classes()[output] + ":" : "";
-    for (size_t col = 0; col < width; ++col) {
-      const std::string& name = col < columns.size() ? columns[col].name : "bias";
-      std::fprintf(out, "%s%s", output + col ? "," : "",
-                   data::QuoteCsvField(prefix + name).c_str());
-    }
-  }
-  std::fputc('\n', out);
-  const size_t row_width = width * n_outputs;
-  for (size_t offset = 0; offset < values.size(); offset += row_width) {
-    for (size_t idx = 0; idx < row_width; ++idx) {
-      std::fprintf(out, "%s%.9g", idx ? "," : "", values[offset + idx]);
-    }
-    std::fputc('\n', out);
-  }
-}
-
 [[noreturn]] void ThrowCannotWrite(const std::string& path, int error_number) {
   throw Error(StatusCode::kIo, "cannot write '" + path + "': " + std::strerror(error_number));
 }
 
-// Contributions are computed in memory; predictions stream, so files of any size fit.
-void RunContributions(const PredictArgs& args, const models::TrainedPipeline& pipeline) {
-  if (args.proba) ThrowInvalidArgument("--proba and --contributions cannot be combined");
-  const data::Dataset dataset = data::ReadCsv(args.data, CsvOptionsFrom(args.csv, ""));
-  const std::vector<float> values = pipeline.Contributions(dataset);
-  const bool to_file = !args.out.empty();
-  std::FILE* out = to_file ? std::fopen(args.out.c_str(), "w") : stdout;
-  if (out == nullptr) ThrowCannotWrite(args.out, errno);
-  WriteContributions(out, pipeline, values);
-  // A full disk or a closed pipe shows up only when the buffered text is flushed.
-  const bool written = std::fflush(out) == 0 && !std::ferror(out);
-  const int error_number = errno;
-  const bool closed = !to_file || std::fclose(out) == 0;
-  if (!written || !closed) ThrowCannotWrite(to_file ? args.out : "standard output", error_number);
-}
-
 void RunPredict(const PredictArgs& args) {
   const auto pipeline = models::TrainedPipeline::LoadFromFile(args.model);
-  if (args.contributions) {
-    RunContributions(args, pipeline);
-    return;
+  if (args.proba && args.contributions) {
+    ThrowInvalidArgument("--proba and --contributions cannot be combined");
   }
   if (args.proba && pipeline.task() != Task::kClassification) {
     ThrowInvalidArgument("--proba needs a classification model");
@@ -81,6 +39,7 @@ void RunPredict(const PredictArgs& args) {
   stream::StreamOptions options;
   options.csv = CsvOptionsFrom(args.csv, "");
   options.probabilities = args.proba;
+  options.contributions = args.contributions;
   options.memory_budget_mb = args.memory_budget_mb;
   stream::StreamingPipeline stream(options);
   if (args.out.empty()) {
@@ -93,8 +52,9 @@ void RunPredict(const PredictArgs& args) {
     return;
   }
   stream.PredictCsv(pipeline, args.data, args.out);
-  std::fprintf(stderr, "wrote %lld predictions to %s\n",
-               static_cast<long long>(stream.Stats().at("rows").get<int64_t>()), args.out.c_str());
+  std::fprintf(stderr, "wrote %lld %s to %s\n",
+               static_cast<long long>(stream.Stats().at("rows").get<int64_t>()),
+               args.contributions ? "rows of contributions" : "predictions", args.out.c_str());
 }
 
 void RunEvaluate(const PredictArgs& args) {

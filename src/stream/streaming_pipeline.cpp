@@ -75,12 +75,14 @@ void AppendNumber(std::string& out, float value) {
   out.append(buffer, result.ptr);
 }
 
-// Writes the model's CSV output for a chunk's raw predictions.
+// Writes the model's CSV output for a chunk: predictions, class probabilities, or SHAP
+// contributions.
 class OutputFormat {
  public:
-  OutputFormat(const models::TrainedPipeline& model, bool probabilities)
+  OutputFormat(const models::TrainedPipeline& model, const StreamOptions& options)
       : model_(model),
-        probabilities_(probabilities),
+        probabilities_(options.probabilities),
+        contributions_(options.contributions),
         classification_(model.task() == Task::kClassification) {
     for (const std::string& name : model.classes()) {
       quoted_classes_.push_back(data::QuoteCsvField(name));
@@ -88,6 +90,7 @@ class OutputFormat {
   }
 
   std::string Header() const {
+    if (contributions_) return ContributionsHeader();
     if (!probabilities_) return "prediction\n";
     std::string header;
     for (size_t idx = 0; idx < quoted_classes_.size(); ++idx) {
@@ -96,18 +99,46 @@ class OutputFormat {
     return header + "\n";
   }
 
-  void Append(const std::vector<float>& raw, std::string& out) const {
-    if (probabilities_) {
-      const size_t width = quoted_classes_.size();
-      for (size_t offset = 0; offset < raw.size(); offset += width) {
-        for (size_t idx = 0; idx < width; ++idx) {
-          if (idx) out += ',';
-          AppendNumber(out, raw[offset + idx]);
-        }
-        out += '\n';
-      }
-      return;
+  void Append(const data::Dataset& rows, std::string& out) const {
+    if (contributions_) {
+      AppendRows(model_.Contributions(rows), ContributionsWidth(), out);
+    } else if (probabilities_) {
+      AppendRows(model_.PredictRaw(rows), quoted_classes_.size(), out);
+    } else {
+      AppendPredictions(model_.PredictRaw(rows), out);
     }
+  }
+
+ private:
+  // One column per input column and the bias, for each output ("class:column" for classes).
+  std::string ContributionsHeader() const {
+    const auto& columns = model_.pipeline().input_schema().columns;
+    std::string header;
+    for (int64_t output = 0; output < model_.n_outputs(); ++output) {
+      const std::string prefix =
+          classification_ ? model_.classes()[static_cast<size_t>(output)] + ":" : "";
+      for (size_t col = 0; col <= columns.size(); ++col) {
+        if (!header.empty()) header += ',';
+        header += data::QuoteCsvField(prefix + (col < columns.size() ? columns[col].name : "bias"));
+      }
+    }
+    return header + "\n";
+  }
+  size_t ContributionsWidth() const {
+    return static_cast<size_t>(model_.n_outputs() * (model_.n_input_features() + 1));
+  }
+
+  static void AppendRows(const std::vector<float>& values, size_t width, std::string& out) {
+    for (size_t offset = 0; offset < values.size(); offset += width) {
+      for (size_t idx = 0; idx < width; ++idx) {
+        if (idx) out += ',';
+        AppendNumber(out, values[offset + idx]);
+      }
+      out += '\n';
+    }
+  }
+
+  void AppendPredictions(const std::vector<float>& raw, std::string& out) const {
     for (const float prediction : model_.RawToPredictions(raw)) {
       if (classification_) {
         out += quoted_classes_[static_cast<size_t>(prediction)];
@@ -118,9 +149,9 @@ class OutputFormat {
     }
   }
 
- private:
   const models::TrainedPipeline& model_;
   bool probabilities_;
+  bool contributions_;
   bool classification_;
   std::vector<std::string> quoted_classes_;
 };
@@ -211,6 +242,10 @@ StreamOptions StreamOptions::FromJson(const nlohmann::json& config) {
       reader.GetInt("max_chunks_in_flight", options.max_chunks_in_flight, 1, 1024);
   options.n_jobs = reader.GetInt("n_jobs", 0, 0, 4096);
   options.probabilities = reader.GetBool("probabilities", false);
+  options.contributions = reader.GetBool("contributions", false);
+  if (options.probabilities && options.contributions) {
+    ThrowInvalidArgument("stream config: probabilities and contributions cannot be combined");
+  }
   if (const nlohmann::json* csv = reader.Find("csv")) options.csv = ReadCsvOptions(*csv);
   reader.Finish();
   return options;
@@ -222,6 +257,7 @@ nlohmann::json StreamOptions::ToJson() const {
           {"max_chunks_in_flight", max_chunks_in_flight},
           {"n_jobs", n_jobs},
           {"probabilities", probabilities},
+          {"contributions", contributions},
           {"csv",
            {{"delimiter", std::string(1, csv.delimiter)},
             {"quote", std::string(1, csv.quote)},
@@ -309,7 +345,12 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
     if (options_.probabilities && model.task() != Task::kClassification) {
       ThrowInvalidArgument("probabilities need a classification model");
     }
-    const OutputFormat format(model, options_.probabilities);
+    if (options_.probabilities && options_.contributions) {
+      ThrowInvalidArgument("probabilities and contributions cannot be combined");
+    }
+    // A model that cannot explain itself fails here, before any output.
+    if (options_.contributions) model.Contributions(parser.Parse("", 2));
+    const OutputFormat format(model, options_);
     write(format.Header());
 
     MemoryBudget budget(options_.memory_budget_mb << 20, options_.max_chunks_in_flight);
@@ -342,7 +383,7 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
       const data::Dataset rows = parser.Parse(chunk->records.text, chunk->records.first_line);
       chunk->records.text = std::string();
       chunk->rows = rows.n_rows();
-      if (chunk->rows > 0) format.Append(model.PredictRaw(rows), chunk->output);
+      if (chunk->rows > 0) format.Append(rows, chunk->output);
       return chunk;
     };
     const auto emit = [&](std::shared_ptr<Chunk> chunk) {

@@ -115,6 +115,63 @@ static void test_matches_in_memory_prediction(void) {
   free(csv);
 }
 
+/* Streamed contributions are the values kolosal_model_predict_contributions gives in memory. */
+static void test_contributions_match_in_memory(void) {
+  char* csv = make_csv(kRows);
+  char input[512], output[600];
+  kolosal_model* model;
+  kolosal_dataset* dataset = NULL;
+  kolosal_stream* stream = NULL;
+  float* expected;
+  char* text;
+  char* line;
+  char* field;
+  size_t width = 1, at = 0;
+  int row = 0, same = 1;
+  const char* header_start = "\"no:x0\",\"no:x1\",\"no:colour\",\"no:bias\",\"yes:x0\"";
+
+  snprintf(input, sizeof input, "%s", capi_write_temp_file(".csv", csv, (long)strlen(csv)));
+  snprintf(output, sizeof output, "%s.contributions.csv", input);
+  model = fit(input);
+  EXPECT_OK(kolosal_stream_create("{\"chunk_rows\":40,\"contributions\":true}", &stream));
+  EXPECT_OK(kolosal_stream_predict_csv(stream, model, input, output));
+  text = read_text(output);
+  EXPECT_TRUE(text != NULL);
+  if (text != NULL) {
+    line = strtok(text, "\n");
+    EXPECT_TRUE(line != NULL && strncmp(line, header_start, strlen(header_start)) == 0);
+    EXPECT_TRUE(line != NULL && strstr(line, "\"yes:bias\"") != NULL);
+    for (field = line; (field = strchr(field, ',')) != NULL; ++field) ++width;
+    expected = malloc(sizeof(float) * width * kRows);
+    EXPECT_OK(kolosal_dataset_from_csv(input, NULL, &dataset));
+    EXPECT_OK(
+        kolosal_model_predict_contributions(model, dataset, expected, (int64_t)(width * kRows)));
+    for (line = strtok(NULL, "\n"); line != NULL; line = strtok(NULL, "\n"), ++row) {
+      char* end = line;
+      size_t col;
+      for (col = 0; col < width && row < kRows; ++col, ++at) {
+        if (strtof(end, &end) != expected[at]) same = 0;
+        if (*end == ',') ++end;
+      }
+      if (*end != '\0') same = 0;
+    }
+    EXPECT_TRUE(same);
+    EXPECT_TRUE(row == kRows);
+    free(expected);
+    free(text);
+  }
+  EXPECT_TRUE(width == 8); /* two classes x (three columns + bias) */
+  kolosal_stream_free(stream);
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT,
+                kolosal_stream_create("{\"contributions\":true,\"probabilities\":true}", &stream));
+  EXPECT_ERROR_CONTAINS("probabilities and contributions cannot be combined");
+  kolosal_dataset_free(dataset);
+  kolosal_model_free(model);
+  remove(output);
+  remove(input);
+  free(csv);
+}
+
 struct run {
   kolosal_stream* stream;
   const kolosal_model* model;
@@ -238,6 +295,7 @@ int main(int argc, char** argv) {
   (void)argc;
   (void)argv;
   test_matches_in_memory_prediction();
+  test_contributions_match_in_memory();
   test_cancel_from_another_thread();
   test_bad_input();
   {

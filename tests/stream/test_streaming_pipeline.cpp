@@ -184,6 +184,62 @@ TEST(StreamingPipeline, RegressionValuesRoundTripAndColumnsMatchByName) {
   EXPECT_FALSE(std::filesystem::exists(dir.File("p.csv")));
 }
 
+// SHAP contributions stream as predictions do: the values of an in-memory Contributions call
+// for any chunking and thread count, and each row sums to the model's margin.
+TEST(StreamingPipeline, ContributionsMatchTheInMemoryValuesAndSumToTheMargin) {
+  TempDir dir;
+  const std::string input = dir.File("input.csv");
+  WriteFile(input, MakeCsv(600, true));
+  const models::TrainedPipeline model = TrainOn(input, true);
+  const data::Dataset whole = data::ReadCsv(input, {});
+  const std::vector<float> expected = model.Contributions(whole);
+  const std::vector<float> predictions = model.PredictRaw(whole);
+  const auto width = static_cast<size_t>(model.n_input_features() + 1);
+  ASSERT_EQ(expected.size(), predictions.size() * width);
+  std::string header;
+  for (const auto& column : model.pipeline().input_schema().columns) {
+    header += "\"" + column.name + "\",";
+  }
+  header += "\"bias\"";
+  for (const int64_t chunk_rows : {1, 64, 0}) {
+    for (const int64_t n_jobs : {1, 2}) {
+      SCOPED_TRACE("chunk_rows " + std::to_string(chunk_rows) + ", n_jobs " +
+                   std::to_string(n_jobs));
+      StreamOptions options = Options(chunk_rows, n_jobs);
+      options.contributions = true;
+      StreamingPipeline stream(options);
+      const std::string output = dir.File("contributions.csv");
+      stream.PredictCsv(model, input, output);
+      const std::vector<std::string> lines = Lines(ReadFile(output));
+      ASSERT_EQ(lines.size(), predictions.size() + 1);
+      EXPECT_EQ(lines[0], header);
+      for (size_t row = 0; row < predictions.size(); ++row) {
+        std::stringstream fields(lines[row + 1]);
+        double sum = 0;
+        size_t col = 0;
+        for (std::string field; std::getline(fields, field, ','); ++col) {
+          ASSERT_LT(col, width);
+          const float value = std::stof(field);
+          EXPECT_EQ(value, expected[row * width + col]) << "row " << row << ", column " << col;
+          sum += value;
+        }
+        EXPECT_EQ(col, width);
+        EXPECT_NEAR(sum, predictions[row], 1e-3 * (1 + std::abs(predictions[row])));
+      }
+    }
+  }
+  // A multi-class model names each class's columns.
+  const std::string classes = dir.File("classes.csv");
+  WriteFile(classes, MakeCsv(300, false));
+  StreamOptions options = Options(0);
+  options.contributions = true;
+  StreamingPipeline stream(options);
+  stream.PredictCsv(TrainOn(classes, false), classes, dir.File("classes_out.csv"));
+  const std::string first_line = Lines(ReadFile(dir.File("classes_out.csv")))[0];
+  EXPECT_EQ(first_line.substr(0, first_line.find(',')), "\"no:a\"");
+  EXPECT_NE(first_line.find("\"yes:bias\""), std::string::npos);
+}
+
 TEST(StreamingPipeline, BadInputNamesTheProblemAndLeavesNoOutput) {
   TempDir dir;
   const std::string input = dir.File("input.csv");
@@ -243,6 +299,11 @@ TEST(StreamingPipeline, BadInputNamesTheProblemAndLeavesNoOutput) {
         StreamOptions::FromJson({{"csv", {{"has_header", false}}}});
       },
       StatusCode::kInvalidArgument, "header");
+  ExpectError(
+      [] {
+        StreamOptions::FromJson({{"probabilities", true}, {"contributions", true}});
+      },
+      StatusCode::kInvalidArgument, "probabilities and contributions cannot be combined");
   const StreamOptions options =
       StreamOptions::FromJson({{"chunk_rows", 9}, {"csv", {{"delimiter", ";"}}}});
   EXPECT_EQ(options.chunk_rows, 9);

@@ -35,6 +35,11 @@ public sealed class StreamConfigBuilder : ObjectBuilder<StreamConfigBuilder> {
   /// "prediction" column (default false; classification models only).</summary>
   public StreamConfigBuilder Probabilities(bool probabilities) =>
       Set("probabilities", probabilities);
+  /// <summary>Write SHAP contributions instead (default false): for each output, one column per
+  /// input column and "bias" ("class:column" for classification), the values of
+  /// <see cref="Model.Contributions"/>. Cannot be combined with probabilities.</summary>
+  public StreamConfigBuilder Contributions(bool contributions) =>
+      Set("contributions", contributions);
 
   /// <summary>The input's field delimiter (default ',').</summary>
   public StreamConfigBuilder Delimiter(char delimiter) => Csv("delimiter", delimiter.ToString());

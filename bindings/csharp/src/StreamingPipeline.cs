@@ -42,7 +42,8 @@ public sealed class StreamingPipeline : NativeResource {
   /// done. The output appears only when the run succeeds (it is written to outputPath +
   /// ".partial" first). KolosalException: InvalidArgument for a column the model needs and the
   /// file lacks (named in the message), a bad record (file and line), or probabilities with a
-  /// regression model; Io for the files; Cancelled after <see cref="Cancel"/>;
+  /// regression model; Unsupported for contributions of a model file saved before they existed;
+  /// Io for the files; Cancelled after <see cref="Cancel"/>;
   /// FailedPrecondition while another run of this stream is going on.
   /// </summary>
   public void PredictCsv(Model model, string inputPath, string outputPath) {

@@ -287,6 +287,33 @@ public class StreamingPipelineTests {
   }
 
   [Test]
+  public void ContributionsMatchTheModelBitForBit() {
+    foreach (Func<Model> fit in new Func<Model>[] { Regression, FitFromCsv }) {
+      using (Model model = fit())
+      using (var stream = new StreamingPipeline(
+                 StreamConfig.Builder().ChunkRows(ChunkRows).Contributions(true).Build())) {
+        string input = WriteModelCsv(model, Rows);
+        string output = TempPath(".out.csv");
+        stream.PredictCsv(model, input, output);
+
+        bool classification = model.NClasses > 0;
+        IEnumerable<string> outputs = classification ? model.ClassNames() : new[] { "" };
+        string header = string.Join(
+            ",", outputs.SelectMany(name => model.FeatureNames().Append("bias").Select(
+                column => Quote(classification ? name + ":" + column : column))));
+        float[] expected;
+        using (Dataset data = Dataset.FromCsv(input)) expected = model.Contributions(data);
+        AssertSameNumbers(expected, ReadOutput(output, header), expected.Length / Rows);
+        AssertDone(stream);
+      }
+    }
+    AssertStatus(StatusCode.InvalidArgument,
+                 () => new StreamingPipeline(
+                     StreamConfig.Builder().Probabilities(true).Contributions(true).Build()),
+                 "probabilities and contributions cannot be combined");
+  }
+
+  [Test]
   public void ConfigBuilderAndCsvOptions() {
     StreamConfig config = StreamConfig.Builder()
                               .ChunkRows(5)
@@ -294,11 +321,13 @@ public class StreamingPipelineTests {
                               .MaxChunksInFlight(2)
                               .NJobs(1)
                               .Probabilities(false)
+                              .Contributions(false)
                               .Delimiter(';')
                               .MissingValues("NA", "?")
                               .Build();
     Assert.AreEqual("{\"chunk_rows\":5,\"memory_budget_mb\":64,\"max_chunks_in_flight\":2," +
-                        "\"n_jobs\":1,\"probabilities\":false,\"csv\":{\"delimiter\":\";\"," +
+                        "\"n_jobs\":1,\"probabilities\":false,\"contributions\":false," +
+                        "\"csv\":{\"delimiter\":\";\"," +
                         "\"missing_values\":[\"NA\",\"?\"]}}",
                     config.Json);
     Assert.AreEqual("{}", StreamConfig.Builder().Build().Json);

@@ -141,6 +141,27 @@ class StreamingPipelineTest < Minitest::Test
     end
   end
 
+  # contributions: true writes Model#contributions on the same file, float32 for float32, under
+  # "class:column" and "class:bias" columns; it cannot be combined with probabilities.
+  def test_contributions_match_the_model
+    with_model_and_input(task: "multiclass", **BOOSTING) do |model, input, output|
+      expected = Kolosal::Dataset.read_csv(input) { |dataset| model.contributions(dataset) }
+      Kolosal::StreamingPipeline.open(chunk_rows: 7, contributions: true) do |stream|
+        stream.predict_csv(model, input, output)
+        header, rows = read_output(output)
+        columns = model.class_names.product([*FEATURE_NAMES, "bias"])
+        assert_equal columns.map { |pair| pair.join(":") }, header
+        assert_equal expected.map(&:flatten),
+                     rows.map { |row| row.map { |text| parse_float32(text) } }
+        assert stream.stats.fetch("options").fetch("contributions")
+      end
+    end
+    error = assert_raises(Kolosal::InvalidArgumentError) do
+      Kolosal::StreamingPipeline.new(probabilities: true, contributions: true)
+    end
+    assert_includes error.message, "probabilities and contributions cannot be combined"
+  end
+
   # A regression model writes values (float32 exactly); probabilities are refused.
   def test_regression_values_match_the_model
     config = { task: "regression", model: "gradient_boosting", params: { n_estimators: 10 } }

@@ -26,11 +26,15 @@ struct StreamOptions {
   int64_t n_jobs = 0;
   /// Write class probabilities (one column per class) instead of one prediction per row.
   bool probabilities = false;
+  /// Write SHAP contributions instead: for each output (each class of a multi-class model), one
+  /// column per input column and the bias, as TrainedPipeline::Contributions gives them.
+  bool contributions = false;
   /// How the input is read: delimiter, quote, missing values (a target or weights are refused).
   data::CsvOptions csv;
 
   /// {"chunk_rows", "memory_budget_mb", "max_chunks_in_flight", "n_jobs", "probabilities",
-  ///  "csv": {CSV options}}; unknown keys and bad values throw Error(kInvalidArgument).
+  ///  "contributions", "csv": {CSV options}}; unknown keys, bad values and both outputs at once
+  /// throw Error(kInvalidArgument).
   static StreamOptions FromJson(const nlohmann::json& config);
   nlohmann::json ToJson() const;
 };
@@ -52,10 +56,12 @@ class StreamingPipeline {
 
   /// Predicts every row of `input_path` (columns matched by name, as in
   /// TrainedPipeline::PredictRaw) and writes a CSV to `output_path`: a "prediction" column (class
-  /// names, or values), or one probability column per class. The file appears only when the run
+  /// names, or values), one probability column per class, or the contributions (see
+  /// StreamOptions; "class:column" and "bias" columns). The file appears only when the run
   /// succeeds; it is written next to its final name first.
   /// Throws Error(kIo) for files, Error(kInvalidArgument) with the file's line for bad records
-  /// or a column the model needs and the file lacks, Error(kCancelled) after Cancel, and
+  /// or a column the model needs and the file lacks, Error(kUnsupported) for contributions of a
+  /// model file saved before contributions existed, Error(kCancelled) after Cancel, and
   /// Error(kFailedPrecondition) while another run is going on.
   void PredictCsv(const models::TrainedPipeline& model, const std::string& input_path,
                   const std::string& output_path);

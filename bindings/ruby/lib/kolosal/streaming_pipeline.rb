@@ -24,8 +24,10 @@ module Kolosal
     # config (a Hash, keyword arguments or a JSON String): chunk_rows (0: sized to the memory
     # budget), memory_budget_mb (256), max_chunks_in_flight (4), n_jobs (0: all cores),
     # probabilities (false: one probability column per class, named by the class, instead of a
-    # "prediction" column) and csv ({delimiter, quote, missing_values}). An unknown key raises
-    # InvalidArgumentError naming the nearest valid one.
+    # "prediction" column), contributions (false: SHAP contributions instead, for each output
+    # one column per input column and "bias", named "class:column" for classification, the
+    # values of Model#contributions; not with probabilities) and csv ({delimiter, quote,
+    # missing_values}). An unknown key raises InvalidArgumentError naming the nearest valid one.
     def initialize(config = nil, **keywords)
       config = Kolosal.config_json(config, keywords)
       @handle = Native.kolosal_stream_create(config)
@@ -33,12 +35,13 @@ module Kolosal
 
     # Predicts every row of the CSV file input_path with model (columns matched by name, extra
     # columns ignored) and writes a CSV to output_path: a "prediction" column (class names or
-    # values) or, with probabilities, one column per class. The file appears only when the run
-    # succeeds (it is written to output_path + ".partial" first). Raises InvalidArgumentError
-    # (nil, a column the model needs and the file lacks, a bad record, probabilities for a
-    # regression model), IOError (files), CancelledError (#cancel) or FailedPreconditionError
-    # (another run of this stream is going on). Runs without the GVL; interrupting the thread
-    # (Thread#raise, Thread#kill, Ctrl-C) cancels the run.
+    # values), with probabilities one column per class, or with contributions the contributions.
+    # The file appears only when the run succeeds (it is written to output_path + ".partial"
+    # first). Raises InvalidArgumentError (nil, a column the model needs and the file lacks, a
+    # bad record, probabilities for a regression model), UnsupportedError (contributions of a
+    # model file saved before they existed), IOError (files), CancelledError (#cancel) or
+    # FailedPreconditionError (another run of this stream is going on). Runs without the GVL;
+    # interrupting the thread (Thread#raise, Thread#kill, Ctrl-C) cancels the run.
     def predict_csv(model, input_path, output_path)
       Native.kolosal_stream_predict_csv(@handle, model&.handle, input_path&.to_s,
                                         output_path&.to_s)

@@ -58,6 +58,15 @@ public final class StreamConfig extends JsonConfig {
       return set("probabilities", probabilities);
     }
 
+    /**
+     * SHAP contributions instead of predictions (default false): for each output, one column per
+     * input column and "bias" ("class:column" for classification), the values of
+     * {@link Model#contributions}. Cannot be combined with probabilities.
+     */
+    public Builder contributions(boolean contributions) {
+      return set("contributions", contributions);
+    }
+
     /** The input's field delimiter (default ','). */
     public Builder delimiter(char delimiter) {
       csv.put("delimiter", String.valueOf(delimiter));

@@ -42,14 +42,15 @@ public final class StreamingPipeline extends NativeResource {
   /**
    * Predicts every row of the CSV file inputPath (it has a header row; columns are matched by
    * name and extra columns are ignored) and writes a CSV file to outputPath: a "prediction"
-   * column of class names or values, or with probabilities one column per class, named by the
-   * class. Blocks until done. The output appears only when the run succeeds: it is written to
+   * column of class names or values, with probabilities one column per class, named by the
+   * class, or with contributions the SHAP contributions. Blocks until done. The output appears only when the run succeeds: it is written to
    * outputPath + ".partial" first, which a failed run removes. The model stays usable by other
    * threads meanwhile.
    *
    * <p>Throws KolosalException INVALID_ARGUMENT for a column the model needs and the file lacks
    * (named in the message), a bad record, probabilities with a regression model, or a null
-   * argument; IO when a file cannot be read or written; CANCELLED after {@link #cancel()};
+   * argument; UNSUPPORTED for contributions of a model file saved before they existed; IO when a
+   * file cannot be read or written; CANCELLED after {@link #cancel()};
    * FAILED_PRECONDITION while another run of this pipeline goes on, or for a closed model.
    */
   public void predictCsv(Model model, String inputPath, String outputPath) {

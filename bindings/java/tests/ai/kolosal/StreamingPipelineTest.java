@@ -197,12 +197,13 @@ class StreamingPipelineTest {
                               .maxChunksInFlight(2)
                               .nJobs(1)
                               .probabilities(true)
+                              .contributions(false)
                               .delimiter(';')
                               .quote('\'')
                               .missingValues("NA", "?")
                               .build();
     assertEquals("{\"chunk_rows\":7,\"memory_budget_mb\":64,\"max_chunks_in_flight\":2,"
-            + "\"n_jobs\":1,\"probabilities\":true,"
+            + "\"n_jobs\":1,\"probabilities\":true,\"contributions\":false,"
             + "\"csv\":{\"delimiter\":\";\",\"quote\":\"'\",\"missing_values\":[\"NA\",\"?\"]}}",
         config.toJson());
     assertEquals("{}", StreamConfig.builder().build().toJson());
@@ -261,6 +262,39 @@ class StreamingPipelineTest {
       }
       assertDoneInChunks(stream);
     }
+  }
+
+  @Test
+  void contributionsAreTheModelsOwn() throws IOException {
+    try (Model model = fitRegressor();
+         StreamingPipeline stream = new StreamingPipeline(
+             StreamConfig.builder().chunkRows(CHUNK_ROWS).contributions(true).build())) {
+      Path input = writeInput(model);
+      float[] expected;
+      try (Dataset data = Dataset.fromCsv(input.toString())) {
+        expected = model.contributions(data);
+      }
+      Path output = dir.resolve("contributions.csv");
+      List<String> lines = predictLines(stream, model, input, output);
+      List<String> header = new ArrayList<>(FEATURES);
+      header.add("bias");
+      assertEquals(header, fields(lines.get(0)));
+      float[] got = new float[expected.length];
+      for (int row = 0; row < ROWS; ++row) {
+        List<String> cells = fields(lines.get(row + 1));
+        assertEquals(COLS + 1, cells.size(), "row " + row);
+        for (int col = 0; col <= COLS; ++col) {
+          got[row * (COLS + 1) + col] = Float.parseFloat(cells.get(col));
+        }
+      }
+      assertArrayEquals(expected, got);
+      assertDoneInChunks(stream);
+    }
+    assertStatus(StatusCode.INVALID_ARGUMENT,
+        ()
+            -> new StreamingPipeline(
+                StreamConfig.builder().probabilities(true).contributions(true).build()),
+        "probabilities and contributions cannot be combined");
   }
 
   @Test
