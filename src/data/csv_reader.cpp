@@ -1,11 +1,15 @@
 #include "kolosal/data/csv_reader.hpp"
 
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -28,6 +32,24 @@ namespace {
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 std::string LinePrefix(int64_t line) { return "line " + std::to_string(line) + ": "; }
+
+// Every name and category must be UTF-8 (DESIGN: strings are UTF-8), so a file in another
+// encoding is refused up front, at the first byte that is not, rather than when a name reaches
+// JSON.
+void CheckUtf8Text(std::string_view text, int64_t first_line = 1) {
+  const size_t bad = FindInvalidUtf8(text);
+  if (bad == std::string_view::npos) return;
+  const std::string_view before = text.substr(0, bad);
+  const auto line = first_line + std::count(before.begin(), before.end(), '\n');
+  const size_t line_start = before.rfind('\n') + 1;  // npos + 1 wraps to 0 on the first line
+  char byte[8];
+  std::snprintf(byte, sizeof(byte), "0x%02X",
+                static_cast<unsigned>(static_cast<uint8_t>(text[bad])));
+  ThrowInvalidArgument("line " + std::to_string(line) + ", byte " +
+                       std::to_string(bad - line_start + 1) + ": " + byte +
+                       " is not UTF-8; CSV files are read as UTF-8, so convert the file first "
+                       "(e.g. iconv -f latin1 -t utf-8)");
+}
 
 // Splits CSV text into rows of fields in one pass. Fields are views into the text; only a quoted
 // field holding doubled quotes is copied (unescaped) into storage owned by the tokenizer, so the
@@ -360,6 +382,45 @@ class ColumnBuilder {
     }
   }
 
+  bool is_categorical() const { return categorical_; }
+  size_t size() const { return categorical_ ? codes_.size() : values_.size(); }
+
+  // Appends the rows of `part`: the same column of the next rows, built on its own, and of the
+  // same kind (numbers or categories).
+  void Append(ColumnBuilder&& part) {
+    if (!categorical_) {
+      if (first_infinite_line_ < 0 && part.first_infinite_line_ >= 0) {
+        first_infinite_line_ = part.first_infinite_line_;
+        first_infinite_text_ = std::move(part.first_infinite_text_);
+      }
+      values_.insert(values_.end(), part.values_.begin(), part.values_.end());
+      return;
+    }
+    // The part's categories in its own first-seen order keep the whole column's.
+    std::vector<int32_t> code_of_part(part.categories_.size());
+    for (size_t code = 0; code < part.categories_.size(); ++code) {
+      const std::string& category = part.categories_[code];
+      auto found = code_of_.find(category);
+      if (found == code_of_.end()) {
+        found = code_of_.emplace(category, static_cast<int32_t>(categories_.size())).first;
+        categories_.push_back(category);
+      }
+      code_of_part[code] = found->second;
+    }
+    for (const int32_t code : part.codes_) {
+      codes_.push_back(code == kMissingCode ? kMissingCode
+                                            : code_of_part[static_cast<size_t>(code)]);
+    }
+  }
+
+  // Drops the numbers read so far: the caller adds every row again with AddCategories.
+  void BecomeCategorical() {
+    categorical_ = true;
+    codes_.reserve(values_.capacity());
+    values_ = {};
+    first_infinite_line_ = -1;
+  }
+
   Column Finish() && {
     if (categorical_) {
       return Column::Categorical(std::move(name_), std::move(codes_), std::move(categories_));
@@ -375,13 +436,6 @@ class ColumnBuilder {
  private:
   std::string Where(int64_t line) const {
     return "column '" + name_ + "', line " + std::to_string(line) + ": ";
-  }
-
-  void BecomeCategorical() {
-    categorical_ = true;
-    codes_.reserve(values_.capacity());
-    values_ = {};
-    first_infinite_line_ = -1;
   }
 
   std::string name_;
@@ -442,17 +496,30 @@ void AddRowsAsCategories(const OpenRecords& open, int64_t n_rows, std::span<cons
 
 // Reads the data rows `open` gives into one column per kept column, stopping after `max_rows`
 // rows (0 = all). `size_hint` (the bytes of all rows, or 0) sizes the columns up front.
-std::vector<Column> ReadColumns(const OpenRecords& open, size_t size_hint,
-                                const std::vector<std::string>& names,
-                                std::span<const int64_t> slots, const CsvOptions& options,
-                                int64_t max_rows) {
-  const MissingMatcher is_missing(options.missing_values);
-  const size_t n_kept = CountKept(slots);
+// One builder per kept column, with the type the options force on it.
+std::vector<ColumnBuilder> MakeBuilders(const std::vector<std::string>& names,
+                                        std::span<const int64_t> slots, const CsvOptions& options) {
   std::vector<ColumnBuilder> builders;
-  builders.reserve(n_kept);
+  builders.reserve(CountKept(slots));
   for (size_t idx = 0; idx < names.size(); ++idx) {
     if (slots[idx] >= 0) builders.emplace_back(names[idx], ForcedType(options, names[idx]));
   }
+  return builders;
+}
+
+struct ParsedRows {
+  std::vector<ColumnBuilder> columns;  // one per kept column
+  int64_t rows = 0;
+};
+
+// Reads the data rows `open` gives into one builder per kept column, stopping after `max_rows`
+// rows (0 = all). `size_hint` (the bytes of all rows, or 0) sizes the columns up front.
+ParsedRows ParseRows(const OpenRecords& open, size_t size_hint,
+                     const std::vector<std::string>& names, std::span<const int64_t> slots,
+                     const CsvOptions& options, int64_t max_rows) {
+  const MissingMatcher is_missing(options.missing_values);
+  const size_t n_kept = CountKept(slots);
+  std::vector<ColumnBuilder> builders = MakeBuilders(names, slots, options);
   FieldBlock block{std::vector<std::vector<std::string_view>>(n_kept), {}};
   const size_t block_rows = std::max<size_t>(1, kBlockFields / std::max<size_t>(n_kept, 1));
   int64_t rows_added = 0;
@@ -492,10 +559,104 @@ std::vector<Column> ReadColumns(const OpenRecords& open, size_t size_hint,
     }
     add_block();  // the views point into this part's text
   }
+  return {std::move(builders), rows_added};
+}
+
+std::vector<Column> FinishColumns(std::vector<ColumnBuilder> builders) {
   std::vector<Column> columns;
-  columns.reserve(n_kept);
+  columns.reserve(builders.size());
   for (ColumnBuilder& builder : builders) columns.push_back(std::move(builder).Finish());
   return columns;
+}
+
+std::vector<Column> ReadColumns(const OpenRecords& open, size_t size_hint,
+                                const std::vector<std::string>& names,
+                                std::span<const int64_t> slots, const CsvOptions& options,
+                                int64_t max_rows) {
+  return FinishColumns(ParseRows(open, size_hint, names, slots, options, max_rows).columns);
+}
+
+// Reads the parts of a file in parallel: a oneTBB pipeline cuts the parts in order, parses each
+// on its own and appends them to the columns in order. A column that turns categorical in a
+// part has the rows before it read again as text (`open` reads the file again from its first
+// row), and a later part that holds only numbers in it is read again from its own text. Errors
+// come in file order, as when reading serially.
+std::vector<Column> ReadPartsInParallel(CsvChunkReader& reader, const OpenRecords& open,
+                                        const std::vector<std::string>& names,
+                                        std::span<const int64_t> slots, const CsvOptions& options) {
+  struct Part {
+    std::string text;
+    int64_t first_line = 0;
+    ParsedRows parsed;
+    std::exception_ptr error;
+  };
+  const MissingMatcher is_missing(options.missing_values);
+  const size_t n_kept = CountKept(slots);
+  std::vector<ColumnBuilder> columns = MakeBuilders(names, slots, options);
+  int64_t rows_appended = 0;
+
+  const auto cut = [&](tbb::flow_control& control) -> std::shared_ptr<Part> {
+    CsvChunk chunk = reader.Next(kChunkBytes, 0);
+    if (chunk.text.empty()) {
+      control.stop();
+      return nullptr;
+    }
+    auto part = std::make_shared<Part>();
+    part->text = std::move(chunk.text);
+    part->first_line = chunk.first_line;
+    return part;
+  };
+  const auto parse = [&](std::shared_ptr<Part> part) {
+    try {
+      CheckUtf8Text(part->text, part->first_line);
+      part->parsed = ParseRows(TextRecords(part->text, part->first_line), part->text.size(), names,
+                               slots, options, 0);
+    } catch (...) {
+      part->error = std::current_exception();
+    }
+    return part;
+  };
+  const auto append = [&](std::shared_ptr<Part> part) {
+    if (part->error) std::rethrow_exception(part->error);
+    std::vector<size_t> turned_categorical, read_as_text;
+    for (size_t slot = 0; slot < n_kept; ++slot) {
+      ColumnBuilder& column = columns[slot];
+      ColumnBuilder& piece = part->parsed.columns[slot];
+      if (rows_appended == 0) {  // room for all rows, estimated from the first part
+        const double rows_per_byte = static_cast<double>(part->parsed.rows) /
+                                     static_cast<double>(std::max<size_t>(part->text.size(), 1));
+        column.Reserve(
+            static_cast<size_t>(rows_per_byte * static_cast<double>(reader.file_bytes())) + 16);
+      }
+      if (column.is_categorical() == piece.is_categorical()) {
+        column.Append(std::move(piece));
+      } else if (piece.is_categorical()) {
+        column.BecomeCategorical();
+        turned_categorical.push_back(slot);
+      } else {
+        read_as_text.push_back(slot);
+      }
+    }
+    if (!turned_categorical.empty()) {
+      AddRowsAsCategories(open, rows_appended, slots, turned_categorical, options, is_missing,
+                          columns);
+      for (const size_t slot : turned_categorical) {
+        columns[slot].Append(std::move(part->parsed.columns[slot]));
+      }
+    }
+    if (!read_as_text.empty()) {
+      AddRowsAsCategories(TextRecords(part->text, part->first_line), part->parsed.rows, slots,
+                          read_as_text, options, is_missing, columns);
+    }
+    rows_appended += part->parsed.rows;
+  };
+  tbb::parallel_pipeline(
+      static_cast<size_t>(tbb::this_task_arena::max_concurrency()) + 1,
+      tbb::make_filter<void, std::shared_ptr<Part>>(tbb::filter_mode::serial_in_order, cut) &
+          tbb::make_filter<std::shared_ptr<Part>, std::shared_ptr<Part>>(tbb::filter_mode::parallel,
+                                                                         parse) &
+          tbb::make_filter<std::shared_ptr<Part>, void>(tbb::filter_mode::serial_in_order, append));
+  return FinishColumns(std::move(columns));
 }
 
 // The dataset of the kept columns: the target becomes the labels, the weight column the weights.
@@ -598,24 +759,6 @@ std::optional<Task> ReadTask(ConfigReader& reader) {
   return ParseTask(reader.GetChoice("task", "", {"classification", "regression"}));
 }
 
-// Every name and category must be UTF-8 (DESIGN: strings are UTF-8), so a file in another
-// encoding is refused up front, at the first byte that is not, rather than when a name reaches
-// JSON.
-void CheckUtf8Text(std::string_view text, int64_t first_line = 1) {
-  const size_t bad = FindInvalidUtf8(text);
-  if (bad == std::string_view::npos) return;
-  const std::string_view before = text.substr(0, bad);
-  const auto line = first_line + std::count(before.begin(), before.end(), '\n');
-  const size_t line_start = before.rfind('\n') + 1;  // npos + 1 wraps to 0 on the first line
-  char byte[8];
-  std::snprintf(byte, sizeof(byte), "0x%02X",
-                static_cast<unsigned>(static_cast<uint8_t>(text[bad])));
-  ThrowInvalidArgument("line " + std::to_string(line) + ", byte " +
-                       std::to_string(bad - line_start + 1) + ": " + byte +
-                       " is not UTF-8; CSV files are read as UTF-8, so convert the file first "
-                       "(e.g. iconv -f latin1 -t utf-8)");
-}
-
 struct CsvHeader {
   std::vector<std::string> names;  // every column of the file
   std::vector<int64_t> slots;      // per column: its index among the kept columns, or -1
@@ -662,6 +805,12 @@ Dataset ReadCsv(const std::string& path, const CsvOptions& options) {
         return Records{chunk->text, chunk->first_line};
       });
     };
+    if (options.max_rows == 0 && first_reader->file_bytes() > 2 * kChunkBytes) {
+      const std::shared_ptr<CsvChunkReader> parts = std::move(first_reader);
+      return AssembleDataset(header.names, header.slots,
+                             ReadPartsInParallel(*parts, open, header.names, header.slots, options),
+                             options);
+    }
     return AssembleDataset(
         header.names, header.slots,
         ReadColumns(open, file_bytes, header.names, header.slots, options, options.max_rows),

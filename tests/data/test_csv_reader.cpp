@@ -364,23 +364,28 @@ TEST(CsvReader, MaxRowsStopsInsideALaterBlock) {
   EXPECT_EQ(data.column(1).values.back(), 5.0f);
 }
 
-// Files are read in parts of 8 MiB cut at record ends (quoted line ends are not record ends),
-// and read again from the start when a column turns out categorical in a later part.
+// Files are read in parts of 8 MiB cut at record ends (quoted line ends are not record ends);
+// files of more than two parts are parsed a part per task, in parallel. A column that turns out
+// categorical in a later part is read again from the first row: "b" on the last row, "d" on one
+// row in the middle, with parts of numbers before and after it.
 TEST(CsvReader, ReadCsvReadsLargeFilesInPartsWithTheSameResult) {
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() / "kolosal_test_csv_reader_parts.csv";
-  constexpr int kRows = 1000000;  // about 17 MB
-  std::string text = "a,b,c\n";
+  constexpr int kRows = 1200000;  // about 23 MB: three parts
+  constexpr int kMiddle = 600000;
+  std::string text = "a,b,c,d\n";
   for (int row = 0; row < kRows; ++row) {
     text += std::to_string(row) + (row % 2 == 0 ? ",0.25," : ",NA,");
-    text += row % 997 == 0 ? "\"say \"\"hi\"\"\nthen go\"\n" : "plain\n";
+    text += row % 997 == 0 ? "\"say \"\"hi\"\"\nthen go\"," : "plain,";
+    text += row == kMiddle ? "middle\n" : std::to_string(row % 10) + "\n";
   }
-  text += "7,last,plain\n";
+  text += "7,last,plain,3\n";
   { std::ofstream(path, std::ios::binary) << "\xEF\xBB\xBF" << text; }
+  ASSERT_GT(std::filesystem::file_size(path), 16u << 20);  // read in parallel
   const Dataset from_file = ReadCsv(path.string(), {});
   const Dataset from_text = Parse(text);
   ASSERT_EQ(from_file.n_rows(), kRows + 1);
-  for (int64_t column = 0; column < 3; ++column) {
+  for (int64_t column = 0; column < 4; ++column) {
     EXPECT_EQ(from_file.column(column).values, from_text.column(column).values);
     EXPECT_EQ(from_file.column(column).codes, from_text.column(column).codes);
     EXPECT_EQ(from_file.column(column).categories, from_text.column(column).categories);
@@ -392,14 +397,31 @@ TEST(CsvReader, ReadCsvReadsLargeFilesInPartsWithTheSameResult) {
   EXPECT_EQ(b.codes[static_cast<size_t>(kRows)], 1);
   EXPECT_EQ(from_file.column(2).categories,
             (std::vector<std::string>{"say \"hi\"\nthen go", "plain"}));
+  const Column& d = from_file.column(3);
+  ASSERT_TRUE(d.is_categorical());
+  EXPECT_EQ(d.categories,
+            (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "middle"}));
+  EXPECT_EQ(d.codes[kMiddle], 10);
+  EXPECT_EQ(d.codes[kRows - 1], 9);
   CsvOptions first_rows;
   first_rows.max_rows = 5;
   EXPECT_EQ(ReadCsv(path.string(), first_rows).n_rows(), 5);
-  std::ofstream(path, std::ios::binary) << text << "8,x,y,extra\n";
-  // Each quoted line end moves the later lines down by one.
-  const int line = kRows + 3 + (kRows + 996) / 997;
+
+  // Errors come in file order: a number column's text in the second part before a short row in
+  // the fourth. Each quoted line end moves the later lines down by one.
+  const auto line_of = [](int row) { return row + 2 + (row + 996) / 997; };
+  std::string bad = text;
+  bad.replace(bad.find("\n" + std::to_string(kRows - 10) + ","), 1, "\n1,2\n");
+  bad.replace(bad.find("\n500000,") + 1, 6, "oops00");
+  std::ofstream(path, std::ios::binary) << bad;
+  CsvOptions numeric_a;
+  numeric_a.column_types = {{"a", ColumnType::kNumeric}};
+  ExpectError([&] { ReadCsv(path.string(), numeric_a); }, StatusCode::kInvalidArgument,
+              path.string() + ": column 'a', line " + std::to_string(line_of(500000)) +
+                  ": 'oops00' is not a number");
   ExpectError([&] { ReadCsv(path.string(), {}); }, StatusCode::kInvalidArgument,
-              path.string() + ": line " + std::to_string(line) + ": expected 3 fields, found 4");
+              path.string() + ": line " + std::to_string(line_of(kRows - 10)) +
+                  ": expected 4 fields, found 2");
   std::filesystem::remove(path);
 }
 
