@@ -594,19 +594,22 @@ std::vector<Column> ReadPartsInParallel(CsvChunkReader& reader, const OpenRecord
   const size_t n_kept = CountKept(slots);
   std::vector<ColumnBuilder> columns = MakeBuilders(names, slots, options);
   int64_t rows_appended = 0;
+  // The parts in flight live here, not in the pipeline, which does not free the items it holds
+  // when a stage throws. Parts finish in order, so part i's slot is free again for part i + n.
+  std::vector<Part> in_flight(static_cast<size_t>(tbb::this_task_arena::max_concurrency()) + 1);
+  size_t n_cut = 0;
 
-  const auto cut = [&](tbb::flow_control& control) -> std::shared_ptr<Part> {
+  const auto cut = [&](tbb::flow_control& control) -> Part* {
     CsvChunk chunk = reader.Next(kChunkBytes, 0);
     if (chunk.text.empty()) {
       control.stop();
       return nullptr;
     }
-    auto part = std::make_shared<Part>();
-    part->text = std::move(chunk.text);
-    part->first_line = chunk.first_line;
+    Part* part = &in_flight[n_cut++ % in_flight.size()];
+    *part = Part{std::move(chunk.text), chunk.first_line, {}, nullptr};
     return part;
   };
-  const auto parse = [&](std::shared_ptr<Part> part) {
+  const auto parse = [&](Part* part) {
     try {
       CheckUtf8Text(part->text, part->first_line);
       part->parsed = ParseRows(TextRecords(part->text, part->first_line), part->text.size(), names,
@@ -616,7 +619,7 @@ std::vector<Column> ReadPartsInParallel(CsvChunkReader& reader, const OpenRecord
     }
     return part;
   };
-  const auto append = [&](std::shared_ptr<Part> part) {
+  const auto append = [&](Part* part) {
     if (part->error) std::rethrow_exception(part->error);
     std::vector<size_t> turned_categorical, read_as_text;
     for (size_t slot = 0; slot < n_kept; ++slot) {
@@ -649,13 +652,13 @@ std::vector<Column> ReadPartsInParallel(CsvChunkReader& reader, const OpenRecord
                           read_as_text, options, is_missing, columns);
     }
     rows_appended += part->parsed.rows;
+    *part = Part{};  // an appended part holds no memory
   };
   tbb::parallel_pipeline(
-      static_cast<size_t>(tbb::this_task_arena::max_concurrency()) + 1,
-      tbb::make_filter<void, std::shared_ptr<Part>>(tbb::filter_mode::serial_in_order, cut) &
-          tbb::make_filter<std::shared_ptr<Part>, std::shared_ptr<Part>>(tbb::filter_mode::parallel,
-                                                                         parse) &
-          tbb::make_filter<std::shared_ptr<Part>, void>(tbb::filter_mode::serial_in_order, append));
+      in_flight.size(),
+      tbb::make_filter<void, Part*>(tbb::filter_mode::serial_in_order, cut) &
+          tbb::make_filter<Part*, Part*>(tbb::filter_mode::parallel, parse) &
+          tbb::make_filter<Part*, void>(tbb::filter_mode::serial_in_order, append));
   return FinishColumns(std::move(columns));
 }
 

@@ -356,7 +356,12 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
     MemoryBudget budget(options_.memory_budget_mb << 20, options_.max_chunks_in_flight);
     const bool fixed_rows = options_.chunk_rows > 0;
     int64_t observed_at = -MemoryBudget::kMinChunkBytes;
-    const auto read = [&](tbb::flow_control& control) -> std::shared_ptr<Chunk> {
+    // The chunks in flight live here, not in the pipeline, which does not free the items it
+    // holds when a stage throws. Chunks are written in order, so chunk i's slot is free again
+    // for chunk i + max_chunks_in_flight.
+    std::vector<Chunk> chunk_slots(static_cast<size_t>(options_.max_chunks_in_flight));
+    size_t n_read = 0;
+    const auto read = [&](tbb::flow_control& control) -> Chunk* {
       if (cancellation_->IsCancelled()) throw Error(StatusCode::kCancelled, "stream cancelled");
       // The resident set is read once per smallest chunk of text, not per chunk: small fixed
       // chunks (chunk_rows 1) would otherwise read /proc for every row.
@@ -368,7 +373,7 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
       const int64_t max_bytes =
           fixed_rows ? std::numeric_limits<int64_t>::max() : budget.chunk_bytes();
       progress.chunk_bytes = fixed_rows ? 0 : max_bytes;
-      auto chunk = std::make_shared<Chunk>();
+      Chunk* chunk = &chunk_slots[n_read++ % chunk_slots.size()];
       chunk->records = reader.Next(max_bytes, options_.chunk_rows);
       progress.bytes_read = reader.bytes_read();
       if (chunk->records.text.empty()) {
@@ -379,29 +384,28 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
       progress.peak_in_flight = std::max(progress.peak_in_flight.load(), in_flight);
       return chunk;
     };
-    const auto predict = [&](std::shared_ptr<Chunk> chunk) {
+    const auto predict = [&](Chunk* chunk) {
       const data::Dataset rows = parser.Parse(chunk->records.text, chunk->records.first_line);
       chunk->records.text = std::string();
       chunk->rows = rows.n_rows();
       if (chunk->rows > 0) format.Append(rows, chunk->output);
       return chunk;
     };
-    const auto emit = [&](std::shared_ptr<Chunk> chunk) {
+    const auto emit = [&](Chunk* chunk) {
       write(chunk->output);
       progress.rows += chunk->rows;
       ++progress.chunks;
       --progress.in_flight;
+      *chunk = Chunk{};  // a written chunk holds no memory
     };
     tbb::task_arena arena(options_.n_jobs > 0 ? static_cast<int>(options_.n_jobs)
                                               : tbb::task_arena::automatic);
     arena.execute([&] {
       tbb::parallel_pipeline(
           static_cast<size_t>(options_.max_chunks_in_flight),
-          tbb::make_filter<void, std::shared_ptr<Chunk>>(tbb::filter_mode::serial_in_order, read) &
-              tbb::make_filter<std::shared_ptr<Chunk>, std::shared_ptr<Chunk>>(
-                  tbb::filter_mode::parallel, predict) &
-              tbb::make_filter<std::shared_ptr<Chunk>, void>(tbb::filter_mode::serial_in_order,
-                                                             emit));
+          tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order, read) &
+              tbb::make_filter<Chunk*, Chunk*>(tbb::filter_mode::parallel, predict) &
+              tbb::make_filter<Chunk*, void>(tbb::filter_mode::serial_in_order, emit));
     });
     budget.Observe(MemoryBudget::ResidentBytes());
     progress.peak_growth = budget.peak_growth();
