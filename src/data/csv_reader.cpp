@@ -373,12 +373,7 @@ class ColumnBuilder {
         codes_.push_back(kMissingCode);
         continue;
       }
-      auto found = code_of_.find(field);
-      if (found == code_of_.end()) {
-        found = code_of_.emplace(field, static_cast<int32_t>(categories_.size())).first;
-        categories_.emplace_back(field);
-      }
-      codes_.push_back(found->second);
+      codes_.push_back(CodeOf(field));
     }
   }
 
@@ -397,16 +392,9 @@ class ColumnBuilder {
       return;
     }
     // The part's categories in its own first-seen order keep the whole column's.
-    std::vector<int32_t> code_of_part(part.categories_.size());
-    for (size_t code = 0; code < part.categories_.size(); ++code) {
-      const std::string& category = part.categories_[code];
-      auto found = code_of_.find(category);
-      if (found == code_of_.end()) {
-        found = code_of_.emplace(category, static_cast<int32_t>(categories_.size())).first;
-        categories_.push_back(category);
-      }
-      code_of_part[code] = found->second;
-    }
+    std::vector<int32_t> code_of_part;
+    code_of_part.reserve(part.categories_.size());
+    for (const std::string& category : part.categories_) code_of_part.push_back(CodeOf(category));
     for (const int32_t code : part.codes_) {
       codes_.push_back(code == kMissingCode ? kMissingCode
                                             : code_of_part[static_cast<size_t>(code)]);
@@ -434,6 +422,16 @@ class ColumnBuilder {
   }
 
  private:
+  // The code of `category`, a new one (the next) when it was not seen before.
+  int32_t CodeOf(std::string_view category) {
+    auto found = code_of_.find(category);
+    if (found == code_of_.end()) {
+      found = code_of_.emplace(category, static_cast<int32_t>(categories_.size())).first;
+      categories_.emplace_back(category);
+    }
+    return found->second;
+  }
+
   std::string Where(int64_t line) const {
     return "column '" + name_ + "', line " + std::to_string(line) + ": ";
   }
@@ -621,16 +619,17 @@ std::vector<Column> ReadPartsInParallel(CsvChunkReader& reader, const OpenRecord
   };
   const auto append = [&](Part* part) {
     if (part->error) std::rethrow_exception(part->error);
+    if (rows_appended == 0) {  // room for all rows, estimated from the first part
+      const double rows_per_byte = static_cast<double>(part->parsed.rows) /
+                                   static_cast<double>(std::max<size_t>(part->text.size(), 1));
+      const auto estimate =
+          static_cast<size_t>(rows_per_byte * static_cast<double>(reader.file_bytes())) + 16;
+      for (ColumnBuilder& column : columns) column.Reserve(estimate);
+    }
     std::vector<size_t> turned_categorical, read_as_text;
     for (size_t slot = 0; slot < n_kept; ++slot) {
       ColumnBuilder& column = columns[slot];
       ColumnBuilder& piece = part->parsed.columns[slot];
-      if (rows_appended == 0) {  // room for all rows, estimated from the first part
-        const double rows_per_byte = static_cast<double>(part->parsed.rows) /
-                                     static_cast<double>(std::max<size_t>(part->text.size(), 1));
-        column.Reserve(
-            static_cast<size_t>(rows_per_byte * static_cast<double>(reader.file_bytes())) + 16);
-      }
       if (column.is_categorical() == piece.is_categorical()) {
         column.Append(std::move(piece));
       } else if (piece.is_categorical()) {
@@ -808,7 +807,7 @@ Dataset ReadCsv(const std::string& path, const CsvOptions& options) {
         return Records{chunk->text, chunk->first_line};
       });
     };
-    if (options.max_rows == 0 && first_reader->file_bytes() > 2 * kChunkBytes) {
+    if (options.max_rows == 0 && file_bytes > 2 * static_cast<size_t>(kChunkBytes)) {
       const std::shared_ptr<CsvChunkReader> parts = std::move(first_reader);
       return AssembleDataset(header.names, header.slots,
                              ReadPartsInParallel(*parts, open, header.names, header.slots, options),

@@ -10,7 +10,7 @@
 
 #include "capi_test_util.h"
 
-enum { kRows = 500, kBigRows = 100000 };
+enum { kRows = 500, kBigRows = 100000, kInputPath = 512, kOutputPath = 600 };
 
 /* "x0,x1,colour,y" with y = yes when x0 + x1 * x2 > 0 (x2 is hidden in the colour's sign). */
 static char* make_csv(int rows) {
@@ -27,6 +27,14 @@ static char* make_csv(int rows) {
                             red ? "red" : "blue", x0 + x1 * x2 > 0.0f ? "yes" : "no");
   }
   return text;
+}
+
+/* Writes make_csv(rows) to a new temporary file, named in input; output is input + ".out.csv". */
+static void write_input(int rows, char input[kInputPath], char output[kOutputPath]) {
+  char* csv = make_csv(rows);
+  snprintf(input, kInputPath, "%s", capi_write_temp_file(".csv", csv, (long)strlen(csv)));
+  snprintf(output, kOutputPath, "%s.out.csv", input);
+  free(csv);
 }
 
 static kolosal_model* fit(const char* path) {
@@ -64,8 +72,7 @@ static int file_exists(const char* path) {
 }
 
 static void test_matches_in_memory_prediction(void) {
-  char* csv = make_csv(kRows);
-  char input[512], output[600];
+  char input[kInputPath], output[kOutputPath];
   kolosal_model* model;
   kolosal_dataset* dataset = NULL;
   kolosal_stream* stream = NULL;
@@ -75,8 +82,7 @@ static void test_matches_in_memory_prediction(void) {
   char* stats = NULL;
   int row = 0, same = 1;
 
-  snprintf(input, sizeof input, "%s", capi_write_temp_file(".csv", csv, (long)strlen(csv)));
-  snprintf(output, sizeof output, "%s.out.csv", input);
+  write_input(kRows, input, output);
   model = fit(input);
   EXPECT_OK(kolosal_dataset_from_csv(input, NULL, &dataset));
   EXPECT_OK(kolosal_model_predict_dataset(model, dataset, expected, kRows));
@@ -112,13 +118,11 @@ static void test_matches_in_memory_prediction(void) {
   kolosal_model_free(model);
   remove(output);
   remove(input);
-  free(csv);
 }
 
 /* Streamed contributions are the values kolosal_model_predict_contributions gives in memory. */
 static void test_contributions_match_in_memory(void) {
-  char* csv = make_csv(kRows);
-  char input[512], output[600];
+  char input[kInputPath], output[kOutputPath];
   kolosal_model* model;
   kolosal_dataset* dataset = NULL;
   kolosal_stream* stream = NULL;
@@ -130,8 +134,7 @@ static void test_contributions_match_in_memory(void) {
   int row = 0, same = 1;
   const char* header_start = "\"no:x0\",\"no:x1\",\"no:colour\",\"no:bias\",\"yes:x0\"";
 
-  snprintf(input, sizeof input, "%s", capi_write_temp_file(".csv", csv, (long)strlen(csv)));
-  snprintf(output, sizeof output, "%s.contributions.csv", input);
+  write_input(kRows, input, output);
   model = fit(input);
   EXPECT_OK(kolosal_stream_create("{\"chunk_rows\":40,\"contributions\":true}", &stream));
   EXPECT_OK(kolosal_stream_predict_csv(stream, model, input, output));
@@ -169,7 +172,6 @@ static void test_contributions_match_in_memory(void) {
   kolosal_model_free(model);
   remove(output);
   remove(input);
-  free(csv);
 }
 
 struct run {
@@ -187,8 +189,7 @@ static void* run_stream(void* arg) {
 }
 
 static void test_cancel_from_another_thread(void) {
-  char* csv = make_csv(kBigRows);
-  char input[512], output[600];
+  char input[kInputPath], output[kOutputPath];
   kolosal_model* model;
   kolosal_stream* stream = NULL;
   struct run run;
@@ -197,8 +198,7 @@ static void test_cancel_from_another_thread(void) {
   const struct timespec pause = {0, 1000000};
   int polls;
 
-  snprintf(input, sizeof input, "%s", capi_write_temp_file(".csv", csv, (long)strlen(csv)));
-  snprintf(output, sizeof output, "%s.out.csv", input);
+  write_input(kBigRows, input, output);
   model = fit(input);
   EXPECT_OK(kolosal_stream_create("{\"chunk_rows\":1,\"max_chunks_in_flight\":1}", &stream));
   run.stream = stream;
@@ -227,19 +227,16 @@ static void test_cancel_from_another_thread(void) {
   kolosal_stream_free(stream);
   kolosal_model_free(model);
   remove(input);
-  free(csv);
 }
 
 static void test_bad_input(void) {
-  char* csv = make_csv(50);
-  char input[512], output[600], partial[700];
+  char input[kInputPath], output[kOutputPath], partial[700];
   const char* lacking;
   kolosal_model* model;
   kolosal_stream* stream = NULL;
   char* stats = NULL;
 
-  snprintf(input, sizeof input, "%s", capi_write_temp_file(".csv", csv, (long)strlen(csv)));
-  snprintf(output, sizeof output, "%s.out.csv", input);
+  write_input(50, input, output);
   snprintf(partial, sizeof partial, "%s.partial", output);
   model = fit(input);
 
@@ -288,7 +285,6 @@ static void test_bad_input(void) {
   kolosal_model_free(model);
   remove(output);
   remove(input);
-  free(csv);
 }
 
 int main(int argc, char** argv) {
