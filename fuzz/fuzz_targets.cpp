@@ -1,6 +1,7 @@
 #include "fuzz/fuzz_targets.hpp"
 
 #include <tbb/global_control.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
@@ -8,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -15,6 +18,7 @@
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/utf8.hpp"
 #include "kolosal/data/csv_reader.hpp"
+#include "kolosal/data/detail/csv_read_sizes.hpp"
 #include "kolosal/data/synthetic.hpp"
 #include "kolosal/hpo/study.hpp"
 #include "kolosal/io/model_file.hpp"
@@ -24,6 +28,7 @@
 #include "kolosal/models/tree/forest_model.hpp"
 #include "kolosal/models/tree/gradient_boosting_model.hpp"
 #include "kolosal/train/trainer.hpp"
+#include "tests/common/dataset_difference.hpp"
 
 namespace kolosal::fuzz {
 namespace {
@@ -336,6 +341,54 @@ void FuzzCsv(std::span<const uint8_t> bytes) {
         options_json ? data::ParseCsvOptions(*options_json) : data::CsvOptions{};
     CheckDatasetShape(data::ParseCsv(text, options));
   });
+}
+
+// What reading CSV gave: a dataset, or an error.
+struct CsvOutcome {
+  std::optional<data::Dataset> dataset;
+  StatusCode code = StatusCode::kOk;
+  std::string message;
+};
+
+template <typename Read>
+CsvOutcome ReadOutcome(const Read& read) {
+  try {
+    return {read(), StatusCode::kOk, ""};
+  } catch (const Error& error) {
+    return {std::nullopt, error.code(), error.what()};
+  }
+}
+
+void FuzzCsvParts(std::span<const uint8_t> bytes) {
+  (void)OneThread();
+  const auto parts = SplitAtNul(bytes);
+  const std::string_view text = parts.first;
+  const std::optional<std::string_view> options_json = parts.second;
+  data::CsvOptions options;
+  try {
+    if (options_json) options = data::ParseCsvOptions(*options_json);
+  } catch (const Error&) {
+    return;
+  }
+  const CsvOutcome expected = ReadOutcome([&] { return data::ParseCsv(text, options); });
+  static const std::string path = (std::filesystem::temp_directory_path() /
+                                   ("kolosal_fuzz_csv_parts_" + std::to_string(::getpid())))
+                                      .string();
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(text.data(), static_cast<std::streamsize>(text.size()));
+  constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  const data::detail::CsvReadSizes all_sizes[] = {{1, 1, 1, kNever}, {1, 1, 1, 0}, {3, 7, 2, 0}};
+  for (const data::detail::CsvReadSizes& sizes : all_sizes) {
+    const CsvOutcome got = ReadOutcome([&] { return data::detail::ReadCsv(path, options, sizes); });
+    if (expected.dataset && got.dataset) {
+      const std::string difference =
+          kolosal::testing::DatasetDifference(*expected.dataset, *got.dataset);
+      if (!difference.empty()) Fail("the file and the text read differently", difference);
+    } else if (expected.dataset || got.dataset || expected.code != got.code ||
+               got.message != path + ": " + expected.message) {
+      Fail("the file and the text read differently", expected.message + " | " + got.message);
+    }
+  }
 }
 
 void FuzzStudy(std::span<const uint8_t> bytes) {

@@ -19,6 +19,12 @@ void FuzzModelPayload(std::span<const uint8_t> payload);
 /// columns and labels disagree in size, or on a name, category or class that is not UTF-8.
 void FuzzCsv(std::span<const uint8_t> bytes);
 
+/// Writes the CSV text of `bytes` (options as for FuzzCsv) to a file and reads it back with the
+/// reader's reads, parts and blocks shrunk to a few bytes, serially and through the parallel
+/// path. Aborts when that reads otherwise than ParseCsv reads the text in one piece: another
+/// value, code, category or label, or another error code or message.
+void FuzzCsvParts(std::span<const uint8_t> bytes);
+
 /// Creates an in-memory study from `bytes`: the search space's JSON, then after a NUL byte the
 /// study config's JSON. When both are accepted, runs a dozen trials through ask, report, prune,
 /// tell (some failed, some pruned) and the history. Aborts on an exception other than

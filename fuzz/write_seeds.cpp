@@ -1,4 +1,5 @@
-// Writes the starting corpora: <dir>/<target>/seed_N for model_payload, csv and study.
+// Writes the starting corpora: <dir>/<target>/seed_N for model_payload, csv, csv_parts (the CSV
+// seeds) and study.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path root = argv[1];
   const size_t n_models = WriteSeeds(root / "model_payload", kolosal::fuzz::ModelPayloadSeeds());
   const size_t n_texts = WriteSeeds(root / "csv", kolosal::fuzz::CsvSeeds());
+  WriteSeeds(root / "csv_parts", kolosal::fuzz::CsvSeeds());
   const size_t n_studies = WriteSeeds(root / "study", kolosal::fuzz::StudySeeds());
   std::printf("%zu model payloads, %zu CSV texts, %zu studies in %s\n", n_models, n_texts,
               n_studies, argv[1]);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (cmake --preset fuzz: clang, ASan + UBSan), writes the seed
 # corpora and fuzzes each target for a while. Usage: scripts/fuzz.sh [seconds per target]
-# [target...]. Targets: model_payload csv study. Findings land in build-fuzz/artifacts/<target>/;
+# [target...]. Targets: model_payload csv csv_parts study. Findings land in build-fuzz/artifacts/<target>/;
 # see docs/fuzzing.md for turning one into a regression input.
 set -euo pipefail
 root_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -9,7 +9,7 @@ cd "$root_dir"
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(model_payload csv study)
+[ ${#targets[@]} -gt 0 ] || targets=(model_payload csv csv_parts study)
 
 export CCACHE_BASEDIR="$root_dir"
 cmake --preset fuzz >/dev/null

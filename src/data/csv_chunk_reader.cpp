@@ -10,48 +10,46 @@
 namespace kolosal::data {
 namespace {
 
-constexpr size_t kBlockBytes = size_t{1} << 20;
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 // Where the reader is inside a record, as far as finding record ends needs.
 enum class ScanState { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
 
-// Advances the state by one character; true when the character ends a record.
-bool EndsRecord(ScanState& state, char c, char delimiter, char quote) {
+// Advances the state by one character; line ends are the caller's.
+void Advance(ScanState& state, char c, char delimiter, char quote) {
   switch (state) {
     case ScanState::kQuoted:
       if (c == quote) state = ScanState::kQuoteInQuoted;
-      return false;
+      return;
     case ScanState::kQuoteInQuoted:
       if (c == quote) {  // a doubled quote inside the field
         state = ScanState::kQuoted;
-        return false;
+        return;
       }
       break;
     case ScanState::kFieldStart:
       if (c == quote) {
         state = ScanState::kQuoted;
-        return false;
+        return;
       }
-      if (c == ' ' || (c == '\t' && delimiter != '\t')) return false;
+      if (c == ' ' || (c == '\t' && delimiter != '\t')) return;
       break;
     case ScanState::kUnquoted:
       break;
   }
-  if (c == '\n') {
-    state = ScanState::kFieldStart;
-    return true;
-  }
   state = c == delimiter ? ScanState::kFieldStart : ScanState::kUnquoted;
-  return false;
 }
 
 }  // namespace
 
-CsvChunkReader::CsvChunkReader(const std::string& path, const CsvOptions& options)
+CsvChunkReader::CsvChunkReader(const std::string& path, const CsvOptions& options,
+                               size_t read_bytes)
     : path_(path),
+      read_bytes_(std::max<size_t>(read_bytes, 1)),
       file_(nullptr, &std::fclose),
       delimiter_(options.delimiter),
-      quote_(options.quote) {
+      quote_(options.quote),
+      sought_{options.quote, '\n', '\r'} {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
     throw Error(StatusCode::kIo, "cannot read '" + path + "': it is a directory");
@@ -64,13 +62,15 @@ CsvChunkReader::CsvChunkReader(const std::string& path, const CsvOptions& option
   const uintmax_t size = std::filesystem::file_size(path, error);
   file_bytes_ = error ? 0 : static_cast<int64_t>(size);
   CsvChunk first = Next(1, 1);
+  if (first.text.starts_with(kUtf8Bom)) first.text.erase(0, kUtf8Bom.size());
   while (!first.text.empty() && first.text.find_first_not_of("\r\n") == std::string::npos) {
     first = Next(1, 1);  // blank lines before the header
   }
   if (first.text.empty()) {
-    ThrowInvalidArgument("'" + path + "' is empty (no header row)");
+    ThrowInvalidArgument(path + ": the CSV text is empty (no header row)");
   }
   header_ = std::move(first.text);
+  header_line_ = first.first_line;
   while (!header_.empty() && (header_.back() == '\n' || header_.back() == '\r')) {
     header_.pop_back();
   }
@@ -79,8 +79,8 @@ CsvChunkReader::CsvChunkReader(const std::string& path, const CsvOptions& option
 bool CsvChunkReader::Refill() {
   if (at_end_) return false;
   const size_t used = buffer_.size();
-  buffer_.resize(used + kBlockBytes);
-  const size_t n_read = std::fread(buffer_.data() + used, 1, kBlockBytes, file_.get());
+  buffer_.resize(used + read_bytes_);
+  const size_t n_read = std::fread(buffer_.data() + used, 1, read_bytes_, file_.get());
   buffer_.resize(used + n_read);
   if (n_read == 0) {
     if (std::ferror(file_.get())) {
@@ -92,13 +92,24 @@ bool CsvChunkReader::Refill() {
   return true;
 }
 
+void CsvChunkReader::FindMissing(size_t pos) {
+  for (size_t idx = 0; idx < next_.size(); ++idx) {
+    if (next_[idx] == std::string::npos) next_[idx] = buffer_.find(sought_[idx], pos);
+  }
+}
+
+void CsvChunkReader::RefillAndFind(size_t pos) {
+  if (Refill()) FindMissing(pos);
+}
+
 CsvChunk CsvChunkReader::Next(int64_t max_bytes, int64_t max_rows) {
-  if (start_ >= kBlockBytes) {  // drop what was handed out, a block or more at a time
+  if (start_ >= read_bytes_) {  // drop what was handed out, a read or more at a time
     buffer_.erase(0, start_);
-    for (size_t* found : {&next_quote_, &next_line_end_}) {
-      if (*found != std::string::npos) *found -= start_;
+    for (size_t& found : next_) {  // those behind the scan are looked for again
+      found = found != std::string::npos && found >= start_ ? found - start_ : std::string::npos;
     }
     start_ = 0;
+    FindMissing(0);
   }
   CsvChunk chunk;
   chunk.first_line = next_line_;
@@ -106,25 +117,41 @@ CsvChunk CsvChunkReader::Next(int64_t max_bytes, int64_t max_rows) {
   const size_t begin = start_;
   size_t pos = begin;
   size_t cut = begin;
-  size_t& next_quote = next_quote_;
-  size_t& next_line_end = next_line_end_;
+  int64_t lone_crs = 0;  // records ended by a CR alone: a line each, as the parser counts them
   while (true) {
     if (pos == buffer_.size()) {
-      if (!Refill()) break;
-      if (next_quote == std::string::npos) next_quote = buffer_.find(quote_, pos);
-      if (next_line_end == std::string::npos) next_line_end = buffer_.find('\n', pos);
+      RefillAndFind(pos);
+      if (pos == buffer_.size()) break;
     }
-    if (next_quote < pos) next_quote = buffer_.find(quote_, pos);
-    if (next_line_end < pos) next_line_end = buffer_.find('\n', pos);
-    // At a field start, a line that ends before the next quote is one record: jump over it.
-    const bool whole_line = state == ScanState::kFieldStart && next_line_end != std::string::npos &&
-                            next_line_end < next_quote;
-    if (whole_line) pos = next_line_end + 1;
+    for (size_t idx = 0; idx < next_.size(); ++idx) {
+      if (next_[idx] < pos) next_[idx] = buffer_.find(sought_[idx], pos);
+    }
+    const size_t next_quote = next_[kQuote];
+    const size_t next_lf = next_[kLf];
+    const size_t next_cr = next_[kCr];
+    bool ends_record = false;
     if (state == ScanState::kQuoted) {  // up to the next quote everything is the field's
       pos = std::min(next_quote, buffer_.size());
       if (pos == buffer_.size()) continue;
+      Advance(state, buffer_[pos++], delimiter_, quote_);
+    } else if (state == ScanState::kFieldStart && next_lf != std::string::npos &&
+               next_lf < next_quote && (next_cr == std::string::npos || next_cr + 1 >= next_lf)) {
+      pos = next_lf + 1;  // a line without quotes or a CR before its end: one record
+      ends_record = true;
+    } else {
+      const char c = buffer_[pos++];
+      if (c == '\r') {  // a line end, unless a LF follows (CRLF ends at the LF)
+        if (pos == buffer_.size()) RefillAndFind(pos);
+        ends_record = pos == buffer_.size() || buffer_[pos] != '\n';
+        lone_crs += ends_record ? 1 : 0;
+      } else if (c == '\n') {
+        ends_record = true;
+      } else {
+        Advance(state, c, delimiter_, quote_);
+      }
     }
-    if (whole_line || EndsRecord(state, buffer_[pos++], delimiter_, quote_)) {
+    if (ends_record) {
+      state = ScanState::kFieldStart;
       ++chunk.records;
       cut = pos;
       const bool enough_rows = max_rows > 0 && chunk.records >= max_rows;
@@ -138,7 +165,7 @@ CsvChunk CsvChunkReader::Next(int64_t max_bytes, int64_t max_rows) {
   chunk.text.assign(buffer_, begin, cut - begin);
   start_ = cut;
   bytes_read_ += static_cast<int64_t>(cut - begin);
-  next_line_ += std::count(chunk.text.begin(), chunk.text.end(), '\n');
+  next_line_ += std::count(chunk.text.begin(), chunk.text.end(), '\n') + lone_crs;
   return chunk;
 }
 

@@ -24,6 +24,7 @@
 #include "kolosal/core/names.hpp"
 #include "kolosal/core/utf8.hpp"
 #include "kolosal/data/csv_chunk_reader.hpp"
+#include "kolosal/data/detail/csv_read_sizes.hpp"
 #include "kolosal/data/detail/number_text.hpp"
 
 namespace kolosal::data {
@@ -34,11 +35,9 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 std::string LinePrefix(int64_t line) { return "line " + std::to_string(line) + ": "; }
 
 // Every name and category must be UTF-8 (DESIGN: strings are UTF-8), so a file in another
-// encoding is refused up front, at the first byte that is not, rather than when a name reaches
-// JSON.
-void CheckUtf8Text(std::string_view text, int64_t first_line = 1) {
-  const size_t bad = FindInvalidUtf8(text);
-  if (bad == std::string_view::npos) return;
+// encoding is refused at the first row holding a byte that is not, rather than when a name
+// reaches JSON. `bad` is that byte's position in `text`, whose first line is `first_line`.
+[[noreturn]] void ThrowNotUtf8(std::string_view text, size_t bad, int64_t first_line) {
   const std::string_view before = text.substr(0, bad);
   const auto line = first_line + std::count(before.begin(), before.end(), '\n');
   const size_t line_start = before.rfind('\n') + 1;  // npos + 1 wraps to 0 on the first line
@@ -51,15 +50,20 @@ void CheckUtf8Text(std::string_view text, int64_t first_line = 1) {
                        "(e.g. iconv -f latin1 -t utf-8)");
 }
 
-// Splits CSV text into rows of fields in one pass. Fields are views into the text; only a quoted
-// field holding doubled quotes is copied (unescaped) into storage owned by the tokenizer, so the
-// views stay valid as long as the text and the tokenizer live.
+// Text is checked for UTF-8 this far ahead of the rows read (at least), one call per piece.
+constexpr size_t kUtf8PieceBytes = size_t{64} << 10;
+
+// Splits CSV text into rows of fields in one pass, refusing a row that is not UTF-8. Fields are
+// views into the text; only a quoted field holding doubled quotes is copied (unescaped) into
+// storage owned by the tokenizer, so the views stay valid as long as the text and the tokenizer
+// live.
 class CsvTokenizer {
  public:
   CsvTokenizer(std::string_view text, const CsvOptions& options, int64_t first_line = 1)
       : text_(text),
         delimiter_(options.delimiter),
         quote_(options.quote),
+        first_line_(first_line),
         line_(first_line),
         row_line_(first_line) {
     ends_field_[static_cast<unsigned char>(delimiter_)] = true;
@@ -80,11 +84,14 @@ class CsvTokenizer {
       const bool quoted = content < text_.size() && text_[content] == quote_;
       if (quoted) pos_ = content;
       fields.push_back(quoted ? ReadQuoted() : ReadUnquoted());
-      if (pos_ >= text_.size()) return true;
-      if (text_[pos_] != delimiter_) break;
+      if (pos_ >= text_.size()) break;
+      if (text_[pos_] != delimiter_) {
+        SkipLineEnd();
+        break;
+      }
       ++pos_;
     }
-    SkipLineEnd();
+    CheckUtf8UpTo(pos_);
     return true;
   }
 
@@ -96,6 +103,21 @@ class CsvTokenizer {
 
  private:
   static bool IsLineEnd(char c) { return c == '\n' || c == '\r'; }
+
+  // Throws when a byte before `end` is not UTF-8. The text is checked ahead in pieces that end
+  // between two characters, so that errors come in row order and each byte is checked once.
+  void CheckUtf8UpTo(size_t end) {
+    while (utf8_checked_ < end && utf8_bad_ == std::string_view::npos) {
+      size_t piece_end = std::min(text_.size(), std::max(end, utf8_checked_ + kUtf8PieceBytes));
+      while (piece_end < text_.size() && (static_cast<uint8_t>(text_[piece_end]) & 0xC0) == 0x80) {
+        ++piece_end;  // not inside a character
+      }
+      const size_t bad = FindInvalidUtf8(text_.substr(utf8_checked_, piece_end - utf8_checked_));
+      if (bad != std::string_view::npos) utf8_bad_ = utf8_checked_ + bad;
+      utf8_checked_ = piece_end;
+    }
+    if (utf8_bad_ < end) ThrowNotUtf8(text_, utf8_bad_, first_line_);
+  }
 
   // Where a field starting at `pos` begins once spaces (and tabs, unless they delimit) are
   // skipped, so that `1, "a,b"` reads as two fields.
@@ -146,8 +168,11 @@ class CsvTokenizer {
   void SkipSpacesAfterQuote() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
     if (pos_ >= text_.size() || ends_field_[static_cast<unsigned char>(text_[pos_])]) return;
+    const auto lead = static_cast<uint8_t>(text_[pos_]);
+    const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    CheckUtf8UpTo(std::min(pos_ + length, text_.size()));  // the message quotes the character
     ThrowInvalidArgument(LinePrefix(line_) + "unexpected character '" +
-                         std::string(1, text_[pos_]) + "' after a closing quote");
+                         std::string(text_.substr(pos_, length)) + "' after a closing quote");
   }
 
   std::string_view Unescape(std::string_view content) {
@@ -165,6 +190,9 @@ class CsvTokenizer {
   char quote_;
   std::array<bool, 256> ends_field_{};
   size_t pos_ = 0;
+  size_t utf8_checked_ = 0;                   // the text before this was checked
+  size_t utf8_bad_ = std::string_view::npos;  // the first byte found that is not UTF-8
+  int64_t first_line_;
   int64_t line_;
   int64_t row_line_;
   std::deque<std::string> unescaped_;  // a deque never moves its elements
@@ -282,12 +310,11 @@ std::optional<ColumnType> ForcedType(const CsvOptions& options, std::string_view
   return it->second;
 }
 
-// At most this many field views are held at once: the rows are read in blocks of
-// kBlockFields / (kept columns) rows (4 MiB of views), and each block goes into the columns
-// before the next is read, so reading takes the text and the columns, not a view per field.
-constexpr size_t kBlockFields = size_t{1} << 18;
-// Files are read in parts of this many bytes (cut at record ends).
-constexpr int64_t kChunkBytes = int64_t{8} << 20;
+// How the work is cut (detail::CsvReadSizes): at most `block_fields` field views are held at
+// once (4 MiB of views by default), since the rows are read in blocks of block_fields / (kept
+// columns) rows and each block goes into the columns before the next is read; so reading takes
+// the text and the columns, not a view per field. Files are read in parts of `part_bytes`.
+const detail::CsvReadSizes kDefaultSizes{};
 
 size_t CountKept(std::span<const int64_t> slots) {
   return static_cast<size_t>(
@@ -335,7 +362,8 @@ class ColumnBuilder {
 
   // False when a field is not a number in a column not forced numeric: the column is then
   // categorical and empty, and every row read so far, this block's included, must be added again
-  // with AddCategories.
+  // with AddCategories. In a column forced numeric such a field stops the adding; the caller
+  // throws the error of the first (see bad_line).
   bool Add(std::span<const std::string_view> fields, std::span<const int64_t> lines,
            const MissingMatcher& is_missing) {
     if (categorical_) {
@@ -351,8 +379,9 @@ class ColumnBuilder {
       const std::optional<double> number = detail::ParseNumber(field);
       if (!number) {
         if (forced_type_ == ColumnType::kNumeric) {
-          ThrowInvalidArgument(Where(lines[row]) + "'" + std::string(fields[row]) +
-                               "' is not a number");
+          bad_line_ = lines[row];
+          bad_text_ = fields[row];
+          return true;
         }
         BecomeCategorical();
         return false;
@@ -375,6 +404,12 @@ class ColumnBuilder {
       }
       codes_.push_back(CodeOf(field));
     }
+  }
+
+  // The line of a field that is not a number in a column forced numeric, or -1.
+  int64_t bad_line() const { return bad_line_; }
+  [[noreturn]] void ThrowBadField() const {
+    ThrowInvalidArgument(Where(bad_line_) + "'" + bad_text_ + "' is not a number");
   }
 
   bool is_categorical() const { return categorical_; }
@@ -442,6 +477,8 @@ class ColumnBuilder {
   std::vector<float> values_;
   int64_t first_infinite_line_ = -1;  // the first number float32 cannot hold (inf, 1e39)
   std::string first_infinite_text_;
+  int64_t bad_line_ = -1;
+  std::string bad_text_;
   std::vector<int32_t> codes_;
   std::vector<std::string> categories_;
   std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> code_of_;
@@ -511,23 +548,32 @@ struct ParsedRows {
 };
 
 // Reads the data rows `open` gives into one builder per kept column, stopping after `max_rows`
-// rows (0 = all). `size_hint` (the bytes of all rows, or 0) sizes the columns up front.
+// rows (0 = all), `block_fields` views at a time. `size_hint` (the bytes of all rows, or 0) sizes
+// the columns up front.
 ParsedRows ParseRows(const OpenRecords& open, size_t size_hint,
                      const std::vector<std::string>& names, std::span<const int64_t> slots,
-                     const CsvOptions& options, int64_t max_rows) {
+                     const CsvOptions& options, int64_t max_rows, size_t block_fields) {
   const MissingMatcher is_missing(options.missing_values);
   const size_t n_kept = CountKept(slots);
   std::vector<ColumnBuilder> builders = MakeBuilders(names, slots, options);
   FieldBlock block{std::vector<std::vector<std::string_view>>(n_kept), {}};
-  const size_t block_rows = std::max<size_t>(1, kBlockFields / std::max<size_t>(n_kept, 1));
+  const size_t block_rows = std::max<size_t>(1, block_fields / std::max<size_t>(n_kept, 1));
   int64_t rows_added = 0;
+  // Errors come in row order (then column order) whatever the block and part sizes: the first
+  // bad field of a block among all columns, and a block's rows before a malformed row's error.
   const auto add_block = [&] {
     std::vector<size_t> turned_categorical;
+    const ColumnBuilder* first_bad = nullptr;
     for (size_t slot = 0; slot < n_kept; ++slot) {
-      if (!builders[slot].Add(block.fields[slot], block.lines, is_missing)) {
+      ColumnBuilder& builder = builders[slot];
+      if (!builder.Add(block.fields[slot], block.lines, is_missing)) {
         turned_categorical.push_back(slot);
       }
+      if (builder.bad_line() >= 0 && (!first_bad || builder.bad_line() < first_bad->bad_line())) {
+        first_bad = &builder;
+      }
     }
+    if (first_bad) first_bad->ThrowBadField();
     if (!turned_categorical.empty()) {
       AddRowsAsCategories(open, rows_added, slots, turned_categorical, options, is_missing,
                           builders);
@@ -545,8 +591,13 @@ ParsedRows ParseRows(const OpenRecords& open, size_t size_hint,
     CsvTokenizer tokenizer(records.text, options, records.first_line);
     while (true) {
       reached_max = max_rows > 0 && rows_added + static_cast<int64_t>(block.rows()) >= max_rows;
-      if (reached_max || !tokenizer.NextRow(row)) break;
-      block.Append(row, tokenizer.row_line(), slots);
+      try {
+        if (reached_max || !tokenizer.NextRow(row)) break;
+        block.Append(row, tokenizer.row_line(), slots);
+      } catch (const Error&) {
+        add_block();  // an earlier row's error first
+        throw;
+      }
       if (rows_added == 0 && block.rows() == 1) {
         // Room for all rows, estimated from the size of the first.
         size_t estimate = size_hint / std::max<size_t>(tokenizer.position(), 1) + 16;
@@ -570,8 +621,10 @@ std::vector<Column> FinishColumns(std::vector<ColumnBuilder> builders) {
 std::vector<Column> ReadColumns(const OpenRecords& open, size_t size_hint,
                                 const std::vector<std::string>& names,
                                 std::span<const int64_t> slots, const CsvOptions& options,
-                                int64_t max_rows) {
-  return FinishColumns(ParseRows(open, size_hint, names, slots, options, max_rows).columns);
+                                int64_t max_rows,
+                                size_t block_fields = kDefaultSizes.block_fields) {
+  return FinishColumns(
+      ParseRows(open, size_hint, names, slots, options, max_rows, block_fields).columns);
 }
 
 // Reads the parts of a file in parallel: a oneTBB pipeline cuts the parts in order, parses each
@@ -581,7 +634,8 @@ std::vector<Column> ReadColumns(const OpenRecords& open, size_t size_hint,
 // come in file order, as when reading serially.
 std::vector<Column> ReadPartsInParallel(CsvChunkReader& reader, const OpenRecords& open,
                                         const std::vector<std::string>& names,
-                                        std::span<const int64_t> slots, const CsvOptions& options) {
+                                        std::span<const int64_t> slots, const CsvOptions& options,
+                                        const detail::CsvReadSizes& sizes) {
   struct Part {
     std::string text;
     int64_t first_line = 0;
@@ -598,7 +652,7 @@ std::vector<Column> ReadPartsInParallel(CsvChunkReader& reader, const OpenRecord
   size_t n_cut = 0;
 
   const auto cut = [&](tbb::flow_control& control) -> Part* {
-    CsvChunk chunk = reader.Next(kChunkBytes, 0);
+    CsvChunk chunk = reader.Next(sizes.part_bytes, 0);
     if (chunk.text.empty()) {
       control.stop();
       return nullptr;
@@ -609,9 +663,8 @@ std::vector<Column> ReadPartsInParallel(CsvChunkReader& reader, const OpenRecord
   };
   const auto parse = [&](Part* part) {
     try {
-      CheckUtf8Text(part->text, part->first_line);
       part->parsed = ParseRows(TextRecords(part->text, part->first_line), part->text.size(), names,
-                               slots, options, 0);
+                               slots, options, 0, sizes.block_fields);
     } catch (...) {
       part->error = std::current_exception();
     }
@@ -766,11 +819,11 @@ struct CsvHeader {
   std::vector<int64_t> slots;      // per column: its index among the kept columns, or -1
 };
 
-// The columns a header row (a UTF-8 BOM allowed) names, checked against the options.
-CsvHeader ReadHeaderRow(std::string_view header, const CsvOptions& options) {
+// The columns a header row (a UTF-8 BOM allowed) on line `line` names, checked against the
+// options.
+CsvHeader ReadHeaderRow(std::string_view header, const CsvOptions& options, int64_t line) {
   if (header.starts_with(kUtf8Bom)) header.remove_prefix(kUtf8Bom.size());
-  CheckUtf8Text(header);
-  CsvTokenizer tokenizer(header, options);
+  CsvTokenizer tokenizer(header, options, line);
   CsvHeader columns{ReadHeader(tokenizer, options), {}};
   columns.slots = KeptSlots(columns.names, options);
   return columns;
@@ -779,6 +832,11 @@ CsvHeader ReadHeaderRow(std::string_view header, const CsvOptions& options) {
 }  // namespace
 
 Dataset ReadCsv(const std::string& path, const CsvOptions& options) {
+  return detail::ReadCsv(path, options, kDefaultSizes);
+}
+
+Dataset detail::ReadCsv(const std::string& path, const CsvOptions& options,
+                        const CsvReadSizes& sizes) {
   CheckOptions(options);
   const auto naming_the_path = [&](const auto& read) {
     try {
@@ -793,37 +851,37 @@ Dataset ReadCsv(const std::string& path, const CsvOptions& options) {
   }
   // The file is read a part at a time (and again, when a column turns out categorical), so that
   // reading takes the columns and one part of the text.
-  auto first_reader = std::make_shared<CsvChunkReader>(path, options);
+  auto first_reader = std::make_shared<CsvChunkReader>(path, options, sizes.read_bytes);
   return naming_the_path([&] {
-    const CsvHeader header = ReadHeaderRow(first_reader->header(), options);
-    const auto file_bytes = static_cast<size_t>(first_reader->file_bytes());
+    const CsvHeader header =
+        ReadHeaderRow(first_reader->header(), options, first_reader->header_line());
+    const int64_t file_bytes = first_reader->file_bytes();
     const OpenRecords open = [&] {
-      auto reader =
-          first_reader ? std::move(first_reader) : std::make_shared<CsvChunkReader>(path, options);
+      auto reader = first_reader
+                        ? std::move(first_reader)
+                        : std::make_shared<CsvChunkReader>(path, options, sizes.read_bytes);
       auto chunk = std::make_shared<CsvChunk>();
-      return NextRecords([reader, chunk] {
-        *chunk = reader->Next(kChunkBytes, 0);
-        CheckUtf8Text(chunk->text, chunk->first_line);
+      return NextRecords([reader, chunk, part_bytes = sizes.part_bytes] {
+        *chunk = reader->Next(part_bytes, 0);
         return Records{chunk->text, chunk->first_line};
       });
     };
-    if (options.max_rows == 0 && file_bytes > 2 * static_cast<size_t>(kChunkBytes)) {
+    if (options.max_rows == 0 && file_bytes > sizes.parallel_above_bytes) {
       const std::shared_ptr<CsvChunkReader> parts = std::move(first_reader);
-      return AssembleDataset(header.names, header.slots,
-                             ReadPartsInParallel(*parts, open, header.names, header.slots, options),
-                             options);
+      return AssembleDataset(
+          header.names, header.slots,
+          ReadPartsInParallel(*parts, open, header.names, header.slots, options, sizes), options);
     }
-    return AssembleDataset(
-        header.names, header.slots,
-        ReadColumns(open, file_bytes, header.names, header.slots, options, options.max_rows),
-        options);
+    return AssembleDataset(header.names, header.slots,
+                           ReadColumns(open, static_cast<size_t>(file_bytes), header.names,
+                                       header.slots, options, options.max_rows, sizes.block_fields),
+                           options);
   });
 }
 
 Dataset ParseCsv(std::string_view text, const CsvOptions& options) {
   CheckOptions(options);
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
-  CheckUtf8Text(text);
   CsvTokenizer header_reader(text, options);
   const std::vector<std::string> names = ReadHeader(header_reader, options);
   const std::vector<int64_t> slots = KeptSlots(names, options);
@@ -839,17 +897,16 @@ Dataset ParseCsv(std::string_view text, const CsvOptions& options) {
                          options);
 }
 
-CsvRecordParser::CsvRecordParser(std::string_view header, CsvOptions options)
+CsvRecordParser::CsvRecordParser(std::string_view header, CsvOptions options, int64_t header_line)
     : options_(std::move(options)) {
   CheckOptions(options_);
   if (!options_.has_header) ThrowInvalidArgument("reading CSV records needs a header row");
-  CsvHeader columns = ReadHeaderRow(header, options_);
+  CsvHeader columns = ReadHeaderRow(header, options_, header_line);
   names_ = std::move(columns.names);
   slots_ = std::move(columns.slots);
 }
 
 Dataset CsvRecordParser::Parse(std::string_view records, int64_t first_line) const {
-  CheckUtf8Text(records, first_line);
   return AssembleDataset(
       names_, slots_,
       ReadColumns(TextRecords(records, first_line), records.size(), names_, slots_, options_, 0),

@@ -158,8 +158,10 @@ class OutputFormat {
 
 // A parser of records that reads exactly the model's input columns with their training types.
 data::CsvRecordParser ModelColumnsParser(const models::TrainedPipeline& model,
-                                         const std::string& header, const data::CsvOptions& csv) {
-  const data::CsvRecordParser as_found(header, csv);
+                                         const data::CsvChunkReader& reader,
+                                         const data::CsvOptions& csv) {
+  const std::string& header = reader.header();
+  const data::CsvRecordParser as_found(header, csv, reader.header_line());
   model.pipeline().input_schema().Align(as_found.Parse("", 2));  // names the first missing column
   data::CsvOptions options = csv;
   options.column_types.clear();
@@ -174,7 +176,7 @@ data::CsvRecordParser ModelColumnsParser(const models::TrainedPipeline& model,
       options.column_types[name] = column->type;
     }
   }
-  return data::CsvRecordParser(header, std::move(options));
+  return data::CsvRecordParser(header, std::move(options), reader.header_line());
 }
 
 // Writes to `path` through a file beside it that takes the final name only on success. A path
@@ -341,7 +343,7 @@ void StreamingPipeline::PredictCsv(const models::TrainedPipeline& model,
   try {
     data::CsvChunkReader reader(input_path, options_.csv);
     progress.input_bytes = reader.file_bytes();
-    const data::CsvRecordParser parser = ModelColumnsParser(model, reader.header(), options_.csv);
+    const data::CsvRecordParser parser = ModelColumnsParser(model, reader, options_.csv);
     if (options_.probabilities && model.task() != Task::kClassification) {
       ThrowInvalidArgument("probabilities need a classification model");
     }

@@ -30,7 +30,7 @@ TEST(CsvChunkReader, CutsOnlyAtRecordEndsAndCountsLines) {
             "d,\"x,y\"");
   CsvOptions options;
   CsvChunkReader reader(path, options);
-  EXPECT_EQ(reader.header(), "\xEF\xBB\xBFname,\"note\"");
+  EXPECT_EQ(reader.header(), "name,\"note\"");  // without the BOM
   std::vector<CsvChunk> chunks;
   for (CsvChunk chunk = reader.Next(1, 0); !chunk.text.empty(); chunk = reader.Next(1, 0)) {
     chunks.push_back(chunk);
@@ -113,6 +113,42 @@ TEST(CsvChunkReader, OneRecordPartsAcrossReadsOfTheFile) {
   }
   EXPECT_EQ(record, kRecords);
   EXPECT_EQ(reader.bytes_read(), reader.file_bytes());
+}
+
+// A CR alone ends a record, as the parser reads it, also before a quote; inside quotes it is the
+// field's, and CRLF is one line end however the reads fall.
+TEST(CsvChunkReader, ACrAloneEndsARecord) {
+  TempDir dir;
+  WriteFile(dir.File("cr.csv"), "a,b\r1,x\"\r\"2\n\",3\r\"c\rd\",4\r\n5,6\r");
+  for (const size_t read_bytes : {size_t{1}, size_t{2}, size_t{1} << 20}) {
+    CsvChunkReader reader(dir.File("cr.csv"), {}, read_bytes);
+    EXPECT_EQ(reader.header(), "a,b");
+    std::vector<std::string> texts;
+    std::vector<int64_t> lines;
+    for (CsvChunk chunk = reader.Next(1, 0); !chunk.text.empty(); chunk = reader.Next(1, 0)) {
+      texts.push_back(chunk.text);
+      lines.push_back(chunk.first_line);
+    }
+    EXPECT_EQ(texts,
+              (std::vector<std::string>{"1,x\"\r", "\"2\n\",3\r", "\"c\rd\",4\r\n", "5,6\r"}));
+    EXPECT_EQ(lines, (std::vector<int64_t>{2, 3, 5, 6}));
+  }
+}
+
+TEST(CsvChunkReader, SkipsABomAndBlankLinesBeforeTheHeader) {
+  TempDir dir;
+  WriteFile(dir.File("bom.csv"), "\xEF\xBB\xBF\r\n\na,b\n1,2\n");
+  CsvChunkReader reader(dir.File("bom.csv"), {});
+  EXPECT_EQ(reader.header(), "a,b");
+  EXPECT_EQ(reader.header_line(), 3);
+  const CsvChunk chunk = reader.Next(100, 0);
+  EXPECT_EQ(chunk.text, "1,2\n");
+  EXPECT_EQ(chunk.first_line, 4);
+  EXPECT_EQ(ReadCsv(dir.File("bom.csv"), {}).feature_names(), (std::vector<std::string>{"a", "b"}));
+  // Errors in the header name its line.
+  WriteFile(dir.File("latin1.csv"), "\n\nK\xF6ln,b\n1,2\n");
+  ExpectError([&] { ReadCsv(dir.File("latin1.csv"), {}); }, StatusCode::kInvalidArgument,
+              "line 3, byte 2: 0xF6 is not UTF-8");
 }
 
 TEST(CsvChunkReader, RejectsMissingAndEmptyFiles) {

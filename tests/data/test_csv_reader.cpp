@@ -547,5 +547,27 @@ TEST(CsvReader, RefusesTextThatIsNotUtf8) {
   EXPECT_EQ(utf8.column(1).categories.at(0), "K\xC3\xB6ln");
 }
 
+// The first error in row order is reported, whatever its kind, so that a file gives the same
+// error however it is cut into blocks and parts (tests/data/test_csv_read_sizes.cpp).
+TEST(CsvReader, ReportsTheFirstErrorInRowOrder) {
+  CsvOptions numeric;
+  numeric.column_types = {{"a", ColumnType::kNumeric}, {"b", ColumnType::kNumeric}};
+  // Column b goes wrong on an earlier line than column a.
+  ExpectError([&] { Parse("a,b\n1,2\n3,x\ny,4\n", numeric); }, StatusCode::kInvalidArgument,
+              "column 'b', line 3: 'x' is not a number");
+  // A bad number before a malformed row, and a malformed row before a byte that is not UTF-8.
+  ExpectError([&] { Parse("a,b\n1,x\n1,2,3\n", numeric); }, StatusCode::kInvalidArgument,
+              "column 'b', line 2");
+  ExpectError([] { Parse("a,b\n1,2,3\nK\xF6ln,2\n"); }, StatusCode::kInvalidArgument,
+              "line 2: expected 2 fields, found 3");
+  ExpectError([] { Parse("a,b\n\"x\ny\"z,2\nK\xF6ln,2\n"); }, StatusCode::kInvalidArgument,
+              "line 3: unexpected character 'z'");
+  // The character after a closing quote is quoted whole, and only when it is UTF-8.
+  ExpectError([] { Parse("a,b\n\"x\"\xC3\xA9,2\n"); }, StatusCode::kInvalidArgument,
+              "unexpected character '\xC3\xA9' after a closing quote");
+  ExpectError([] { Parse("a,b\n\"x\"\xE9,2\n"); }, StatusCode::kInvalidArgument,
+              "line 2, byte 4: 0xE9 is not UTF-8");
+}
+
 }  // namespace
 }  // namespace kolosal::data

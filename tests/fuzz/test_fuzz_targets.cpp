@@ -121,6 +121,14 @@ TEST(FuzzCsv, Regressions) {
   for (const Bytes& input : FilesIn(kRegressions / "csv")) FuzzCsv(input);
 }
 
+TEST(FuzzCsvParts, SeedsAndSeededMutations) {
+  RunSeededMutations(AsBytes(CsvSeeds()), 300, 12, FuzzCsvParts);
+}
+
+TEST(FuzzCsvParts, Regressions) {
+  for (const Bytes& input : FilesIn(kRegressions / "csv_parts")) FuzzCsvParts(input);
+}
+
 TEST(FuzzStudy, SeedsAreValidStudies) {
   for (const std::string& text : StudySeeds()) {
     const size_t nul = text.find('\0');

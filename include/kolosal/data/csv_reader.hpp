@@ -45,7 +45,8 @@ Dataset ParseCsv(std::string_view text, const CsvOptions& options);
 /// Parse is const and safe to call from many threads at once.
 class CsvRecordParser {
  public:
-  CsvRecordParser(std::string_view header, CsvOptions options);
+  /// `header_line` is the line of the file the header row is on, for error messages.
+  CsvRecordParser(std::string_view header, CsvOptions options, int64_t header_line = 1);
 
   /// Every column the header names, kept or dropped.
   const std::vector<std::string>& column_names() const { return names_; }
