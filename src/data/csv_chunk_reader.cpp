@@ -61,8 +61,15 @@ CsvChunkReader::CsvChunkReader(const std::string& path, const CsvOptions& option
   }
   const uintmax_t size = std::filesystem::file_size(path, error);
   file_bytes_ = error ? 0 : static_cast<int64_t>(size);
+  while (buffer_.size() < kUtf8Bom.size() && Refill()) {
+    // a BOM may take more than one read
+  }
+  if (std::string_view(buffer_).starts_with(kUtf8Bom)) {  // not part of the first field
+    start_ = kUtf8Bom.size();
+    bytes_read_ = static_cast<int64_t>(start_);
+  }
+  FindMissing(start_);
   CsvChunk first = Next(1, 1);
-  if (first.text.starts_with(kUtf8Bom)) first.text.erase(0, kUtf8Bom.size());
   while (!first.text.empty() && first.text.find_first_not_of("\r\n") == std::string::npos) {
     first = Next(1, 1);  // blank lines before the header
   }

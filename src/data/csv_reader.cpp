@@ -63,7 +63,6 @@ class CsvTokenizer {
       : text_(text),
         delimiter_(options.delimiter),
         quote_(options.quote),
-        first_line_(first_line),
         line_(first_line),
         row_line_(first_line) {
     ends_field_[static_cast<unsigned char>(delimiter_)] = true;
@@ -79,6 +78,7 @@ class CsvTokenizer {
     while (pos_ < text_.size() && IsLineEnd(text_[pos_])) SkipLineEnd();
     if (pos_ >= text_.size()) return false;
     row_line_ = line_;
+    row_start_ = pos_;
     while (true) {
       const size_t content = SkipLeadingSpaces(pos_);
       const bool quoted = content < text_.size() && text_[content] == quote_;
@@ -116,7 +116,9 @@ class CsvTokenizer {
       if (bad != std::string_view::npos) utf8_bad_ = utf8_checked_ + bad;
       utf8_checked_ = piece_end;
     }
-    if (utf8_bad_ < end) ThrowNotUtf8(text_, utf8_bad_, first_line_);
+    if (utf8_bad_ < end) {  // in this row, where only LF (quoted CRs do not) starts a line
+      ThrowNotUtf8(text_.substr(row_start_), utf8_bad_ - row_start_, row_line_);
+    }
   }
 
   // Where a field starting at `pos` begins once spaces (and tabs, unless they delimit) are
@@ -192,7 +194,7 @@ class CsvTokenizer {
   size_t pos_ = 0;
   size_t utf8_checked_ = 0;                   // the text before this was checked
   size_t utf8_bad_ = std::string_view::npos;  // the first byte found that is not UTF-8
-  int64_t first_line_;
+  size_t row_start_ = 0;
   int64_t line_;
   int64_t row_line_;
   std::deque<std::string> unescaped_;  // a deque never moves its elements
@@ -819,10 +821,9 @@ struct CsvHeader {
   std::vector<int64_t> slots;      // per column: its index among the kept columns, or -1
 };
 
-// The columns a header row (a UTF-8 BOM allowed) on line `line` names, checked against the
-// options.
+// The columns a header row on line `line` names (the BOM, if any, already skipped), checked
+// against the options.
 CsvHeader ReadHeaderRow(std::string_view header, const CsvOptions& options, int64_t line) {
-  if (header.starts_with(kUtf8Bom)) header.remove_prefix(kUtf8Bom.size());
   CsvTokenizer tokenizer(header, options, line);
   CsvHeader columns{ReadHeader(tokenizer, options), {}};
   columns.slots = KeptSlots(columns.names, options);

@@ -75,7 +75,7 @@ RandomText MakeRandomCsv(std::mt19937_64& rng) {
   const auto line_end = [&] { return Pick(rng, {"\n", "\n", "\r\n", "\r"}); };
   for (int column = 0; column < n_columns; ++column) {
     if (column > 0) text += options.delimiter;
-    text += "c" + std::to_string(column);
+    text += rng() % 4 == 0 ? "\"c" + std::to_string(column) + "\"" : "c" + std::to_string(column);
   }
   text += line_end();
   for (int row = 0; row < n_rows; ++row) {

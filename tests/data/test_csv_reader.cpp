@@ -543,6 +543,11 @@ TEST(CsvReader, RefusesTextThatIsNotUtf8) {
               "line 2, byte 7: 0xF6 is not UTF-8", "iconv");
   ExpectError([] { Parse("caf\xE9,y\n1,2\n"); }, StatusCode::kInvalidArgument,
               "line 1, byte 4: 0xE9");
+  // Lines end at a CR alone too, but not at a CR inside quotes.
+  ExpectError([] { Parse("a\r1\rK\xF6ln\n"); }, StatusCode::kInvalidArgument,
+              "line 3, byte 2: 0xF6");
+  ExpectError([] { Parse("a\n\"x\ry\nK\xF6ln\"\n"); }, StatusCode::kInvalidArgument,
+              "line 3, byte 2: 0xF6");
   const Dataset utf8 = Parse("name,city\nAnna,K\xC3\xB6ln\n");
   EXPECT_EQ(utf8.column(1).categories.at(0), "K\xC3\xB6ln");
 }

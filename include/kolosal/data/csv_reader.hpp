@@ -34,8 +34,8 @@ struct CsvOptions {
 };
 
 /// Reads a CSV file (RFC 4180: quoted fields with embedded delimiters, quotes and newlines;
-/// CRLF or LF line ends; a UTF-8 BOM is skipped). Throws Error(kIo) when the file cannot be read
-/// and Error(kInvalidArgument) with the line number for malformed content.
+/// LF, CRLF or CR line ends; a UTF-8 BOM is skipped). Throws Error(kIo) when the file cannot be
+/// read and Error(kInvalidArgument) with the line number for malformed content.
 Dataset ReadCsv(const std::string& path, const CsvOptions& options);
 /// The same, from text in memory.
 Dataset ParseCsv(std::string_view text, const CsvOptions& options);
