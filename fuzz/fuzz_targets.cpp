@@ -305,7 +305,8 @@ template <typename Body>
 void OnlyKolosalErrors(const char* what, const Body& body) {
   try {
     body();
-  } catch (const Error&) {
+  } catch (const Error& error) {
+    CheckUtf8(error.what());  // messages reach the bindings, whose strings are Unicode
   } catch (const std::exception& error) {
     Fail((std::string(what) + " threw something other than kolosal::Error").c_str(), error.what());
   }

@@ -93,8 +93,9 @@ typedef int (*kolosal_progress_fn)(double fraction, const char* stage, void* use
 /* ------------------------------------------------------------------------------------------ */
 /* Errors, version, strings                                                                    */
 
-/** The message of the last failed call on this thread ("" if none). The pointer stays valid
- *  until the next kolosal_ call on this thread. Thread-safe. */
+/** The message of the last failed call on this thread ("" if none), always UTF-8 (bytes of bad
+ *  input it quotes are written as \xNN). The pointer stays valid until the next kolosal_ call
+ *  on this thread. Thread-safe. */
 KOLOSAL_API const char* kolosal_last_error(void);
 
 /** The status of the last failed call on this thread (KOLOSAL_OK if none). Thread-safe. */

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "detail/api_guard.hpp"
+#include "kolosal/core/utf8.hpp"
 #include "kolosal/core/version.hpp"
 #include "kolosal/precision/cpu_features.hpp"
 #include "kolosal_c.h"
@@ -28,7 +29,7 @@ kolosal_status SetLastError(kolosal_status status, std::string_view message) noe
   try {
     LastError& last = ThreadLastError();
     last.status = status;
-    last.message.assign(message);
+    last.message = EscapeInvalidUtf8(message);  // bindings turn it into a Unicode string
   } catch (...) {
     // Out of memory while recording the message: the status still reaches the caller.
   }

@@ -1,6 +1,7 @@
 #include "kolosal/core/utf8.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace kolosal {
@@ -51,6 +52,19 @@ size_t FindInvalidUtf8(std::string_view text) {
     pos += length;
   }
   return std::string_view::npos;
+}
+
+std::string EscapeInvalidUtf8(std::string_view text) {
+  std::string escaped;
+  for (size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos;
+       bad = FindInvalidUtf8(text)) {
+    char byte[5];
+    std::snprintf(byte, sizeof(byte), "\\x%02X",
+                  static_cast<unsigned>(static_cast<uint8_t>(text[bad])));
+    escaped.append(text.substr(0, bad)).append(byte);
+    text.remove_prefix(bad + 1);
+  }
+  return escaped.append(text);
 }
 
 }  // namespace kolosal

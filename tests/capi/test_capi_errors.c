@@ -125,6 +125,9 @@ static void test_unknown_config_keys(void) {
   EXPECT_ERROR_CONTAINS("unknown metric 'r3'");
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_train_engine_create("{not json", &engine));
   EXPECT_ERROR_CONTAINS("invalid JSON");
+  /* Bytes of bad input quoted in a message are escaped, so the message is UTF-8. */
+  EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_train_engine_create("\xF6", &engine));
+  EXPECT_ERROR_CONTAINS("\\xF6");
   EXPECT_STATUS(KOLOSAL_INVALID_ARGUMENT, kolosal_train_engine_create("{\"n_jobs\":0}", &engine));
   EXPECT_ERROR_CONTAINS("n_jobs");
   EXPECT_TRUE(engine == NULL);

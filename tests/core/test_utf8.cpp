@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "kolosal/core/error.hpp"
 #include "kolosal/core/utf8.hpp"
 
 namespace kolosal {
@@ -32,6 +33,17 @@ TEST(FindInvalidUtf8, FindsTheFirstBadByte) {
   EXPECT_EQ(FindInvalidUtf8("\xF5\x80\x80\x80"), 0U);       // a lead byte that never occurs
   EXPECT_EQ(FindInvalidUtf8("\xE2\x82"), 0U);               // cut short at the end
   EXPECT_EQ(FindInvalidUtf8("\xC3\xA9\xC3(abcdefgh"), 2U);  // cut short before ASCII
+}
+
+// Text quoted from bad input stays readable and becomes UTF-8; errors carry it that way.
+TEST(EscapeInvalidUtf8, WritesBadBytesAsHex) {
+  EXPECT_EQ(EscapeInvalidUtf8("caf\xC3\xA9"), "caf\xC3\xA9");
+  EXPECT_EQ(EscapeInvalidUtf8("caf\xE9 au lait"), "caf\\xE9 au lait");
+  EXPECT_EQ(EscapeInvalidUtf8("\xFF\xFE"), "\\xFF\\xFE");
+  EXPECT_EQ(EscapeInvalidUtf8("\xE2\x82"), "\\xE2\\x82");  // cut short: each byte alone
+  EXPECT_EQ(EscapeInvalidUtf8(""), "");
+  const Error error(StatusCode::kInvalidArgument, "last read: '\xF6'");
+  EXPECT_STREQ(error.what(), "last read: '\\xF6'");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "kolosal/core/utf8.hpp"
+
 namespace kolosal {
 
 /// Stable status codes; the values match `kolosal_status` in kolosal_c.h.
@@ -27,7 +29,9 @@ std::string_view StatusCodeName(StatusCode code);
 /// The one exception type for failures a user can cause (bad data, bad file, bad config).
 class Error : public std::runtime_error {
  public:
-  Error(StatusCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  /// Bytes of `message` that are not UTF-8 (quoted from bad input) are escaped as `\xNN`.
+  Error(StatusCode code, const std::string& message)
+      : std::runtime_error(EscapeInvalidUtf8(message)), code_(code) {}
 
   StatusCode code() const noexcept { return code_; }
 
