@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <string_view>
 
+#include "kolosal/core/config.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/utf8.hpp"
 #include "kolosal/data/csv_reader.hpp"
@@ -241,6 +243,75 @@ nlohmann::json SmallParams(const std::string& model) {
   return nlohmann::json::object();
 }
 
+// A training run from a FuzzTrain input.
+struct TrainInput {
+  train::TrainSpec spec;
+  uint64_t random_state = 0;
+  int cv_folds = 0;  // 0: no cross-validation
+  bool weights = false;
+};
+
+TrainInput ParseTrainInput(std::string_view text) {
+  const nlohmann::json config = ParseJsonConfig(text, "training config");
+  ConfigReader reader(config, "training config");
+  TrainInput input;
+  input.spec.model = reader.GetString("model", "logistic_regression");
+  if (const nlohmann::json* params = reader.Find("params")) input.spec.params = *params;
+  if (const nlohmann::json* preprocessing = reader.Find("preprocessing")) {
+    input.spec.preprocessing = prep::PreprocessingConfig::FromJson(*preprocessing);
+  }
+  input.random_state = static_cast<uint64_t>(
+      reader.GetInt("random_state", 0, 0, std::numeric_limits<int64_t>::max()));
+  input.cv_folds = static_cast<int>(reader.GetInt("cv_folds", 0, 0, 5));
+  input.weights = reader.GetBool("weights", false);
+  reader.Finish();
+  return input;
+}
+
+// The synthetic data a FuzzTrain input names: b (binary, the default), m (three classes) or r
+// (regression); with per-row weights, some of them zero.
+data::Dataset TrainData(std::optional<std::string_view> letter, bool weights) {
+  const char kind = letter && !letter->empty() ? letter->front() : 'b';
+  data::Dataset dataset = kind == 'm'   ? SyntheticData(Task::kClassification, 3, 3)
+                          : kind == 'r' ? SyntheticData(Task::kRegression, 0, 3)
+                                        : SyntheticData(Task::kClassification, 2, 3);
+  if (!weights) return dataset;
+  std::vector<float> values(static_cast<size_t>(dataset.n_rows()));
+  for (size_t row_idx = 0; row_idx < values.size(); ++row_idx) {
+    values[row_idx] = static_cast<float>(row_idx % 4) * 0.5F;
+  }
+  dataset.AddColumn(data::Column::Numeric("w", std::move(values)));
+  data::UseColumnAsWeights(dataset, "w");
+  return dataset;
+}
+
+// Fits `input`, cancelling the work through its progress callback once it has run for longer
+// than this. Returns nothing when the fit was cancelled.
+constexpr auto kFitDeadline = std::chrono::milliseconds(300);
+
+template <typename Fit>
+auto FitOrCancel(const TrainInput& input, int n_jobs, const Fit& fit)
+    -> std::optional<decltype(fit(std::declval<FitControl>()))> {
+  FitControl control;
+  control.n_jobs = n_jobs;
+  control.random_state = input.random_state;
+  bool asked_to_stop = false;
+  const auto deadline = std::chrono::steady_clock::now() + kFitDeadline;
+  control.progress = [&](double, std::string_view) {
+    asked_to_stop = asked_to_stop || std::chrono::steady_clock::now() >= deadline;
+    return !asked_to_stop;
+  };
+  try {
+    auto result = fit(control);
+    if (asked_to_stop) Fail("a fit went on after its progress callback asked it to stop");
+    return result;
+  } catch (const Error& error) {
+    if (!asked_to_stop) throw;
+    if (error.code() != StatusCode::kCancelled) Fail("a cancelled fit's error code", error.what());
+    return std::nullopt;
+  }
+}
+
 // Every value of a trial as the space defines it: NaN exactly when inactive, else legal.
 void CheckTrialValues(const hpo::SearchSpace& space, const hpo::ParamVector& values) {
   if (values.size() != space.size()) Fail("a trial with another number of values than params");
@@ -403,6 +474,40 @@ void FuzzStudy(std::span<const uint8_t> bytes) {
   });
 }
 
+bool FuzzTrain(std::span<const uint8_t> bytes) {
+  // No OneThread(): the second fit runs on two threads and must give the first fit's model.
+  bool fitted = false;
+  const auto parts = SplitAtNul(bytes);
+  const std::string_view config = parts.first;
+  const std::optional<std::string_view> letter = parts.second;
+  OnlyKolosalErrors("training", [&] {
+    const TrainInput input = ParseTrainInput(config);
+    const data::Dataset dataset = TrainData(letter, input.weights);
+    const auto fit = [&](const FitControl& control) {
+      return train::FitPipeline(dataset, input.spec, control);
+    };
+    const std::optional<TrainedPipeline> first = FitOrCancel(input, 1, fit);
+    if (first) {
+      fitted = true;
+      ExerciseModel(*first);
+      const std::optional<TrainedPipeline> second = FitOrCancel(input, 2, fit);
+      if (second && second->SaveToBuffer() != first->SaveToBuffer()) {
+        Fail("fits with one seed on one and two threads gave different models");
+      }
+    }
+    if (input.cv_folds == 0) return;
+    (void)FitOrCancel(input, 2, [&](const FitControl& control) {
+      const train::CrossValidationResult result =
+          train::CrossValidate(dataset, input.spec, input.cv_folds, "", control);
+      if (result.fold_scores.size() != static_cast<size_t>(input.cv_folds)) {
+        Fail("cross-validation scored another number of folds than asked");
+      }
+      return result.mean;
+    });
+  });
+  return fitted;
+}
+
 std::vector<std::vector<uint8_t>> ModelPayloadSeeds() {
   (void)OneThread();
   std::vector<std::vector<uint8_t>> seeds;
@@ -438,6 +543,79 @@ std::vector<std::string> CsvSeeds() {
       "\"target\":\"z\",\"drop_columns\":[\"y\"],\"max_rows\":1}"s,
       "1,2\n3,4\n\0{\"has_header\":false}"s,
   };
+}
+
+std::vector<std::string> TrainSeeds() {
+  using namespace std::string_literals;
+  std::vector<std::string> seeds;
+  for (const std::string& model : models::ModelRegistry::Builtin().Names()) {
+    const nlohmann::json config = {{"model", model}, {"params", SmallParams(model)}};
+    for (const char* letter : {"b", "m", "r"}) seeds.push_back(config.dump() + "\0"s + letter);
+  }
+  const nlohmann::json boosting = {{"n_estimators", 6},
+                                   {"learning_rate", 0.3},
+                                   {"num_leaves", 4},
+                                   {"max_depth", 3},
+                                   {"growth", "depth_wise"},
+                                   {"reg_lambda", 0.5},
+                                   {"reg_alpha", 0.1},
+                                   {"min_child_weight", 0.5},
+                                   {"min_samples_leaf", 2},
+                                   {"min_split_gain", 0.01},
+                                   {"subsample", 0.7},
+                                   {"colsample_bytree", 0.6},
+                                   {"max_bins", 16},
+                                   {"early_stopping_rounds", 2},
+                                   {"validation_fraction", 0.2},
+                                   {"cat_smooth", 1.0},
+                                   {"cat_l2", 1.0},
+                                   {"min_data_per_group", 2},
+                                   {"max_cat_threshold", 3},
+                                   {"max_cat_to_onehot", 2},
+                                   {"class_weight", "balanced"}};
+  const nlohmann::json forest = {
+      {"n_estimators", 4},      {"criterion", "entropy"},    {"max_depth", 4},
+      {"min_samples_split", 3}, {"min_samples_leaf", 2},     {"max_features", 0.5},
+      {"max_leaf_nodes", 8},    {"bootstrap", true},         {"oob_score", true},
+      {"max_bins", 32},         {"class_weight", "balanced"}};
+  const nlohmann::json onehot = {{"numeric_imputer", "constant"},
+                                 {"numeric_fill_value", -1},
+                                 {"categorical_imputer", "constant"},
+                                 {"categorical_fill_value", "zz"},
+                                 {"scaler", "robust"},
+                                 {"encoder", "onehot"},
+                                 {"max_onehot_categories", 3},
+                                 {"outliers", "iqr"},
+                                 {"outlier_threshold", 1.5}};
+  const nlohmann::json ordinal = {{"numeric_imputer", "mean"},
+                                  {"scaler", "minmax"},
+                                  {"encoder", "ordinal"},
+                                  {"outliers", "zscore"},
+                                  {"outlier_threshold", 2.0}};
+  const std::pair<nlohmann::json, const char*> configs[] = {
+      {{{"model", "gradient_boosting"}, {"params", boosting}, {"random_state", 5}}, "m"},
+      {{{"model", "gradient_boosting"},
+        {"params", {{"n_estimators", 4}, {"objective", "absolute_error"}, {"num_leaves", 3}}},
+        {"weights", true}},
+       "r"},
+      {{{"model", "random_forest"}, {"params", forest}, {"weights", true}, {"cv_folds", 2}}, "b"},
+      {{{"model", "extra_trees"},
+        {"params", {{"n_estimators", 3}, {"criterion", "squared_error"}, {"max_features", "log2"}}},
+        {"preprocessing", ordinal}},
+       "r"},
+      {{{"model", "decision_tree"}, {"params", {{"criterion", "gini"}}}, {"cv_folds", 3}}, "m"},
+      {{{"model", "logistic_regression"},
+        {"params", {{"penalty", "elasticnet"}, {"l1_ratio", 0.5}, {"C", 0.5}, {"max_iter", 50}}},
+        {"preprocessing", onehot}},
+       "b"},
+      {{{"model", "elastic_net"},
+        {"params", {{"alpha", 0.1}, {"l1_ratio", 0.3}, {"max_iter", 100}}},
+        {"preprocessing", ordinal},
+        {"weights", true}},
+       "r"},
+  };
+  for (const auto& [config, letter] : configs) seeds.push_back(config.dump() + "\0"s + letter);
+  return seeds;
 }
 
 std::vector<std::string> StudySeeds() {

@@ -32,6 +32,17 @@ void FuzzCsvParts(std::span<const uint8_t> bytes);
 /// set while its conditions say the parameter is inactive.
 void FuzzStudy(std::span<const uint8_t> bytes);
 
+/// Trains on a small synthetic dataset from `bytes`: a training config's JSON ({"model",
+/// "params", "preprocessing", "random_state", "cv_folds", "weights"}), then after a NUL byte a
+/// letter for the data (b: binary, m: three classes, r: regression; binary by default). Every
+/// fit is cancelled after a fraction of a second. A fitted model is used as FuzzModelPayload
+/// uses a loaded one, and fitted again on two threads, which must give the same bytes (where
+/// the process allows two); with "cv_folds" the config is cross-validated too. Aborts on an
+/// exception other than kolosal::Error, a fit that goes on after it was asked to stop or
+/// reports the cancellation with another code, or a second fit that differs from the first.
+/// Returns whether a model was fitted.
+bool FuzzTrain(std::span<const uint8_t> bytes);
+
 /// Model payloads to start from: small models of every registered type, trained on synthetic
 /// data with categorical and missing values, for classification (binary and multi-class) and
 /// regression. Deterministic.
@@ -39,6 +50,10 @@ std::vector<std::vector<uint8_t>> ModelPayloadSeeds();
 
 /// CSV texts to start from: quoting, missing values, categorical and numeric columns, options.
 std::vector<std::string> CsvSeeds();
+
+/// Training configs to start from: every registered model with small settings and with its
+/// params' edges, each preprocessing choice, class weights, sample weights and cross-validation.
+std::vector<std::string> TrainSeeds();
 
 /// Study inputs to start from: every parameter kind, log and stepped ranges, conditions, each
 /// sampler and pruner, enqueued and warm-start trials.

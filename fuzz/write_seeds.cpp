@@ -1,5 +1,5 @@
 // Writes the starting corpora: <dir>/<target>/seed_N for model_payload, csv, csv_parts (the CSV
-// seeds) and study.
+// seeds), study and train.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   const size_t n_texts = WriteSeeds(root / "csv", kolosal::fuzz::CsvSeeds());
   WriteSeeds(root / "csv_parts", kolosal::fuzz::CsvSeeds());
   const size_t n_studies = WriteSeeds(root / "study", kolosal::fuzz::StudySeeds());
-  std::printf("%zu model payloads, %zu CSV texts, %zu studies in %s\n", n_models, n_texts,
-              n_studies, argv[1]);
+  const size_t n_configs = WriteSeeds(root / "train", kolosal::fuzz::TrainSeeds());
+  std::printf("%zu model payloads, %zu CSV texts, %zu studies, %zu training configs in %s\n",
+              n_models, n_texts, n_studies, n_configs, argv[1]);
   return 0;
 }

@@ -14,6 +14,7 @@
 #include "fuzz/fuzz_targets.hpp"
 #include "kolosal/hpo/study.hpp"
 #include "kolosal/io/model_file.hpp"
+#include "kolosal/models/registry.hpp"
 #include "kolosal/models/trained_pipeline.hpp"
 
 namespace kolosal::fuzz {
@@ -127,6 +128,34 @@ TEST(FuzzCsvParts, SeedsAndSeededMutations) {
 
 TEST(FuzzCsvParts, Regressions) {
   for (const Bytes& input : FilesIn(kRegressions / "csv_parts")) FuzzCsvParts(input);
+}
+
+TEST(FuzzTrain, SeedsFitEveryModel) {
+  std::set<std::string> fitted;
+  for (const std::string& text : TrainSeeds()) {
+    const size_t nul = text.find('\0');
+    const nlohmann::json config = nlohmann::json::parse(text.substr(0, nul));
+    const std::string letter = text.substr(nul + 1);
+    const bool regression = letter == "r";
+    const models::ModelEntry& entry =
+        models::ModelRegistry::Builtin().Find(config["model"].get<std::string>());
+    if (regression ? !entry.traits.supports_regression : !entry.traits.supports_classification) {
+      continue;
+    }
+    EXPECT_TRUE(FuzzTrain(AsBytes({text}).front())) << text;
+    fitted.insert(config["model"].get<std::string>() + "/" + letter);
+  }
+  // Every model on every task it takes, binary and three classes for classifiers.
+  EXPECT_EQ(fitted.size(), 5U * 2 + 8);
+}
+
+TEST(FuzzTrain, SeedsAndSeededMutations) {
+  RunSeededMutations(AsBytes(TrainSeeds()), 400, 29,
+                     [](std::span<const uint8_t> input) { (void)FuzzTrain(input); });
+}
+
+TEST(FuzzTrain, Regressions) {
+  for (const Bytes& input : FilesIn(kRegressions / "train")) (void)FuzzTrain(input);
 }
 
 TEST(FuzzStudy, SeedsAreValidStudies) {
