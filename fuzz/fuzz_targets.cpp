@@ -415,22 +415,6 @@ void FuzzCsv(std::span<const uint8_t> bytes) {
   });
 }
 
-// What reading CSV gave: a dataset, or an error.
-struct CsvOutcome {
-  std::optional<data::Dataset> dataset;
-  StatusCode code = StatusCode::kOk;
-  std::string message;
-};
-
-template <typename Read>
-CsvOutcome ReadOutcome(const Read& read) {
-  try {
-    return {read(), StatusCode::kOk, ""};
-  } catch (const Error& error) {
-    return {std::nullopt, error.code(), error.what()};
-  }
-}
-
 void FuzzCsvParts(std::span<const uint8_t> bytes) {
   (void)OneThread();
   const auto parts = SplitAtNul(bytes);
@@ -442,7 +426,8 @@ void FuzzCsvParts(std::span<const uint8_t> bytes) {
   } catch (const Error&) {
     return;
   }
-  const CsvOutcome expected = ReadOutcome([&] { return data::ParseCsv(text, options); });
+  const testing::ReadOutcome expected =
+      testing::CaptureRead([&] { return data::ParseCsv(text, options); });
   static const std::string path = (std::filesystem::temp_directory_path() /
                                    ("kolosal_fuzz_csv_parts_" + std::to_string(::getpid())))
                                       .string();
@@ -451,15 +436,10 @@ void FuzzCsvParts(std::span<const uint8_t> bytes) {
   constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
   const data::detail::CsvReadSizes all_sizes[] = {{1, 1, 1, kNever}, {1, 1, 1, 0}, {3, 7, 2, 0}};
   for (const data::detail::CsvReadSizes& sizes : all_sizes) {
-    const CsvOutcome got = ReadOutcome([&] { return data::detail::ReadCsv(path, options, sizes); });
-    if (expected.dataset && got.dataset) {
-      const std::string difference =
-          kolosal::testing::DatasetDifference(*expected.dataset, *got.dataset);
-      if (!difference.empty()) Fail("the file and the text read differently", difference);
-    } else if (expected.dataset || got.dataset || expected.code != got.code ||
-               got.message != path + ": " + expected.message) {
-      Fail("the file and the text read differently", expected.message + " | " + got.message);
-    }
+    const testing::ReadOutcome got =
+        testing::CaptureRead([&] { return data::detail::ReadCsv(path, options, sizes); });
+    const std::string difference = testing::ReadDifference(expected, got, path);
+    if (!difference.empty()) Fail("the file and the text read differently", difference);
   }
 }
 

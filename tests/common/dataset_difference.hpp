@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "kolosal/core/error.hpp"
 #include "kolosal/data/dataset.hpp"
 
 // Shared by the tests and the fuzz targets (no GoogleTest here).
@@ -52,6 +54,36 @@ inline std::string DatasetDifference(const data::Dataset& lhs, const data::Datas
   if (left.classes != right.classes) return "classes differ";
   if (!detail::SameBits(left.weights, right.weights) || left.weight_name != right.weight_name) {
     return "weights differ";
+  }
+  return "";
+}
+
+/// What reading CSV gave: a dataset, or an error's code and message.
+struct ReadOutcome {
+  std::optional<data::Dataset> dataset;
+  StatusCode code = StatusCode::kOk;
+  std::string message;
+};
+
+/// Runs `read` (returning a Dataset) and keeps its dataset or its kolosal::Error.
+template <typename Read>
+ReadOutcome CaptureRead(const Read& read) {
+  try {
+    return {read(), StatusCode::kOk, ""};
+  } catch (const Error& error) {
+    return {std::nullopt, error.code(), error.what()};
+  }
+}
+
+/// "" when the file at `path` read as `got` reads as its text did in `expected`: the same
+/// dataset, or the same error code and message with the path in front. Else what differs.
+inline std::string ReadDifference(const ReadOutcome& expected, const ReadOutcome& got,
+                                  const std::string& path) {
+  if (expected.dataset && got.dataset) return DatasetDifference(*expected.dataset, *got.dataset);
+  if (expected.dataset) return "the file failed: " + got.message;
+  if (got.dataset) return "the file read, the text failed: " + expected.message;
+  if (got.code != expected.code || got.message != path + ": " + expected.message) {
+    return "errors differ: " + expected.message + " | " + got.message;
   }
   return "";
 }

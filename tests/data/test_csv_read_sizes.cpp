@@ -21,23 +21,9 @@ namespace kolosal::data {
 namespace {
 
 using detail::CsvReadSizes;
-using ::kolosal::testing::DatasetDifference;
-
-// What reading gave: a dataset, or an error's code and message.
-struct Outcome {
-  std::optional<Dataset> dataset;
-  StatusCode code = StatusCode::kOk;
-  std::string message;
-};
-
-template <typename Read>
-Outcome Capture(const Read& read) {
-  try {
-    return {read(), StatusCode::kOk, ""};
-  } catch (const Error& error) {
-    return {std::nullopt, error.code(), error.what()};
-  }
-}
+using ::kolosal::testing::CaptureRead;
+using ::kolosal::testing::ReadDifference;
+using ::kolosal::testing::ReadOutcome;
 
 std::string Pick(std::mt19937_64& rng, std::initializer_list<std::string> choices) {
   return *(choices.begin() + static_cast<std::ptrdiff_t>(rng() % choices.size()));
@@ -118,18 +104,6 @@ std::string Visible(const std::string& text) {
   return out;
 }
 
-void ExpectSameOutcome(const Outcome& expected, const Outcome& got, const std::string& path,
-                       const std::string& context) {
-  if (expected.dataset) {
-    ASSERT_TRUE(got.dataset) << context << "\nerror: " << got.message;
-    EXPECT_EQ(DatasetDifference(*expected.dataset, *got.dataset), "") << context;
-    return;
-  }
-  ASSERT_FALSE(got.dataset) << context << "\nexpected: " << expected.message;
-  EXPECT_EQ(got.code, expected.code) << context;
-  EXPECT_EQ(got.message, path + ": " + expected.message) << context;
-}
-
 TEST(CsvReadSizes, RandomFilesReadAsTheirTextInEverySizeAndThreadCount) {
   ::kolosal::testing::TempDir dir;
   const std::string path = dir.File("random.csv");
@@ -137,20 +111,19 @@ TEST(CsvReadSizes, RandomFilesReadAsTheirTextInEverySizeAndThreadCount) {
   int n_errors = 0;
   for (int text_idx = 0; text_idx < 400; ++text_idx) {
     const RandomText random = MakeRandomCsv(rng);
-    const Outcome expected = Capture([&] { return ParseCsv(random.text, random.options); });
+    const ReadOutcome expected = CaptureRead([&] { return ParseCsv(random.text, random.options); });
     n_errors += expected.dataset ? 0 : 1;
     ::kolosal::testing::WriteFile(path, random.text);
     for (const int n_threads : {1, 2}) {
       tbb::task_arena arena(n_threads);
       for (size_t size_idx = 0; size_idx < std::size(kTinySizes); ++size_idx) {
-        const Outcome got = arena.execute([&] {
-          return Capture(
+        const ReadOutcome got = arena.execute([&] {
+          return CaptureRead(
               [&] { return detail::ReadCsv(path, random.options, kTinySizes[size_idx]); });
         });
-        ExpectSameOutcome(expected, got, path,
-                          "text " + std::to_string(text_idx) + ", sizes " +
-                              std::to_string(size_idx) + ", threads " + std::to_string(n_threads) +
-                              ":\n" + Visible(random.text));
+        EXPECT_EQ(ReadDifference(expected, got, path), "")
+            << "text " << text_idx << ", sizes " << size_idx << ", threads " << n_threads << ":\n"
+            << Visible(random.text);
         if (::testing::Test::HasFailure()) return;
       }
     }
