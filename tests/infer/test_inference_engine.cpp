@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -107,6 +108,26 @@ TEST(InferenceEngine, ForestsCompileToo) {
     EXPECT_TRUE(
         SameBits(engine.PredictRaw("forest", rows), engine.Model("forest")->PredictRaw(rows)));
     EXPECT_EQ(ModelStats(engine.Stats(), "forest").at("compiled_calls"), 1);
+  }
+}
+
+// A log-link objective's outputs are exp(margin), applied after the compiled tree sums too.
+TEST(InferenceEngine, LogLinkBoostingCompilesToo) {
+  data::Dataset data = data::MakeRegression(300, 6, 0.3, 5);
+  data::Labels counts = data.labels();
+  for (float& value : counts.values) value = std::round(std::abs(value));
+  data.set_labels(counts);
+  for (const char* objective : {"poisson", "tweedie"}) {
+    SCOPED_TRACE(objective);
+    InferenceEngine engine;
+    engine.Load("counts", FitPipeline(data, "gradient_boosting",
+                                      {{"objective", objective}, {"n_estimators", 20}}));
+    ASSERT_TRUE(engine.Warmup("counts"));
+    const data::Dataset rows = Rows(data, 10, 4);
+    const std::vector<float> compiled = engine.PredictRaw("counts", rows);
+    EXPECT_TRUE(SameBits(compiled, engine.Model("counts")->PredictRaw(rows)));
+    for (const float value : compiled) EXPECT_GT(value, 0.0f);
+    EXPECT_EQ(ModelStats(engine.Stats(), "counts").at("compiled_calls"), 1);
   }
 }
 

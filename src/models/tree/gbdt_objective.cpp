@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "kolosal/core/error.hpp"
 
@@ -12,19 +11,22 @@ namespace {
 constexpr double kMinProbability = 1e-15;
 constexpr float kMinHessian = 1e-16f;
 
-double WeightedMedian(std::span<const float> values, std::span<const float> weights) {
-  std::vector<size_t> order(values.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t lhs, size_t rhs) { return values[lhs] < values[rhs]; });
-  double total = 0.0;
-  for (float weight : weights) total += weight;
-  double seen = 0.0;
-  for (size_t idx : order) {
-    seen += weights[idx];
-    if (seen >= total / 2.0) return values[idx];
-  }
-  return order.empty() ? 0.0 : values[order.back()];
+// exp() of a margin is taken at most at this argument in the gradients, so that a runaway margin
+// gives large but finite gradients rather than infinities.
+constexpr double kMaxExponent = 50.0;
+// LightGBM's poisson_max_delta_step (XGBoost's max_delta_step for count:poisson): the hessian is
+// exp(margin + 0.7), which keeps Newton steps on small counts from overshooting.
+constexpr double kPoissonMaxDeltaStep = 0.7;
+
+double ClampedExp(double exponent) {
+  return std::exp(std::clamp(exponent, -kMaxExponent, kMaxExponent));
+}
+
+std::vector<std::pair<float, float>> ValueWeights(std::span<const float> values,
+                                                  std::span<const float> weights) {
+  std::vector<std::pair<float, float>> out(values.size());
+  for (size_t idx = 0; idx < values.size(); ++idx) out[idx] = {values[idx], weights[idx]};
+  return out;
 }
 
 float Sigmoid(float margin) { return 1.0f / (1.0f + std::exp(-margin)); }
@@ -41,7 +43,24 @@ void Softmax(const float* margins, float* out, int n_classes) {
 
 }  // namespace
 
-GbdtObjective GbdtObjective::FromName(std::string_view name, Task task, int n_classes) {
+bool IsClassObjective(ObjectiveType type) {
+  return type == ObjectiveType::kLogistic || type == ObjectiveType::kSoftmax;
+}
+
+double WeightedQuantile(std::vector<std::pair<float, float>>& value_weights, double fraction) {
+  double total = 0.0;
+  for (const auto& entry : value_weights) total += entry.second;
+  std::sort(value_weights.begin(), value_weights.end());
+  double seen = 0.0;
+  for (const auto& entry : value_weights) {
+    seen += entry.second;
+    if (seen >= total * fraction) return entry.first;
+  }
+  return value_weights.empty() ? 0.0 : value_weights.back().first;
+}
+
+GbdtObjective GbdtObjective::FromName(std::string_view name, Task task, int n_classes,
+                                      ObjectiveParams params) {
   const bool classification = task == Task::kClassification;
   if (name == "auto") {
     if (!classification) return {ObjectiveType::kSquaredError, 0};
@@ -56,10 +75,20 @@ GbdtObjective GbdtObjective::FromName(std::string_view name, Task task, int n_cl
     ThrowInvalidArgument("gradient_boosting: objective 'logistic' needs 2 classes, got " +
                          std::to_string(n_classes));
   }
-  if (name == "squared_error") return {ObjectiveType::kSquaredError, 0};
-  if (name == "absolute_error") return {ObjectiveType::kAbsoluteError, 0};
   if (name == "logistic") return {ObjectiveType::kLogistic, n_classes};
-  return {ObjectiveType::kSoftmax, n_classes};
+  if (name == "softmax") return {ObjectiveType::kSoftmax, n_classes};
+  static constexpr std::pair<std::string_view, ObjectiveType> kValueObjectives[] = {
+      {"squared_error", ObjectiveType::kSquaredError},
+      {"absolute_error", ObjectiveType::kAbsoluteError},
+      {"quantile", ObjectiveType::kQuantile},
+      {"huber", ObjectiveType::kHuber},
+      {"poisson", ObjectiveType::kPoisson},
+      {"gamma", ObjectiveType::kGamma},
+      {"tweedie", ObjectiveType::kTweedie}};
+  for (const auto& [value_name, type] : kValueObjectives) {
+    if (name == value_name) return {type, 0, params};
+  }
+  ThrowInvalidArgument("gradient_boosting: unknown objective '" + std::string(name) + "'");
 }
 
 std::string_view GbdtObjective::name() const {
@@ -72,8 +101,40 @@ std::string_view GbdtObjective::name() const {
       return "logistic";
     case ObjectiveType::kSoftmax:
       return "softmax";
+    case ObjectiveType::kQuantile:
+      return "quantile";
+    case ObjectiveType::kHuber:
+      return "huber";
+    case ObjectiveType::kPoisson:
+      return "poisson";
+    case ObjectiveType::kGamma:
+      return "gamma";
+    case ObjectiveType::kTweedie:
+      return "tweedie";
   }
   return "";
+}
+
+bool GbdtObjective::log_link() const {
+  return type_ == ObjectiveType::kPoisson || type_ == ObjectiveType::kGamma ||
+         type_ == ObjectiveType::kTweedie;
+}
+
+std::optional<double> GbdtObjective::leaf_quantile() const {
+  if (type_ == ObjectiveType::kAbsoluteError) return 0.5;
+  if (type_ == ObjectiveType::kQuantile) return params_.quantile_alpha;
+  return std::nullopt;
+}
+
+void GbdtObjective::CheckTargets(std::span<const float> y) const {
+  if (!log_link()) return;
+  const bool positive = type_ == ObjectiveType::kGamma;
+  for (size_t row = 0; row < y.size(); ++row) {
+    if (positive ? y[row] > 0.0f : y[row] >= 0.0f) continue;
+    ThrowInvalidArgument("gradient_boosting: objective '" + std::string(name()) +
+                         "' needs targets " + (positive ? "> 0" : ">= 0") + "; row " +
+                         std::to_string(row) + " has " + std::to_string(y[row]));
+  }
 }
 
 int GbdtObjective::n_outputs() const {
@@ -82,24 +143,33 @@ int GbdtObjective::n_outputs() const {
 
 std::vector<float> GbdtObjective::BaseMargins(std::span<const float> y,
                                               std::span<const float> weights) const {
-  if (type_ == ObjectiveType::kAbsoluteError) {
-    return {static_cast<float>(WeightedMedian(y, weights))};
+  if (const std::optional<double> fraction = leaf_quantile()) {
+    std::vector<std::pair<float, float>> value_weights = ValueWeights(y, weights);
+    return {static_cast<float>(WeightedQuantile(value_weights, *fraction))};
   }
   std::vector<double> sums(static_cast<size_t>(std::max(n_classes_, 1)), 0.0);
   double total = 0.0;
   for (size_t row = 0; row < y.size(); ++row) {
     total += weights[row];
-    if (type_ == ObjectiveType::kSquaredError) {
-      sums[0] += static_cast<double>(weights[row]) * y[row];
-    } else {
+    if (IsClassObjective(type_)) {
       sums[static_cast<size_t>(y[row])] += weights[row];
+    } else {
+      sums[0] += static_cast<double>(weights[row]) * y[row];
     }
   }
   if (total <= 0.0) {
     // Not a braced list: that would make a vector of two elements.
     return std::vector<float>(static_cast<size_t>(n_margins()), 0.0f);  // NOLINT
   }
-  if (type_ == ObjectiveType::kSquaredError) return {static_cast<float>(sums[0] / total)};
+  if (log_link()) {
+    const double mean = sums[0] / total;
+    if (!(mean > 0.0)) {
+      ThrowInvalidArgument("gradient_boosting: objective '" + std::string(name()) +
+                           "' needs a positive weighted mean target");
+    }
+    return {static_cast<float>(std::log(mean))};
+  }
+  if (!IsClassObjective(type_)) return {static_cast<float>(sums[0] / total)};
   auto probability = [&](int k) {
     return std::clamp(sums[static_cast<size_t>(k)] / total, kMinProbability, 1.0 - kMinProbability);
   };
@@ -113,6 +183,14 @@ std::vector<float> GbdtObjective::BaseMargins(std::span<const float> y,
 }
 
 std::vector<float> GbdtObjective::MarginsAt(double base_score) const {
+  if (log_link()) {
+    if (!(base_score > 0.0)) {
+      ThrowInvalidArgument("gradient_boosting: 'base_score' is the mean for the '" +
+                           std::string(name()) + "' objective and must be > 0, got " +
+                           std::to_string(base_score));
+    }
+    return {static_cast<float>(std::log(base_score))};
+  }
   if (type_ != ObjectiveType::kLogistic) {
     return std::vector<float>(static_cast<size_t>(n_margins()), static_cast<float>(base_score));
   }
@@ -146,6 +224,43 @@ void GbdtObjective::Gradients(std::span<const float> y, std::span<const float> w
         const float diff = margins[row] - y[row];
         stat.a = weight * static_cast<float>((diff > 0.0f) - (diff < 0.0f));
         stat.b = weight;
+        break;
+      }
+      case ObjectiveType::kQuantile: {
+        const float diff = margins[row] - y[row];
+        const auto alpha = static_cast<float>(params_.quantile_alpha);
+        stat.a = weight * (diff >= 0.0f ? 1.0f - alpha : -alpha);
+        stat.b = weight;
+        break;
+      }
+      case ObjectiveType::kHuber: {
+        const float diff = margins[row] - y[row];
+        const auto delta = static_cast<float>(params_.huber_delta);
+        stat.a = weight * std::clamp(diff, -delta, delta);
+        stat.b = weight;
+        break;
+      }
+      case ObjectiveType::kPoisson: {
+        const double margin = margins[row];
+        stat.a = static_cast<float>(weight * (ClampedExp(margin) - y[row]));
+        stat.b = static_cast<float>(weight * ClampedExp(margin + kPoissonMaxDeltaStep));
+        break;
+      }
+      case ObjectiveType::kGamma: {
+        const double scaled = y[row] * ClampedExp(-static_cast<double>(margins[row]));
+        stat.a = static_cast<float>(weight * (1.0 - scaled));
+        stat.b = std::max(static_cast<float>(weight * scaled), kMinHessian);
+        break;
+      }
+      case ObjectiveType::kTweedie: {
+        const double power = params_.tweedie_variance_power;
+        const double margin = margins[row];
+        const double low = ClampedExp((1.0 - power) * margin);
+        const double high = ClampedExp((2.0 - power) * margin);
+        stat.a = static_cast<float>(weight * (high - y[row] * low));
+        stat.b = std::max(
+            static_cast<float>(weight * ((2.0 - power) * high - (1.0 - power) * y[row] * low)),
+            kMinHessian);
         break;
       }
       case ObjectiveType::kLogistic: {
@@ -184,6 +299,31 @@ double GbdtObjective::Loss(std::span<const float> y, std::span<const float> weig
       case ObjectiveType::kAbsoluteError:
         loss = std::abs(diff);
         break;
+      case ObjectiveType::kQuantile:
+        loss = diff >= 0.0 ? (1.0 - params_.quantile_alpha) * diff : -params_.quantile_alpha * diff;
+        break;
+      case ObjectiveType::kHuber: {
+        const double delta = params_.huber_delta;
+        loss = std::abs(diff) <= delta ? 0.5 * diff * diff : delta * (std::abs(diff) - 0.5 * delta);
+        break;
+      }
+      case ObjectiveType::kPoisson: {
+        const double margin = margins[row];
+        loss = ClampedExp(margin) - y[row] * margin;
+        break;
+      }
+      case ObjectiveType::kGamma: {
+        const double margin = margins[row];
+        loss = y[row] * ClampedExp(-margin) + margin;
+        break;
+      }
+      case ObjectiveType::kTweedie: {
+        const double power = params_.tweedie_variance_power;
+        const double margin = margins[row];
+        loss = -y[row] * ClampedExp((1.0 - power) * margin) / (1.0 - power) +
+               ClampedExp((2.0 - power) * margin) / (2.0 - power);
+        break;
+      }
       case ObjectiveType::kLogistic: {
         const double p =
             std::clamp<double>(Sigmoid(margins[row]), kMinProbability, 1.0 - kMinProbability);
@@ -206,7 +346,14 @@ void GbdtObjective::Transform(const float* margins, float* out) const {
   switch (type_) {
     case ObjectiveType::kSquaredError:
     case ObjectiveType::kAbsoluteError:
+    case ObjectiveType::kQuantile:
+    case ObjectiveType::kHuber:
       out[0] = margins[0];
+      return;
+    case ObjectiveType::kPoisson:
+    case ObjectiveType::kGamma:
+    case ObjectiveType::kTweedie:
+      out[0] = std::exp(margins[0]);
       return;
     case ObjectiveType::kLogistic: {
       const float p = Sigmoid(margins[0]);

@@ -30,18 +30,6 @@ constexpr uint64_t kTreeStream = 0x7733;
 // base_score beyond float32's reach would make every margin infinite.
 constexpr double kMaxBaseScore = 1e30;
 
-double WeightedMedian(std::vector<std::pair<float, float>>& values) {
-  std::sort(values.begin(), values.end());
-  double total = 0.0;
-  for (const auto& entry : values) total += entry.second;
-  double seen = 0.0;
-  for (const auto& entry : values) {
-    seen += entry.second;
-    if (seen >= total / 2.0) return entry.first;
-  }
-  return values.empty() ? 0.0 : values.back().first;
-}
-
 template <typename Body>
 void ForEachBlock(int64_t n, bool parallel, const Body& body) {
   const int64_t n_blocks = (n + kRowBlock - 1) / kRowBlock;
@@ -61,7 +49,8 @@ class BoostingRun {
       : params_(params),
         data_(data),
         control_(control),
-        objective_(GbdtObjective::FromName(params.objective, data.task, data.n_classes)),
+        objective_(GbdtObjective::FromName(params.objective, data.task, data.n_classes,
+                                           params.objective_params)),
         n_margins_(objective_.n_margins()),
         arena_(ArenaThreads(control)) {}
 
@@ -164,6 +153,7 @@ std::unique_ptr<Model> BoostingRun::Run() {
     return std::make_unique<GradientBoostingModel>(
         data_.task, 1, objective_, std::vector<float>{0.0f}, TreeEnsemble(data_.x.cols, 1));
   }
+  objective_.CheckTargets(data_.y);
   SplitRows();
   Prepare();
   for (int64_t round = 0; round < params_.n_estimators; ++round) {
@@ -242,19 +232,20 @@ void BoostingRun::GrowTree(int64_t round, int margin, std::span<const int32_t> r
   round_trees_[margin] = std::move(tree);
 }
 
-// Applies the learning rate; absolute error refits each leaf to its residuals' median.
+// Applies the learning rate; absolute error and quantile refit each leaf to a quantile of its
+// residuals (the median for absolute error), as LightGBM does.
 void BoostingRun::FinishLeaves(Tree& tree, const TreeBuilder& builder, int margin) const {
   const auto learning_rate = static_cast<float>(params_.learning_rate);
-  const bool median = objective_.type() == ObjectiveType::kAbsoluteError;
+  const std::optional<double> quantile = objective_.leaf_quantile();
   std::vector<std::pair<float, float>> residuals;
   for (int32_t leaf = 0; leaf < tree.n_leaves(); ++leaf) {
     float& value = tree.mutable_leaf(leaf)[0];
-    if (median) {
+    if (quantile) {
       residuals.clear();
       for (int32_t row : builder.LeafRows(leaf)) {
         residuals.emplace_back(y_[row] - margins_[row * n_margins_ + margin], weights_[row]);
       }
-      value = static_cast<float>(WeightedMedian(residuals));
+      value = static_cast<float>(WeightedQuantile(residuals, *quantile));
     }
     value *= learning_rate;
   }
@@ -305,6 +296,29 @@ bool BoostingRun::ShouldStop(int64_t round) {
   return round - best_round_ >= params_.early_stopping_rounds;
 }
 
+// An objective's own setting, refused with any other objective, where it would do nothing.
+double ReadObjectiveParam(ConfigReader& reader, const std::string& objective, const char* key,
+                          const char* owner, double default_value, double min_value,
+                          double max_value) {
+  if (!reader.Has(key)) return default_value;
+  if (objective != owner) {
+    ThrowInvalidArgument(std::string("gradient_boosting: '") + key + "' belongs to objective '" +
+                         owner + "', not '" + objective + "'");
+  }
+  return reader.GetDouble(key, default_value, min_value, max_value);
+}
+
+void ReadObjectiveParams(ConfigReader& reader, const std::string& objective,
+                         ObjectiveParams& params) {
+  params.quantile_alpha = ReadObjectiveParam(reader, objective, "quantile_alpha", "quantile",
+                                             params.quantile_alpha, 1e-3, 1.0 - 1e-3);
+  params.huber_delta =
+      ReadObjectiveParam(reader, objective, "huber_delta", "huber", params.huber_delta, 1e-9, 1e9);
+  params.tweedie_variance_power =
+      ReadObjectiveParam(reader, objective, "tweedie_variance_power", "tweedie",
+                         params.tweedie_variance_power, 1.0 + 1e-3, 2.0 - 1e-3);
+}
+
 }  // namespace
 
 GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& params, Task task) {
@@ -312,8 +326,11 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   GradientBoostingParams result;
   result.n_estimators = reader.GetInt("n_estimators", 100, 1, 1000000);
   result.learning_rate = reader.GetDouble("learning_rate", 0.1, 1e-6, 10.0);
-  result.objective = reader.GetChoice(
-      "objective", "auto", {"auto", "logistic", "softmax", "squared_error", "absolute_error"});
+  result.objective =
+      reader.GetChoice("objective", "auto",
+                       {"auto", "logistic", "softmax", "squared_error", "absolute_error",
+                        "quantile", "huber", "poisson", "gamma", "tweedie"});
+  ReadObjectiveParams(reader, result.objective, result.objective_params);
   const int64_t num_leaves = reader.GetInt("num_leaves", 31, 2, 1 << 17);
   result.growth.max_depth = static_cast<int>(reader.GetInt("max_depth", 0, 0, 64));
   const std::string growth = reader.GetChoice("growth", "leaf_wise", {"leaf_wise", "depth_wise"});

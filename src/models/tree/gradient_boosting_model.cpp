@@ -38,7 +38,7 @@ void GradientBoostingModel::PredictWith(data::MatrixView x, std::span<float> out
     std::copy(base_margins_.begin(), base_margins_.end(), out.data() + row * n_out + offset);
   }
   tree_sum(x, out.data(), n_out, offset);
-  if (task_ == Task::kRegression) return;
+  if (task_ == Task::kRegression && !objective_.log_link()) return;
   auto transform = [&](int64_t block) {
     const int64_t end = std::min(x.rows, (block + 1) * kTransformBlock);
     for (int64_t row = block * kTransformBlock; row < end; ++row) {
@@ -115,11 +115,11 @@ std::unique_ptr<Model> GradientBoostingModel::Load(const msgpack::object& state)
     io::ThrowCorrupt("n_classes out of range");
   }
   const int type = io::ReadField<int>(state, "objective");
-  if (type < 0 || type > static_cast<int>(ObjectiveType::kSoftmax)) {
+  if (type < 0 || type > static_cast<int>(kLastObjectiveType)) {
     io::ThrowCorrupt("unknown objective");
   }
   const GbdtObjective objective(static_cast<ObjectiveType>(type), classification ? n_classes : 0);
-  const bool class_objective = type >= static_cast<int>(ObjectiveType::kLogistic);
+  const bool class_objective = IsClassObjective(objective.type());
   const bool degenerate = classification && n_classes == 1;
   if (!degenerate && (class_objective != classification ||
                       (objective.type() == ObjectiveType::kLogistic && n_classes != 2))) {

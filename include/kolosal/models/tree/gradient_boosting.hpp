@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kolosal/models/model.hpp"
+#include "kolosal/models/tree/gbdt_objective.hpp"
 #include "kolosal/models/tree/tree_builder.hpp"
 
 namespace kolosal::models::tree {
@@ -14,7 +15,10 @@ namespace kolosal::models::tree {
 struct GradientBoostingParams {
   int64_t n_estimators = 100;
   double learning_rate = 0.1;
-  std::string objective = "auto";  // auto | logistic | softmax | squared_error | absolute_error
+  /// auto | logistic | softmax | squared_error | absolute_error | quantile | huber | poisson |
+  /// gamma | tweedie
+  std::string objective = "auto";
+  ObjectiveParams objective_params;
   double reg_lambda = 1.0;
   double reg_alpha = 0.0;
   double min_child_weight = 1e-3;
