@@ -1,6 +1,7 @@
 #include "bench_data.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -163,6 +164,12 @@ void RequireSameBits(const std::vector<float>& lhs, const std::vector<float>& rh
       std::memcmp(lhs.data(), rhs.data(), lhs.size() * sizeof(float)) != 0) {
     throw std::runtime_error(std::string(what) + ": compiled and interpreted outputs differ");
   }
+}
+
+std::string ExactText(double value) {
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof(text), value);
+  return {text, result.ptr};
 }
 
 }  // namespace kolosal::bench

@@ -58,6 +58,10 @@ double BestSeconds(int repeats, const std::function<void()>& body);
 void RequireSameBits(const std::vector<float>& lhs, const std::vector<float>& rhs,
                      const char* what);
 
+/// The shortest text that reads back as `value` (Python's float() included), for the peers'
+/// command lines.
+std::string ExactText(double value);
+
 /// Accuracy (argmax of `outputs`, n_outputs per row; one column means P(class 1)) or R^2.
 double Score(const BenchSplit& split, std::span<const float> outputs);
 

@@ -5,7 +5,6 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -113,13 +112,6 @@ std::vector<uint64_t> SplitSeeds(const Options& options) {
   for (int idx = 0; idx < std::max(1, options.score_splits); ++idx)
     seeds.push_back(kSplitSeed + idx);
   return seeds;
-}
-
-// The shortest text that reads back as `value` (Python's float() included).
-std::string ExactText(double value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof(text), value);
-  return {text, result.ptr};
 }
 
 void RunPeers(const Options& options) {

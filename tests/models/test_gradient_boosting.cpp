@@ -561,8 +561,8 @@ TEST(GradientBoosting, BaseScoreSetsTheStartingPrediction) {
 }
 
 // Two groups whose medians (1 and 10) are far from their means (40.6 and -74): absolute error
-// starts at the overall median and refits each leaf to its residuals' median, so it predicts the
-// medians exactly; squared error predicts the means.
+// starts at the overall median (5.5, between the 50th and 51st values) and refits each leaf to
+// its residuals' median, so it predicts the medians exactly; squared error predicts the means.
 TEST(GradientBoosting, AbsoluteErrorPredictsMediansNotMeans) {
   TreeData data;
   data.cols = 1;
@@ -575,7 +575,7 @@ TEST(GradientBoosting, AbsoluteErrorPredictsMediansNotMeans) {
   const std::vector<float> probe = {0.0f, 1.0f};
   const auto absolute =
       FitTree("gradient_boosting", Stump({{"objective", "absolute_error"}}), data);
-  EXPECT_EQ(AsBoosting(*absolute).base_margins()[0], 1.0f);
+  EXPECT_EQ(AsBoosting(*absolute).base_margins()[0], 5.5f);
   EXPECT_EQ(PredictRows(*absolute, {probe.data(), 2, 1}), (std::vector<float>{1.0f, 10.0f}));
   const auto squared = FitTree("gradient_boosting", Stump({{"objective", "squared_error"}}), data);
   const std::vector<float> means = PredictRows(*squared, {probe.data(), 2, 1});

@@ -48,15 +48,32 @@ bool IsClassObjective(ObjectiveType type) {
 }
 
 double WeightedQuantile(std::vector<std::pair<float, float>>& value_weights, double fraction) {
+  if (value_weights.empty()) return 0.0;
+  std::sort(value_weights.begin(), value_weights.end());
+  const float first_weight = value_weights.front().second;
+  const bool equal_weights =
+      first_weight > 0.0f &&
+      std::all_of(value_weights.begin(), value_weights.end(),
+                  [&](const auto& entry) { return entry.second == first_weight; });
+  if (equal_weights) {
+    // Linear between neighbouring order statistics, as numpy's percentile, LightGBM and
+    // scikit-learn take an unweighted quantile.
+    const double position = fraction * static_cast<double>(value_weights.size() - 1);
+    const auto lower = static_cast<size_t>(position);
+    const size_t upper = std::min(lower + 1, value_weights.size() - 1);
+    const double low = value_weights[lower].first;
+    return low + (value_weights[upper].first - low) * (position - static_cast<double>(lower));
+  }
+  // Weighted: the smallest value whose cumulative weight reaches the fraction of the total, as
+  // scikit-learn's weighted percentile.
   double total = 0.0;
   for (const auto& entry : value_weights) total += entry.second;
-  std::sort(value_weights.begin(), value_weights.end());
   double seen = 0.0;
   for (const auto& entry : value_weights) {
     seen += entry.second;
     if (seen >= total * fraction) return entry.first;
   }
-  return value_weights.empty() ? 0.0 : value_weights.back().first;
+  return value_weights.back().first;
 }
 
 GbdtObjective GbdtObjective::FromName(std::string_view name, Task task, int n_classes,

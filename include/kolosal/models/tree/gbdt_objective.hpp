@@ -37,8 +37,10 @@ struct ObjectiveParams {
   double tweedie_variance_power = 1.5;  // 1 is Poisson, 2 is gamma
 };
 
-/// The smallest value whose cumulative weight (in sorted order) reaches `fraction` of the total:
-/// the weighted median for 0.5. Sorts `value_weights` (value, weight) in place.
+/// The `fraction` quantile of the values: interpolated linearly between neighbouring values when
+/// every weight is the same (numpy's default, as LightGBM and scikit-learn take it), else the
+/// smallest value whose cumulative weight in sorted order reaches `fraction` of the total. Sorts
+/// `value_weights` (value, weight) in place; 0 when empty.
 double WeightedQuantile(std::vector<std::pair<float, float>>& value_weights, double fraction);
 
 /// A gradient boosting loss: the starting margin, per-row gradients and hessians, the
