@@ -268,13 +268,18 @@ TrainInput ParseTrainInput(std::string_view text) {
   return input;
 }
 
-// The synthetic data a FuzzTrain input names: b (binary, the default), m (three classes) or r
-// (regression); with per-row weights, some of them zero.
+// The synthetic data a FuzzTrain input names: b (binary, the default), m (three classes), r
+// (regression) or p (regression with positive targets); with per-row weights, some of them zero.
 data::Dataset TrainData(std::optional<std::string_view> letter, bool weights) {
   const char kind = letter && !letter->empty() ? letter->front() : 'b';
-  data::Dataset dataset = kind == 'm'   ? SyntheticData(Task::kClassification, 3, 3)
-                          : kind == 'r' ? SyntheticData(Task::kRegression, 0, 3)
-                                        : SyntheticData(Task::kClassification, 2, 3);
+  data::Dataset dataset = kind == 'm'                  ? SyntheticData(Task::kClassification, 3, 3)
+                          : kind == 'r' || kind == 'p' ? SyntheticData(Task::kRegression, 0, 3)
+                                                       : SyntheticData(Task::kClassification, 2, 3);
+  if (kind == 'p') {
+    data::Labels labels = dataset.labels();
+    for (float& value : labels.values) value = std::abs(value) + 0.25F;
+    dataset.set_labels(std::move(labels));
+  }
   if (!weights) return dataset;
   std::vector<float> values(static_cast<size_t>(dataset.n_rows()));
   for (size_t row_idx = 0; row_idx < values.size(); ++row_idx) {
@@ -584,6 +589,22 @@ std::vector<std::string> TrainSeeds() {
         {"preprocessing", ordinal}},
        "r"},
       {{{"model", "decision_tree"}, {"params", {{"criterion", "gini"}}}, {"cv_folds", 3}}, "m"},
+      {{{"model", "gradient_boosting"},
+        {"params", {{"n_estimators", 4}, {"objective", "quantile"}, {"quantile_alpha", 0.8}}}},
+       "r"},
+      {{{"model", "gradient_boosting"},
+        {"params", {{"n_estimators", 4}, {"objective", "huber"}, {"huber_delta", 0.5}}}},
+       "r"},
+      {{{"model", "gradient_boosting"},
+        {"params", {{"n_estimators", 4}, {"objective", "poisson"}, {"base_score", 2.0}}},
+        {"weights", true}},
+       "p"},
+      {{{"model", "gradient_boosting"}, {"params", {{"n_estimators", 4}, {"objective", "gamma"}}}},
+       "p"},
+      {{{"model", "gradient_boosting"},
+        {"params",
+         {{"n_estimators", 4}, {"objective", "tweedie"}, {"tweedie_variance_power", 1.2}}}},
+       "p"},
       {{{"model", "logistic_regression"},
         {"params", {{"penalty", "elasticnet"}, {"l1_ratio", 0.5}, {"C", 0.5}, {"max_iter", 50}}},
         {"preprocessing", onehot}},

@@ -34,13 +34,13 @@ void FuzzStudy(std::span<const uint8_t> bytes);
 
 /// Trains on a small synthetic dataset from `bytes`: a training config's JSON ({"model",
 /// "params", "preprocessing", "random_state", "cv_folds", "weights"}), then after a NUL byte a
-/// letter for the data (b: binary, m: three classes, r: regression; binary by default). Every
-/// fit is cancelled after a fraction of a second. A fitted model is used as FuzzModelPayload
-/// uses a loaded one, and fitted again on two threads, which must give the same bytes (where
-/// the process allows two); with "cv_folds" the config is cross-validated too. Aborts on an
-/// exception other than kolosal::Error, a fit that goes on after it was asked to stop or
-/// reports the cancellation with another code, or a second fit that differs from the first.
-/// Returns whether a model was fitted.
+/// letter for the data (b: binary, m: three classes, r: regression, p: regression with positive
+/// targets; binary by default). Every fit is cancelled after a fraction of a second. A fitted
+/// model is used as FuzzModelPayload uses a loaded one, and fitted again on two threads, which
+/// must give the same bytes (where the process allows two); with "cv_folds" the config is
+/// cross-validated too. Aborts on an exception other than kolosal::Error, a fit that goes on
+/// after it was asked to stop or reports the cancellation with another code, or a second fit
+/// that differs from the first. Returns whether a model was fitted.
 bool FuzzTrain(std::span<const uint8_t> bytes);
 
 /// Model payloads to start from: small models of every registered type, trained on synthetic

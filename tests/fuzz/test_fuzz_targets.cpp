@@ -136,7 +136,7 @@ TEST(FuzzTrain, SeedsFitEveryModel) {
     const size_t nul = text.find('\0');
     const nlohmann::json config = nlohmann::json::parse(text.substr(0, nul));
     const std::string letter = text.substr(nul + 1);
-    const bool regression = letter == "r";
+    const bool regression = letter == "r" || letter == "p";
     const models::ModelEntry& entry =
         models::ModelRegistry::Builtin().Find(config["model"].get<std::string>());
     if (regression ? !entry.traits.supports_regression : !entry.traits.supports_classification) {
@@ -145,8 +145,9 @@ TEST(FuzzTrain, SeedsFitEveryModel) {
     EXPECT_TRUE(FuzzTrain(AsBytes({text}).front())) << text;
     fitted.insert(config["model"].get<std::string>() + "/" + letter);
   }
-  // Every model on every task it takes, binary and three classes for classifiers.
-  EXPECT_EQ(fitted.size(), 5U * 2 + 8);
+  // Every model on every task it takes, binary and three classes for classifiers, and the
+  // log-link objectives of gradient boosting on positive targets.
+  EXPECT_EQ(fitted.size(), 5U * 2 + 8 + 1);
 }
 
 TEST(FuzzTrain, SeedsAndSeededMutations) {
