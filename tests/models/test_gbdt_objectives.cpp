@@ -210,6 +210,54 @@ TEST(GbdtObjectives, SameModelWithOneOrTwoThreads) {
   }
 }
 
+// Each objective's gradient is the derivative of its loss in the margin, and its hessian the
+// second derivative, checked by central differences of Loss at margins away from the kinks of
+// quantile and Huber.
+TEST(GbdtObjectives, GradientsAreDerivativesOfTheLoss) {
+  using models::tree::GbdtObjective;
+  using models::tree::ObjectiveParams;
+  using models::tree::RowStat;
+  ObjectiveParams params;
+  params.quantile_alpha = 0.8;
+  params.huber_delta = 1.5;
+  params.tweedie_variance_power = 1.3;
+  const std::vector<float> y = {0.5f, 2.0f, 7.0f, 1.0f};
+  const std::vector<float> margins = {0.3f, 1.2f, -0.4f, 0.0f};
+  const std::vector<float> weights = {1.0f, 2.0f, 0.5f, 1.5f};
+  for (const char* name : {"squared_error", "quantile", "huber", "poisson", "gamma", "tweedie"}) {
+    SCOPED_TRACE(name);
+    const GbdtObjective objective = GbdtObjective::FromName(name, Task::kRegression, 0, params);
+    std::vector<RowStat> stats(y.size());
+    objective.Gradients(y, weights, margins, 0, static_cast<int64_t>(y.size()), stats);
+    for (size_t row = 0; row < y.size(); ++row) {
+      // Loss is a weighted mean, so one row of weight 1 gives that row's loss.
+      const auto loss = [&](double margin) {
+        const std::vector<float> one_margin = {static_cast<float>(margin)};
+        return objective.Loss({&y[row], 1}, std::vector<float>{1.0f}, one_margin);
+      };
+      const double step = 1e-2;
+      const double margin = margins[row];
+      const double first = (loss(margin + step) - loss(margin - step)) / (2 * step);
+      const double second =
+          (loss(margin + step) - 2 * loss(margin) + loss(margin - step)) / (step * step);
+      using models::tree::ObjectiveType;
+      // Squared error's Loss is (m - y)^2 while its gradient is m - y, as XGBoost's: half.
+      const double scale = objective.type() == ObjectiveType::kSquaredError ? 0.5 : 1.0;
+      EXPECT_NEAR(stats[row].a, weights[row] * scale * first, 2e-3 * (1 + std::abs(first))) << row;
+      // Quantile and Huber take the row weight as hessian everywhere, as LightGBM does; Poisson's
+      // is exp(0.7) times the second derivative (its max_delta_step).
+      const bool constant_hessian =
+          objective.type() == ObjectiveType::kQuantile || objective.type() == ObjectiveType::kHuber;
+      const double curvature =
+          constant_hessian
+              ? 1.0
+              : scale * second *
+                    (objective.type() == ObjectiveType::kPoisson ? std::exp(0.7) : 1.0);
+      EXPECT_NEAR(stats[row].b, weights[row] * curvature, 2e-2 * (1 + std::abs(curvature))) << row;
+    }
+  }
+}
+
 TEST(GbdtObjectives, RejectsTargetsOutsideTheLossDomain) {
   TreeData data = PositiveRegression(50, 44);
   data.y[3] = -1.0f;
