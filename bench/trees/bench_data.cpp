@@ -127,6 +127,36 @@ double Score(const BenchSplit& split, std::span<const float> outputs) {
   return split.task == Task::kClassification ? Accuracy(split, outputs) : RSquared(split, outputs);
 }
 
+FlagHandlers PeerBenchFlags(PeerBenchOptions& options) {
+  PeerBenchOptions* out = &options;
+  return {
+      {"--data-dir", [out](const std::string& v) { out->data_dir = v; }},
+      {"--work-dir", [out](const std::string& v) { out->work_dir = v; }},
+      {"--python", [out](const std::string& v) { out->python = v; }},
+      {"--datasets", [out](const std::string& v) { out->datasets = SplitList(v); }},
+      {"--threads", [out](const std::string& v) { out->threads = std::stoi(v); }},
+      {"--rounds", [out](const std::string& v) { out->rounds = std::stoi(v); }},
+      {"--max-depth", [out](const std::string& v) { out->max_depth = std::stoi(v); }},
+      {"--learning-rate", [out](const std::string& v) { out->learning_rate = std::stod(v); }},
+      {"--max-bins", [out](const std::string& v) { out->max_bins = std::stoi(v); }},
+  };
+}
+
+void ParseFlags(int argc, char** argv, const FlagHandlers& with_value,
+                const std::map<std::string, std::function<void()>>& switches) {
+  for (int idx = 1; idx < argc; ++idx) {
+    const std::string arg = argv[idx];
+    if (const auto flag = switches.find(arg); flag != switches.end()) {
+      flag->second();
+      continue;
+    }
+    const auto handler = with_value.find(arg);
+    if (handler == with_value.end()) throw std::runtime_error("unknown option " + arg);
+    if (idx + 1 >= argc) throw std::runtime_error("missing value after " + arg);
+    handler->second(argv[++idx]);
+  }
+}
+
 bool ParseRowBenchOptions(int argc, char** argv, RowBenchOptions& options) {
   for (int idx = 1; idx + 1 < argc; idx += 2) {
     const std::string flag = argv[idx];

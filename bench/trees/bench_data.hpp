@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +39,31 @@ BenchSplit LoadSplit(const std::string& data_dir, const DatasetSpec& spec, uint6
 
 /// Writes x/y as raw little-endian float32 files plus meta.json into `dir`, for peers.py.
 void WriteSplit(const BenchSplit& split, const std::string& dir);
+
+/// Flags that take a value, by name, and what each does with it.
+using FlagHandlers = std::map<std::string, std::function<void(const std::string&)>>;
+
+/// What the benchmarks that train against Python peers (bench/trees) share.
+struct PeerBenchOptions {
+  std::string data_dir;
+  std::string work_dir;
+  std::string python = "/usr/bin/python3";
+  std::vector<std::string> datasets;
+  int threads = 2;
+  int rounds = 200;
+  int max_depth = 6;
+  double learning_rate = 0.1;
+  int max_bins = 255;
+};
+
+/// Handlers for --data-dir, --work-dir, --python, --datasets, --threads, --rounds, --max-depth,
+/// --learning-rate and --max-bins, writing into `options`.
+FlagHandlers PeerBenchFlags(PeerBenchOptions& options);
+
+/// Runs the handler of every "--flag value" pair and of every switch in argv; throws
+/// std::runtime_error for an unknown flag or a missing value.
+void ParseFlags(int argc, char** argv, const FlagHandlers& with_value,
+                const std::map<std::string, std::function<void()>>& switches = {});
 
 /// Options of the benchmarks that time single rows (bench/jit, bench/infer): --datasets a,b,
 /// --rounds, --repeats, --rows.

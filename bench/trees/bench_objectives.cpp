@@ -23,41 +23,24 @@
 namespace kolosal::bench {
 namespace {
 
-struct Options {
-  std::string data_dir = KOLOSAL_BENCH_DATA_DIR;
-  std::string work_dir = "/tmp/kolosal_bench_objectives";
-  std::string python = "/usr/bin/python3";
-  std::vector<std::string> datasets = {"diamonds", "ames", "concrete"};
-  int threads = 2;
-  int rounds = 200;
-  int max_depth = 6;
-  double learning_rate = 0.1;
-  int max_bins = 255;
+struct Options : PeerBenchOptions {
+  Options() {
+    data_dir = KOLOSAL_BENCH_DATA_DIR;
+    work_dir = "/tmp/kolosal_bench_objectives";
+    datasets = {"diamonds", "ames", "concrete"};
+  }
   double quantile = 0.9;
   double tweedie_power = 1.5;
 };
 
 Options ParseOptions(int argc, char** argv) {
   Options options;
-  const std::map<std::string, std::function<void(const std::string&)>> with_value = {
-      {"--data-dir", [&](const std::string& v) { options.data_dir = v; }},
-      {"--work-dir", [&](const std::string& v) { options.work_dir = v; }},
-      {"--python", [&](const std::string& v) { options.python = v; }},
-      {"--datasets", [&](const std::string& v) { options.datasets = SplitList(v); }},
-      {"--threads", [&](const std::string& v) { options.threads = std::stoi(v); }},
-      {"--rounds", [&](const std::string& v) { options.rounds = std::stoi(v); }},
-      {"--max-depth", [&](const std::string& v) { options.max_depth = std::stoi(v); }},
-      {"--learning-rate", [&](const std::string& v) { options.learning_rate = std::stod(v); }},
-      {"--quantile", [&](const std::string& v) { options.quantile = std::stod(v); }},
-      {"--tweedie-power", [&](const std::string& v) { options.tweedie_power = std::stod(v); }},
+  FlagHandlers with_value = PeerBenchFlags(options);
+  with_value["--quantile"] = [&](const std::string& v) { options.quantile = std::stod(v); };
+  with_value["--tweedie-power"] = [&](const std::string& v) {
+    options.tweedie_power = std::stod(v);
   };
-  for (int idx = 1; idx < argc; ++idx) {
-    const auto handler = with_value.find(argv[idx]);
-    if (handler == with_value.end())
-      throw std::runtime_error(std::string("unknown option ") + argv[idx]);
-    if (idx + 1 >= argc) throw std::runtime_error(std::string("missing value after ") + argv[idx]);
-    handler->second(argv[++idx]);
-  }
+  ParseFlags(argc, argv, with_value);
   return options;
 }
 

@@ -27,19 +27,14 @@
 namespace kolosal::bench {
 namespace {
 
-struct Options {
-  std::string data_dir = KOLOSAL_BENCH_DATA_DIR;
-  std::string work_dir = "/tmp/kolosal_bench_trees";
-  std::string python = "/usr/bin/python3";
-  std::vector<std::string> datasets = {"letterrecognition", "shuttle", "diamonds", "spam",
-                                       "credit_data",       "ames"};
-  int threads = 2;
-  int rounds = 200;
+struct Options : PeerBenchOptions {
+  Options() {
+    data_dir = KOLOSAL_BENCH_DATA_DIR;
+    work_dir = "/tmp/kolosal_bench_trees";
+    datasets = {"letterrecognition", "shuttle", "diamonds", "spam", "credit_data", "ames"};
+  }
   int forest_trees = 100;
-  int max_depth = 6;
-  double learning_rate = 0.1;
   int repeats = 3;
-  int max_bins = 255;
   bool run_peers = true;
   bool ordinal = false;  // treat category codes as numbers in Kolosal too (as XGBoost gets them)
   int score_splits = 1;  // > 1: also average the test scores over this many splits
@@ -63,37 +58,16 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 
 Options ParseOptions(int argc, char** argv) {
   Options options;
-  const std::map<std::string, std::function<void(const std::string&)>> with_value = {
-      {"--data-dir", [&](const std::string& v) { options.data_dir = v; }},
-      {"--work-dir", [&](const std::string& v) { options.work_dir = v; }},
-      {"--python", [&](const std::string& v) { options.python = v; }},
-      {"--datasets", [&](const std::string& v) { options.datasets = SplitList(v); }},
-      {"--threads", [&](const std::string& v) { options.threads = std::stoi(v); }},
-      {"--rounds", [&](const std::string& v) { options.rounds = std::stoi(v); }},
-      {"--forest-trees", [&](const std::string& v) { options.forest_trees = std::stoi(v); }},
-      {"--max-depth", [&](const std::string& v) { options.max_depth = std::stoi(v); }},
-      {"--learning-rate", [&](const std::string& v) { options.learning_rate = std::stod(v); }},
-      {"--repeats", [&](const std::string& v) { options.repeats = std::stoi(v); }},
-      {"--max-bins", [&](const std::string& v) { options.max_bins = std::stoi(v); }},
-      {"--score-splits", [&](const std::string& v) { options.score_splits = std::stoi(v); }},
-      {"--gbdt-params",
-       [&](const std::string& v) { options.gbdt_params = nlohmann::json::parse(v); }},
+  FlagHandlers with_value = PeerBenchFlags(options);
+  with_value["--forest-trees"] = [&](const std::string& v) { options.forest_trees = std::stoi(v); };
+  with_value["--repeats"] = [&](const std::string& v) { options.repeats = std::stoi(v); };
+  with_value["--score-splits"] = [&](const std::string& v) { options.score_splits = std::stoi(v); };
+  with_value["--gbdt-params"] = [&](const std::string& v) {
+    options.gbdt_params = nlohmann::json::parse(v);
   };
-  for (int idx = 1; idx < argc; ++idx) {
-    const std::string arg = argv[idx];
-    if (arg == "--skip-peers") {
-      options.run_peers = false;
-      continue;
-    }
-    if (arg == "--ordinal") {
-      options.ordinal = true;
-      continue;
-    }
-    const auto handler = with_value.find(arg);
-    if (handler == with_value.end()) throw std::runtime_error("unknown option " + arg);
-    if (idx + 1 >= argc) throw std::runtime_error("missing value after " + arg);
-    handler->second(argv[++idx]);
-  }
+  ParseFlags(argc, argv, with_value,
+             {{"--skip-peers", [&] { options.run_peers = false; }},
+              {"--ordinal", [&] { options.ordinal = true; }}});
   // The peers get the learning rate Kolosal uses, also when --gbdt-params sets it.
   if (options.gbdt_params.contains("learning_rate")) {
     options.learning_rate = options.gbdt_params.at("learning_rate").get<double>();

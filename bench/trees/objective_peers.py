@@ -11,22 +11,16 @@ scikit-learn start (the training mean for the log-link objectives, the median fo
 as XGBoost 2.0 does. XGBoost gets category codes as numbers; scikit-learn gets them as native
 categorical features.
 """
-import argparse
 import json
 import os
 import sys
 import time
 
+from peer_data import common_parser, load_split
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--datasets", required=True, help="comma-separated names")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=200)
-    parser.add_argument("--max-depth", type=int, default=6)
-    parser.add_argument("--learning-rate", type=float, default=0.1)
-    parser.add_argument("--max-bins", type=int, default=255)
+    parser = common_parser(__doc__)
     parser.add_argument("--quantile", type=float, default=0.9)
     parser.add_argument("--tweedie-power", type=float, default=1.5)
     return parser.parse_args()
@@ -39,20 +33,6 @@ os.environ["OMP_WAIT_POLICY"] = "PASSIVE"  # see peers.py
 import numpy as np  # noqa: E402
 import xgboost as xgb  # noqa: E402
 from sklearn.ensemble import HistGradientBoostingRegressor  # noqa: E402
-
-
-def load(folder):
-    with open(os.path.join(folder, "meta.json")) as handle:
-        meta = json.load(handle)
-    cols = meta["cols"]
-
-    def read(name, rows, width):
-        return np.fromfile(os.path.join(folder, name), dtype="<f4").reshape(rows, width)
-
-    x_train = read("x_train.f32", meta["train_rows"], cols)
-    x_test = read("x_test.f32", meta["test_rows"], cols)
-    y_train = read("y_train.f32", meta["train_rows"], 1).ravel()
-    return meta, x_train, y_train, x_test
 
 
 def timed_fit(fit):
@@ -112,7 +92,7 @@ def cases(meta, x_train, y_train, x_test):
 def main():
     for name in ARGS.datasets.split(","):
         folder = os.path.join(ARGS.work_dir, name)
-        meta, x_train, y_train, x_test = load(folder)
+        meta, x_train, y_train, x_test, _ = load_split(folder)
         results = {"settings": {"rounds": ARGS.rounds, "max_depth": ARGS.max_depth,
                                 "learning_rate": ARGS.learning_rate, "max_bins": ARGS.max_bins,
                                 "quantile": ARGS.quantile, "tweedie_power": ARGS.tweedie_power},

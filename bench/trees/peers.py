@@ -10,29 +10,21 @@ Categorical columns: XGBoost gets the ordinal codes as numbers; HistGradientBoos
 as native categorical features; RandomForest* (scikit-learn 1.2 has no NaN support there) gets
 the codes as numbers with NaN replaced by -1e30, i.e. missing values sort below every value.
 """
-import argparse
 import json
 import os
 import sys
 import time
 
+from peer_data import common_parser, load_split
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--datasets", required=True, help="comma-separated names")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=200)
+    parser = common_parser(__doc__)
     parser.add_argument("--forest-trees", type=int, default=100)
-    parser.add_argument("--max-depth", type=int, default=6)
-    parser.add_argument("--learning-rate", type=float, default=0.1,
-                        help="XGBoost's eta and HistGradientBoosting's learning_rate")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--omp-wait-policy", default="PASSIVE",
                         help="OMP_WAIT_POLICY for XGBoost and scikit-learn; ACTIVE spinning "
                              "threads distort timings badly when other work shares the cores")
-    parser.add_argument("--max-bins", type=int, default=255,
-                        help="value bins (XGBoost's max_bin counts one more)")
     return parser.parse_args()
 
 
@@ -46,24 +38,6 @@ import xgboost as xgb  # noqa: E402
 from sklearn.ensemble import (HistGradientBoostingClassifier,  # noqa: E402
                               HistGradientBoostingRegressor, RandomForestClassifier,
                               RandomForestRegressor)
-
-
-def load(folder):
-    with open(os.path.join(folder, "meta.json")) as handle:
-        meta = json.load(handle)
-    cols = meta["cols"]
-
-    def read(name, rows, width):
-        values = np.fromfile(os.path.join(folder, name), dtype="<f4")
-        return values.reshape(rows, width) if width > 1 else values
-
-    x_train = read("x_train.f32", meta["train_rows"], cols)
-    x_test = read("x_test.f32", meta["test_rows"], cols)
-    if cols == 1:
-        x_train, x_test = x_train.reshape(-1, 1), x_test.reshape(-1, 1)
-    y_train = read("y_train.f32", meta["train_rows"], 1)
-    y_test = read("y_test.f32", meta["test_rows"], 1)
-    return meta, x_train, y_train, x_test, y_test
 
 
 def score(meta, y_test, predicted):
@@ -185,7 +159,7 @@ def run_random_forest(meta, x_train, y_train, x_test, y_test):
 def main():
     for name in ARGS.datasets.split(","):
         folder = os.path.join(ARGS.work_dir, name)
-        meta, x_train, y_train, x_test, y_test = load(folder)
+        meta, x_train, y_train, x_test, y_test = load_split(folder)
         results = {
             # What the peers were trained with; kolosal_bench_trees checks it against its own.
             "settings": {"learning_rate": ARGS.learning_rate, "rounds": ARGS.rounds,
