@@ -116,10 +116,13 @@ void WriteSplit(const BenchSplit& split, const std::string& dir) {
                          {"train_rows", split.train.rows},
                          {"test_rows", split.test.rows}};
   nlohmann::json categorical = nlohmann::json::array();
+  nlohmann::json names = nlohmann::json::array();
   for (const data::FeatureInfo& feature : split.train.features) {
     categorical.push_back(feature.categorical);
+    names.push_back(feature.name);
   }
   meta["categorical"] = categorical;
+  meta["features"] = names;
   std::ofstream(dir + "/meta.json") << meta.dump(2);
 }
 

@@ -2,8 +2,10 @@
 // tweedie, quantile and absolute_error objectives against the peers that optimise the same loss
 // (XGBoost hist's count:poisson, reg:gamma, reg:tweedie and reg:absoluteerror; scikit-learn's
 // HistGradientBoostingRegressor with loss poisson, quantile and absolute_error), trained by
-// objective_peers.py on the very same splits. Both sides' test predictions are scored here, with
-// one implementation of each loss. Prints the train-time ratio (Kolosal / peer) and both losses.
+// objective_peers.py on the very same splits; and squared error with one feature per dataset
+// constrained to increase (monotone_constraints) against XGBoost's with the same constraint. Both
+// sides' test predictions are scored here, with one implementation of each loss. Prints the
+// train-time ratio (Kolosal / peer) and both losses.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -31,6 +33,9 @@ struct Options : PeerBenchOptions {
   }
   double quantile = 0.9;
   double tweedie_power = 1.5;
+  // The feature each dataset's monotone case constrains to increase (squared error).
+  std::map<std::string, std::string> monotone = {
+      {"diamonds", "carat"}, {"ames", "Gr_Liv_Area"}, {"concrete", "cement"}};
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -57,7 +62,13 @@ void RunPeers(const Options& options) {
       std::to_string(options.rounds) + " --max-depth " + std::to_string(options.max_depth) +
       " --learning-rate " + ExactText(options.learning_rate) + " --max-bins " +
       std::to_string(options.max_bins) + " --quantile " + ExactText(options.quantile) +
-      " --tweedie-power " + ExactText(options.tweedie_power);
+      " --tweedie-power " + ExactText(options.tweedie_power) + " --monotone " + [&] {
+        std::string pairs;
+        for (const auto& [dataset, feature] : options.monotone) {
+          pairs += (pairs.empty() ? "" : ",") + dataset + ":" + feature;
+        }
+        return pairs;
+      }();
   if (std::system(command.c_str()) != 0) throw std::runtime_error("peers failed: " + command);
 }
 
@@ -70,7 +81,9 @@ double MeanLoss(const std::string& objective, const Options& options, const std:
   for (size_t row = 0; row < y.size(); ++row) {
     const double target = y[row];
     const double value = predicted[row];
-    if (objective == "absolute_error") {
+    if (objective == "monotone") {  // squared error
+      total += (target - value) * (target - value);
+    } else if (objective == "absolute_error") {
       total += std::abs(target - value);
     } else if (objective == "quantile") {
       const double alpha = options.quantile;
@@ -116,6 +129,10 @@ Fitted FitKolosal(const BenchSplit& split, const std::string& objective, const O
                            {"max_bins", options.max_bins}};
   if (objective == "quantile") params["quantile_alpha"] = options.quantile;
   if (objective == "tweedie") params["tweedie_variance_power"] = options.tweedie_power;
+  if (objective == "monotone") {
+    params["objective"] = "squared_error";
+    params["monotone_constraints"] = {{options.monotone.at(split.name), 1}};
+  }
   models::TrainData train;
   train.x = split.train.view();
   train.y = split.y_train;

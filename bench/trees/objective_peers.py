@@ -23,6 +23,9 @@ def parse_args():
     parser = common_parser(__doc__)
     parser.add_argument("--quantile", type=float, default=0.9)
     parser.add_argument("--tweedie-power", type=float, default=1.5)
+    parser.add_argument("--monotone", default="",
+                        help="name:feature,... : the feature each dataset's monotone case "
+                             "constrains to increase")
     return parser.parse_args()
 
 
@@ -68,11 +71,24 @@ def sklearn_case(meta, x_train, y_train, x_test, loss, extra):
     return model.predict(x_test), fit_s, fit_cpu_s
 
 
+def monotone_case(meta, x_train, y_train, x_test):
+    """Squared error with the dataset's --monotone feature constrained to increase, or None."""
+    features = dict(item.split(":") for item in ARGS.monotone.split(",") if item)
+    if meta["name"] not in features:
+        return None
+    directions = [1 if name == features[meta["name"]] else 0 for name in meta["features"]]
+    constraints = "(" + ",".join(str(d) for d in directions) + ")"
+    return ("monotone.xgboost", lambda: xgboost_case(
+        x_train, y_train, x_test, "reg:squarederror", float(np.mean(y_train)),
+        {"monotone_constraints": constraints}))
+
+
 def cases(meta, x_train, y_train, x_test):
     """(case name, the peer's fit) for every objective with a peer that optimises the same loss."""
     mean = float(np.mean(y_train))
     median = float(np.median(y_train))
-    return [
+    monotone = monotone_case(meta, x_train, y_train, x_test)
+    return ([monotone] if monotone else []) + [
         ("poisson.xgboost", lambda: xgboost_case(x_train, y_train, x_test, "count:poisson",
                                                  mean, {})),
         ("poisson.sklearn", lambda: sklearn_case(meta, x_train, y_train, x_test, "poisson", {})),

@@ -9,6 +9,7 @@
 
 #include "kolosal/core/config.hpp"
 #include "kolosal/core/error.hpp"
+#include "kolosal/core/names.hpp"
 #include "kolosal/models/tree/binned_matrix.hpp"
 #include "kolosal/models/tree/gbdt_objective.hpp"
 #include "kolosal/models/tree/gradient_boosting_model.hpp"
@@ -141,6 +142,8 @@ void BoostingRun::Prepare() {
   parallel_rows_ = static_cast<int64_t>(train_rows_.size()) * data_.x.cols >= kParallelCells;
   TreeGrowthParams growth = params_.growth;
   growth.parallel = n_margins_ == 1 && parallel_rows_;
+  growth.monotone =
+      ResolveMonotoneConstraints(params_.monotone_constraints, data_.features, data_.x.cols);
   for (int margin = 0; margin < n_margins_; ++margin) {
     builders_.push_back(std::make_unique<TreeBuilder>(*bins_, scorer, growth));
   }
@@ -321,6 +324,57 @@ void ReadObjectiveParams(ConfigReader& reader, const std::string& objective,
 
 }  // namespace
 
+std::vector<int8_t> ResolveMonotoneConstraints(const nlohmann::json& constraints,
+                                               std::span<const data::FeatureInfo> features,
+                                               int64_t n_features) {
+  if (constraints.is_null()) return {};
+  const std::string context = "gradient_boosting: monotone_constraints";
+  auto direction_of = [&](const nlohmann::json& value, const std::string& where) {
+    if (!value.is_number_integer() || value.get<int64_t>() < -1 || value.get<int64_t>() > 1) {
+      ThrowInvalidArgument(context + where + " must be -1, 0 or 1, got " + value.dump());
+    }
+    return static_cast<int8_t>(value.get<int64_t>());
+  };
+  std::vector<int8_t> directions(static_cast<size_t>(n_features), 0);
+  if (constraints.is_array()) {
+    if (static_cast<int64_t>(constraints.size()) != n_features) {
+      ThrowInvalidArgument(context + " has " + std::to_string(constraints.size()) +
+                           " directions for " + std::to_string(n_features) + " features");
+    }
+    for (size_t idx = 0; idx < constraints.size(); ++idx) {
+      directions[idx] = direction_of(constraints[idx], "[" + std::to_string(idx) + "]");
+    }
+  } else if (constraints.is_object()) {
+    for (const auto& [name, value] : constraints.items()) {
+      const int8_t direction = direction_of(value, " '" + name + "'");
+      if (features.empty()) {
+        // ParseParams checks the shape alone (n_features 0); a fit needs the names.
+        if (n_features == 0) continue;
+        ThrowInvalidArgument(context + " names features, but the data has no feature names");
+      }
+      const auto found =
+          std::find_if(features.begin(), features.end(),
+                       [&](const data::FeatureInfo& info) { return info.name == name; });
+      if (found == features.end()) {
+        std::vector<std::string> names;
+        for (const data::FeatureInfo& info : features) names.push_back(info.name);
+        ThrowInvalidArgument(context + ": " + UnknownNameMessage("feature", name, names));
+      }
+      directions[static_cast<size_t>(found - features.begin())] = direction;
+    }
+  } else {
+    ThrowInvalidArgument(context + " must be an array of directions or an object of feature names");
+  }
+  for (size_t idx = 0; idx < features.size() && idx < directions.size(); ++idx) {
+    if (directions[idx] != 0 && features[idx].categorical) {
+      ThrowInvalidArgument(context + ": feature '" + features[idx].name +
+                           "' is categorical, which has no order to keep");
+    }
+  }
+  if (std::all_of(directions.begin(), directions.end(), [](int8_t d) { return d == 0; })) return {};
+  return directions;
+}
+
 GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& params, Task task) {
   ConfigReader reader(params, "gradient_boosting");
   GradientBoostingParams result;
@@ -354,6 +408,17 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
     result.base_score = reader.GetDouble("base_score", 0.0, -kMaxBaseScore, kMaxBaseScore);
   }
   reader.Allow("base_score");
+  if (const nlohmann::json* monotone = reader.Find("monotone_constraints")) {
+    // The shape is checked here; names and lengths once the features are known.
+    (void)ResolveMonotoneConstraints(
+        *monotone, {}, monotone->is_array() ? static_cast<int64_t>(monotone->size()) : 0);
+    if (GbdtObjective::FromName(result.objective, Task::kRegression, 0).leaf_quantile()) {
+      ThrowInvalidArgument(
+          "gradient_boosting: monotone_constraints do not combine with objective '" +
+          result.objective + "', whose leaves are refitted to quantiles of their rows");
+    }
+    result.monotone_constraints = *monotone;
+  }
   result.growth.cat_smooth = reader.GetDouble("cat_smooth", 10.0, 0.0, 1e6);
   result.growth.cat_l2 = reader.GetDouble("cat_l2", 10.0, 0.0, 1e6);
   result.growth.cat_min_rows =

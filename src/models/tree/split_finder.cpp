@@ -82,6 +82,43 @@ SplitFinder::ScanResult ScanThreeChannels(const SplitScorer& scorer, const int* 
   return best;
 }
 
+// Gradient boosting under monotone constraints (XGBoost's and LightGBM's basic method): the
+// children's leaf values are held in `bounds`, a split whose values break `direction` is
+// skipped, and gains are scores at the held values against the parent's held value. Entries in
+// order, empty ones skipped, missing values tried on both sides, as ScanThreeChannels.
+SplitFinder::ScanResult ScanBounded(const SplitScorer& scorer, int n_entries, const double* slice,
+                                    const double* missing, const double* parent, int direction,
+                                    const LeafBounds& bounds) {
+  const bool has_missing = missing[2] > 0.0;
+  const int last = LastPosition(nullptr, n_entries, slice, 3);
+  const double parent_score =
+      scorer.ScoreGivenValue(parent, scorer.BoundedLeafValue(parent, bounds.lower, bounds.upper));
+  SplitFinder::ScanResult best;
+  for (int missing_left = 0; missing_left < 2; ++missing_left) {
+    if (missing_left == 1 && !has_missing) break;
+    double left[3] = {0.0, 0.0, 0.0};
+    if (missing_left == 1) std::copy(missing, missing + 3, left);
+    for (int position = 0; position <= last; ++position) {
+      const double* stats = slice + static_cast<int64_t>(position) * 3;
+      if (!(stats[2] > 0.0)) continue;
+      left[0] += stats[0];
+      left[1] += stats[1];
+      left[2] += stats[2];
+      if (position == last && (missing_left == 1 || !has_missing)) break;
+      const double right[3] = {parent[0] - left[0], parent[1] - left[1], parent[2] - left[2]};
+      if (!scorer.Feasible(left) || !scorer.Feasible(right)) continue;
+      const double left_value = scorer.BoundedLeafValue(left, bounds.lower, bounds.upper);
+      const double right_value = scorer.BoundedLeafValue(right, bounds.lower, bounds.upper);
+      if (direction * (right_value - left_value) < 0.0) continue;
+      const double gain = scorer.ScoreGivenValue(left, left_value) +
+                          scorer.ScoreGivenValue(right, right_value) - parent_score;
+      if (gain <= best.gain) continue;
+      best = {gain, position, missing_left == 1};
+    }
+  }
+  return best;
+}
+
 // Feasible() and Score() of both sides for gini in one pass over the classes (the scan's hot path
 // for forest classification), summing in the same order, so the gain is the same to the bit.
 // Writes the right side's sums (parent minus left) into `right`.
@@ -231,9 +268,44 @@ FeatureHistogram SplitFinder::DenseView(int feature, const double* hist) const {
 
 void SplitFinder::FindFeature(int feature, const FeatureHistogram& hist, const double* parent,
                               double parent_score, const uint64_t* random_seed,
-                              SplitCandidate& best_split) const {
+                              SplitCandidate& best_split, int monotone,
+                              const LeafBounds& bounds) const {
   const int n_channels = scorer_.n_channels();
   const bool categorical = bins_.mapper().categorical(feature);
+  if (categorical && bounds.bounded() && random_seed == nullptr &&
+      scorer_.criterion() == Criterion::kGradient) {
+    // The categorical search as usual, then its best partition scored with the children's
+    // values held in the bounds, so that it competes with the numeric splits on equal terms.
+    SplitCandidate own;
+    FindFeature(feature, hist, parent, parent_score, nullptr, own);
+    if (!own.valid()) return;
+    double left[3] = {0.0, 0.0, 0.0};
+    for (int entry = 0; entry < hist.n_entries; ++entry) {
+      if (HasBin(own.left_bins, hist.bin(entry))) Add(left, hist.values + entry * 3, 3);
+    }
+    if (own.default_left) Add(left, hist.missing, 3);
+    const double right[3] = {parent[0] - left[0], parent[1] - left[1], parent[2] - left[2]};
+    const SplitScorer& scorer = category_scorer_;
+    own.gain =
+        scorer.ScoreGivenValue(left, scorer.BoundedLeafValue(left, bounds.lower, bounds.upper)) +
+        scorer.ScoreGivenValue(right, scorer.BoundedLeafValue(right, bounds.lower, bounds.upper)) -
+        scorer.ScoreGivenValue(parent, scorer.BoundedLeafValue(parent, bounds.lower, bounds.upper));
+    if (own.gain > best_split.gain) best_split = own;
+    return;
+  }
+  if ((monotone != 0 || bounds.bounded()) && !categorical && random_seed == nullptr &&
+      scorer_.criterion() == Criterion::kGradient) {
+    const ScanResult best =
+        ScanBounded(scorer_, hist.n_entries, hist.values, hist.missing, parent, monotone, bounds);
+    if (best.position < 0 || !(best.gain > best_split.gain)) return;
+    best_split.feature = feature;
+    best_split.gain = best.gain;
+    best_split.default_left = best.default_left;
+    best_split.categorical = false;
+    best_split.threshold_bin = hist.bin(best.position);
+    best_split.left_bins = {};
+    return;
+  }
   // Numeric scans without a random draw visit the entries in order and skip the empty ones
   // (empty bins never change the partition); the others get an explicit order.
   std::vector<int>& order = OrderScratch();

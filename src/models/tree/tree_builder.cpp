@@ -86,7 +86,9 @@ Tree TreeBuilder::Build(std::span<const int32_t> rows, std::span<const RowStat> 
   // Lists pay off when every node reads every feature. With features drawn per node, keeping
   // every feature's list partitioned at every split costs more than the drawn features' sparse
   // histograms built from the rows (spam, letterrecognition: about 30% of the forest's time).
-  use_lists_ = subtract_ && lists_.Reset(static_cast<int64_t>(rows.size()), tree_features_);
+  // Monotone constraints are applied where histograms are scanned, which lists bypass.
+  use_lists_ = subtract_ && params_.monotone.empty() &&
+               lists_.Reset(static_cast<int64_t>(rows.size()), tree_features_);
   open_.clear();
   leaf_ranges_.clear();
   n_leaves_ = 1;
@@ -300,7 +302,8 @@ void TreeBuilder::FindInFeature(const OpenNode& node, int feature, const Feature
   const uint64_t feature_seed = MixSeed(random_seed, static_cast<uint64_t>(feature));
   SplitCandidate candidate;
   finder_.FindFeature(feature, view, node.totals.data(), parent_score,
-                      params_.random_splits ? &feature_seed : nullptr, candidate);
+                      params_.random_splits ? &feature_seed : nullptr, candidate,
+                      MonotoneDirection(feature), node.bounds);
   if (!candidate.valid() || !Beats(candidate.gain, feature, best)) return;
   if (params_.center_thresholds && !params_.random_splits && !candidate.categorical) {
     CenterThreshold(view, candidate);
@@ -503,6 +506,7 @@ void TreeBuilder::SplitNode(OpenNode& node, Tree& tree, Rng& rng) {
   OpenNode left = MakeChild(left_node, node.depth + 1, node.begin, middle, std::move(left_totals));
   OpenNode right =
       MakeChild(left_node + 1, node.depth + 1, middle, node.end, std::move(right_totals));
+  BoundChildren(node, left, right);
   // Lists are read only by children that are evaluated.
   if (node.list_base >= 0 && (CanSplit(left) || CanSplit(right))) {
     lists_.Partition(node.best, LiveFeatures(node), node.list_base, node.begin, middle, node.end);
@@ -580,9 +584,37 @@ TreeBuilder::OpenNode TreeBuilder::MakeChild(int32_t node_idx, int depth, int64_
   return child;
 }
 
+int TreeBuilder::MonotoneDirection(int feature) const {
+  return params_.monotone.empty() ? 0 : params_.monotone[static_cast<size_t>(feature)];
+}
+
+// Children inherit the node's bounds; a split on a monotone feature also meets at the midpoint
+// of its children's (bounded) values: the lower side's subtree stays below it, the upper side's
+// above it, so no later split can reverse the order.
+void TreeBuilder::BoundChildren(const OpenNode& node, OpenNode& left, OpenNode& right) const {
+  left.bounds = node.bounds;
+  right.bounds = node.bounds;
+  const int direction = MonotoneDirection(node.best.feature);
+  if (direction == 0) return;
+  const double left_value =
+      scorer_.BoundedLeafValue(left.totals.data(), node.bounds.lower, node.bounds.upper);
+  const double right_value =
+      scorer_.BoundedLeafValue(right.totals.data(), node.bounds.lower, node.bounds.upper);
+  const double middle = (left_value + right_value) / 2.0;
+  OpenNode& lower_side = direction > 0 ? left : right;
+  OpenNode& upper_side = direction > 0 ? right : left;
+  lower_side.bounds.upper = std::min(lower_side.bounds.upper, middle);
+  upper_side.bounds.lower = std::max(upper_side.bounds.lower, middle);
+}
+
 void TreeBuilder::FinishLeaf(const OpenNode& node, Tree& tree) {
   std::vector<float> values(static_cast<size_t>(scorer_.leaf_width()));
-  scorer_.LeafValue(node.totals.data(), values.data());
+  if (node.bounds.bounded()) {
+    values[0] = static_cast<float>(
+        scorer_.BoundedLeafValue(node.totals.data(), node.bounds.lower, node.bounds.upper));
+  } else {
+    scorer_.LeafValue(node.totals.data(), values.data());
+  }
   const int32_t leaf_idx = tree.SetLeaf(node.node, values);
   tree.set_cover(node.node, scorer_.Weight(node.totals.data()));
   if (static_cast<size_t>(leaf_idx) >= leaf_ranges_.size()) {

@@ -4,7 +4,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "kolosal/models/model.hpp"
 #include "kolosal/models/tree/gbdt_objective.hpp"
@@ -32,8 +34,19 @@ struct GradientBoostingParams {
   /// The starting prediction (XGBoost's base_score); empty: the weighted prior, mean or median
   /// of the training targets (LightGBM's boost_from_average).
   std::optional<double> base_score;
+  /// Per input feature +1 (increasing), -1 (decreasing) or 0: an array by position, or an object
+  /// by feature name (unnamed features free). Null when nothing is constrained.
+  nlohmann::json monotone_constraints;
   TreeGrowthParams growth;
 };
+
+/// The per-feature directions of `constraints` (see GradientBoostingParams) for `features`;
+/// empty when none is constrained. Throws Error(kInvalidArgument) for a direction other than
+/// -1, 0 and 1, an array of another length than the features, an unknown name, or a
+/// constrained categorical feature.
+std::vector<int8_t> ResolveMonotoneConstraints(const nlohmann::json& constraints,
+                                               std::span<const data::FeatureInfo> features,
+                                               int64_t n_features);
 
 /// Histogram gradient boosting (LightGBM / XGBoost hist style): quantile bins, leaf-wise or
 /// depth-wise growth, histogram subtraction, L1/L2 leaf regularisation, row and column

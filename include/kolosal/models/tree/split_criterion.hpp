@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -94,6 +95,18 @@ class SplitScorer {
       static_assert(kCriterion == Criterion::kSquaredError, "3-channel criteria only");
       return stats[1] > 0.0 ? stats[0] * stats[0] / stats[1] : 0.0;
     }
+  }
+
+  /// kGradient only: the score of a node whose leaf value is held at `value` instead of its best
+  /// -G / (H + L2); equal to Score() at that best value, lower anywhere else.
+  double ScoreGivenValue(const double* stats, double value) const {
+    return -(2.0 * ThresholdL1(stats[0]) * value + (stats[1] + lambda_l2_) * value * value);
+  }
+  /// kGradient only: the leaf value LeafValue() writes, held inside [lower, upper].
+  double BoundedLeafValue(const double* stats, double lower, double upper) const {
+    const double denominator = stats[1] + lambda_l2_;
+    const double value = denominator > 0.0 ? -ThresholdL1(stats[0]) / denominator : 0.0;
+    return std::clamp(value, lower, upper);
   }
 
   /// Writes leaf_width() values: the raw leaf output (before any learning rate).

@@ -29,6 +29,18 @@ struct SplitCandidate {
   }
 };
 
+/// The range a node's leaf value must stay in (gradient boosting's monotone constraints): its
+/// ancestors' splits on constrained features set it. Unbounded by default.
+struct LeafBounds {
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+
+  bool bounded() const {
+    return lower > -std::numeric_limits<double>::infinity() ||
+           upper < std::numeric_limits<double>::infinity();
+  }
+};
+
 /// One feature's histogram entries: `n_entries` value bins of n_channels sums each, then the
 /// missing bin's sums. Dense histograms hold every bin (`bin_ids` null); sparse ones (small
 /// nodes) hold only the bins that occur, in increasing order, with their ids in `bin_ids`.
@@ -71,9 +83,15 @@ class SplitFinder {
   /// `parent` is the node's channel sums. `random_seed` is null for the best split, else the seed
   /// of the random draw. Replaces `best` when this feature's best split has a larger gain than
   /// `best.gain` (an out parameter: building and copying a candidate for every feature of every
-  /// node costs more than the scan of a small node).
+  /// node costs more than the scan of a small node). For the gradient criterion, a numeric
+  /// feature with a `monotone` direction (+1 increasing, -1 decreasing) only splits where the
+  /// children's leaf values, held in `bounds`, keep that order; in a bounded node every split is
+  /// scored with its children's values held in the bounds, against the parent's value held
+  /// there (`parent_score` is then not used for it): numeric ones while scanning, a categorical
+  /// feature's best partition after the usual search.
   void FindFeature(int feature, const FeatureHistogram& hist, const double* parent,
-                   double parent_score, const uint64_t* random_seed, SplitCandidate& best) const;
+                   double parent_score, const uint64_t* random_seed, SplitCandidate& best,
+                   int monotone = 0, const LeafBounds& bounds = {}) const;
   /// The dense view of `feature` in a whole-node histogram.
   FeatureHistogram DenseView(int feature, const double* hist) const;
 

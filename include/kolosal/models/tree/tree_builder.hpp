@@ -47,6 +47,11 @@ struct TreeGrowthParams {
   /// With every feature at every node, small nodes have many equal splits, and always taking the
   /// first makes every tree route unseen rows the same way.
   bool random_ties = false;
+  /// Gradient boosting: per feature, +1 when the output may only rise with the feature's value,
+  /// -1 when it may only fall, 0 when free; empty when no feature is constrained. Splits on a
+  /// constrained feature keep their children's values in that order and bound their subtrees'
+  /// values at the midpoint between them, and every leaf keeps to its bounds (see docs/trees.md).
+  std::vector<int8_t> monotone;
 };
 
 /// Grows one tree on binned data with histograms: the smaller child's histogram is built and the
@@ -84,6 +89,7 @@ class TreeBuilder {
     // Features that may still split the node (increasing), when some are known to be constant
     // on its rows; empty: every feature of the tree. Only for nodes that use lists.
     std::vector<int32_t> live;
+    LeafBounds bounds;  // from ancestors' splits on monotone features
     SplitCandidate best;
   };
 
@@ -115,6 +121,8 @@ class TreeBuilder {
   void SplitNode(OpenNode& node, Tree& tree, Rng& rng);
   void AttachChildHistograms(OpenNode& parent, OpenNode& left, OpenNode& right);
   void FinishLeaf(const OpenNode& node, Tree& tree);
+  int MonotoneDirection(int feature) const;
+  void BoundChildren(const OpenNode& node, OpenNode& left, OpenNode& right) const;
   void Push(OpenNode node);
   OpenNode PopNext();
   int AcquireHistogram();
