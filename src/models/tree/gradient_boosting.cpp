@@ -345,8 +345,10 @@ std::vector<int8_t> ResolveMonotoneConstraints(const nlohmann::json& constraints
       directions[idx] = direction_of(constraints[idx], "[" + std::to_string(idx) + "]");
     }
   } else if (constraints.is_object()) {
-    for (const auto& [name, value] : constraints.items()) {
-      const int8_t direction = direction_of(value, " '" + name + "'");
+    for (const auto& item : constraints.items()) {
+      // A plain variable: clang 14 cannot capture structured bindings in a lambda.
+      const std::string name = item.key();
+      const int8_t direction = direction_of(item.value(), " '" + name + "'");
       if (features.empty()) {
         // ParseParams checks the shape alone (n_features 0); a fit needs the names.
         if (n_features == 0) continue;
