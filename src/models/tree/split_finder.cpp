@@ -1,6 +1,7 @@
 #include "kolosal/models/tree/split_finder.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "kolosal/core/random.hpp"
 
@@ -47,14 +48,14 @@ int LastPosition(const int* order, int n_positions, const double* slice, int n_c
   return last;
 }
 
-// The 3-channel criteria (gradient, squared error) with the stats in registers: the hot loop of
-// boosting and regression forests. kInOrder: positions are the entries themselves, and empty
-// ones are skipped (as if `order` listed the non-empty entries).
-template <Criterion kCriterion, bool kInOrder>
-SplitFinder::ScanResult ScanThreeChannels(const SplitScorer& scorer, const int* order,
-                                          int n_positions, const double* slice,
-                                          const double* missing, const double* parent,
-                                          double parent_score, int only_position) {
+// The scan of the 3-channel criteria (gradient, squared error) with the stats in registers: the
+// hot loop of boosting and regression forests. kInOrder: positions are the entries themselves,
+// and empty ones are skipped (as if `order` listed the non-empty entries). `gain_of(left, right)`
+// scores a split, -inf when it is not allowed.
+template <bool kInOrder, typename GainOf>
+SplitFinder::ScanResult ScanSums(const int* order, int n_positions, const double* slice,
+                                 const double* missing, const double* parent, int only_position,
+                                 const GainOf& gain_of) {
   const bool has_missing = missing[2] > 0.0;
   const int last = LastPosition(kInOrder ? nullptr : order, n_positions, slice, 3);
   SplitFinder::ScanResult best;
@@ -72,9 +73,7 @@ SplitFinder::ScanResult ScanThreeChannels(const SplitScorer& scorer, const int* 
       if (right_empty) break;
       if (only_position >= 0 ? position != only_position : !(stats[2] > 0.0)) continue;
       const double right[3] = {parent[0] - left[0], parent[1] - left[1], parent[2] - left[2]};
-      if (!scorer.Feasible(left) || !scorer.Feasible(right)) continue;
-      const double gain =
-          scorer.ScoreAs<kCriterion>(left) + scorer.ScoreAs<kCriterion>(right) - parent_score;
+      const double gain = gain_of(left, right);
       if (gain <= best.gain) continue;
       best = {gain, position, missing_left == 1};
     }
@@ -82,41 +81,43 @@ SplitFinder::ScanResult ScanThreeChannels(const SplitScorer& scorer, const int* 
   return best;
 }
 
+template <Criterion kCriterion, bool kInOrder>
+SplitFinder::ScanResult ScanThreeChannels(const SplitScorer& scorer, const int* order,
+                                          int n_positions, const double* slice,
+                                          const double* missing, const double* parent,
+                                          double parent_score, int only_position) {
+  return ScanSums<kInOrder>(order, n_positions, slice, missing, parent, only_position,
+                            [&](const double* left, const double* right) {
+                              if (!scorer.Feasible(left) || !scorer.Feasible(right)) {
+                                return -std::numeric_limits<double>::infinity();
+                              }
+                              return scorer.ScoreAs<kCriterion>(left) +
+                                     scorer.ScoreAs<kCriterion>(right) - parent_score;
+                            });
+}
+
 // Gradient boosting under monotone constraints (XGBoost's and LightGBM's basic method): the
 // children's leaf values are held in `bounds`, a split whose values break `direction` is
 // skipped, and gains are scores at the held values against the parent's held value. Entries in
-// order, empty ones skipped, missing values tried on both sides, as ScanThreeChannels.
+// order, empty ones skipped.
 SplitFinder::ScanResult ScanBounded(const SplitScorer& scorer, int n_entries, const double* slice,
                                     const double* missing, const double* parent, int direction,
                                     const LeafBounds& bounds) {
-  const bool has_missing = missing[2] > 0.0;
-  const int last = LastPosition(nullptr, n_entries, slice, 3);
   const double parent_score =
       scorer.ScoreGivenValue(parent, scorer.BoundedLeafValue(parent, bounds.lower, bounds.upper));
-  SplitFinder::ScanResult best;
-  for (int missing_left = 0; missing_left < 2; ++missing_left) {
-    if (missing_left == 1 && !has_missing) break;
-    double left[3] = {0.0, 0.0, 0.0};
-    if (missing_left == 1) std::copy(missing, missing + 3, left);
-    for (int position = 0; position <= last; ++position) {
-      const double* stats = slice + static_cast<int64_t>(position) * 3;
-      if (!(stats[2] > 0.0)) continue;
-      left[0] += stats[0];
-      left[1] += stats[1];
-      left[2] += stats[2];
-      if (position == last && (missing_left == 1 || !has_missing)) break;
-      const double right[3] = {parent[0] - left[0], parent[1] - left[1], parent[2] - left[2]};
-      if (!scorer.Feasible(left) || !scorer.Feasible(right)) continue;
-      const double left_value = scorer.BoundedLeafValue(left, bounds.lower, bounds.upper);
-      const double right_value = scorer.BoundedLeafValue(right, bounds.lower, bounds.upper);
-      if (direction * (right_value - left_value) < 0.0) continue;
-      const double gain = scorer.ScoreGivenValue(left, left_value) +
-                          scorer.ScoreGivenValue(right, right_value) - parent_score;
-      if (gain <= best.gain) continue;
-      best = {gain, position, missing_left == 1};
-    }
-  }
-  return best;
+  return ScanSums<true>(
+      nullptr, n_entries, slice, missing, parent, -1, [&](const double* left, const double* right) {
+        if (!scorer.Feasible(left) || !scorer.Feasible(right)) {
+          return -std::numeric_limits<double>::infinity();
+        }
+        const double left_value = scorer.BoundedLeafValue(left, bounds.lower, bounds.upper);
+        const double right_value = scorer.BoundedLeafValue(right, bounds.lower, bounds.upper);
+        if (direction * (right_value - left_value) < 0.0) {
+          return -std::numeric_limits<double>::infinity();
+        }
+        return scorer.ScoreGivenValue(left, left_value) +
+               scorer.ScoreGivenValue(right, right_value) - parent_score;
+      });
 }
 
 // Feasible() and Score() of both sides for gini in one pass over the classes (the scan's hot path
