@@ -273,27 +273,6 @@ void SplitFinder::FindFeature(int feature, const FeatureHistogram& hist, const d
                               const LeafBounds& bounds) const {
   const int n_channels = scorer_.n_channels();
   const bool categorical = bins_.mapper().categorical(feature);
-  if (categorical && bounds.bounded() && random_seed == nullptr &&
-      scorer_.criterion() == Criterion::kGradient) {
-    // The categorical search as usual, then its best partition scored with the children's
-    // values held in the bounds, so that it competes with the numeric splits on equal terms.
-    SplitCandidate own;
-    FindFeature(feature, hist, parent, parent_score, nullptr, own);
-    if (!own.valid()) return;
-    double left[3] = {0.0, 0.0, 0.0};
-    for (int entry = 0; entry < hist.n_entries; ++entry) {
-      if (HasBin(own.left_bins, hist.bin(entry))) Add(left, hist.values + entry * 3, 3);
-    }
-    if (own.default_left) Add(left, hist.missing, 3);
-    const double right[3] = {parent[0] - left[0], parent[1] - left[1], parent[2] - left[2]};
-    const SplitScorer& scorer = category_scorer_;
-    own.gain =
-        scorer.ScoreGivenValue(left, scorer.BoundedLeafValue(left, bounds.lower, bounds.upper)) +
-        scorer.ScoreGivenValue(right, scorer.BoundedLeafValue(right, bounds.lower, bounds.upper)) -
-        scorer.ScoreGivenValue(parent, scorer.BoundedLeafValue(parent, bounds.lower, bounds.upper));
-    if (own.gain > best_split.gain) best_split = own;
-    return;
-  }
   if ((monotone != 0 || bounds.bounded()) && !categorical && random_seed == nullptr &&
       scorer_.criterion() == Criterion::kGradient) {
     const ScanResult best =
@@ -312,7 +291,7 @@ void SplitFinder::FindFeature(int feature, const FeatureHistogram& hist, const d
   std::vector<int>& order = OrderScratch();
   const bool explicit_order = categorical || random_seed != nullptr;
   if (categorical && random_seed == nullptr && cat_max_threshold_ > 0) {
-    FindCategories(feature, hist, parent, parent_score, best_split);
+    FindCategories(feature, hist, parent, parent_score, best_split, bounds);
     return;
   }
   if (categorical) {
@@ -359,7 +338,8 @@ void SplitFinder::FindFeature(int feature, const FeatureHistogram& hist, const d
 }
 
 void SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, const double* parent,
-                                 double parent_score, SplitCandidate& best_split) const {
+                                 double parent_score, SplitCandidate& best_split,
+                                 const LeafBounds& bounds) const {
   const int n_channels = scorer_.n_channels();
   auto stats_at = [&](int entry) { return hist.values + static_cast<int64_t>(entry) * n_channels; };
   const bool has_missing = HasRows(hist.missing, n_channels);
@@ -375,6 +355,17 @@ void SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
   auto fill_right = [&] {
     for (int channel = 0; channel < n_channels; ++channel)
       right[channel] = parent[channel] - left[channel];
+  };
+  // In a bounded node (monotone constraints) both sides' values are held in the bounds, and so
+  // is the parent's; else the usual scores.
+  const bool bounded = bounds.bounded();
+  auto bounded_score = [&](const SplitScorer& scorer, const double* stats) {
+    return scorer.ScoreGivenValue(stats,
+                                  scorer.BoundedLeafValue(stats, bounds.lower, bounds.upper));
+  };
+  auto split_gain = [&](const SplitScorer& scorer, double node_score) {
+    if (!bounded) return scorer.Score(left) + scorer.Score(right) - node_score;
+    return bounded_score(scorer, left) + bounded_score(scorer, right) - node_score;
   };
   // The categories order[first..last] go left.
   struct Cut {
@@ -397,7 +388,8 @@ void SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
         Add(left, stats_at(order[position]), n_channels);
         fill_right();
         if (!scorer_.Feasible(left) || !scorer_.Feasible(right)) continue;
-        const double gain = scorer_.Score(left) + scorer_.Score(right) - parent_score;
+        const double gain =
+            split_gain(scorer_, bounded ? bounded_score(scorer_, parent) : parent_score);
         if (gain > best.gain) best = {gain, position, position, missing_left == 1};
       }
     }
@@ -405,7 +397,8 @@ void SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
     SortedCategories(hist, parent, cat_smooth_, order);
     const auto n_sorted = static_cast<int>(order.size());
     const int max_left = std::min(cat_max_threshold_, (n_sorted + 1) / 2);
-    const double category_parent_score = category_scorer_.Score(parent);
+    const double category_parent_score =
+        bounded ? bounded_score(category_scorer_, parent) : category_scorer_.Score(parent);
     for (int reverse = 0; reverse < 2; ++reverse) {
       for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
         start_left(missing_left == 1);
@@ -424,8 +417,7 @@ void SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
           }
           if (group_rows < cat_min_rows_) continue;
           group_rows = 0.0;
-          const double gain =
-              category_scorer_.Score(left) + category_scorer_.Score(right) - category_parent_score;
+          const double gain = split_gain(category_scorer_, category_parent_score);
           if (!(gain > best.gain)) continue;
           best = {gain, reverse == 1 ? position : 0, reverse == 1 ? n_sorted - 1 : position,
                   missing_left == 1};

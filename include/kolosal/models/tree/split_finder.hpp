@@ -87,8 +87,7 @@ class SplitFinder {
   /// feature with a `monotone` direction (+1 increasing, -1 decreasing) only splits where the
   /// children's leaf values, held in `bounds`, keep that order; in a bounded node every split is
   /// scored with its children's values held in the bounds, against the parent's value held
-  /// there (`parent_score` is then not used for it): numeric ones while scanning, a categorical
-  /// feature's best partition after the usual search.
+  /// there (`parent_score` is then not used for it), numeric and categorical alike.
   void FindFeature(int feature, const FeatureHistogram& hist, const double* parent,
                    double parent_score, const uint64_t* random_seed, SplitCandidate& best,
                    int monotone = 0, const LeafBounds& bounds = {}) const;
@@ -114,7 +113,8 @@ class SplitFinder {
   double CategoryKey(const double* stats, int majority_class) const;
   /// LightGBM's categorical search (cat_max_threshold_ > 0); `parent_score` is scorer_'s.
   void FindCategories(int feature, const FeatureHistogram& hist, const double* parent,
-                      double parent_score, SplitCandidate& best_split) const;
+                      double parent_score, SplitCandidate& best_split,
+                      const LeafBounds& bounds) const;
 
   const BinnedMatrix& bins_;
   const SplitScorer& scorer_;
