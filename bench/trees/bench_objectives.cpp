@@ -36,6 +36,7 @@ struct Options : PeerBenchOptions {
   // The feature each dataset's monotone case constrains to increase (squared error).
   std::map<std::string, std::string> monotone = {
       {"diamonds", "carat"}, {"ames", "Gr_Liv_Area"}, {"concrete", "cement"}};
+  int splits = 1;  // > 1: also compare the losses over this many splits (seeds 42, 43, ...)
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -45,17 +46,18 @@ Options ParseOptions(int argc, char** argv) {
   with_value["--tweedie-power"] = [&](const std::string& v) {
     options.tweedie_power = std::stod(v);
   };
+  with_value["--splits"] = [&](const std::string& v) { options.splits = std::stoi(v); };
   ParseFlags(argc, argv, with_value);
   return options;
 }
 
-void RunPeers(const Options& options) {
+void RunPeers(const Options& options, const std::vector<std::string>& folders) {
   const std::string command =
       options.python + " " + KOLOSAL_BENCH_OBJECTIVE_PEERS_SCRIPT + " --work-dir " +
       options.work_dir + " --datasets " +
       [&] {
         std::string names;
-        for (const std::string& name : options.datasets) names += (names.empty() ? "" : ",") + name;
+        for (const std::string& name : folders) names += (names.empty() ? "" : ",") + name;
         return names;
       }() +
       " --threads " + std::to_string(options.threads) + " --rounds " +
@@ -161,8 +163,13 @@ std::vector<float> ReadFloats(const std::string& path, size_t count) {
   return values;
 }
 
-void BenchDataset(const BenchSplit& split, const Options& options) {
-  std::ifstream file(options.work_dir + "/" + split.name + "/objective_peers.json");
+// Both sides' test losses per case ("objective.peer").
+using CaseLosses = std::map<std::string, std::pair<double, double>>;
+
+CaseLosses BenchDataset(const BenchSplit& split, const std::string& folder, const Options& options,
+                        bool print) {
+  std::ifstream file(options.work_dir + "/" + folder + "/objective_peers.json");
+  CaseLosses losses;
   const nlohmann::json peers = nlohmann::json::parse(file);
   std::map<std::string, Fitted> ours;
   for (const auto& [case_name, peer] : peers.at("cases").items()) {
@@ -176,6 +183,8 @@ void BenchDataset(const BenchSplit& split, const Options& options) {
     const double peer_cpu_s = peer.at("fit_cpu_s");
     const double our_loss = MeanLoss(objective, options, split.y_test, mine.predicted);
     const double peer_loss = MeanLoss(objective, options, split.y_test, theirs);
+    losses[case_name] = {our_loss, peer_loss};
+    if (!print) continue;
     std::printf("%-10s %-15s %-8s %6.3f (%6.2fs/%6.2fs) %6.3f  %12.6g %12.6g %6.3f",
                 split.name.c_str(), objective.c_str(), peer_name.c_str(), mine.fit_s / peer_fit_s,
                 mine.fit_s, peer_fit_s, mine.fit_cpu_s / peer_cpu_s, our_loss, peer_loss,
@@ -187,19 +196,48 @@ void BenchDataset(const BenchSplit& split, const Options& options) {
     std::printf("\n");
     std::fflush(stdout);
   }
+  return losses;
+}
+
+// Per dataset and case over the splits: both mean losses, their ratio, and on how many splits
+// Kolosal's loss was the lower.
+void PrintSplitMeans(const std::string& dataset, const std::vector<CaseLosses>& runs) {
+  for (const auto& entry : runs.front()) {
+    const std::string& case_name = entry.first;
+    double ours = 0.0;
+    double peer = 0.0;
+    int lower = 0;
+    for (const CaseLosses& run : runs) {
+      const std::pair<double, double>& losses = run.at(case_name);
+      ours += losses.first / static_cast<double>(runs.size());
+      peer += losses.second / static_cast<double>(runs.size());
+      lower += losses.first < losses.second ? 1 : 0;
+    }
+    std::printf("%-10s %-24s %12.6g %12.6g %6.3f   ours lower on %d of %zu\n", dataset.c_str(),
+                case_name.c_str(), ours, peer, ours / peer, lower, runs.size());
+  }
+  std::fflush(stdout);
 }
 
 int Main(int argc, char** argv) {
   const Options options = ParseOptions(argc, argv);
-  std::vector<BenchSplit> splits;
+  // Per dataset, split idx has seed 42 + idx and the folder "<dataset>" or "<dataset>.s<seed>".
+  std::map<std::string, std::vector<std::pair<std::string, BenchSplit>>> splits;
+  std::vector<std::string> folders;
   for (const std::string& dataset : options.datasets) {
-    splits.push_back(LoadSplit(options.data_dir, FindSpec(dataset), 42));
-    if (splits.back().task != Task::kRegression) {
-      throw std::runtime_error(dataset + " is not a regression dataset");
+    for (int idx = 0; idx < std::max(1, options.splits); ++idx) {
+      const uint64_t seed = 42 + static_cast<uint64_t>(idx);
+      const std::string folder = idx == 0 ? dataset : dataset + ".s" + std::to_string(seed);
+      BenchSplit split = LoadSplit(options.data_dir, FindSpec(dataset), seed);
+      if (split.task != Task::kRegression) {
+        throw std::runtime_error(dataset + " is not a regression dataset");
+      }
+      WriteSplit(split, options.work_dir + "/" + folder);
+      folders.push_back(folder);
+      splits[dataset].emplace_back(folder, std::move(split));
     }
-    WriteSplit(splits.back(), options.work_dir + "/" + dataset);
   }
-  RunPeers(options);
+  RunPeers(options, folders);
   std::printf(
       "threads=%d rounds=%d max_depth=%d learning_rate=%.2f quantile=%.2f "
       "tweedie_power=%.2f\n",
@@ -207,7 +245,21 @@ int Main(int argc, char** argv) {
       options.tweedie_power);
   std::printf("%-10s %-15s %-8s %-28s %-7s %12s %12s %6s\n", "dataset", "objective", "peer",
               "train wall (ours/peer)", "cpu", "ours loss", "peer loss", "ratio");
-  for (const BenchSplit& split : splits) BenchDataset(split, options);
+  std::map<std::string, std::vector<CaseLosses>> runs;
+  for (const std::string& dataset : options.datasets) {
+    const std::pair<std::string, BenchSplit>& first = splits.at(dataset).front();
+    runs[dataset].push_back(BenchDataset(first.second, first.first, options, true));
+  }
+  if (options.splits < 2) return 0;
+  std::printf("\ntest losses averaged over %d splits (seeds 42..%d): ours, peer, ratio\n",
+              options.splits, 41 + options.splits);
+  for (const std::string& dataset : options.datasets) {
+    for (size_t idx = 1; idx < splits.at(dataset).size(); ++idx) {
+      const std::pair<std::string, BenchSplit>& other = splits.at(dataset)[idx];
+      runs[dataset].push_back(BenchDataset(other.second, other.first, options, false));
+    }
+    PrintSplitMeans(dataset, runs[dataset]);
+  }
   return 0;
 }
 
