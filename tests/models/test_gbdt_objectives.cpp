@@ -221,6 +221,7 @@ TEST(GbdtObjectives, GradientsAreDerivativesOfTheLoss) {
   params.quantile_alpha = 0.8;
   params.huber_delta = 1.5;
   params.tweedie_variance_power = 1.3;
+  params.poisson_max_delta_step = 0.4;
   const std::vector<float> y = {0.5f, 2.0f, 7.0f, 1.0f};
   const std::vector<float> margins = {0.3f, 1.2f, -0.4f, 0.0f};
   const std::vector<float> weights = {1.0f, 2.0f, 0.5f, 1.5f};
@@ -245,14 +246,14 @@ TEST(GbdtObjectives, GradientsAreDerivativesOfTheLoss) {
       const double scale = objective.type() == ObjectiveType::kSquaredError ? 0.5 : 1.0;
       EXPECT_NEAR(stats[row].a, weights[row] * scale * first, 2e-3 * (1 + std::abs(first))) << row;
       // Quantile and Huber take the row weight as hessian everywhere, as LightGBM does; Poisson's
-      // is exp(0.7) times the second derivative (its max_delta_step).
+      // is exp(poisson_max_delta_step) times the second derivative.
       const bool constant_hessian =
           objective.type() == ObjectiveType::kQuantile || objective.type() == ObjectiveType::kHuber;
       const double curvature =
           constant_hessian
               ? 1.0
               : scale * second *
-                    (objective.type() == ObjectiveType::kPoisson ? std::exp(0.7) : 1.0);
+                    (objective.type() == ObjectiveType::kPoisson ? std::exp(0.4) : 1.0);
       EXPECT_NEAR(stats[row].b, weights[row] * curvature, 2e-2 * (1 + std::abs(curvature))) << row;
     }
   }
@@ -332,6 +333,16 @@ TEST(GbdtObjectives, RejectsBadObjectiveParams) {
         create({{"objective", "huber"}, {"huber_delta", 0.0}});
       },
       StatusCode::kInvalidArgument, "huber_delta");
+  ExpectError(
+      [&] {
+        create({{"objective", "poisson"}, {"poisson_max_delta_step", -0.1}});
+      },
+      StatusCode::kInvalidArgument, "poisson_max_delta_step");
+  ExpectError(
+      [&] {
+        create({{"objective", "gamma"}, {"poisson_max_delta_step", 0.0}});
+      },
+      StatusCode::kInvalidArgument, "belongs to objective 'poisson'");
   for (const char* objective : {"quantile", "huber", "poisson", "gamma", "tweedie"}) {
     ExpectError(
         [&] {

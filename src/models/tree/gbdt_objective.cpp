@@ -14,10 +14,6 @@ constexpr float kMinHessian = 1e-16f;
 // exp() of a margin is taken at most at this argument in the gradients, so that a runaway margin
 // gives large but finite gradients rather than infinities.
 constexpr double kMaxExponent = 50.0;
-// LightGBM's poisson_max_delta_step (XGBoost's max_delta_step for count:poisson): the hessian is
-// exp(margin + 0.7), which keeps Newton steps on small counts from overshooting.
-constexpr double kPoissonMaxDeltaStep = 0.7;
-
 double ClampedExp(double exponent) {
   return std::exp(std::clamp(exponent, -kMaxExponent, kMaxExponent));
 }
@@ -260,7 +256,7 @@ void GbdtObjective::Gradients(std::span<const float> y, std::span<const float> w
       case ObjectiveType::kPoisson: {
         const double margin = margins[row];
         stat.a = static_cast<float>(weight * (ClampedExp(margin) - y[row]));
-        stat.b = static_cast<float>(weight * ClampedExp(margin + kPoissonMaxDeltaStep));
+        stat.b = static_cast<float>(weight * ClampedExp(margin + params_.poisson_max_delta_step));
         break;
       }
       case ObjectiveType::kGamma: {

@@ -320,6 +320,9 @@ void ReadObjectiveParams(ConfigReader& reader, const std::string& objective,
   params.tweedie_variance_power =
       ReadObjectiveParam(reader, objective, "tweedie_variance_power", "tweedie",
                          params.tweedie_variance_power, 1.0 + 1e-3, 2.0 - 1e-3);
+  params.poisson_max_delta_step =
+      ReadObjectiveParam(reader, objective, "poisson_max_delta_step", "poisson",
+                         params.poisson_max_delta_step, 0.0, 10.0);
 }
 
 }  // namespace

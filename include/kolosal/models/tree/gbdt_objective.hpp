@@ -35,6 +35,9 @@ struct ObjectiveParams {
   double quantile_alpha = 0.5;          // the quantile `quantile` predicts
   double huber_delta = 1.0;             // where `huber` turns from squared to absolute error
   double tweedie_variance_power = 1.5;  // 1 is Poisson, 2 is gamma
+  // Poisson's hessian is exp(margin + this), as LightGBM's poisson_max_delta_step and XGBoost's
+  // max_delta_step for count:poisson: it keeps Newton steps on small counts from overshooting.
+  double poisson_max_delta_step = 0.7;
 };
 
 /// The `fraction` quantile of the values: interpolated linearly between neighbouring values when
