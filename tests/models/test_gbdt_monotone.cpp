@@ -116,6 +116,30 @@ TEST(GbdtMonotone, CostsLittleWhenTheTruthIsMonotone) {
   EXPECT_LT(constrained, free * 1.1);
 }
 
+// Classification objectives take constraints too, named explicitly or picked by "auto".
+TEST(GbdtMonotone, ClassifiersKeepTheDirectionOfTheirMargin) {
+  TreeData data = Wavy(3000, 57);
+  data.task = Task::kClassification;
+  data.n_classes = 2;
+  for (float& value : data.y) value = value > 0.0f ? 1.0f : 0.0f;
+  for (const char* objective : {"logistic", "auto"}) {
+    SCOPED_TRACE(objective);
+    const auto model = FitTree("gradient_boosting",
+                               {{"objective", objective},
+                                {"n_estimators", 40},
+                                {"min_samples_leaf", 5},
+                                {"monotone_constraints", {1, -1, 0}}},
+                               data);
+    // Column 1 of the output is P(class 1), which rises with the margin.
+    std::vector<float> rows;
+    for (int step = 0; step < 101; ++step) {
+      rows.insert(rows.end(), {static_cast<float>(-2.5 + 0.05 * step), 0.3f, -0.7f});
+    }
+    const std::vector<float> out = PredictRows(*model, {rows.data(), 101, 3});
+    for (int step = 1; step < 101; ++step) EXPECT_GE(out[step * 2 + 1], out[step * 2 - 1]);
+  }
+}
+
 TEST(GbdtMonotone, NamesAndPositionsGiveTheSameModel) {
   const TreeData data = Wavy(2000, 54);
   const nlohmann::json base = {{"n_estimators", 10}};

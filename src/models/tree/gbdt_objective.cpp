@@ -150,9 +150,7 @@ void GbdtObjective::CheckTargets(std::span<const float> y) const {
   }
 }
 
-int GbdtObjective::n_outputs() const {
-  return type_ == ObjectiveType::kLogistic || type_ == ObjectiveType::kSoftmax ? n_classes_ : 1;
-}
+int GbdtObjective::n_outputs() const { return IsClassObjective(type_) ? n_classes_ : 1; }
 
 std::vector<float> GbdtObjective::BaseMargins(std::span<const float> y,
                                               std::span<const float> weights) const {

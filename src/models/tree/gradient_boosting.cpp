@@ -417,11 +417,6 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
     // The shape is checked here; names and lengths once the features are known.
     (void)ResolveMonotoneConstraints(
         *monotone, {}, monotone->is_array() ? static_cast<int64_t>(monotone->size()) : 0);
-    if (GbdtObjective::FromName(result.objective, Task::kRegression, 0).leaf_quantile()) {
-      ThrowInvalidArgument(
-          "gradient_boosting: monotone_constraints do not combine with objective '" +
-          result.objective + "', whose leaves are refitted to quantiles of their rows");
-    }
     result.monotone_constraints = *monotone;
   }
   result.growth.cat_smooth = reader.GetDouble("cat_smooth", 10.0, 0.0, 1e6);
@@ -435,7 +430,13 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   reader.Allow("random_state");
   reader.Allow("n_jobs");
   reader.Finish();
-  (void)GbdtObjective::FromName(result.objective, task, task == Task::kClassification ? 2 : 0);
+  const GbdtObjective objective =
+      GbdtObjective::FromName(result.objective, task, task == Task::kClassification ? 2 : 0);
+  if (!result.monotone_constraints.is_null() && objective.leaf_quantile()) {
+    ThrowInvalidArgument("gradient_boosting: monotone_constraints do not combine with objective '" +
+                         result.objective +
+                         "', whose leaves are refitted to quantiles of their rows");
+  }
   return result;
 }
 

@@ -379,6 +379,7 @@ void SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
   const auto n_categories = static_cast<int>(bins_.mapper().n_bins(feature));
   if (n_categories <= cat_onehot_max_) {
     // One category against the rest, with the ordinary penalties.
+    const double onehot_parent_score = bounded ? bounded_score(scorer_, parent) : parent_score;
     NonEmptyBins(hist.values, hist.n_entries, n_channels, order);
     const auto n_present = static_cast<int>(order.size());
     for (int position = 0; position < n_present; ++position) {
@@ -388,8 +389,7 @@ void SplitFinder::FindCategories(int feature, const FeatureHistogram& hist, cons
         Add(left, stats_at(order[position]), n_channels);
         fill_right();
         if (!scorer_.Feasible(left) || !scorer_.Feasible(right)) continue;
-        const double gain =
-            split_gain(scorer_, bounded ? bounded_score(scorer_, parent) : parent_score);
+        const double gain = split_gain(scorer_, onehot_parent_score);
         if (gain > best.gain) best = {gain, position, position, missing_left == 1};
       }
     }
