@@ -3,9 +3,10 @@
 // (XGBoost hist's count:poisson, reg:gamma, reg:tweedie and reg:absoluteerror; scikit-learn's
 // HistGradientBoostingRegressor with loss poisson, quantile and absolute_error), trained by
 // objective_peers.py on the very same splits; and squared error with one feature per dataset
-// constrained to increase (monotone_constraints) against XGBoost's with the same constraint. Both
-// sides' test predictions are scored here, with one implementation of each loss. Prints the
-// train-time ratio (Kolosal / peer) and both losses.
+// constrained to increase (monotone_constraints) against XGBoost's with the same constraint, and
+// squared error as an additive model (interaction_constraints with every feature in a set of its
+// own) against XGBoost's with the same sets. Both sides' test predictions are scored here, with one
+// implementation of each loss. Prints the train-time ratio (Kolosal / peer) and both losses.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -83,7 +84,7 @@ double MeanLoss(const std::string& objective, const Options& options, const std:
   for (size_t row = 0; row < y.size(); ++row) {
     const double target = y[row];
     const double value = predicted[row];
-    if (objective == "monotone") {  // squared error
+    if (objective == "monotone" || objective == "additive") {  // squared error
       total += (target - value) * (target - value);
     } else if (objective == "absolute_error") {
       total += std::abs(target - value);
@@ -134,6 +135,13 @@ Fitted FitKolosal(const BenchSplit& split, const std::string& objective, const O
   if (objective == "monotone") {
     params["objective"] = "squared_error";
     params["monotone_constraints"] = {{options.monotone.at(split.name), 1}};
+  }
+  if (objective == "additive") {
+    params["objective"] = "squared_error";
+    params["interaction_constraints"] = nlohmann::json::array();
+    for (int64_t feature = 0; feature < split.train.cols; ++feature) {
+      params["interaction_constraints"].push_back({feature});
+    }
   }
   models::TrainData train;
   train.x = split.train.view();

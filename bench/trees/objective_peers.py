@@ -83,12 +83,20 @@ def monotone_case(meta, x_train, y_train, x_test):
         {"monotone_constraints": constraints}))
 
 
+def additive_case(x_train, y_train, x_test):
+    """Squared error with every feature in an interaction set of its own: an additive model."""
+    sets = "[" + ",".join("[%d]" % feature for feature in range(x_train.shape[1])) + "]"
+    return ("additive.xgboost", lambda: xgboost_case(
+        x_train, y_train, x_test, "reg:squarederror", float(np.mean(y_train)),
+        {"interaction_constraints": sets}))
+
+
 def cases(meta, x_train, y_train, x_test):
     """(case name, the peer's fit) for every objective with a peer that optimises the same loss."""
     mean = float(np.mean(y_train))
     median = float(np.median(y_train))
     monotone = monotone_case(meta, x_train, y_train, x_test)
-    return ([monotone] if monotone else []) + [
+    return ([monotone] if monotone else []) + [additive_case(x_train, y_train, x_test)] + [
         ("poisson.xgboost", lambda: xgboost_case(x_train, y_train, x_test, "count:poisson",
                                                  mean, {})),
         ("poisson.sklearn", lambda: sklearn_case(meta, x_train, y_train, x_test, "poisson", {})),

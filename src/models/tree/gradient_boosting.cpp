@@ -144,6 +144,8 @@ void BoostingRun::Prepare() {
   growth.parallel = n_margins_ == 1 && parallel_rows_;
   growth.monotone =
       ResolveMonotoneConstraints(params_.monotone_constraints, data_.features, data_.x.cols);
+  growth.interaction_sets =
+      ResolveInteractionConstraints(params_.interaction_constraints, data_.features, data_.x.cols);
   for (int margin = 0; margin < n_margins_; ++margin) {
     builders_.push_back(std::make_unique<TreeBuilder>(*bins_, scorer, growth));
   }
@@ -325,6 +327,22 @@ void ReadObjectiveParams(ConfigReader& reader, const std::string& objective,
                          params.poisson_max_delta_step, 0.0, 10.0);
 }
 
+// The position of the feature called `name`; `context` starts the error messages.
+size_t FeaturePosition(const std::string& name, std::span<const data::FeatureInfo> features,
+                       const std::string& context) {
+  if (features.empty()) {
+    ThrowInvalidArgument(context + " names features, but the data has no feature names");
+  }
+  const auto found = std::find_if(features.begin(), features.end(),
+                                  [&](const data::FeatureInfo& info) { return info.name == name; });
+  if (found == features.end()) {
+    std::vector<std::string> names;
+    for (const data::FeatureInfo& info : features) names.push_back(info.name);
+    ThrowInvalidArgument(context + ": " + UnknownNameMessage("feature", name, names));
+  }
+  return static_cast<size_t>(found - features.begin());
+}
+
 }  // namespace
 
 std::vector<int8_t> ResolveMonotoneConstraints(const nlohmann::json& constraints,
@@ -352,20 +370,9 @@ std::vector<int8_t> ResolveMonotoneConstraints(const nlohmann::json& constraints
       // A plain variable: clang 14 cannot capture structured bindings in a lambda.
       const std::string name = item.key();
       const int8_t direction = direction_of(item.value(), " '" + name + "'");
-      if (features.empty()) {
-        // ParseParams checks the shape alone (n_features 0); a fit needs the names.
-        if (n_features == 0) continue;
-        ThrowInvalidArgument(context + " names features, but the data has no feature names");
-      }
-      const auto found =
-          std::find_if(features.begin(), features.end(),
-                       [&](const data::FeatureInfo& info) { return info.name == name; });
-      if (found == features.end()) {
-        std::vector<std::string> names;
-        for (const data::FeatureInfo& info : features) names.push_back(info.name);
-        ThrowInvalidArgument(context + ": " + UnknownNameMessage("feature", name, names));
-      }
-      directions[static_cast<size_t>(found - features.begin())] = direction;
+      // ParseParams checks the shape alone (n_features 0); a fit needs the names.
+      if (features.empty() && n_features == 0) continue;
+      directions[FeaturePosition(name, features, context)] = direction;
     }
   } else {
     ThrowInvalidArgument(context + " must be an array of directions or an object of feature names");
@@ -378,6 +385,58 @@ std::vector<int8_t> ResolveMonotoneConstraints(const nlohmann::json& constraints
   }
   if (std::all_of(directions.begin(), directions.end(), [](int8_t d) { return d == 0; })) return {};
   return directions;
+}
+
+std::vector<std::vector<int32_t>> ResolveInteractionConstraints(
+    const nlohmann::json& constraints, std::span<const data::FeatureInfo> features,
+    int64_t n_features) {
+  const std::string context = "gradient_boosting: interaction_constraints";
+  if (constraints.is_null()) return {};
+  if (!constraints.is_array()) {
+    ThrowInvalidArgument(context + " must be an array of feature sets, got " + constraints.dump());
+  }
+  std::vector<std::vector<int32_t>> sets;
+  for (size_t set_idx = 0; set_idx < constraints.size(); ++set_idx) {
+    const nlohmann::json& members = constraints[set_idx];
+    const std::string where = context + "[" + std::to_string(set_idx) + "]";
+    if (!members.is_array()) {
+      ThrowInvalidArgument(where + " must be an array of feature positions or names, got " +
+                           members.dump());
+    }
+    std::vector<int32_t> set;
+    for (size_t idx = 0; idx < members.size(); ++idx) {
+      const nlohmann::json& member = members[idx];
+      const std::string at = where + "[" + std::to_string(idx) + "]";
+      if (member.is_string()) {
+        // ParseParams checks the shape alone (n_features 0); a fit needs the names.
+        if (features.empty() && n_features == 0) continue;
+        set.push_back(
+            static_cast<int32_t>(FeaturePosition(member.get<std::string>(), features, at)));
+      } else if (member.is_number_integer()) {
+        const auto position = member.get<int64_t>();
+        if (position < 0 || (n_features > 0 && position >= n_features)) {
+          ThrowInvalidArgument(at + ": feature " + std::to_string(position) +
+                               " is out of range for " + std::to_string(n_features) + " features");
+        }
+        set.push_back(static_cast<int32_t>(position));
+      } else {
+        ThrowInvalidArgument(at + " must be a feature position or name, got " + member.dump());
+      }
+    }
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+    if (!set.empty()) sets.push_back(std::move(set));
+  }
+  if (sets.empty() || n_features == 0) return {};
+  // A feature in no set interacts with none: it is a set of its own, as in XGBoost.
+  std::vector<bool> listed(static_cast<size_t>(n_features), false);
+  for (const std::vector<int32_t>& set : sets) {
+    for (const int32_t feature : set) listed[static_cast<size_t>(feature)] = true;
+  }
+  for (int32_t feature = 0; feature < n_features; ++feature) {
+    if (!listed[static_cast<size_t>(feature)]) sets.push_back({feature});
+  }
+  return sets;
 }
 
 GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& params, Task task) {
@@ -418,6 +477,10 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
     (void)ResolveMonotoneConstraints(
         *monotone, {}, monotone->is_array() ? static_cast<int64_t>(monotone->size()) : 0);
     result.monotone_constraints = *monotone;
+  }
+  if (const nlohmann::json* interactions = reader.Find("interaction_constraints")) {
+    (void)ResolveInteractionConstraints(*interactions, {}, 0);
+    result.interaction_constraints = *interactions;
   }
   result.growth.cat_smooth = reader.GetDouble("cat_smooth", 10.0, 0.0, 1e6);
   result.growth.cat_l2 = reader.GetDouble("cat_l2", 10.0, 0.0, 1e6);

@@ -67,6 +67,15 @@ TreeBuilder::TreeBuilder(const BinnedMatrix& bins, SplitScorer scorer, TreeGrowt
     total_bins += bins.hist_bins(feature);
   sparse_rows_ = std::clamp<int64_t>(total_bins / std::max(1, bins.n_features()), 16,
                                      SortedRowLists::kMaxRows);
+  if (!params_.interaction_sets.empty()) {
+    sets_of_feature_.resize(static_cast<size_t>(bins.n_features()));
+    for (size_t set = 0; set < params_.interaction_sets.size(); ++set) {
+      for (const int32_t feature : params_.interaction_sets[set]) {
+        sets_of_feature_[static_cast<size_t>(feature)].push_back(static_cast<int32_t>(set));
+      }
+    }
+    allowed_mask_.assign(static_cast<size_t>(bins.n_features()), 0);
+  }
 }
 
 bool TreeBuilder::UseParallel(int64_t n_rows, size_t n_features) const {
@@ -361,7 +370,7 @@ SplitCandidate TreeBuilder::FindBestSplitInLists(OpenNode& node, double parent_s
   constant_features_.clear();
   SplitCandidate best;
   const bool fused = scorer_.criterion() == Criterion::kSquaredError && !params_.random_splits;
-  ForEachLiveCandidate(live, node_features_, subtract_, [&](int32_t feature) {
+  ForEachLiveCandidate(live, node_features_, all_node_features_, [&](int32_t feature) {
     if (fused) {
       const SortedRowLists::ListSplit split = lists_.SquaredErrorSplit(
           feature, node.list_base, node.begin, node.end, node.totals.data(), parent_score);
@@ -438,35 +447,39 @@ SplitCandidate TreeBuilder::FindBestSplitOfTwo(const OpenNode& node, double pare
   std::array<const RowStat*, 2> rows = {nullptr, nullptr};
   std::array<double, 2> gains{};
   SplitCandidate best;
-  ForEachLiveCandidate(LiveFeatures(node), node_features_, subtract_, [&](int32_t feature) {
-    if (bins_.mapper().categorical(feature)) {
-      const FeatureHistogram view = lists_.Histogram(feature, node.list_base, node.begin, node.end);
-      if (CanSplitFeature(view, scorer_.n_channels())) {
-        FindInFeature(node, feature, view, parent_score, 0, best);
-      }
-      return;
-    }
-    int bin = 0;
-    int upper_bin = 0;
-    const RowStat* lower = lists_.LowerOfTwo(feature, node.list_base, node.begin, &bin, &upper_bin);
-    if (lower == nullptr) return;
-    // The node has two rows, so at most two distinct lower rows.
-    const size_t which = rows[0] == lower ? 0 : (rows[1] == lower || rows[0] != nullptr ? 1 : 0);
-    if (rows[which] != lower) {
-      rows[which] = lower;
-      gains[which] = GainOfLeft(node, *lower, parent_score);
-    }
-    // GainOfLeft is -inf for a split that is not allowed.
-    if (!(gains[which] > -std::numeric_limits<double>::infinity())) return;
-    if (!Beats(gains[which], feature, best)) return;
-    best = SplitCandidate{};
-    best.feature = feature;
-    best.gain = gains[which];
-    best.threshold_bin = bin;
-    if (params_.center_thresholds && upper_bin != bins_.mapper().missing_bin(feature)) {
-      best.threshold_bin = (bin + upper_bin) / 2;
-    }
-  });
+  ForEachLiveCandidate(
+      LiveFeatures(node), node_features_, all_node_features_, [&](int32_t feature) {
+        if (bins_.mapper().categorical(feature)) {
+          const FeatureHistogram view =
+              lists_.Histogram(feature, node.list_base, node.begin, node.end);
+          if (CanSplitFeature(view, scorer_.n_channels())) {
+            FindInFeature(node, feature, view, parent_score, 0, best);
+          }
+          return;
+        }
+        int bin = 0;
+        int upper_bin = 0;
+        const RowStat* lower =
+            lists_.LowerOfTwo(feature, node.list_base, node.begin, &bin, &upper_bin);
+        if (lower == nullptr) return;
+        // The node has two rows, so at most two distinct lower rows.
+        const size_t which =
+            rows[0] == lower ? 0 : (rows[1] == lower || rows[0] != nullptr ? 1 : 0);
+        if (rows[which] != lower) {
+          rows[which] = lower;
+          gains[which] = GainOfLeft(node, *lower, parent_score);
+        }
+        // GainOfLeft is -inf for a split that is not allowed.
+        if (!(gains[which] > -std::numeric_limits<double>::infinity())) return;
+        if (!Beats(gains[which], feature, best)) return;
+        best = SplitCandidate{};
+        best.feature = feature;
+        best.gain = gains[which];
+        best.threshold_bin = bin;
+        if (params_.center_thresholds && upper_bin != bins_.mapper().missing_bin(feature)) {
+          best.threshold_bin = (bin + upper_bin) / 2;
+        }
+      });
   return best;
 }
 
@@ -481,6 +494,14 @@ void TreeBuilder::PrepareSmallNode(OpenNode& node) {
 // node has one) or, for a small node, from sparse ones.
 void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
   DrawNodeFeatures(rng);
+  all_node_features_ = subtract_ && !node.constrained;
+  if (node.constrained) {
+    const std::span<const int32_t> allowed = AllowedFeatures(node, allowed_scratch_);
+    std::vector<int32_t> drawn = std::move(node_features_);
+    node_features_.clear();
+    std::set_intersection(drawn.begin(), drawn.end(), allowed.begin(), allowed.end(),
+                          std::back_inserter(node_features_));
+  }
   if (node.hist < 0 && node.end - node.begin >= sparse_rows_) {
     node.hist = AcquireHistogram();
     BuildHistogram(node, node_features_, hist_pool_[node.hist].data());
@@ -507,6 +528,7 @@ void TreeBuilder::SplitNode(OpenNode& node, Tree& tree, Rng& rng) {
   OpenNode right =
       MakeChild(left_node + 1, node.depth + 1, middle, node.end, std::move(right_totals));
   BoundChildren(node, left, right);
+  NarrowInteractions(node, left, right);
   // Lists are read only by children that are evaluated.
   if (node.list_base >= 0 && (CanSplit(left) || CanSplit(right))) {
     lists_.Partition(node.best, LiveFeatures(node), node.list_base, node.begin, middle, node.end);
@@ -541,9 +563,11 @@ void TreeBuilder::AttachChildHistograms(OpenNode& parent, OpenNode& left, OpenNo
   smaller.hist = AcquireHistogram();
   double* small_hist = hist_pool_[smaller.hist].data();
   double* parent_hist = hist_pool_[parent.hist].data();
-  BuildHistogram(smaller, tree_features_, small_hist);
+  // The parent's histogram holds (at least) its allowed features, which cover its children's.
+  const std::span<const int32_t> features = AllowedFeatures(parent, allowed_scratch_);
+  BuildHistogram(smaller, features, small_hist);
   const int n_channels = scorer_.n_channels();
-  for (int32_t feature : tree_features_) {
+  for (int32_t feature : features) {
     HistogramBuilder::SubtractFeature(bins_, feature, n_channels, small_hist, parent_hist);
   }
   larger.hist = parent.hist;
@@ -605,6 +629,43 @@ void TreeBuilder::BoundChildren(const OpenNode& node, OpenNode& left, OpenNode& 
   OpenNode& upper_side = direction > 0 ? right : left;
   lower_side.bounds.upper = std::min(lower_side.bounds.upper, middle);
   upper_side.bounds.lower = std::max(upper_side.bounds.lower, middle);
+}
+
+// A split on feature f keeps the node's sets that hold f (all sets holding f, below the root).
+void TreeBuilder::NarrowInteractions(const OpenNode& node, OpenNode& left, OpenNode& right) const {
+  if (params_.interaction_sets.empty()) return;
+  const std::vector<int32_t>& holding = sets_of_feature_[static_cast<size_t>(node.best.feature)];
+  std::vector<int32_t> sets;
+  if (node.constrained) {
+    std::set_intersection(node.sets.begin(), node.sets.end(), holding.begin(), holding.end(),
+                          std::back_inserter(sets));
+  } else {
+    sets = holding;
+  }
+  left.constrained = true;
+  right.constrained = true;
+  left.sets = sets;
+  right.sets = std::move(sets);
+}
+
+std::span<const int32_t> TreeBuilder::AllowedFeatures(const OpenNode& node,
+                                                      std::vector<int32_t>& scratch) {
+  if (!node.constrained) return tree_features_;
+  for (const int32_t set : node.sets) {
+    for (const int32_t feature : params_.interaction_sets[static_cast<size_t>(set)]) {
+      allowed_mask_[static_cast<size_t>(feature)] = 1;
+    }
+  }
+  scratch.clear();
+  for (const int32_t feature : tree_features_) {
+    if (allowed_mask_[static_cast<size_t>(feature)] != 0) scratch.push_back(feature);
+  }
+  for (const int32_t set : node.sets) {
+    for (const int32_t feature : params_.interaction_sets[static_cast<size_t>(set)]) {
+      allowed_mask_[static_cast<size_t>(feature)] = 0;
+    }
+  }
+  return scratch;
 }
 
 void TreeBuilder::FinishLeaf(const OpenNode& node, Tree& tree) {

@@ -37,6 +37,9 @@ struct GradientBoostingParams {
   /// Per input feature +1 (increasing), -1 (decreasing) or 0: an array by position, or an object
   /// by feature name (unnamed features free). Null when nothing is constrained.
   nlohmann::json monotone_constraints;
+  /// Sets of features that may interact, each an array of positions or names (XGBoost's
+  /// interaction_constraints). Null when interactions are free.
+  nlohmann::json interaction_constraints;
   TreeGrowthParams growth;
 };
 
@@ -47,6 +50,14 @@ struct GradientBoostingParams {
 std::vector<int8_t> ResolveMonotoneConstraints(const nlohmann::json& constraints,
                                                std::span<const data::FeatureInfo> features,
                                                int64_t n_features);
+
+/// The feature sets of `constraints` (see GradientBoostingParams) as sorted positions, with every
+/// feature in no set added as a set of its own; empty when none is given. Throws
+/// Error(kInvalidArgument) for a value that is not an array of arrays, a position out of range,
+/// an unknown name, or names without feature names. With `n_features` 0 it checks the shape.
+std::vector<std::vector<int32_t>> ResolveInteractionConstraints(
+    const nlohmann::json& constraints, std::span<const data::FeatureInfo> features,
+    int64_t n_features);
 
 /// Histogram gradient boosting (LightGBM / XGBoost hist style): quantile bins, leaf-wise or
 /// depth-wise growth, histogram subtraction, L1/L2 leaf regularisation, row and column

@@ -52,6 +52,11 @@ struct TreeGrowthParams {
   /// constrained feature keep their children's values in that order and bound their subtrees'
   /// values at the midpoint between them, and every leaf keeps to its bounds (see docs/trees.md).
   std::vector<int8_t> monotone;
+  /// Gradient boosting: the feature sets (sorted positions) that may interact, every feature in
+  /// at least one; empty when interactions are free. A node may split on the features of every
+  /// set that holds all the features split on above it (XGBoost's rule), so each root-to-leaf
+  /// path stays inside one set.
+  std::vector<std::vector<int32_t>> interaction_sets;
 };
 
 /// Grows one tree on binned data with histograms: the smaller child's histogram is built and the
@@ -90,6 +95,10 @@ class TreeBuilder {
     // on its rows; empty: every feature of the tree. Only for nodes that use lists.
     std::vector<int32_t> live;
     LeafBounds bounds;  // from ancestors' splits on monotone features
+    // With interaction sets: whether an ancestor split, and then the sets (increasing indices)
+    // that hold every feature split on above the node.
+    bool constrained = false;
+    std::vector<int32_t> sets;
     SplitCandidate best;
   };
 
@@ -123,6 +132,9 @@ class TreeBuilder {
   void FinishLeaf(const OpenNode& node, Tree& tree);
   int MonotoneDirection(int feature) const;
   void BoundChildren(const OpenNode& node, OpenNode& left, OpenNode& right) const;
+  void NarrowInteractions(const OpenNode& node, OpenNode& left, OpenNode& right) const;
+  /// The tree's features the node's interaction sets allow (all of them when unconstrained).
+  std::span<const int32_t> AllowedFeatures(const OpenNode& node, std::vector<int32_t>& scratch);
   void Push(OpenNode node);
   OpenNode PopNext();
   int AcquireHistogram();
@@ -145,7 +157,12 @@ class TreeBuilder {
   std::span<const RowStat> stats_;
   std::vector<int32_t> tree_features_;
   std::vector<int32_t> node_features_;  // the features drawn for the node being evaluated
-  std::vector<int32_t> draw_order_;     // the tree's features, the first n_drawn_ drawn
+  // Whether the node being evaluated may split on every live feature (no draw, no constraint).
+  bool all_node_features_ = true;
+  std::vector<std::vector<int32_t>> sets_of_feature_;  // interaction sets holding each feature
+  std::vector<uint8_t> allowed_mask_;                  // scratch, one flag per feature
+  std::vector<int32_t> allowed_scratch_;
+  std::vector<int32_t> draw_order_;  // the tree's features, the first n_drawn_ drawn
   size_t n_drawn_ = 0;
   std::vector<SplitCandidate> candidates_;
   std::vector<int32_t> constant_features_;  // scratch: drawn features found constant on a node
