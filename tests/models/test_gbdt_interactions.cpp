@@ -149,8 +149,8 @@ TEST(GbdtInteractions, PredictionsAddOneFunctionPerSet) {
 }
 
 // Constraints hold with missing values, categorical features, monotone constraints, several
-// outputs, row and column sampling, and overlapping sets (a path may use a and c, or c and d,
-// but never a and d).
+// outputs, row and column sampling (per tree and per node), and overlapping sets (a path may use a
+// and c, or c and d, but never a and d).
 TEST(GbdtInteractions, HoldAcrossOtherSettings) {
   TreeData data = Coupled(3000, 62, true);
   data.features[4] = {"e", true, 5};
@@ -162,7 +162,7 @@ TEST(GbdtInteractions, HoldAcrossOtherSettings) {
   for (float& value : classes.y) value = value < -0.5f ? 0.0f : (value < 0.5f ? 1.0f : 2.0f);
   const nlohmann::json settings[] = {
       {{"monotone_constraints", {0, 0, 1, 0, 0}}},
-      {{"subsample", 0.7}, {"colsample_bytree", 0.8}},
+      {{"subsample", 0.7}, {"colsample_bytree", 0.8}, {"colsample_bynode", 0.5}},
       {{"growth", "depth_wise"}, {"max_depth", 5}, {"objective", "huber"}},
   };
   const nlohmann::json sets = nlohmann::json::parse(R"([["a", "b", "e"], ["c", "d"]])");

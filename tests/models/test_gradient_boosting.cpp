@@ -124,7 +124,8 @@ TEST(GradientBoosting, SameModelWithOneOrTwoThreadsOnLargeData) {
   EXPECT_EQ(SaveModel(*FitTree("gradient_boosting", all_rows, regression, Control(1, 5))),
             SaveModel(*FitTree("gradient_boosting", all_rows, regression, Control(2, 5))));
   const TreeData binary = MixedClassification(360000, 2, 32);
-  const nlohmann::json sampled = {{"n_estimators", 3}, {"subsample", 0.8}};
+  const nlohmann::json sampled = {
+      {"n_estimators", 3}, {"subsample", 0.8}, {"colsample_bynode", 0.6}};
   EXPECT_EQ(SaveModel(*FitTree("gradient_boosting", sampled, binary, Control(1, 5))),
             SaveModel(*FitTree("gradient_boosting", sampled, binary, Control(2, 5))));
 }
@@ -496,6 +497,85 @@ TEST(GradientBoosting, ColsampleByTreeDrawsFeaturesPerRound) {
   EXPECT_GE(roots.size(), 3u);
 }
 
+// colsample_bynode 0.25 lets each node of a 4-feature model split one drawn feature: the roots
+// spread over the features, and a tree may split different features at different nodes, which
+// colsample_bytree (one draw per tree) never does. 1 is the same model as no draw.
+TEST(GradientBoosting, ColsampleByNodeDrawsFeaturesPerNode) {
+  TreeData data;
+  data.cols = 4;
+  Rng rng(38);
+  for (int row = 0; row < 600; ++row) {
+    for (int64_t col = 0; col < data.cols; ++col) {
+      data.x.push_back(static_cast<float>(UniformUnit(rng)));
+    }
+    data.y.push_back(data.x[row * 4] > 0.5f ? 1.0f : 0.0f);
+  }
+  const nlohmann::json params = {{"n_estimators", 20}, {"growth", "depth_wise"}, {"max_depth", 3}};
+  nlohmann::json all = params;
+  all["colsample_bynode"] = 1.0;
+  EXPECT_EQ(SaveModel(*FitTree("gradient_boosting", all, data)),
+            SaveModel(*FitTree("gradient_boosting", params, data)));
+  nlohmann::json sampled = params;
+  sampled["colsample_bynode"] = 0.25;
+  const SavedTrees trees = ReadSavedTrees(*FitTree("gradient_boosting", sampled, data));
+  std::set<int32_t> roots;
+  int mixed_trees = 0;
+  for (size_t tree = 0; tree < trees.roots.size(); ++tree) {
+    const size_t end = tree + 1 < trees.roots.size() ? static_cast<size_t>(trees.roots[tree + 1])
+                                                     : trees.feature.size();
+    std::set<int32_t> used;
+    for (size_t node = static_cast<size_t>(trees.roots[tree]); node < end; ++node) {
+      if (!trees.is_leaf(node)) used.insert(trees.feature[node]);
+    }
+    mixed_trees += used.size() > 1 ? 1 : 0;
+    roots.insert(trees.feature[trees.roots[tree]]);
+  }
+  EXPECT_GE(roots.size(), 3u);
+  EXPECT_GE(mixed_trees, 5);
+}
+
+// scale_pos_weight s weighs every positive row by s, as XGBoost's does: the same model as sample
+// weights of s on the positives, and a start at the log-odds of the weighted prior.
+TEST(GradientBoosting, ScalePosWeightWeighsThePositiveClass) {
+  const TreeData data = MixedClassification(2000, 2, 39);
+  const double scale = 3.5;
+  const nlohmann::json params = {{"n_estimators", 10}};
+  nlohmann::json scaled = params;
+  scaled["scale_pos_weight"] = scale;
+  const auto model = FitTree("gradient_boosting", scaled, data);
+  TreeData weighted = data;
+  for (const float label : data.y) weighted.weights.push_back(label == 1.0f ? 3.5f : 1.0f);
+  EXPECT_EQ(SaveModel(*model), SaveModel(*FitTree("gradient_boosting", params, weighted)));
+  double positives = 0.0;
+  for (const float label : data.y) positives += label;
+  const double negatives = static_cast<double>(data.y.size()) - positives;
+  EXPECT_NEAR(AsBoosting(*model).base_margins()[0], std::log(scale * positives / negatives), 1e-5);
+
+  auto create = [](const nlohmann::json& extra, Task task) {
+    return CreateTree("gradient_boosting", extra, task);
+  };
+  testing::ExpectError(
+      [&] {
+        create({{"scale_pos_weight", 2.0}}, Task::kRegression);
+      },
+      StatusCode::kInvalidArgument, "scale_pos_weight", "binary classification");
+  testing::ExpectError(
+      [&] {
+        create({{"scale_pos_weight", 2.0}, {"class_weight", "balanced"}}, Task::kClassification);
+      },
+      StatusCode::kInvalidArgument, "not both");
+  testing::ExpectError(
+      [&] {
+        create({{"scale_pos_weight", 0.0}}, Task::kClassification);
+      },
+      StatusCode::kInvalidArgument, "scale_pos_weight");
+  testing::ExpectError(
+      [&] {
+        FitTree("gradient_boosting", {{"scale_pos_weight", 2.0}}, MixedClassification(300, 3, 40));
+      },
+      StatusCode::kInvalidArgument, "scale_pos_weight needs two classes, the data has 3");
+}
+
 // Class 1 is rare (about 1 in 9 rows) and overlaps class 0. Balanced weights give both classes
 // the same total weight, so boosting starts from margin 0 instead of the prior's log-odds, and
 // the model finds more of the rare class.
@@ -700,7 +780,9 @@ TEST(GradientBoosting, RejectsBadParams) {
                                                    {"max_cat_to_onehot", 256},
                                                    {"min_data_per_group", 0},
                                                    {"cat_smooth", -1.0},
-                                                   {"cat_l2", -1.0}}) {
+                                                   {"cat_l2", -1.0},
+                                                   {"colsample_bynode", 0.0},
+                                                   {"colsample_bynode", 1.5}}) {
     ExpectStatus(StatusCode::kInvalidArgument, [&] { create({{key, value}}, Task::kRegression); });
   }
 }

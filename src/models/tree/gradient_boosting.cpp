@@ -113,7 +113,16 @@ void BoostingRun::SplitRows() {
 }
 
 void BoostingRun::Prepare() {
-  const std::vector<float> weights = RowWeights(data_, params_.balanced);
+  std::vector<float> weights = RowWeights(data_, params_.balanced);
+  if (params_.scale_pos_weight != 1.0) {
+    if (data_.n_classes != 2) {
+      ThrowInvalidArgument("gradient_boosting: scale_pos_weight needs two classes, the data has " +
+                           std::to_string(data_.n_classes));
+    }
+    for (size_t row = 0; row < weights.size(); ++row) {
+      if (data_.y[row] == 1.0f) weights[row] *= static_cast<float>(params_.scale_pos_weight);
+    }
+  }
   for (int32_t row : train_rows_) {
     y_.push_back(data_.y[row]);
     weights_.push_back(weights[row]);
@@ -464,10 +473,23 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   result.growth.min_split_gain = reader.GetDouble("min_split_gain", 0.0, 0.0, 1e12);
   result.subsample = reader.GetDouble("subsample", 1.0, 1e-3, 1.0);
   result.colsample_bytree = reader.GetDouble("colsample_bytree", 1.0, 1e-3, 1.0);
+  result.growth.node_colsample = reader.GetDouble("colsample_bynode", 1.0, 1e-3, 1.0);
   result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));
   result.early_stopping_rounds = reader.GetInt("early_stopping_rounds", 0, 0, 1000000);
   result.validation_fraction = reader.GetDouble("validation_fraction", 0.1, 0.01, 0.5);
   result.balanced = ReadBalanced(reader, task);
+  if (reader.Has("scale_pos_weight")) {
+    result.scale_pos_weight = reader.GetDouble("scale_pos_weight", 1.0, 1e-6, 1e6);
+    if (task != Task::kClassification) {
+      ThrowInvalidArgument(
+          "gradient_boosting: scale_pos_weight weighs the positive class, so it needs a binary "
+          "classification task");
+    }
+    if (result.balanced) {
+      ThrowInvalidArgument(
+          "gradient_boosting: give class_weight 'balanced' or scale_pos_weight, not both");
+    }
+  }
   if (reader.Has("base_score")) {
     result.base_score = reader.GetDouble("base_score", 0.0, -kMaxBaseScore, kMaxBaseScore);
   }

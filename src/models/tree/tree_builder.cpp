@@ -209,6 +209,19 @@ void TreeBuilder::DrawNodeFeatures(Rng& rng) {
   std::sort(node_features_.begin(), node_features_.end());
 }
 
+// Keeps a uniform draw of round(node_colsample x n) of the node's n features (at least one).
+void TreeBuilder::SampleNodeFeatures(Rng& rng) {
+  const size_t n_total = node_features_.size();
+  const auto n_keep = std::clamp<size_t>(
+      static_cast<size_t>(std::lround(params_.node_colsample * static_cast<double>(n_total))), 1,
+      std::max<size_t>(n_total, 1));
+  for (size_t idx = 0; idx < n_keep && idx < n_total; ++idx) {
+    std::swap(node_features_[idx], node_features_[idx + UniformIndex(rng, n_total - idx)]);
+  }
+  node_features_.resize(std::min(n_keep, n_total));
+  std::sort(node_features_.begin(), node_features_.end());
+}
+
 // When no drawn feature can split the node (all constant on its rows, in practice), the node
 // would end as an impure leaf. As scikit-learn's CART does, draw further features one at a time
 // until one splits it.
@@ -494,7 +507,7 @@ void TreeBuilder::PrepareSmallNode(OpenNode& node) {
 // node has one) or, for a small node, from sparse ones.
 void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
   DrawNodeFeatures(rng);
-  all_node_features_ = subtract_ && !node.constrained;
+  all_node_features_ = subtract_ && !node.constrained && params_.node_colsample >= 1.0;
   if (node.constrained) {
     const std::span<const int32_t> allowed = AllowedFeatures(node, allowed_scratch_);
     std::vector<int32_t> drawn = std::move(node_features_);
@@ -507,6 +520,7 @@ void TreeBuilder::Evaluate(OpenNode& node, Rng& rng) {
     BuildHistogram(node, node_features_, hist_pool_[node.hist].data());
   }
   PrepareSmallNode(node);
+  if (params_.node_colsample < 1.0) SampleNodeFeatures(rng);
   const double parent_score = scorer_.Score(node.totals.data());
   const uint64_t random_seed = params_.random_splits ? rng() : 0;
   tie_seed_ = params_.random_ties ? rng() : 0;

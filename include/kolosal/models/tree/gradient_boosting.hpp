@@ -26,11 +26,12 @@ struct GradientBoostingParams {
   double min_child_weight = 1e-3;
   int64_t min_samples_leaf = 20;
   double subsample = 1.0;
-  double colsample_bytree = 1.0;
+  double colsample_bytree = 1.0;  // colsample_bynode is growth.node_colsample
   int max_bins = 255;
   int64_t early_stopping_rounds = 0;  // 0 = off
   double validation_fraction = 0.1;
   bool balanced = false;
+  double scale_pos_weight = 1.0;  // binary classification: weight of the positive class's rows
   /// The starting prediction (XGBoost's base_score); empty: the weighted prior, mean or median
   /// of the training targets (LightGBM's boost_from_average).
   std::optional<double> base_score;

@@ -22,7 +22,11 @@ struct TreeGrowthParams {
   int max_leaves = 0;      // 0 = unlimited; only for leaf-wise growth
   bool leaf_wise = false;  // best-first (LightGBM) instead of depth-first
   int64_t min_samples_split = 2;
-  double max_features = 1.0;   // fraction of the tree's features drawn at every node
+  double max_features = 1.0;  // fraction of the tree's features drawn at every node
+  /// Gradient boosting (XGBoost's colsample_bynode): the share of the node's features its split
+  /// may use, drawn per node after the histograms of all of them are built, so histogram
+  /// subtraction keeps working. Unlike max_features, a node whose draw cannot split ends.
+  double node_colsample = 1.0;
   bool random_splits = false;  // one random threshold per feature (extra trees)
   double min_split_gain = 0.0;
   double cat_smooth = 10.0;   // added to the hessian when ordering categories (gradient only)
@@ -140,6 +144,7 @@ class TreeBuilder {
   int AcquireHistogram();
   void ReleaseHistogram(int& hist);
   void DrawNodeFeatures(Rng& rng);
+  void SampleNodeFeatures(Rng& rng);
   void DrawUntilSplit(OpenNode& node, double parent_score, uint64_t random_seed, Rng& rng);
   bool UseParallel(int64_t n_rows, size_t n_features) const;
 
