@@ -87,6 +87,83 @@ TEST(GradientBoosting, StopsEarlyOnValidationLoss) {
   EXPECT_GE(AsBoosting(*model).n_rounds(), 1);
 }
 
+// The summary records what early stopping watched: every round's validation score, the best
+// round (the first best one, as XGBoost's best_iteration) and its score; the model keeps the
+// rounds up to it, and training ran early_stopping_rounds past it. eval_metric picks a metric
+// from the registry, maximised when greater is better.
+TEST(GradientBoosting, EarlyStoppingWatchesTheEvalMetric) {
+  const TreeData binary = MixedClassification(3000, 2, 41);
+  TreeData regression = SmoothRegression(2000, 42);
+  Rng rng(4);
+  for (float& value : regression.y) value += static_cast<float>(UniformUnit(rng));
+  struct Case {
+    const TreeData* data;
+    const char* metric;  // empty: the objective's loss
+    const char* recorded;
+    bool maximise;
+  };
+  const Case cases[] = {{&binary, "", "objective", false},
+                        {&binary, "roc_auc", "roc_auc", true},
+                        {&binary, "accuracy", "accuracy", true},
+                        {&regression, "mae", "mae", false},
+                        {&regression, "r2", "r2", true}};
+  for (const Case& test_case : cases) {
+    SCOPED_TRACE(test_case.metric);
+    nlohmann::json params = {
+        {"n_estimators", 400}, {"early_stopping_rounds", 8}, {"learning_rate", 0.5}};
+    if (*test_case.metric != '\0') params["eval_metric"] = test_case.metric;
+    const auto model = FitTree("gradient_boosting", params, *test_case.data);
+    const nlohmann::json validation = model->Summary().at("validation");
+    EXPECT_EQ(validation.at("metric"), test_case.recorded);
+    const std::vector<double> scores = validation.at("scores");
+    const auto best = test_case.maximise ? std::max_element(scores.begin(), scores.end())
+                                         : std::min_element(scores.begin(), scores.end());
+    const int64_t best_iteration = best - scores.begin();
+    EXPECT_EQ(validation.at("best_iteration"), best_iteration);
+    EXPECT_EQ(validation.at("best_score"), *best);
+    EXPECT_EQ(AsBoosting(*model).n_rounds(), best_iteration + 1);
+    ASSERT_LT(scores.size(), 400u);  // stopped early
+    EXPECT_EQ(scores.size(), static_cast<size_t>(best_iteration + 9));
+    EXPECT_EQ(validation.at("rows"), test_case.data->rows() / 10);
+  }
+  // Without early stopping there is nothing to record.
+  EXPECT_FALSE(FitTree("gradient_boosting", {{"n_estimators", 3}}, binary)
+                   ->Summary()
+                   .contains("validation"));
+}
+
+TEST(GradientBoosting, RejectsBadEvalMetrics) {
+  auto create = [](const nlohmann::json& params, Task task) {
+    return CreateTree("gradient_boosting", params, task);
+  };
+  testing::ExpectError(
+      [&] {
+        create({{"eval_metric", "roc_auc"}}, Task::kClassification);
+      },
+      StatusCode::kInvalidArgument, "eval_metric", "early_stopping_rounds");
+  testing::ExpectError(
+      [&] {
+        create({{"eval_metric", "roc_aux"}, {"early_stopping_rounds", 5}}, Task::kClassification);
+      },
+      StatusCode::kInvalidArgument, "eval_metric", "roc_aux", "roc_auc");
+  testing::ExpectError(
+      [&] {
+        create({{"eval_metric", "roc_auc"}, {"early_stopping_rounds", 5}}, Task::kRegression);
+      },
+      StatusCode::kInvalidArgument, "eval_metric", "regression");
+  testing::ExpectError(
+      [&] {
+        create({{"eval_metric", ""}, {"early_stopping_rounds", 5}}, Task::kRegression);
+      },
+      StatusCode::kInvalidArgument, "eval_metric", "empty");
+  testing::ExpectError(
+      [&] {
+        FitTree("gradient_boosting", {{"eval_metric", "f1"}, {"early_stopping_rounds", 5}},
+                MixedClassification(300, 3, 43));
+      },
+      StatusCode::kInvalidArgument, "eval_metric 'f1' does not take 3 classes");
+}
+
 TEST(GradientBoosting, SubsamplingAndRegularisationStillLearn) {
   const TreeData train = MixedClassification(3000, 2, 26);
   const TreeData test = MixedClassification(1000, 2, 27);

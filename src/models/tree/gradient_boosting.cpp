@@ -10,6 +10,7 @@
 #include "kolosal/core/config.hpp"
 #include "kolosal/core/error.hpp"
 #include "kolosal/core/names.hpp"
+#include "kolosal/metrics/metric.hpp"
 #include "kolosal/models/tree/binned_matrix.hpp"
 #include "kolosal/models/tree/gbdt_objective.hpp"
 #include "kolosal/models/tree/gradient_boosting_model.hpp"
@@ -68,7 +69,9 @@ class BoostingRun {
   void FinishLeaves(Tree& tree, const TreeBuilder& builder, int margin) const;
   void UpdateMargins(const Tree& tree, const TreeBuilder& builder, int margin, bool all_rows);
   void UpdateValidation(int64_t first_tree, int64_t last_tree);
+  double ValidationScore();
   bool ShouldStop(int64_t round);
+  nlohmann::json ValidationRecord() const;
 
   const GradientBoostingParams& params_;
   const TrainData& data_;
@@ -88,6 +91,9 @@ class BoostingRun {
   std::vector<std::unique_ptr<TreeBuilder>> builders_;
   std::vector<Tree> round_trees_;
   TreeEnsemble ensemble_;
+  const metrics::Metric* metric_ = nullptr;  // eval_metric, or null for the objective's loss
+  std::vector<float> valid_outputs_;
+  std::vector<double> scores_;  // the validation score after every round
   double best_loss_ = std::numeric_limits<double>::infinity();
   int64_t best_round_ = -1;
 };
@@ -168,6 +174,14 @@ std::unique_ptr<Model> BoostingRun::Run() {
         data_.task, 1, objective_, std::vector<float>{0.0f}, TreeEnsemble(data_.x.cols, 1));
   }
   objective_.CheckTargets(data_.y);
+  if (!params_.eval_metric.empty()) {
+    metric_ = &metrics::MetricRegistry::Builtin().FindFor(params_.eval_metric, data_.task);
+    if (data_.task == Task::kClassification &&
+        (data_.n_classes < metric_->min_classes || data_.n_classes > metric_->max_classes)) {
+      ThrowInvalidArgument("gradient_boosting: eval_metric '" + metric_->name + "' does not take " +
+                           std::to_string(data_.n_classes) + " classes");
+    }
+  }
   SplitRows();
   Prepare();
   for (int64_t round = 0; round < params_.n_estimators; ++round) {
@@ -179,8 +193,10 @@ std::unique_ptr<Model> BoostingRun::Run() {
     if (stop) break;
   }
   if (best_round_ >= 0) ensemble_.Truncate((best_round_ + 1) * n_margins_);
-  return std::make_unique<GradientBoostingModel>(data_.task, data_.n_classes, objective_,
-                                                 base_margins_, std::move(ensemble_));
+  auto model = std::make_unique<GradientBoostingModel>(data_.task, data_.n_classes, objective_,
+                                                       base_margins_, std::move(ensemble_));
+  if (!scores_.empty()) model->set_validation(ValidationRecord());
+  return model;
 }
 
 std::vector<int32_t> BoostingRun::SampleRows(int64_t round) const {
@@ -299,15 +315,43 @@ void BoostingRun::UpdateValidation(int64_t first_tree, int64_t last_tree) {
   });
 }
 
+// The objective's weighted loss, or eval_metric on the validation rows' outputs (unweighted, as
+// the metrics are).
+double BoostingRun::ValidationScore() {
+  if (metric_ == nullptr) return objective_.Loss(y_valid_, weights_valid_, valid_margins_);
+  const int n_outputs = data_.task == Task::kClassification ? data_.n_classes : 1;
+  valid_outputs_.resize(valid_rows_.size() * static_cast<size_t>(n_outputs));
+  for (size_t row = 0; row < valid_rows_.size(); ++row) {
+    objective_.Transform(valid_margins_.data() + row * n_margins_,
+                         valid_outputs_.data() + row * n_outputs);
+  }
+  try {
+    return metric_->compute(y_valid_, valid_outputs_, data_.n_classes);
+  } catch (const Error& error) {
+    ThrowInvalidArgument("gradient_boosting: eval_metric '" + metric_->name +
+                         "' on the validation rows: " + error.what());
+  }
+}
+
 bool BoostingRun::ShouldStop(int64_t round) {
   if (valid_rows_.empty()) return false;
-  const double loss = objective_.Loss(y_valid_, weights_valid_, valid_margins_);
+  const double score = ValidationScore();
+  scores_.push_back(score);
+  const double loss = metric_ != nullptr && metric_->greater_is_better ? -score : score;
   if (loss < best_loss_) {
     best_loss_ = loss;
     best_round_ = round;
     return false;
   }
   return round - best_round_ >= params_.early_stopping_rounds;
+}
+
+nlohmann::json BoostingRun::ValidationRecord() const {
+  return {{"metric", metric_ != nullptr ? metric_->name : std::string("objective")},
+          {"rows", valid_rows_.size()},
+          {"scores", scores_},
+          {"best_iteration", best_round_},
+          {"best_score", scores_[static_cast<size_t>(best_round_)]}};
 }
 
 // An objective's own setting, refused with any other objective, where it would do nothing.
@@ -477,6 +521,20 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));
   result.early_stopping_rounds = reader.GetInt("early_stopping_rounds", 0, 0, 1000000);
   result.validation_fraction = reader.GetDouble("validation_fraction", 0.1, 0.01, 0.5);
+  if (reader.Has("eval_metric")) {
+    result.eval_metric = reader.GetString("eval_metric", "");
+    try {
+      if (result.eval_metric.empty()) ThrowInvalidArgument("an empty name");
+      (void)metrics::MetricRegistry::Builtin().FindFor(result.eval_metric, task);
+    } catch (const Error& error) {
+      ThrowInvalidArgument(std::string("gradient_boosting: eval_metric: ") + error.what());
+    }
+    if (result.early_stopping_rounds == 0) {
+      ThrowInvalidArgument(
+          "gradient_boosting: eval_metric is what early stopping watches, so it needs "
+          "early_stopping_rounds > 0");
+    }
+  }
   result.balanced = ReadBalanced(reader, task);
   if (reader.Has("scale_pos_weight")) {
     result.scale_pos_weight = reader.GetDouble("scale_pos_weight", 1.0, 1e-6, 1e6);

@@ -95,7 +95,9 @@ bool GradientBoostingModel::Contributions(data::MatrixView x, std::span<float> o
 
 nlohmann::json GradientBoostingModel::Summary() const {
   // n_rounds is what early stopping kept (XGBoost's best_iteration + 1).
-  return {{"n_rounds", n_rounds()}, {"n_trees", ensemble_.n_trees()}};
+  nlohmann::json summary = {{"n_rounds", n_rounds()}, {"n_trees", ensemble_.n_trees()}};
+  if (!validation_.is_null()) summary["validation"] = validation_;
+  return summary;
 }
 
 std::vector<double> GradientBoostingModel::FeatureImportance(ImportanceType type) const {

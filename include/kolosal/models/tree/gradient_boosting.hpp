@@ -29,6 +29,9 @@ struct GradientBoostingParams {
   double colsample_bytree = 1.0;  // colsample_bynode is growth.node_colsample
   int max_bins = 255;
   int64_t early_stopping_rounds = 0;  // 0 = off
+  /// The metric early stopping watches on the validation rows (a metrics registry name, e.g.
+  /// roc_auc); empty: the objective's weighted loss.
+  std::string eval_metric;
   double validation_fraction = 0.1;
   bool balanced = false;
   double scale_pos_weight = 1.0;  // binary classification: weight of the positive class's rows

@@ -36,6 +36,10 @@ class GradientBoostingModel : public TreeEnsembleModel {
   const std::vector<float>& base_margins() const { return base_margins_; }
   /// Boosting rounds kept (after early stopping).
   int64_t n_rounds() const { return ensemble_.n_trees() / objective_.n_margins(); }
+  /// What early stopping watched, for Summary(): the metric, its value after every round, the
+  /// best round (0-based) and its value. Set by training; not part of the saved state (the
+  /// training metadata keeps it).
+  void set_validation(nlohmann::json validation) { validation_ = std::move(validation); }
 
   /// Loads what Save() wrote; throws Error(kCorruptModel) for anything inconsistent.
   static std::unique_ptr<Model> Load(const msgpack::object& state);
@@ -46,6 +50,7 @@ class GradientBoostingModel : public TreeEnsembleModel {
   GbdtObjective objective_;
   std::vector<float> base_margins_;
   TreeEnsemble ensemble_;
+  nlohmann::json validation_;
 };
 
 }  // namespace kolosal::models::tree
