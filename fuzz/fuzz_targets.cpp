@@ -558,11 +558,19 @@ std::vector<std::string> TrainSeeds() {
                                    {"max_cat_threshold", 3},
                                    {"max_cat_to_onehot", 2},
                                    {"class_weight", "balanced"}};
-  const nlohmann::json forest = {
-      {"n_estimators", 4},      {"criterion", "entropy"},    {"max_depth", 4},
-      {"min_samples_split", 3}, {"min_samples_leaf", 2},     {"max_features", 0.5},
-      {"max_leaf_nodes", 8},    {"bootstrap", true},         {"oob_score", true},
-      {"max_bins", 32},         {"class_weight", "balanced"}};
+  const nlohmann::json forest = {{"n_estimators", 4},
+                                 {"criterion", "entropy"},
+                                 {"max_depth", 4},
+                                 {"min_samples_split", 3},
+                                 {"min_samples_leaf", 2},
+                                 {"max_features", 0.5},
+                                 {"max_leaf_nodes", 8},
+                                 {"bootstrap", true},
+                                 {"oob_score", true},
+                                 {"max_bins", 32},
+                                 {"class_weight", "balanced"},
+                                 {"max_samples", 0.7},
+                                 {"min_impurity_decrease", 1e-3}};
   const nlohmann::json onehot = {{"numeric_imputer", "constant"},
                                  {"numeric_fill_value", -1},
                                  {"categorical_imputer", "constant"},

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "common/expect_error.hpp"
 #include "kolosal/io/model_file.hpp"
 #include "kolosal/models/tree/forest_model.hpp"
 #include "tree_test_helpers.hpp"
@@ -268,6 +270,38 @@ TEST(RandomForest, CancelsBetweenTrees) {
   ExpectStatus(StatusCode::kCancelled, [&] { FitTree("random_forest", {}, data, token_control); });
 }
 
+// max_samples (scikit-learn's) sizes every bootstrap sample: a whole number of rows, or a share
+// of them. A tree's root cover is its sample's weight, so it counts the draws.
+TEST(RandomForest, MaxSamplesSizesEachBootstrapSample) {
+  const TreeData data = SmoothRegression(400, 44);
+  auto root_covers = [&](const nlohmann::json& max_samples) {
+    nlohmann::json params = {{"n_estimators", 6}, {"oob_score", true}};
+    if (!max_samples.is_null()) params["max_samples"] = max_samples;
+    const auto model = FitTree("random_forest", params, data);
+    EXPECT_FALSE(std::isnan(dynamic_cast<const models::tree::ForestModel&>(*model).oob_score()));
+    const SavedTrees trees = ReadSavedTrees(*model);
+    std::set<double> covers;
+    for (const int32_t root : trees.roots) covers.insert(trees.cover[root]);
+    return covers;
+  };
+  EXPECT_EQ(root_covers(nullptr), std::set<double>{400.0});
+  EXPECT_EQ(root_covers(150), std::set<double>{150.0});
+  EXPECT_EQ(root_covers(0.25), std::set<double>{100.0});
+  EXPECT_EQ(root_covers(1.0), std::set<double>{400.0});
+  // One draw: every tree is a leaf holding one training target.
+  const auto single = FitTree("random_forest", {{"n_estimators", 5}, {"max_samples", 1}}, data);
+  const SavedTrees trees = ReadSavedTrees(*single);
+  EXPECT_EQ(trees.feature.size(), 5u);
+  for (const float value : trees.leaf_values) {
+    EXPECT_NE(std::find(data.y.begin(), data.y.end(), value), data.y.end());
+  }
+  testing::ExpectError(
+      [&] {
+        FitTree("random_forest", {{"max_samples", 401}}, data);
+      },
+      StatusCode::kInvalidArgument, "max_samples 401 is more than the 400");
+}
+
 TEST(RandomForest, RejectsBadParams) {
   auto create = [](const nlohmann::json& params, Task task) {
     return CreateTree("random_forest", params, task);
@@ -283,6 +317,29 @@ TEST(RandomForest, RejectsBadParams) {
   });
   ExpectStatus(StatusCode::kInvalidArgument, [&] {
     create({{"bootstrapp", true}}, Task::kRegression);
+  });
+  for (const nlohmann::json& bad : {nlohmann::json(0), nlohmann::json(-3), nlohmann::json(0.0),
+                                    nlohmann::json(1.5), nlohmann::json("half")}) {
+    ExpectStatus(StatusCode::kInvalidArgument, [&] {
+      create({{"max_samples", bad}}, Task::kRegression);
+    });
+  }
+  testing::ExpectError(
+      [&] {
+        create({{"max_samples", 0.5}, {"bootstrap", false}}, Task::kRegression);
+      },
+      StatusCode::kInvalidArgument, "max_samples", "bootstrap=true");
+  // Extra trees draw no bootstrap sample unless asked; a single tree never does.
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    CreateTree("extra_trees", {{"max_samples", 0.5}}, Task::kRegression);
+  });
+  EXPECT_NO_THROW(
+      CreateTree("extra_trees", {{"max_samples", 0.5}, {"bootstrap", true}}, Task::kRegression));
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    CreateTree("decision_tree", {{"max_samples", 0.5}}, Task::kRegression);
+  });
+  ExpectStatus(StatusCode::kInvalidArgument, [&] {
+    create({{"min_impurity_decrease", -0.1}}, Task::kRegression);
   });
   // Balanced class weights need classes, for every tree model.
   for (const char* name : {"decision_tree", "random_forest", "extra_trees", "gradient_boosting"}) {

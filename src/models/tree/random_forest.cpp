@@ -33,6 +33,7 @@ struct ForestContext {
   TreeGrowthParams growth;
   std::span<const RowStat> stats;
   uint64_t seed;
+  int64_t n_draws;  // rows per bootstrap sample
 };
 
 Criterion ParseCriterion(ConfigReader& reader, Task task) {
@@ -66,10 +67,10 @@ std::vector<RowStat> BaseStats(const TrainData& data, std::span<const float> wei
   return stats;
 }
 
-// A bootstrap sample as integer weights: draw n rows with replacement.
-std::vector<int32_t> DrawCounts(Rng& rng, int64_t n_rows) {
+// A bootstrap sample as integer weights: draw n_draws of the n rows with replacement.
+std::vector<int32_t> DrawCounts(Rng& rng, int64_t n_rows, int64_t n_draws) {
   std::vector<int32_t> counts(static_cast<size_t>(n_rows), 0);
-  for (int64_t draw = 0; draw < n_rows; ++draw) {
+  for (int64_t draw = 0; draw < n_draws; ++draw) {
     ++counts[UniformIndex(rng, static_cast<uint64_t>(n_rows))];
   }
   return counts;
@@ -83,7 +84,7 @@ GrownTree GrowTree(const ForestContext& context, int64_t tree_idx, TreeBuilder& 
     grown.tree = builder.Build(AllRows(n_rows), context.stats, {}, rng);
     return grown;
   }
-  const std::vector<int32_t> counts = DrawCounts(rng, n_rows);
+  const std::vector<int32_t> counts = DrawCounts(rng, n_rows, context.n_draws);
   std::vector<int32_t> rows;
   std::vector<RowStat> stats(context.stats.begin(), context.stats.end());
   for (int64_t row = 0; row < n_rows; ++row) {
@@ -181,6 +182,19 @@ ForestParams RandomForest::ParseParams(const nlohmann::json& params, Task task,
   if (result.oob_score && !result.bootstrap) {
     ThrowInvalidArgument(reader.context() + ": oob_score needs bootstrap=true");
   }
+  if (const nlohmann::json* max_samples = single ? nullptr : reader.Find("max_samples")) {
+    if (!result.bootstrap) {
+      ThrowInvalidArgument(reader.context() +
+                           ": max_samples sizes the bootstrap sample, so it "
+                           "needs bootstrap=true");
+    }
+    if (max_samples->is_number_integer()) {
+      result.max_samples_count = reader.GetInt("max_samples", 0, 1, 1LL << 31);
+    } else {
+      result.max_samples_fraction = reader.GetDouble("max_samples", 1.0, 1e-9, 1.0);
+    }
+  }
+  result.growth.min_impurity_decrease = reader.GetDouble("min_impurity_decrease", 0.0, 0.0, 1e300);
   result.balanced = ReadBalanced(reader, task);
   result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));
   // The training engine passes these to every model; they come through FitControl here.
@@ -215,7 +229,8 @@ std::unique_ptr<Model> RandomForest::Fit(const TrainData& data, const FitControl
     bins = std::make_unique<BinnedMatrix>(BinMapper::Fit(data.x, data.features, params_.max_bins),
                                           data.x);
   });
-  const ForestContext context{params_, *bins, scorer, growth, stats, control.random_state};
+  const ForestContext context{
+      params_, *bins, scorer, growth, stats, control.random_state, BootstrapDraws(data.x.rows)};
   TreeEnsemble ensemble(data.x.cols, scorer.leaf_width());
   OobAccumulator oob(data.x.rows, scorer.leaf_width());
   // One builder per thread, reused from tree to tree: a tree depends only on its own seed, and
@@ -251,6 +266,22 @@ std::unique_ptr<Model> RandomForest::Fit(const TrainData& data, const FitControl
     control.Log(LogLevel::kInfo, params_.type_name + ": oob score " + std::to_string(oob_score));
   return std::make_unique<ForestModel>(params_.type_name, data.task, n_classes, std::move(ensemble),
                                        oob_score);
+}
+
+int64_t RandomForest::BootstrapDraws(int64_t n_rows) const {
+  if (params_.max_samples_count > 0) {
+    if (params_.max_samples_count > n_rows) {
+      ThrowInvalidArgument(params_.type_name + ": max_samples " +
+                           std::to_string(params_.max_samples_count) + " is more than the " +
+                           std::to_string(n_rows) + " training rows");
+    }
+    return params_.max_samples_count;
+  }
+  if (params_.max_samples_fraction > 0.0) {
+    return std::max<int64_t>(
+        std::llround(params_.max_samples_fraction * static_cast<double>(n_rows)), 1);
+  }
+  return n_rows;
 }
 
 std::unique_ptr<Estimator> MakeRandomForest(const nlohmann::json& params, Task task) {

@@ -106,6 +106,10 @@ Tree TreeBuilder::Build(std::span<const int32_t> rows, std::span<const RowStat> 
   OpenNode root;
   root.end = static_cast<int64_t>(rows.size());
   root.totals = SumStats(root.begin, root.end);
+  // Gains are weighted impurity decreases, in nats for entropy.
+  const double impurity_unit = scorer_.criterion() == Criterion::kEntropy ? std::log(2.0) : 1.0;
+  min_gain_ = std::max(params_.min_split_gain, params_.min_impurity_decrease * impurity_unit *
+                                                   scorer_.Weight(root.totals.data()));
   if (CanSplit(root)) Evaluate(root, rng);
   Push(std::move(root));
   while (!open_.empty()) {
@@ -699,8 +703,8 @@ void TreeBuilder::FinishLeaf(const OpenNode& node, Tree& tree) {
 }
 
 bool TreeBuilder::AcceptGain(const OpenNode& node, double gain, double parent_score) const {
-  if (IsRealGain(gain, parent_score, params_.min_split_gain)) return true;
-  if (!params_.split_zero_gain || params_.min_split_gain > 0.0) return false;
+  if (IsRealGain(gain, parent_score, min_gain_)) return true;
+  if (!params_.split_zero_gain || min_gain_ > 0.0) return false;
   return gain > -1e-10 * (1.0 + std::abs(parent_score)) && IsImpure(node);
 }
 

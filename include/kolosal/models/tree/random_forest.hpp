@@ -17,6 +17,10 @@ struct ForestParams {
   std::string type_name = "random_forest";
   int64_t n_estimators = 100;
   bool bootstrap = true;
+  /// Rows drawn per bootstrap sample (scikit-learn's max_samples): a count when whole, else a
+  /// share of the training rows; 0 = as many as there are rows.
+  int64_t max_samples_count = 0;
+  double max_samples_fraction = 0.0;
   bool oob_score = false;
   bool balanced = false;
   int max_bins = 255;
@@ -44,6 +48,10 @@ class RandomForest : public Estimator {
   const ForestParams& params() const { return params_; }
 
  private:
+  /// Rows per bootstrap sample for `n_rows` training rows; throws Error(kInvalidArgument) when
+  /// max_samples asks for more rows than there are.
+  int64_t BootstrapDraws(int64_t n_rows) const;
+
   ForestParams params_;
 };
 

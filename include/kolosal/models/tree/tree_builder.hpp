@@ -29,6 +29,9 @@ struct TreeGrowthParams {
   double node_colsample = 1.0;
   bool random_splits = false;  // one random threshold per feature (extra trees)
   double min_split_gain = 0.0;
+  /// CART (scikit-learn's min_impurity_decrease): a split must lower the weighted impurity by
+  /// at least this, as a share of the tree's total weight (entropy in bits).
+  double min_impurity_decrease = 0.0;
   double cat_smooth = 10.0;   // added to the hessian when ordering categories (gradient only)
   double cat_l2 = 0.0;        // extra L2 penalty on categorical splits (gradient only)
   double cat_min_rows = 0.0;  // categories with fewer rows in a node never go left alone
@@ -184,6 +187,7 @@ class TreeBuilder {
   std::vector<std::pair<int64_t, int64_t>> leaf_ranges_;
   int32_t n_leaves_ = 0;
   uint64_t tie_seed_ = 0;  // ranks features for random_ties at the node being evaluated
+  double min_gain_ = 0.0;  // the smallest gain a split needs in the tree being built
 };
 
 }  // namespace kolosal::models::tree
