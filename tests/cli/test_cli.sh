@@ -306,7 +306,8 @@ run train --data "$data_dir/spam.csv" --target type --model gradient_boosting \
   --params '{"n_estimators":2000,"learning_rate":0.5,"early_stopping_rounds":5}' \
   --out "$work/boosted.kolosal"
 expect_rc 0 "train with early stopping"
-expect_out '^model: \{"n_rounds":[0-9]{1,3},"n_trees":[0-9]+\}$' "early stopping keeps < 1000 rounds"
+expect_out '^model: \{"n_rounds":[0-9]{1,3},"n_trees":[0-9]+,"validation":\{"best_iteration":[0-9]{1,3},"best_score":[0-9.e-]+,"metric":"objective","rows":460,"scores":\[' \
+  "early stopping keeps < 1000 rounds and records the validation scores"
 
 # demo on the datasets: each case trains on 75%, saves, loads and scores the rest.
 run demo --data-dir "$data_dir"
