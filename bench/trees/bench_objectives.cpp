@@ -5,7 +5,8 @@
 // objective_peers.py on the very same splits; and squared error with one feature per dataset
 // constrained to increase (monotone_constraints) against XGBoost's with the same constraint, and
 // squared error as an additive model (interaction_constraints with every feature in a set of its
-// own) against XGBoost's with the same sets. Both sides' test predictions are scored here, with one
+// own) against XGBoost's with the same sets, and squared error with DART boosting (rate_drop 0.1)
+// against XGBoost's dart booster. Both sides' test predictions are scored here, with one
 // implementation of each loss. Prints the train-time ratio (Kolosal / peer) and both losses.
 #include <algorithm>
 #include <chrono>
@@ -84,7 +85,8 @@ double MeanLoss(const std::string& objective, const Options& options, const std:
   for (size_t row = 0; row < y.size(); ++row) {
     const double target = y[row];
     const double value = predicted[row];
-    if (objective == "monotone" || objective == "additive") {  // squared error
+    if (objective == "monotone" || objective == "additive" ||
+        objective == "dart") {  // squared error
       total += (target - value) * (target - value);
     } else if (objective == "absolute_error") {
       total += std::abs(target - value);
@@ -135,6 +137,11 @@ Fitted FitKolosal(const BenchSplit& split, const std::string& objective, const O
   if (objective == "monotone") {
     params["objective"] = "squared_error";
     params["monotone_constraints"] = {{options.monotone.at(split.name), 1}};
+  }
+  if (objective == "dart") {
+    params["objective"] = "squared_error";
+    params["boosting"] = "dart";
+    params["rate_drop"] = 0.1;
   }
   if (objective == "additive") {
     params["objective"] = "squared_error";

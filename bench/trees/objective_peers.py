@@ -97,6 +97,8 @@ def cases(meta, x_train, y_train, x_test):
     median = float(np.median(y_train))
     monotone = monotone_case(meta, x_train, y_train, x_test)
     return ([monotone] if monotone else []) + [additive_case(x_train, y_train, x_test)] + [
+        ("dart.xgboost", lambda: xgboost_case(x_train, y_train, x_test, "reg:squarederror", mean,
+                                              {"booster": "dart", "rate_drop": 0.1})),
         ("poisson.xgboost", lambda: xgboost_case(x_train, y_train, x_test, "count:poisson",
                                                  mean, {})),
         ("poisson.sklearn", lambda: sklearn_case(meta, x_train, y_train, x_test, "poisson", {})),

@@ -238,6 +238,42 @@ TEST_P(XgboostAgreement, SameTreesWhenTheCutsAgree) {
   }
 }
 
+// DART with rate_drop 1 drops every earlier round, so no random draw is involved and the two
+// libraries must rescale the trees alike, under both normalisations.
+TEST(XgboostDartAgreement, SameModelWhenEveryRoundIsDropped) {
+  KOLOSAL_REQUIRE_DATASET(path, "ames.csv");
+  const TreeData data = FewValuedNumericColumns(LoadNativeCsv(path, "Sale_Price"));
+  for (const char* normalize : {"tree", "forest"}) {
+    SCOPED_TRACE(normalize);
+    const nlohmann::json params = {{"n_estimators", kRounds}, {"learning_rate", 0.3},
+                                   {"min_samples_leaf", 1},   {"min_child_weight", 1.0},
+                                   {"reg_lambda", 1.0},       {"growth", "depth_wise"},
+                                   {"max_depth", 4},          {"boosting", "dart"},
+                                   {"rate_drop", 1.0},        {"normalize_type", normalize}};
+    const XgboostOutput xgboost =
+        XgboostPredictions(data, {{"booster", "dart"},
+                                  {"rate_drop", "1"},
+                                  {"normalize_type", normalize},
+                                  {"tree_method", "hist"},
+                                  {"max_bin", "256"},
+                                  {"eta", "0.3"},
+                                  {"min_child_weight", "1"},
+                                  {"lambda", "1"},
+                                  {"nthread", "1"},
+                                  {"objective", "reg:squarederror"},
+                                  {"max_depth", "4"},
+                                  {"base_score", ExactText(StartingScore(data))}});
+    const std::vector<float> ours =
+        PredictRows(*FitTree("gradient_boosting", params, data), data.view());
+    ASSERT_EQ(ours.size(), xgboost.predictions.size());
+    double worst = 0.0;
+    for (size_t row = 0; row < ours.size(); ++row) {
+      worst = std::max(worst, static_cast<double>(std::abs(ours[row] - xgboost.predictions[row])));
+    }
+    EXPECT_LT(worst / StartingScore(data), 1e-5);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Datasets, XgboostAgreement,
                          ::testing::Values(AgreementCase{"spam.csv", "type", false, 0.0},
                                            AgreementCase{"credit_data.csv", "Status", true, 0.0},

@@ -29,6 +29,7 @@ constexpr int64_t kParallelCells = int64_t{1} << 20;
 constexpr uint64_t kRowSampleStream = 0x5a17;
 constexpr uint64_t kFeatureSampleStream = 0xfea7;
 constexpr uint64_t kTreeStream = 0x7733;
+constexpr uint64_t kDropStream = uint64_t{0xda47} << 32;
 // base_score beyond float32's reach would make every margin infinite.
 constexpr double kMaxBaseScore = 1e30;
 
@@ -69,6 +70,10 @@ class BoostingRun {
   void FinishLeaves(Tree& tree, const TreeBuilder& builder, int margin) const;
   void UpdateMargins(const Tree& tree, const TreeBuilder& builder, int margin, bool all_rows);
   void UpdateValidation(int64_t first_tree, int64_t last_tree);
+  std::vector<int64_t> DrawDroppedRounds(int64_t round) const;
+  void DropRounds(std::span<const int64_t> dropped);
+  void RestoreDropped(float factor);
+  void FinishDartRound(std::span<const int64_t> dropped);
   double ValidationScore();
   bool ShouldStop(int64_t round);
   nlohmann::json ValidationRecord() const;
@@ -91,6 +96,12 @@ class BoostingRun {
   std::vector<std::unique_ptr<TreeBuilder>> builders_;
   std::vector<Tree> round_trees_;
   TreeEnsemble ensemble_;
+  // DART: every round's trees (n_margins_ per round, leaves already times the round's weight),
+  // appended to ensemble_ at the end; the weights; and the dropped rounds' sum per row.
+  std::vector<Tree> dart_trees_;
+  std::vector<double> round_weights_;
+  std::vector<float> dropped_sum_;
+  float leaf_scale_ = 1.0f;  // the new round's weight, applied with the learning rate
   const metrics::Metric* metric_ = nullptr;  // eval_metric, or null for the objective's loss
   std::vector<float> valid_outputs_;
   std::vector<double> scores_;  // the validation score after every round
@@ -192,6 +203,9 @@ std::unique_ptr<Model> BoostingRun::Run() {
                             "gradient_boosting");
     if (stop) break;
   }
+  for (size_t tree = 0; tree < dart_trees_.size(); ++tree) {
+    ensemble_.Append(dart_trees_[tree], static_cast<int>(tree % static_cast<size_t>(n_margins_)));
+  }
   if (best_round_ >= 0) ensemble_.Truncate((best_round_ + 1) * n_margins_);
   auto model = std::make_unique<GradientBoostingModel>(data_.task, data_.n_classes, objective_,
                                                        base_margins_, std::move(ensemble_));
@@ -226,8 +240,100 @@ std::vector<int32_t> BoostingRun::SampleFeatures(int64_t round) const {
   return features;
 }
 
+// DART: each earlier round is dropped with probability rate_drop (weighted: rate_drop x rounds x
+// its share of the weight), unless the round skips dropout; one_drop drops one when none was.
+std::vector<int64_t> BoostingRun::DrawDroppedRounds(int64_t round) const {
+  const DartParams& dart = params_.dart;
+  Rng rng(MixSeed(control_.random_state, kDropStream + static_cast<uint64_t>(round)));
+  std::vector<int64_t> dropped;
+  if (round == 0 || (dart.skip_drop > 0.0 && UniformUnit(rng) < dart.skip_drop)) return dropped;
+  const double total = std::accumulate(round_weights_.begin(), round_weights_.end(), 0.0);
+  for (int64_t earlier = 0; earlier < round; ++earlier) {
+    const double chance = dart.weighted ? dart.rate_drop * static_cast<double>(round) *
+                                              round_weights_[earlier] / total
+                                        : dart.rate_drop;
+    if (UniformUnit(rng) < chance) dropped.push_back(earlier);
+  }
+  if (!dropped.empty() || !dart.one_drop) return dropped;
+  if (!dart.weighted) {
+    dropped.push_back(static_cast<int64_t>(UniformIndex(rng, static_cast<uint64_t>(round))));
+    return dropped;
+  }
+  const double target = UniformUnit(rng) * total;
+  double cumulative = 0.0;
+  int64_t pick = round - 1;
+  for (int64_t earlier = 0; earlier < round; ++earlier) {
+    cumulative += round_weights_[earlier];
+    if (target < cumulative) {
+      pick = earlier;
+      break;
+    }
+  }
+  dropped.push_back(pick);
+  return dropped;
+}
+
+// Takes the dropped rounds' trees out of the training margins, keeping their sum per row (in
+// round order) for RestoreDropped.
+void BoostingRun::DropRounds(std::span<const int64_t> dropped) {
+  dropped_sum_.assign(margins_.size(), 0.0f);
+  ForEachBlock(
+      static_cast<int64_t>(train_rows_.size()), parallel_rows_, [&](int64_t begin, int64_t end) {
+        for (int64_t row = begin; row < end; ++row) {
+          for (int margin = 0; margin < n_margins_; ++margin) {
+            const size_t at = static_cast<size_t>(row * n_margins_ + margin);
+            for (const int64_t earlier : dropped) {
+              const Tree& tree = dart_trees_[static_cast<size_t>(earlier * n_margins_ + margin)];
+              dropped_sum_[at] += tree.leaf(tree.LeafOfBinned(*bins_, row))[0];
+            }
+            margins_[at] -= dropped_sum_[at];
+          }
+        }
+      });
+}
+
+// Puts the dropped rounds back into the training margins, scaled by `factor`.
+void BoostingRun::RestoreDropped(float factor) {
+  ForEachBlock(static_cast<int64_t>(margins_.size()), parallel_rows_,
+               [&](int64_t begin, int64_t end) {
+                 for (int64_t at = begin; at < end; ++at) margins_[at] += factor * dropped_sum_[at];
+               });
+}
+
+// XGBoost's normalisation, k rounds dropped, learning rate lr: "tree" weighs the new round
+// 1 / (k + lr) and scales the dropped ones by k / (k + lr); "forest" uses 1 / (1 + lr) for both.
+void BoostingRun::FinishDartRound(std::span<const int64_t> dropped) {
+  const auto k = static_cast<double>(dropped.size());
+  const double rate = params_.learning_rate;
+  const double factor = params_.dart.forest ? 1.0 / (1.0 + rate) : k / (k + rate);
+  if (!dropped.empty()) {
+    arena_.execute([&] { RestoreDropped(static_cast<float>(factor)); });
+    for (const int64_t earlier : dropped) {
+      round_weights_[static_cast<size_t>(earlier)] *= factor;
+      for (int margin = 0; margin < n_margins_; ++margin) {
+        Tree& tree = dart_trees_[static_cast<size_t>(earlier * n_margins_ + margin)];
+        for (int32_t leaf = 0; leaf < tree.n_leaves(); ++leaf) {
+          tree.mutable_leaf(leaf)[0] *= static_cast<float>(factor);
+        }
+      }
+    }
+  }
+  round_weights_.push_back(leaf_scale_);
+  for (int margin = 0; margin < n_margins_; ++margin) dart_trees_.push_back(round_trees_[margin]);
+}
+
 void BoostingRun::RunRound(int64_t round) {
   const auto n_rows = static_cast<int64_t>(train_rows_.size());
+  std::vector<int64_t> dropped;
+  if (params_.dart_boosting) {
+    dropped = DrawDroppedRounds(round);
+    const auto k = static_cast<double>(dropped.size());
+    const double rate = params_.learning_rate;
+    leaf_scale_ = dropped.empty()       ? 1.0f
+                  : params_.dart.forest ? static_cast<float>(1.0 / (1.0 + rate))
+                                        : static_cast<float>(1.0 / (k + rate));
+    if (!dropped.empty()) arena_.execute([&] { DropRounds(dropped); });
+  }
   arena_.execute([&] {
     ForEachBlock(n_rows, parallel_rows_ || n_margins_ > 1, [&](int64_t begin, int64_t end) {
       objective_.Gradients(y_, weights_, margins_, begin, end, stats_);
@@ -242,6 +348,10 @@ void BoostingRun::RunRound(int64_t round) {
                         [&](int margin) { GrowTree(round, margin, rows, features, all_rows); });
     }
   });
+  if (params_.dart_boosting) {
+    FinishDartRound(dropped);
+    return;
+  }
   const int64_t first_tree = ensemble_.n_trees();
   for (int margin = 0; margin < n_margins_; ++margin)
     ensemble_.Append(round_trees_[margin], margin);
@@ -277,7 +387,7 @@ void BoostingRun::FinishLeaves(Tree& tree, const TreeBuilder& builder, int margi
       }
       value = static_cast<float>(WeightedQuantile(residuals, *quantile));
     }
-    value *= learning_rate;
+    value *= learning_rate * leaf_scale_;
   }
 }
 
@@ -378,6 +488,22 @@ void ReadObjectiveParams(ConfigReader& reader, const std::string& objective,
   params.poisson_max_delta_step =
       ReadObjectiveParam(reader, objective, "poisson_max_delta_step", "poisson",
                          params.poisson_max_delta_step, 0.0, 10.0);
+}
+
+void ReadDartParams(ConfigReader& reader, bool dart, DartParams& params) {
+  for (const char* key : {"rate_drop", "skip_drop", "one_drop", "sample_type", "normalize_type"}) {
+    if (!dart && reader.Has(key)) {
+      ThrowInvalidArgument(std::string("gradient_boosting: '") + key +
+                           "' belongs to boosting 'dart', not 'gbdt'");
+    }
+  }
+  if (!dart) return;
+  params.rate_drop = reader.GetDouble("rate_drop", params.rate_drop, 0.0, 1.0);
+  params.skip_drop = reader.GetDouble("skip_drop", params.skip_drop, 0.0, 1.0);
+  params.one_drop = reader.GetBool("one_drop", params.one_drop);
+  params.weighted =
+      reader.GetChoice("sample_type", "uniform", {"uniform", "weighted"}) == "weighted";
+  params.forest = reader.GetChoice("normalize_type", "tree", {"tree", "forest"}) == "forest";
 }
 
 // The position of the feature called `name`; `context` starts the error messages.
@@ -497,6 +623,8 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   GradientBoostingParams result;
   result.n_estimators = reader.GetInt("n_estimators", 100, 1, 1000000);
   result.learning_rate = reader.GetDouble("learning_rate", 0.1, 1e-6, 10.0);
+  result.dart_boosting = reader.GetChoice("boosting", "gbdt", {"gbdt", "dart"}) == "dart";
+  ReadDartParams(reader, result.dart_boosting, result.dart);
   result.objective =
       reader.GetChoice("objective", "auto",
                        {"auto", "logistic", "softmax", "squared_error", "absolute_error",
@@ -520,6 +648,12 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   result.growth.node_colsample = reader.GetDouble("colsample_bynode", 1.0, 1e-3, 1.0);
   result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));
   result.early_stopping_rounds = reader.GetInt("early_stopping_rounds", 0, 0, 1000000);
+  if (result.dart_boosting && result.early_stopping_rounds > 0) {
+    // Later rounds rescale earlier trees, so the first rounds are not the model they were.
+    ThrowInvalidArgument(
+        "gradient_boosting: early_stopping_rounds does not combine with boosting 'dart', whose "
+        "later rounds rescale the earlier trees (as in LightGBM)");
+  }
   result.validation_fraction = reader.GetDouble("validation_fraction", 0.1, 0.01, 0.5);
   if (reader.Has("eval_metric")) {
     result.eval_metric = reader.GetString("eval_metric", "");

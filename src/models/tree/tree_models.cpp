@@ -80,7 +80,7 @@ void RegisterTreeModels(ModelRegistry& registry) {
   boosting.name = "gradient_boosting";
   boosting.description =
       "Histogram gradient boosting (leaf-wise or depth-wise, L1/L2, subsampling, early "
-      "stopping, monotone and interaction constraints; logistic, softmax, squared, absolute, "
+      "stopping, DART, monotone and interaction constraints; logistic, softmax, squared, absolute, "
       "quantile, Huber, Poisson, gamma and Tweedie losses)";
   boosting.traits = TreeTraits();
   boosting.default_search_space = BoostingSpace();

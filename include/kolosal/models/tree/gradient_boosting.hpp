@@ -14,8 +14,22 @@
 
 namespace kolosal::models::tree {
 
+/// DART (dropouts meet additive regression trees, Rashmi and Gilad-Bachrach 2015), with
+/// XGBoost's settings: each round drops earlier rounds, fits the new trees to what the rest
+/// leave, and rescales the dropped and the new trees.
+struct DartParams {
+  double rate_drop = 0.1;  // the chance of each earlier round being dropped
+  double skip_drop = 0.0;  // the chance of a round dropping nothing
+  bool one_drop = false;   // drop at least one round (unless skipped)
+  bool weighted = false;   // sample_type "weighted": rounds dropped in proportion to their weight
+  bool forest = false;     // normalize_type "forest" instead of "tree"
+};
+
 struct GradientBoostingParams {
   int64_t n_estimators = 100;
+  /// "gbdt", or "dart" with `dart`.
+  bool dart_boosting = false;
+  DartParams dart;
   double learning_rate = 0.1;
   /// auto | logistic | softmax | squared_error | absolute_error | quantile | huber | poisson |
   /// gamma | tweedie
