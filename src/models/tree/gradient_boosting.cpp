@@ -30,6 +30,7 @@ constexpr uint64_t kRowSampleStream = 0x5a17;
 constexpr uint64_t kFeatureSampleStream = 0xfea7;
 constexpr uint64_t kTreeStream = 0x7733;
 constexpr uint64_t kDropStream = uint64_t{0xda47} << 32;
+constexpr uint64_t kGossStream = uint64_t{0x6055} << 32;
 // base_score beyond float32's reach would make every margin infinite.
 constexpr double kMaxBaseScore = 1e30;
 
@@ -64,6 +65,7 @@ class BoostingRun {
   void Prepare();
   void RunRound(int64_t round);
   std::vector<int32_t> SampleRows(int64_t round) const;
+  std::vector<int32_t> GossRows(int64_t round);
   std::vector<int32_t> SampleFeatures(int64_t round) const;
   void GrowTree(int64_t round, int margin, std::span<const int32_t> rows,
                 std::span<const int32_t> features, bool all_rows);
@@ -224,6 +226,55 @@ std::vector<int32_t> BoostingRun::SampleRows(int64_t round) const {
   return rows;
 }
 
+// LightGBM's GOSS: after the first 1 / learning_rate rounds (which use every row), keeps the
+// rows whose |gradient x hessian| (summed over the margins) is among the top_rate share, and
+// draws other_rate x n of the others by selection sampling, scaling their stats by
+// (n - top) / other so that the sampled sums stay unbiased.
+std::vector<int32_t> BoostingRun::GossRows(int64_t round) {
+  const auto n_rows = static_cast<int64_t>(train_rows_.size());
+  if (static_cast<double>(round) < 1.0 / params_.learning_rate) return AllRows(n_rows);
+  const auto n_top =
+      std::max<int64_t>(static_cast<int64_t>(params_.top_rate * static_cast<double>(n_rows)), 1);
+  const auto n_other =
+      std::max<int64_t>(static_cast<int64_t>(params_.other_rate * static_cast<double>(n_rows)), 1);
+  if (n_top + n_other >= n_rows) return AllRows(n_rows);
+  std::vector<float> scores(static_cast<size_t>(n_rows), 0.0f);
+  for (int margin = 0; margin < n_margins_; ++margin) {
+    for (int64_t row = 0; row < n_rows; ++row) {
+      const RowStat& stat = stats_[static_cast<size_t>(margin * n_rows + row)];
+      scores[static_cast<size_t>(row)] += std::abs(stat.a * stat.b);
+    }
+  }
+  std::vector<float> ranked = scores;
+  std::nth_element(ranked.begin(), ranked.begin() + (n_top - 1), ranked.end(),
+                   std::greater<float>());
+  const float threshold = ranked[static_cast<size_t>(n_top - 1)];
+  const auto scale =
+      static_cast<float>(static_cast<double>(n_rows - n_top) / static_cast<double>(n_other));
+  Rng rng(MixSeed(control_.random_state, kGossStream + static_cast<uint64_t>(round)));
+  std::vector<int32_t> rows;
+  int64_t n_big = 0;
+  for (int64_t row = 0; row < n_rows; ++row) {
+    if (scores[static_cast<size_t>(row)] >= threshold) {
+      rows.push_back(static_cast<int32_t>(row));
+      ++n_big;
+      continue;
+    }
+    const auto still_needed =
+        static_cast<double>(n_other - (static_cast<int64_t>(rows.size()) - n_big));
+    const auto still_left =
+        static_cast<double>((n_rows - row) - std::max<int64_t>(n_top - n_big, 0));
+    if (still_needed <= 0.0 || UniformUnit(rng) * still_left >= still_needed) continue;
+    rows.push_back(static_cast<int32_t>(row));
+    for (int margin = 0; margin < n_margins_; ++margin) {
+      RowStat& stat = stats_[static_cast<size_t>(margin * n_rows + row)];
+      stat.a *= scale;
+      stat.b *= scale;
+    }
+  }
+  return rows;
+}
+
 std::vector<int32_t> BoostingRun::SampleFeatures(int64_t round) const {
   std::vector<int32_t> features = AllRows(data_.x.cols);
   if (params_.colsample_bytree >= 1.0) return features;
@@ -338,7 +389,7 @@ void BoostingRun::RunRound(int64_t round) {
     ForEachBlock(n_rows, parallel_rows_ || n_margins_ > 1, [&](int64_t begin, int64_t end) {
       objective_.Gradients(y_, weights_, margins_, begin, end, stats_);
     });
-    const std::vector<int32_t> rows = SampleRows(round);
+    const std::vector<int32_t> rows = params_.goss ? GossRows(round) : SampleRows(round);
     const std::vector<int32_t> features = SampleFeatures(round);
     const bool all_rows = static_cast<int64_t>(rows.size()) == n_rows;
     if (n_margins_ == 1) {
@@ -644,6 +695,21 @@ GradientBoostingParams GradientBoosting::ParseParams(const nlohmann::json& param
   result.min_samples_leaf = reader.GetInt("min_samples_leaf", 20, 1, 1LL << 31);
   result.growth.min_split_gain = reader.GetDouble("min_split_gain", 0.0, 0.0, 1e12);
   result.subsample = reader.GetDouble("subsample", 1.0, 1e-3, 1.0);
+  result.goss = reader.GetChoice("data_sample_strategy", "bagging", {"bagging", "goss"}) == "goss";
+  if (!result.goss && (reader.Has("top_rate") || reader.Has("other_rate"))) {
+    ThrowInvalidArgument(
+        "gradient_boosting: top_rate and other_rate belong to data_sample_strategy 'goss'");
+  }
+  result.top_rate = reader.GetDouble("top_rate", 0.2, 1e-6, 1.0);
+  result.other_rate = reader.GetDouble("other_rate", 0.1, 1e-6, 1.0);
+  if (result.goss && result.top_rate + result.other_rate > 1.0) {
+    ThrowInvalidArgument("gradient_boosting: top_rate + other_rate must be at most 1");
+  }
+  if (result.goss && result.subsample < 1.0) {
+    ThrowInvalidArgument(
+        "gradient_boosting: data_sample_strategy 'goss' samples the rows itself, so subsample "
+        "must stay 1 (as in LightGBM)");
+  }
   result.colsample_bytree = reader.GetDouble("colsample_bytree", 1.0, 1e-3, 1.0);
   result.growth.node_colsample = reader.GetDouble("colsample_bynode", 1.0, 1e-3, 1.0);
   result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));

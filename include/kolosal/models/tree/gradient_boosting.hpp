@@ -40,6 +40,12 @@ struct GradientBoostingParams {
   double min_child_weight = 1e-3;
   int64_t min_samples_leaf = 20;
   double subsample = 1.0;
+  /// data_sample_strategy "goss" (LightGBM's gradient-based one-side sampling): each round keeps
+  /// the top_rate share of rows with the largest |gradient x hessian| and a random other_rate
+  /// share of the rest, whose gradients weigh (1 - top_rate) / other_rate.
+  bool goss = false;
+  double top_rate = 0.2;
+  double other_rate = 0.1;
   double colsample_bytree = 1.0;  // colsample_bynode is growth.node_colsample
   int max_bins = 255;
   int64_t early_stopping_rounds = 0;  // 0 = off
