@@ -95,6 +95,7 @@ class BoostingRun {
   std::vector<float> base_margins_;
   std::vector<float> margins_, valid_margins_;
   std::vector<RowStat> stats_;
+  std::vector<uint8_t> in_sample_;  // per training row: in this round's sample (when not all)
   std::vector<std::unique_ptr<TreeBuilder>> builders_;
   std::vector<Tree> round_trees_;
   TreeEnsemble ensemble_;
@@ -392,6 +393,10 @@ void BoostingRun::RunRound(int64_t round) {
     const std::vector<int32_t> rows = params_.goss ? GossRows(round) : SampleRows(round);
     const std::vector<int32_t> features = SampleFeatures(round);
     const bool all_rows = static_cast<int64_t>(rows.size()) == n_rows;
+    if (!all_rows) {
+      in_sample_.assign(static_cast<size_t>(n_rows), 0);
+      for (const int32_t row : rows) in_sample_[static_cast<size_t>(row)] = 1;
+    }
     if (n_margins_ == 1) {
       GrowTree(round, 0, rows, features, all_rows);
     } else {
@@ -442,27 +447,27 @@ void BoostingRun::FinishLeaves(Tree& tree, const TreeBuilder& builder, int margi
   }
 }
 
+// The rows the tree grew on are in its leaves' row lists; only the others (outside the round's
+// sample) walk the tree.
 void BoostingRun::UpdateMargins(const Tree& tree, const TreeBuilder& builder, int margin,
                                 bool all_rows) {
   const bool parallel = n_margins_ == 1 && parallel_rows_;
-  if (!all_rows) {
-    ForEachBlock(
-        static_cast<int64_t>(train_rows_.size()), parallel, [&](int64_t begin, int64_t end) {
-          for (int64_t row = begin; row < end; ++row) {
-            margins_[row * n_margins_ + margin] += tree.leaf(tree.LeafOfBinned(*bins_, row))[0];
-          }
-        });
-    return;
-  }
   auto update_leaf = [&](int32_t leaf) {
     const float value = tree.leaf(leaf)[0];
     for (int32_t row : builder.LeafRows(leaf)) margins_[row * n_margins_ + margin] += value;
   };
-  if (!parallel) {
+  if (parallel) {
+    tbb::parallel_for(int32_t{0}, tree.n_leaves(), update_leaf);
+  } else {
     for (int32_t leaf = 0; leaf < tree.n_leaves(); ++leaf) update_leaf(leaf);
-    return;
   }
-  tbb::parallel_for(int32_t{0}, tree.n_leaves(), update_leaf);
+  if (all_rows) return;
+  ForEachBlock(static_cast<int64_t>(train_rows_.size()), parallel, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      if (in_sample_[static_cast<size_t>(row)] != 0) continue;
+      margins_[row * n_margins_ + margin] += tree.leaf(tree.LeafOfBinned(*bins_, row))[0];
+    }
+  });
 }
 
 void BoostingRun::UpdateValidation(int64_t first_tree, int64_t last_tree) {
