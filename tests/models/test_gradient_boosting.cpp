@@ -19,14 +19,6 @@
 namespace kolosal::tree_testing {
 namespace {
 
-double Accuracy(const std::vector<float>& probabilities, const TreeData& data) {
-  double hits = 0.0;
-  for (int64_t row = 0; row < data.rows(); ++row) {
-    hits += ArgMax(probabilities, data.n_classes, row) == static_cast<int>(data.y[row]) ? 1 : 0;
-  }
-  return hits / static_cast<double>(data.rows());
-}
-
 double MeanAbsoluteError(const std::vector<float>& predicted, const std::vector<float>& y) {
   double total = 0.0;
   for (size_t row = 0; row < y.size(); ++row) total += std::abs(predicted[row] - y[row]);
@@ -541,19 +533,39 @@ TEST(GradientBoosting, RoundsWithoutSampledRowsAddNothing) {
   }
 }
 
-// Feature 0 carries the target, features 1..3 are noise. Without column sampling every tree's
-// root splits feature 0; with colsample_bytree 0.25 each tree sees one feature (drawn per round),
-// so each tree splits one feature only and the rounds use several.
-TEST(GradientBoosting, ColsampleByTreeDrawsFeaturesPerRound) {
+// 600 rows of 4 uniform features; feature 0 carries the (binary) target, 1..3 are noise.
+TreeData OneInformativeFeature(uint64_t seed) {
   TreeData data;
   data.cols = 4;
-  Rng rng(35);
+  Rng rng(seed);
   for (int row = 0; row < 600; ++row) {
     for (int64_t col = 0; col < data.cols; ++col) {
       data.x.push_back(static_cast<float>(UniformUnit(rng)));
     }
     data.y.push_back(data.x[row * 4] > 0.5f ? 1.0f : 0.0f);
   }
+  return data;
+}
+
+// The features each tree splits on.
+std::vector<std::set<int32_t>> FeaturesPerTree(const SavedTrees& trees) {
+  std::vector<std::set<int32_t>> per_tree;
+  for (size_t tree = 0; tree < trees.roots.size(); ++tree) {
+    const size_t end = tree + 1 < trees.roots.size() ? static_cast<size_t>(trees.roots[tree + 1])
+                                                     : trees.feature.size();
+    std::set<int32_t>& used = per_tree.emplace_back();
+    for (size_t node = static_cast<size_t>(trees.roots[tree]); node < end; ++node) {
+      if (!trees.is_leaf(node)) used.insert(trees.feature[node]);
+    }
+  }
+  return per_tree;
+}
+
+// Without column sampling every tree's root splits feature 0; with colsample_bytree 0.25 each
+// tree sees one feature (drawn per round), so each tree splits one feature only and the rounds
+// use several.
+TEST(GradientBoosting, ColsampleByTreeDrawsFeaturesPerRound) {
+  const TreeData data = OneInformativeFeature(35);
   const nlohmann::json params = {{"n_estimators", 20}, {"growth", "depth_wise"}, {"max_depth", 2}};
   const SavedTrees all = ReadSavedTrees(*FitTree("gradient_boosting", params, data));
   for (const int32_t root : all.roots) EXPECT_EQ(all.feature[root], 0);
@@ -561,14 +573,9 @@ TEST(GradientBoosting, ColsampleByTreeDrawsFeaturesPerRound) {
   sampled["colsample_bytree"] = 0.25;
   const SavedTrees trees = ReadSavedTrees(*FitTree("gradient_boosting", sampled, data));
   std::set<int32_t> roots;
-  for (size_t tree = 0; tree < trees.roots.size(); ++tree) {
-    const size_t end = tree + 1 < trees.roots.size() ? static_cast<size_t>(trees.roots[tree + 1])
-                                                     : trees.feature.size();
-    std::set<int32_t> used;
-    for (size_t node = static_cast<size_t>(trees.roots[tree]); node < end; ++node) {
-      if (!trees.is_leaf(node)) used.insert(trees.feature[node]);
-    }
-    EXPECT_EQ(used.size(), 1u) << "tree " << tree;
+  const std::vector<std::set<int32_t>> used = FeaturesPerTree(trees);
+  for (size_t tree = 0; tree < used.size(); ++tree) {
+    EXPECT_EQ(used[tree].size(), 1u) << "tree " << tree;
     roots.insert(trees.feature[trees.roots[tree]]);
   }
   EXPECT_GE(roots.size(), 3u);
@@ -578,15 +585,7 @@ TEST(GradientBoosting, ColsampleByTreeDrawsFeaturesPerRound) {
 // spread over the features, and a tree may split different features at different nodes, which
 // colsample_bytree (one draw per tree) never does. 1 is the same model as no draw.
 TEST(GradientBoosting, ColsampleByNodeDrawsFeaturesPerNode) {
-  TreeData data;
-  data.cols = 4;
-  Rng rng(38);
-  for (int row = 0; row < 600; ++row) {
-    for (int64_t col = 0; col < data.cols; ++col) {
-      data.x.push_back(static_cast<float>(UniformUnit(rng)));
-    }
-    data.y.push_back(data.x[row * 4] > 0.5f ? 1.0f : 0.0f);
-  }
+  const TreeData data = OneInformativeFeature(38);
   const nlohmann::json params = {{"n_estimators", 20}, {"growth", "depth_wise"}, {"max_depth", 3}};
   nlohmann::json all = params;
   all["colsample_bynode"] = 1.0;
@@ -596,17 +595,9 @@ TEST(GradientBoosting, ColsampleByNodeDrawsFeaturesPerNode) {
   sampled["colsample_bynode"] = 0.25;
   const SavedTrees trees = ReadSavedTrees(*FitTree("gradient_boosting", sampled, data));
   std::set<int32_t> roots;
+  for (const int32_t root : trees.roots) roots.insert(trees.feature[root]);
   int mixed_trees = 0;
-  for (size_t tree = 0; tree < trees.roots.size(); ++tree) {
-    const size_t end = tree + 1 < trees.roots.size() ? static_cast<size_t>(trees.roots[tree + 1])
-                                                     : trees.feature.size();
-    std::set<int32_t> used;
-    for (size_t node = static_cast<size_t>(trees.roots[tree]); node < end; ++node) {
-      if (!trees.is_leaf(node)) used.insert(trees.feature[node]);
-    }
-    mixed_trees += used.size() > 1 ? 1 : 0;
-    roots.insert(trees.feature[trees.roots[tree]]);
-  }
+  for (const std::set<int32_t>& used : FeaturesPerTree(trees)) mixed_trees += used.size() > 1;
   EXPECT_GE(roots.size(), 3u);
   EXPECT_GE(mixed_trees, 5);
 }

@@ -17,27 +17,6 @@
 namespace kolosal::tree_testing {
 namespace {
 
-double Accuracy(const std::vector<float>& probabilities, const TreeData& data) {
-  double hits = 0.0;
-  for (int64_t row = 0; row < data.rows(); ++row) {
-    hits += ArgMax(probabilities, data.n_classes, row) == static_cast<int>(data.y[row]) ? 1 : 0;
-  }
-  return hits / static_cast<double>(data.rows());
-}
-
-double RSquared(const std::vector<float>& predicted, const std::vector<float>& y) {
-  double mean = 0.0;
-  for (float value : y) mean += value;
-  mean /= static_cast<double>(y.size());
-  double residual = 0.0;
-  double total = 0.0;
-  for (size_t row = 0; row < y.size(); ++row) {
-    residual += (y[row] - predicted[row]) * (y[row] - predicted[row]);
-    total += (y[row] - mean) * (y[row] - mean);
-  }
-  return 1.0 - residual / total;
-}
-
 TEST(RandomForest, ClassifiesMixedFeatures) {
   const TreeData train = MixedClassification(2000, 3, 1);
   const TreeData test = MixedClassification(1000, 3, 2);

@@ -188,6 +188,29 @@ inline int ArgMax(const std::vector<float>& probabilities, int n_classes, int64_
   return best;
 }
 
+/// The share of rows whose arg-max class is their label.
+inline double Accuracy(const std::vector<float>& probabilities, const TreeData& data) {
+  double hits = 0.0;
+  for (int64_t row = 0; row < data.rows(); ++row) {
+    hits += ArgMax(probabilities, data.n_classes, row) == static_cast<int>(data.y[row]) ? 1 : 0;
+  }
+  return hits / static_cast<double>(data.rows());
+}
+
+/// The coefficient of determination of `predicted` for `y`.
+inline double RSquared(const std::vector<float>& predicted, const std::vector<float>& y) {
+  double mean = 0.0;
+  for (float value : y) mean += value;
+  mean /= static_cast<double>(y.size());
+  double residual = 0.0;
+  double total = 0.0;
+  for (size_t row = 0; row < y.size(); ++row) {
+    residual += (y[row] - predicted[row]) * (y[row] - predicted[row]);
+    total += (y[row] - mean) * (y[row] - mean);
+  }
+  return 1.0 - residual / total;
+}
+
 /// Two noisy numeric features plus a categorical one; the class depends on all three and some
 /// values are missing.
 inline TreeData MixedClassification(int64_t n_rows, int n_classes, uint64_t seed) {
