@@ -568,7 +568,7 @@ std::vector<std::string> TrainSeeds() {
                                  {"bootstrap", true},
                                  {"oob_score", true},
                                  {"max_bins", 32},
-                                 {"class_weight", "balanced"},
+                                 {"class_weight", "balanced_subsample"},
                                  {"max_samples", 0.7},
                                  {"min_impurity_decrease", 1e-3}};
   const nlohmann::json onehot = {{"numeric_imputer", "constant"},

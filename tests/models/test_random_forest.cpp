@@ -281,6 +281,49 @@ TEST(RandomForest, MaxSamplesSizesEachBootstrapSample) {
       StatusCode::kInvalidArgument, "max_samples 401 is more than the 400");
 }
 
+// class_weight "balanced_subsample" (scikit-learn's) weighs each tree's bootstrap sample so that
+// its classes weigh alike: a tree that cannot split predicts 1/2 for both classes exactly, and its
+// root weighs as many rows as were drawn. "balanced" uses the training counts, so the samples'
+// classes only weigh alike on average. Without bootstrap the two are the same.
+TEST(RandomForest, BalancedSubsampleWeighsEachBootstrapSample) {
+  TreeData data = MixedClassification(1000, 2, 45);
+  for (size_t row = 0; row < data.y.size(); ++row) {
+    if (data.y[row] == 1.0f && row % 4 != 0) data.y[row] = 0.0f;
+  }
+  auto leaves = [&](const char* weighting) {
+    return ReadSavedTrees(*FitTree(
+        "random_forest",
+        {{"n_estimators", 8}, {"min_samples_split", 1000000}, {"class_weight", weighting}}, data));
+  };
+  const SavedTrees by_sample = leaves("balanced_subsample");
+  for (const float value : by_sample.leaf_values) EXPECT_NEAR(value, 0.5f, 1e-6f);
+  for (const int32_t root : by_sample.roots) EXPECT_NEAR(by_sample.cover[root], 1000.0, 1e-3);
+  const SavedTrees balanced = leaves("balanced");
+  double largest_gap = 0.0;
+  for (const float value : balanced.leaf_values) {
+    largest_gap = std::max(largest_gap, std::abs(static_cast<double>(value) - 0.5));
+  }
+  EXPECT_GT(largest_gap, 1e-3);
+  const nlohmann::json no_bootstrap = {{"n_estimators", 3}, {"bootstrap", false}};
+  nlohmann::json subsample_params = no_bootstrap;
+  subsample_params["class_weight"] = "balanced_subsample";
+  nlohmann::json balanced_params = no_bootstrap;
+  balanced_params["class_weight"] = "balanced";
+  EXPECT_EQ(SaveModel(*FitTree("random_forest", subsample_params, data)),
+            SaveModel(*FitTree("random_forest", balanced_params, data)));
+  // A single tree and boosting have no bootstrap samples to weigh.
+  for (const char* name : {"decision_tree", "gradient_boosting"}) {
+    ExpectStatus(StatusCode::kInvalidArgument, [&] {
+      CreateTree(name, {{"class_weight", "balanced_subsample"}}, Task::kClassification);
+    });
+  }
+  testing::ExpectError(
+      [&] {
+        CreateTree("random_forest", {{"class_weight", "balanced_subsample"}}, Task::kRegression);
+      },
+      StatusCode::kInvalidArgument, "balanced_subsample", "classification");
+}
+
 TEST(RandomForest, RejectsBadParams) {
   auto create = [](const nlohmann::json& params, Task task) {
     return CreateTree("random_forest", params, task);

@@ -6,6 +6,7 @@
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -76,6 +77,26 @@ std::vector<int32_t> DrawCounts(Rng& rng, int64_t n_rows, int64_t n_draws) {
   return counts;
 }
 
+// balanced_subsample: per class, n_draws / (classes drawn x the class's draws), as
+// scikit-learn's compute_sample_weight on the bootstrap indices; empty otherwise.
+std::vector<float> SampleClassWeights(const ForestContext& context,
+                                      std::span<const int32_t> counts) {
+  if (!context.params.balanced_subsample) return {};
+  std::vector<double> draws(static_cast<size_t>(context.scorer.n_classes()), 0.0);
+  for (size_t row = 0; row < counts.size(); ++row) {
+    draws[static_cast<size_t>(context.stats[row].label)] += counts[row];
+  }
+  const auto n_present = static_cast<double>(
+      std::count_if(draws.begin(), draws.end(), [](double d) { return d > 0; }));
+  std::vector<float> scale(draws.size(), 0.0f);
+  for (size_t k = 0; k < draws.size(); ++k) {
+    if (draws[k] > 0.0) {
+      scale[k] = static_cast<float>(static_cast<double>(context.n_draws) / (n_present * draws[k]));
+    }
+  }
+  return scale;
+}
+
 GrownTree GrowTree(const ForestContext& context, int64_t tree_idx, TreeBuilder& builder) {
   Rng rng(MixSeed(context.seed, static_cast<uint64_t>(tree_idx)));
   const int64_t n_rows = context.bins.n_rows();
@@ -87,8 +108,10 @@ GrownTree GrowTree(const ForestContext& context, int64_t tree_idx, TreeBuilder& 
   const std::vector<int32_t> counts = DrawCounts(rng, n_rows, context.n_draws);
   std::vector<int32_t> rows;
   std::vector<RowStat> stats(context.stats.begin(), context.stats.end());
+  const std::vector<float> class_scale = SampleClassWeights(context, counts);
   for (int64_t row = 0; row < n_rows; ++row) {
     const auto count = static_cast<float>(counts[row]);
+    if (!class_scale.empty()) stats[row].a *= class_scale[static_cast<size_t>(stats[row].label)];
     stats[row].a *= count;
     stats[row].b *= count;
     stats[row].count = count;
@@ -195,7 +218,11 @@ ForestParams RandomForest::ParseParams(const nlohmann::json& params, Task task,
     }
   }
   result.growth.min_impurity_decrease = reader.GetDouble("min_impurity_decrease", 0.0, 0.0, 1e300);
-  result.balanced = ReadBalanced(reader, task);
+  const ClassWeighting weighting = ReadClassWeighting(reader, task, !single);
+  // Without a bootstrap sample the sample is the training set, as in scikit-learn.
+  const bool by_sample = weighting == ClassWeighting::kBalancedSubsample;
+  result.balanced = weighting == ClassWeighting::kBalanced || (by_sample && !result.bootstrap);
+  result.balanced_subsample = by_sample && result.bootstrap;
   result.max_bins = static_cast<int>(reader.GetInt("max_bins", 255, 2, 255));
   // The training engine passes these to every model; they come through FitControl here.
   reader.Allow("random_state");

@@ -94,15 +94,17 @@ std::vector<float> RowWeights(const TrainData& data, bool balanced) {
   return weights;
 }
 
-bool ReadBalanced(ConfigReader& reader, Task task) {
-  const bool balanced =
-      reader.GetChoice("class_weight", "none", {"none", "balanced"}) == "balanced";
-  if (balanced && task != Task::kClassification) {
-    ThrowInvalidArgument(reader.context() +
-                         ": class_weight 'balanced' weighs classes, so it needs a classification "
-                         "task");
+ClassWeighting ReadClassWeighting(ConfigReader& reader, Task task, bool allow_subsample) {
+  const std::string name =
+      allow_subsample
+          ? reader.GetChoice("class_weight", "none", {"none", "balanced", "balanced_subsample"})
+          : reader.GetChoice("class_weight", "none", {"none", "balanced"});
+  if (name != "none" && task != Task::kClassification) {
+    ThrowInvalidArgument(reader.context() + ": class_weight '" + name +
+                         "' weighs classes, so it needs a classification task");
   }
-  return balanced;
+  if (name == "balanced") return ClassWeighting::kBalanced;
+  return name == "none" ? ClassWeighting::kNone : ClassWeighting::kBalancedSubsample;
 }
 
 double ReadMaxFeatures(ConfigReader& reader, std::string_view default_value) {

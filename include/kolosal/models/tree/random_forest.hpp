@@ -23,6 +23,7 @@ struct ForestParams {
   double max_samples_fraction = 0.0;
   bool oob_score = false;
   bool balanced = false;
+  bool balanced_subsample = false;  // class weights from each tree's bootstrap sample
   int max_bins = 255;
   Criterion criterion = Criterion::kGini;
   int64_t min_samples_leaf = 1;

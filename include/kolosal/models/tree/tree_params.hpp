@@ -26,8 +26,16 @@ void WarnWideCategoricals(const TrainData& data, const FitControl& control,
 /// `balanced`.
 std::vector<float> RowWeights(const TrainData& data, bool balanced);
 
-/// Reads "class_weight": "none" or "balanced" (an error for a task other than classification).
-bool ReadBalanced(ConfigReader& reader, Task task);
+/// How rows of each class are weighed: not at all, by the training counts ("balanced"), or by
+/// each tree's bootstrap sample's counts ("balanced_subsample", forests).
+enum class ClassWeighting { kNone, kBalanced, kBalancedSubsample };
+
+/// Reads "class_weight": "none", "balanced", or with `allow_subsample` "balanced_subsample"
+/// (an error for a task other than classification).
+ClassWeighting ReadClassWeighting(ConfigReader& reader, Task task, bool allow_subsample);
+inline bool ReadBalanced(ConfigReader& reader, Task task) {
+  return ReadClassWeighting(reader, task, false) == ClassWeighting::kBalanced;
+}
 
 /// Reads "max_features": "sqrt", "log2", "all" or a fraction in (0, 1], as a fraction of
 /// `n_features`.
