@@ -112,9 +112,7 @@ std::vector<Observation> TrainingSet(const SamplingContext& context, size_t max_
 std::vector<size_t> SampleRows(size_t n, size_t count, Rng& rng) {
   std::vector<size_t> rows(n);
   std::iota(rows.begin(), rows.end(), 0);
-  for (size_t idx = 0; idx < count; ++idx) {
-    std::swap(rows[idx], rows[idx + UniformIndex(rng, n - idx)]);
-  }
+  DrawToFront(std::span<size_t>(rows), count, rng);
   rows.resize(count);
   std::sort(rows.begin(), rows.end());
   return rows;

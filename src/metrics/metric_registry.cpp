@@ -107,12 +107,6 @@ void RegisterRegressionMetrics(MetricRegistry& registry) {
                              MeanAbsolutePercentageError, false));
 }
 
-bool AppliesTo(const Metric& metric, Task task, int n_classes) {
-  if (metric.task != task) return false;
-  if (task == Task::kRegression) return true;
-  return n_classes >= metric.min_classes && n_classes <= metric.max_classes;
-}
-
 // Throws for inputs that no metric of `task` could accept, so that ComputeAll only skips the
 // metrics that are undefined for otherwise valid data.
 void ValidateInputs(Task task, std::span<const float> y_true, std::span<const float> output,
@@ -125,6 +119,12 @@ void ValidateInputs(Task task, std::span<const float> y_true, std::span<const fl
 }
 
 }  // namespace
+
+bool AppliesTo(const Metric& metric, Task task, int n_classes) {
+  if (metric.task != task) return false;
+  if (task == Task::kRegression) return true;
+  return n_classes >= metric.min_classes && n_classes <= metric.max_classes;
+}
 
 void MetricRegistry::Register(Metric metric) {
   if (metric.name.empty()) ThrowInvalidArgument("a metric needs a name");

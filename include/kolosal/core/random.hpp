@@ -38,4 +38,13 @@ void Shuffle(std::span<T> items, Rng& rng) {
   }
 }
 
+/// Moves a uniform draw of `count` of `items` (at most items.size()) to the front, in draw order:
+/// the first `count` steps of a forward Fisher–Yates shuffle over UniformIndex.
+template <typename T>
+void DrawToFront(std::span<T> items, size_t count, Rng& rng) {
+  for (size_t idx = 0; idx < count; ++idx) {
+    std::swap(items[idx], items[idx + static_cast<size_t>(UniformIndex(rng, items.size() - idx))]);
+  }
+}
+
 }  // namespace kolosal

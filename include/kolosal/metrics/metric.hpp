@@ -53,6 +53,9 @@ class MetricRegistry {
 
 void RegisterBuiltinMetrics(MetricRegistry& registry);
 
+/// Whether `metric` scores a `task` model with `n_classes` classes (ignored for regression).
+bool AppliesTo(const Metric& metric, Task task, int n_classes);
+
 /// The metric used when the user names none: accuracy for classification, r2 for regression.
 std::string_view DefaultMetric(Task task);
 

@@ -73,6 +73,11 @@ class BoostingRun {
   void UpdateMargins(const Tree& tree, const TreeBuilder& builder, int margin, bool all_rows);
   void UpdateValidation(int64_t first_tree, int64_t last_tree);
   std::vector<int64_t> DrawDroppedRounds(int64_t round) const;
+  struct DartWeight {
+    double added;    // the new round's weight
+    double dropped;  // what the dropped rounds' weights are multiplied by
+  };
+  DartWeight DartWeights(size_t n_dropped) const;
   void DropRounds(std::span<const int64_t> dropped);
   void RestoreDropped(float factor);
   void FinishDartRound(std::span<const int64_t> dropped);
@@ -190,8 +195,7 @@ std::unique_ptr<Model> BoostingRun::Run() {
   objective_.CheckTargets(data_.y);
   if (!params_.eval_metric.empty()) {
     metric_ = &metrics::MetricRegistry::Builtin().FindFor(params_.eval_metric, data_.task);
-    if (data_.task == Task::kClassification &&
-        (data_.n_classes < metric_->min_classes || data_.n_classes > metric_->max_classes)) {
+    if (!metrics::AppliesTo(*metric_, data_.task, data_.n_classes)) {
       ThrowInvalidArgument("gradient_boosting: eval_metric '" + metric_->name + "' does not take " +
                            std::to_string(data_.n_classes) + " classes");
     }
@@ -284,9 +288,7 @@ std::vector<int32_t> BoostingRun::SampleFeatures(int64_t round) const {
       std::clamp<size_t>(static_cast<size_t>(std::lround(params_.colsample_bytree *
                                                          static_cast<double>(features.size()))),
                          1, features.size());
-  for (size_t idx = 0; idx < n_draw; ++idx) {
-    std::swap(features[idx], features[idx + UniformIndex(rng, features.size() - idx)]);
-  }
+  DrawToFront(std::span<int32_t>(features), n_draw, rng);
   features.resize(n_draw);
   std::sort(features.begin(), features.end());
   return features;
@@ -325,6 +327,17 @@ std::vector<int64_t> BoostingRun::DrawDroppedRounds(int64_t round) const {
   return dropped;
 }
 
+// XGBoost's normalisation, k rounds dropped, learning rate lr: "tree" weighs the new round
+// 1 / (k + lr) and scales the dropped ones by k / (k + lr); "forest" uses 1 / (1 + lr) for both;
+// with nothing dropped the new round weighs 1.
+BoostingRun::DartWeight BoostingRun::DartWeights(size_t n_dropped) const {
+  if (n_dropped == 0) return {1.0, 1.0};
+  const auto k = static_cast<double>(n_dropped);
+  const double rate = params_.learning_rate;
+  if (params_.dart.forest) return {1.0 / (1.0 + rate), 1.0 / (1.0 + rate)};
+  return {1.0 / (k + rate), k / (k + rate)};
+}
+
 // Takes the dropped rounds' trees out of the training margins, keeping their sum per row (in
 // round order) for RestoreDropped.
 void BoostingRun::DropRounds(std::span<const int64_t> dropped) {
@@ -352,12 +365,9 @@ void BoostingRun::RestoreDropped(float factor) {
                });
 }
 
-// XGBoost's normalisation, k rounds dropped, learning rate lr: "tree" weighs the new round
-// 1 / (k + lr) and scales the dropped ones by k / (k + lr); "forest" uses 1 / (1 + lr) for both.
+// Scales the dropped rounds by DartWeights' factor and keeps the new round.
 void BoostingRun::FinishDartRound(std::span<const int64_t> dropped) {
-  const auto k = static_cast<double>(dropped.size());
-  const double rate = params_.learning_rate;
-  const double factor = params_.dart.forest ? 1.0 / (1.0 + rate) : k / (k + rate);
+  const double factor = DartWeights(dropped.size()).dropped;
   if (!dropped.empty()) {
     arena_.execute([&] { RestoreDropped(static_cast<float>(factor)); });
     for (const int64_t earlier : dropped) {
@@ -379,11 +389,7 @@ void BoostingRun::RunRound(int64_t round) {
   std::vector<int64_t> dropped;
   if (params_.dart_boosting) {
     dropped = DrawDroppedRounds(round);
-    const auto k = static_cast<double>(dropped.size());
-    const double rate = params_.learning_rate;
-    leaf_scale_ = dropped.empty()       ? 1.0f
-                  : params_.dart.forest ? static_cast<float>(1.0 / (1.0 + rate))
-                                        : static_cast<float>(1.0 / (k + rate));
+    leaf_scale_ = static_cast<float>(DartWeights(dropped.size()).added);
     if (!dropped.empty()) arena_.execute([&] { DropRounds(dropped); });
   }
   arena_.execute([&] {

@@ -206,9 +206,7 @@ void TreeBuilder::DrawNodeFeatures(Rng& rng) {
   n_drawn_ = std::clamp<size_t>(
       static_cast<size_t>(std::floor(params_.max_features * static_cast<double>(n_total))), 1,
       n_total);
-  for (size_t idx = 0; idx < n_drawn_; ++idx) {
-    std::swap(order[idx], order[idx + UniformIndex(rng, n_total - idx)]);
-  }
+  DrawToFront(std::span<int32_t>(order), n_drawn_, rng);
   node_features_.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_drawn_));
   std::sort(node_features_.begin(), node_features_.end());
 }
@@ -216,13 +214,12 @@ void TreeBuilder::DrawNodeFeatures(Rng& rng) {
 // Keeps a uniform draw of round(node_colsample x n) of the node's n features (at least one).
 void TreeBuilder::SampleNodeFeatures(Rng& rng) {
   const size_t n_total = node_features_.size();
+  if (n_total == 0) return;
   const auto n_keep = std::clamp<size_t>(
       static_cast<size_t>(std::lround(params_.node_colsample * static_cast<double>(n_total))), 1,
-      std::max<size_t>(n_total, 1));
-  for (size_t idx = 0; idx < n_keep && idx < n_total; ++idx) {
-    std::swap(node_features_[idx], node_features_[idx + UniformIndex(rng, n_total - idx)]);
-  }
-  node_features_.resize(std::min(n_keep, n_total));
+      n_total);
+  DrawToFront(std::span<int32_t>(node_features_), n_keep, rng);
+  node_features_.resize(n_keep);
   std::sort(node_features_.begin(), node_features_.end());
 }
 
